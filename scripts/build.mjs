@@ -1,0 +1,39 @@
+// Bundles the extension host, the language server, the CLI and the webviews with esbuild.
+// Entries whose source file does not exist yet are skipped, so the build grows with the project.
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+// Native or heavyweight packages that must stay outside the bundle (loaded from node_modules).
+const nodeExternals = ['vscode', 'sharp', '@huggingface/transformers', 'onnxruntime-node'];
+
+const nodeEntries = [
+  ['src/extension/main.ts', 'dist/extension.js'],
+  ['src/server/main.ts', 'dist/server.js'],
+  ['src/cli/main.ts', 'dist/cli.js'],
+].filter(([src]) => existsSync(path.join(root, src)));
+
+const webviewEntries = existsSync(path.join(root, 'webview'))
+  ? readdirSync(path.join(root, 'webview'))
+      .filter((f) => /^[a-zA-Z]+Main\.ts$/.test(f))
+      .map((f) => [`webview/${f}`, `dist/webview/${f.replace(/Main\.ts$/, '')}.js`])
+  : [];
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
+const builds = [
+  ...nodeEntries.map(([src, out]) => ({ ...common, entryPoints: [src], outfile: out, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], external: nodeExternals })),
+  ...webviewEntries.map(([src, out]) => ({ ...common, entryPoints: [src], outfile: out, platform: 'browser', target: 'es2022', format: 'iife' })),
+];
+
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+  console.log(`watching ${builds.length} bundles`);
+} else {
+  const t = Date.now();
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  console.log(`built ${builds.map((b) => b.outfile).join(', ')} in ${Date.now() - t} ms`);
+}

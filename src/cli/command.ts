@@ -1,0 +1,23 @@
+/** The shape of a cocurate command: one file per command in ./commands, listed in ./commands/index.ts. */
+import type { ParsedArgs, FlagSpec } from './args';
+
+export interface CommandIO {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export interface Command {
+  name: string;
+  /** One line: what it does. */
+  summary: string;
+  /** Usage lines shown by --help. */
+  usage: string;
+  flags: FlagSpec;
+  /** Returns the exit code: 0 fine, 1 findings (validation errors, failed checks), 2 usage or I/O error. */
+  run(args: ParsedArgs, io: CommandIO): Promise<number> | number;
+}
+
+/** Writes JSON or text depending on --json. */
+export function emit(args: ParsedArgs, io: CommandIO, json: unknown, text: () => string): void {
+  io.out(args.bool('json') ? JSON.stringify(json, null, 2) + '\n' : text());
+}

@@ -1,0 +1,13 @@
+/** Every cocurate command, in the order --help lists them. One line per command. */
+import type { Command } from '../command';
+import { info } from './info';
+import { validate } from './validate';
+import { show } from './show';
+import { sample } from './sample';
+
+export const COMMANDS: Command[] = [
+  info,
+  validate,
+  show,
+  sample,
+];

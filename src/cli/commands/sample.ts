@@ -1,0 +1,66 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { curationFolderFor, spotcheckDir, validatePlanName, writePlan } from '../../core/plan';
+import { drawSample } from '../../core/sampling';
+import { parseStrata } from '../../core/strata';
+import { UsageError } from '../args';
+import { emit, type Command } from '../command';
+import { DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
+
+export const sample: Command = {
+  name: 'sample',
+  summary: 'draw a reproducible spot-check sample and write its plan.json',
+  usage: [
+    'cocurate sample FILE --size N --seed S [--strata none|groupSize|field:NAME|ranges:SPEC] [--sizes NAME=N,…]',
+    '                [--name NAME] [--out CURATION_DIR] [--force] [--json]',
+    '  ranges:SPEC  e.g. ranges:Q-Instruct=0-200276,Merge2Compare=200277-302408,Teach2Compare-QA=332301-',
+    '  --out        curation folder (default: .curator/ beside the dataset); the plan goes to OUT/spotchecks/NAME/plan.json',
+  ].join('\n'),
+  flags: { values: [...DATASET_FLAGS, 'size', 'seed', 'strata', 'sizes', 'name', 'out', 'by'], booleans: ['force'] },
+  run(args, io) {
+    const seed = args.str('seed');
+    if (seed === undefined) throw new UsageError('--seed is required (the same seed gives the same sample)');
+    const sizesSpec = args.str('sizes');
+    const size = args.num('size');
+    if (size === undefined && !sizesSpec) throw new UsageError('--size N (or --sizes NAME=N,…) is required');
+    let strata;
+    try { strata = parseStrata(args.str('strata')); } catch (e) { throw new UsageError((e as Error).message); }
+    let sizes: Record<string, number> | undefined;
+    if (sizesSpec) {
+      sizes = {};
+      for (const part of sizesSpec.split(',')) {
+        const m = /^\s*(.+?)\s*=\s*(\d+)\s*$/.exec(part);
+        if (!m) throw new UsageError(`--sizes part "${part}" must look like NAME=N`);
+        sizes[m[1]] = Number(m[2]);
+      }
+    }
+    const ds = openDatasetFromArgs(args.positionals[0], args);
+    try {
+      const name = validatePlanName(args.str('name') ?? `sample-${size ?? 'custom'}-seed${seed}`);
+      const folder = args.str('out') ? path.resolve(args.str('out')!) : curationFolderFor(ds.path);
+      const dir = spotcheckDir(folder, name);
+      const plan = drawSample(ds, { name, seed, size, sizes, strata, planDir: dir });
+      const file = path.join(dir, 'plan.json');
+      if (fs.existsSync(file) && !args.bool('force')) {
+        const old = JSON.parse(fs.readFileSync(file, 'utf8')) as { items?: unknown };
+        if (JSON.stringify(old.items) !== JSON.stringify(plan.items)) {
+          io.err(`cocurate sample: ${file} already exists with a different sample; choose another --name or pass --force (its verdicts stay)\n`);
+          return 2;
+        }
+      } else {
+        writePlan(dir, plan);
+      }
+      emit(args, io, plan, () =>
+        [
+          `${file}`,
+          `  ${plan.size} items from ${Object.values(plan.population).reduce((a, b) => a + b, 0)} (seed ${plan.seed}, strata ${plan.strata})`,
+          ...Object.entries(plan.population).map(([s, n]) => `  ${s.padEnd(24)} N=${n}  n=${plan.items.filter((it) => it.stratum === s).length}`),
+          '',
+        ].join('\n'),
+      );
+      return 0;
+    } finally {
+      ds.close();
+    }
+  },
+};

@@ -1,0 +1,23 @@
+/** Opening a dataset from CLI flags: --format, --container, --map. */
+import { Dataset } from '../core/dataset';
+import { FORMAT_IDS, parseFieldMapping, type FormatId } from '../core/item';
+import type { Container } from '../core/recordIndex';
+import { UsageError, type ParsedArgs } from './args';
+
+export const DATASET_FLAGS = ['format', 'container', 'map'];
+
+export function openDatasetFromArgs(file: string | undefined, args: ParsedArgs): Dataset {
+  if (!file) throw new UsageError('missing FILE (a .json or .jsonl dataset)');
+  const format = args.str('format');
+  if (format !== undefined && !FORMAT_IDS.includes(format as FormatId)) {
+    throw new UsageError(`unknown --format "${format}" (use ${FORMAT_IDS.join(', ')})`);
+  }
+  const container = args.str('container');
+  if (container !== undefined && !['jsonl', 'array', 'grouped'].includes(container)) {
+    throw new UsageError(`unknown --container "${container}" (use jsonl, array or grouped)`);
+  }
+  const map = args.str('map');
+  let mapping;
+  try { mapping = map ? parseFieldMapping(map) : undefined; } catch (e) { throw new UsageError((e as Error).message); }
+  return Dataset.open(file, { format: format as FormatId | undefined, container: container as Container | undefined, mapping });
+}

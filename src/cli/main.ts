@@ -1,0 +1,62 @@
+/** cocurate: the headless command line of Co-Instruct Curator. */
+import { parseArgs, UsageError } from './args';
+import type { CommandIO } from './command';
+import { COMMANDS } from './commands';
+
+const io: CommandIO = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+function help(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'cocurate — curate visual quality-comparison instruction data',
+    '',
+    'Usage: cocurate <command> [options]   (cocurate <command> --help for details)',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    'Exit codes: 0 fine, 1 findings (e.g. validation errors), 2 usage or I/O error.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help());
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    io.out(`${process.env.COCURATE_VERSION ?? '0.1.0'}\n`);
+    return 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    io.err(`cocurate: unknown command "${name}" (try: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+    return 2;
+  }
+  try {
+    const args = parseArgs(rest, cmd.flags);
+    if (args.bool('help')) {
+      io.out(`${cmd.summary}\n\n${cmd.usage}\n`);
+      return 0;
+    }
+    return await cmd.run(args, io);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (e instanceof UsageError) io.err(`cocurate ${name}: ${err.message}\n${cmd.usage}\n`);
+    else if (err.code === 'ENOENT' && err.path) io.err(`cocurate ${name}: ${err.path}: no such file or folder\n`);
+    else io.err(`cocurate ${name}: ${err.message}\n`);
+    if (process.env.COCURATE_DEBUG) io.err(`${err.stack}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (e) => { process.stderr.write(`cocurate: ${(e as Error).message}\n`); process.exitCode = 2; },
+  );
+}

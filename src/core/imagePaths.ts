@@ -1,0 +1,54 @@
+/**
+ * Resolves image paths against an image root (DESIGN §3, §9). Paths that escape the root — URLs,
+ * absolute paths, ".." segments, symlinks out of it — are refused and never read.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.tif', '.tiff'];
+
+export type ImagePathProblem = 'url' | 'absolute' | 'escapes' | 'symlink-escape' | 'missing' | 'unsupported-type' | 'empty';
+
+export type ResolvedImage =
+  | { ok: true; path: string; abs: string }
+  | { ok: false; path: string; problem: ImagePathProblem; reason: string; abs?: string };
+
+const URL_RE = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
+
+/** Lexical check only (no file system access): is the path allowed under the root? */
+export function checkImagePathSyntax(p: string, root: string): ResolvedImage {
+  if (p.trim() === '') return { ok: false, path: p, problem: 'empty', reason: 'the image path is empty' };
+  if (/^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('/') || p.startsWith('\\')) {
+    return { ok: false, path: p, problem: 'absolute', reason: `"${p}" is an absolute path; image paths must be relative to the image root` };
+  }
+  if (URL_RE.test(p)) return { ok: false, path: p, problem: 'url', reason: `"${p}" is a URL; only files under the image root are shown` };
+  const normal = path.posix.normalize(p.replace(/\\/g, '/'));
+  if (normal === '..' || normal.startsWith('../')) {
+    return { ok: false, path: p, problem: 'escapes', reason: `"${p}" leaves the image root through ".."` };
+  }
+  const ext = path.extname(normal).toLowerCase();
+  const abs = path.join(root, normal);
+  if (!IMAGE_EXTENSIONS.includes(ext)) {
+    return { ok: false, path: p, problem: 'unsupported-type', abs, reason: `"${p}" has ${ext ? `type "${ext}"` : 'no file extension'}; supported: ${IMAGE_EXTENSIONS.join(' ')}` };
+  }
+  return { ok: true, path: p, abs };
+}
+
+/** Full check: syntax, then existence and symlinks (the real path must stay under the root). */
+export function resolveImagePath(p: string, root: string): ResolvedImage {
+  const lexical = checkImagePathSyntax(p, root);
+  if (!lexical.ok) return lexical;
+  let real: string;
+  try {
+    real = fs.realpathSync(lexical.abs);
+  } catch {
+    return { ok: false, path: p, problem: 'missing', abs: lexical.abs, reason: `image file not found: ${lexical.abs}` };
+  }
+  let realRoot: string;
+  try { realRoot = fs.realpathSync(root); } catch { realRoot = path.resolve(root); }
+  const rel = path.relative(realRoot, real);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    return { ok: false, path: p, problem: 'symlink-escape', abs: lexical.abs, reason: `"${p}" is a link to ${real}, outside the image root ${realRoot}` };
+  }
+  return { ok: true, path: p, abs: real };
+}

@@ -1,0 +1,436 @@
+/**
+ * Streaming record index: byte offsets of every record in a JSONL file, a top-level JSON array,
+ * or an object of arrays grouped by name ({"koniq": [...], "spaq": [...]}), without materialising
+ * records. Memory grows with the record count (three numbers per record), not the file size.
+ *
+ * The scanner finds record boundaries (strings, escapes, brackets); it does not validate JSON
+ * grammar. Records are parsed on access, so a syntax error inside one record surfaces on that
+ * record only. Structural faults (no closing bracket, missing comma, garbage at top level) are
+ * collected in `errors` with the record index and line, and the records before them stay usable.
+ */
+import * as fs from 'node:fs';
+
+export type Container = 'jsonl' | 'array' | 'grouped';
+
+export interface IndexError {
+  /** Record index the fault belongs to (the record being scanned, or the next one). */
+  index: number;
+  /** 1-based line of the fault. */
+  line: number;
+  /** Byte offset of the fault. */
+  offset: number;
+  message: string;
+}
+
+export interface RecordIndex {
+  container: Container;
+  /** Number of records. */
+  readonly count: number;
+  /** Total bytes scanned. */
+  bytes: number;
+  /** Byte offset of record i's first byte. */
+  start(i: number): number;
+  /** Byte offset one past record i's last byte. */
+  end(i: number): number;
+  /** 1-based line where record i starts. */
+  line(i: number): number;
+  /** Group name (grouped container) or undefined. */
+  group(i: number): string | undefined;
+  errors: IndexError[];
+}
+
+const CHUNK = 1 << 22; // 4 MiB
+const QUOTE = 0x22, BACKSLASH = 0x5c, NL = 0x0a, CR = 0x0d, SPACE = 0x20, TAB = 0x09;
+const LBRACE = 0x7b, RBRACE = 0x7d, LBRACK = 0x5b, RBRACK = 0x5d, COMMA = 0x2c, COLON = 0x3a;
+
+/** Growable numeric column (Float64 so offsets beyond 4 GiB stay exact). */
+class Column {
+  data: Float64Array;
+  length = 0;
+  constructor(capacity = 1024) { this.data = new Float64Array(capacity); }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+class BuiltIndex implements RecordIndex {
+  starts = new Column();
+  ends = new Column();
+  lines = new Column();
+  groupIds: number[] = [];
+  groupNames: string[] = [];
+  errors: IndexError[] = [];
+  bytes = 0;
+  constructor(public container: Container) {}
+  get count(): number { return this.ends.length; }
+  start(i: number): number { this.check(i); return this.starts.data[i]; }
+  end(i: number): number { this.check(i); return this.ends.data[i]; }
+  line(i: number): number { this.check(i); return this.lines.data[i]; }
+  group(i: number): string | undefined {
+    if (this.container !== 'grouped') return undefined;
+    this.check(i);
+    return this.groupNames[this.groupIds[i]];
+  }
+  private check(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.count) throw new RangeError(`record ${i} is out of range (0–${this.count - 1})`);
+  }
+}
+
+/** A source of bytes read in order, in chunks. */
+interface ByteSource {
+  /** Fills `buf` from the current position; returns the number of bytes read (0 at end). */
+  read(buf: Buffer): number;
+}
+
+function fileSource(fd: number): ByteSource {
+  let pos = 0;
+  return {
+    read(buf) {
+      const n = fs.readSync(fd, buf, 0, buf.length, pos);
+      pos += n;
+      return n;
+    },
+  };
+}
+
+function bufferSource(data: Buffer): ByteSource {
+  let pos = 0;
+  return {
+    read(buf) {
+      const n = Math.min(buf.length, data.length - pos);
+      data.copy(buf, 0, pos, pos + n);
+      pos += n;
+      return n;
+    },
+  };
+}
+
+/** Peeks at the first bytes to choose the container. */
+export function detectContainer(head: Buffer, fileName = ''): Container {
+  let i = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
+  while (i < head.length && isWs(head[i])) i++;
+  if (/\.jsonl$|\.ndjson$/i.test(fileName)) return 'jsonl';
+  if (head[i] === LBRACK) return 'array';
+  if (head[i] !== LBRACE) return 'jsonl';
+  // An object: JSONL when the first line holds one complete value and another record follows.
+  const text = head.toString('utf8', i);
+  const nl = text.indexOf('\n');
+  if (nl > 0) {
+    const firstLine = text.slice(0, nl).trim();
+    try {
+      JSON.parse(firstLine);
+      return 'jsonl';
+    } catch {
+      /* not a single-line record */
+    }
+  } else if (head.length < 65536) {
+    // Whole file is one line holding one object: a grouped object if its values are arrays.
+    try {
+      const v = JSON.parse(text);
+      if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(Array.isArray)) return 'grouped';
+    } catch {
+      /* fall through */
+    }
+    return 'jsonl';
+  }
+  return 'grouped';
+}
+
+function isWs(b: number): boolean {
+  return b === SPACE || b === NL || b === CR || b === TAB;
+}
+
+export interface IndexOptions {
+  /** Force a container instead of detecting it. */
+  container?: Container;
+  /** File name, used for detection by extension. */
+  fileName?: string;
+}
+
+/** Indexes a file on disk, streaming it in 4 MiB chunks. */
+export function indexFile(filePath: string, opts: IndexOptions = {}): RecordIndex {
+  const fd = fs.openSync(filePath, 'r');
+  try {
+    const head = Buffer.alloc(65536);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    const container = opts.container ?? detectContainer(head.subarray(0, n), opts.fileName ?? filePath);
+    return scan(fileSource(fd), container);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Indexes bytes in memory (an editor's document, a test fixture). */
+export function indexBuffer(data: Buffer, opts: IndexOptions = {}): RecordIndex {
+  const container = opts.container ?? detectContainer(data.subarray(0, 65536), opts.fileName ?? '');
+  return scan(bufferSource(data), container);
+}
+
+function scan(src: ByteSource, container: Container): RecordIndex {
+  return container === 'jsonl' ? scanLines(src) : scanStructured(src, container);
+}
+
+/** JSONL: every non-blank line is a record. Uses native indexOf for newline search. */
+function scanLines(src: ByteSource): RecordIndex {
+  const idx = new BuiltIndex('jsonl');
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let base = 0; // file offset of buf[0]
+  let line = 1;
+  let firstContent = -1; // file offset of first non-ws byte in the current line
+  let lastContentEnd = -1; // file offset one past the last non-ws byte in the current line
+  let first = true;
+  for (;;) {
+    const n = src.read(buf);
+    if (n === 0) break;
+    let p = 0;
+    if (first) {
+      first = false;
+      if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) p = 3;
+    }
+    while (p < n) {
+      const nl = buf.indexOf(NL, p);
+      const segEnd = nl === -1 || nl >= n ? n : nl;
+      // Content bounds inside [p, segEnd): skip leading/trailing whitespace.
+      if (firstContent < 0) {
+        let a = p;
+        while (a < segEnd && isWs(buf[a])) a++;
+        if (a < segEnd) firstContent = base + a;
+      }
+      if (firstContent >= 0) {
+        let b = segEnd;
+        while (b > p && isWs(buf[b - 1])) b--;
+        if (b > p && base + b > lastContentEnd) lastContentEnd = base + b;
+      }
+      if (nl === -1 || nl >= n) { p = n; break; }
+      if (firstContent >= 0) {
+        idx.starts.push(firstContent);
+        idx.ends.push(lastContentEnd);
+        idx.lines.push(line);
+      }
+      line++;
+      firstContent = -1;
+      lastContentEnd = -1;
+      p = nl + 1;
+    }
+    base += n;
+  }
+  if (firstContent >= 0) {
+    idx.starts.push(firstContent);
+    idx.ends.push(lastContentEnd);
+    idx.lines.push(line);
+  }
+  idx.bytes = base;
+  return idx;
+}
+
+/**
+ * JSON array (records at depth 1) or grouped object (records at depth 2 inside arrays that are the
+ * values of the top-level object's keys). Strings are skipped with native indexOf.
+ */
+function scanStructured(src: ByteSource, container: 'array' | 'grouped'): RecordIndex {
+  const idx = new BuiltIndex(container);
+  const recordDepth = container === 'array' ? 1 : 2;
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let base = 0;
+  let line = 1;
+  let countedTo = 0; // buffer position up to which newlines have been counted (this chunk)
+  let depth = 0; // bracket depth; the top-level container is depth 1 once opened
+  let inString = false;
+  let escapePending = false;
+  let started = false; // saw the top-level opening bracket
+  let finished = false; // saw the top-level closing bracket
+  let recStart = -1; // file offset of the open record's first byte, -1 when none
+  let recLine = 0;
+  let recEnd = -1; // file offset one past the last non-ws byte of the open record
+  let recClosed = false; // the open record's value is complete (awaiting , or ])
+  let stringIsKey = false; // grouped: string at depth 1 is a group key
+  let keyBytes: number[] | null = null;
+  let currentGroup = -1;
+  let first = true;
+  let trailingGarbageReported = false;
+
+  const countLines = (upTo: number): void => {
+    let q = countedTo;
+    for (;;) {
+      const k = buf.indexOf(NL, q);
+      if (k === -1 || k >= upTo) break;
+      line++;
+      q = k + 1;
+    }
+    countedTo = upTo;
+  };
+  const err = (offset: number, bufPos: number, message: string): void => {
+    countLines(bufPos);
+    idx.errors.push({ index: idx.count, line, offset, message });
+  };
+  const closeRecord = (): void => {
+    if (recStart < 0) return;
+    idx.starts.push(recStart);
+    idx.ends.push(recEnd);
+    idx.lines.push(recLine);
+    if (container === 'grouped') idx.groupIds.push(currentGroup);
+    recStart = -1;
+    recClosed = false;
+  };
+
+  for (;;) {
+    const n = src.read(buf);
+    if (n === 0) break;
+    countedTo = 0;
+    let p = 0;
+    if (first) {
+      first = false;
+      if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) p = 3;
+    }
+    while (p < n) {
+      if (inString) {
+        if (escapePending) { escapePending = false; p++; continue; }
+        const q = buf.indexOf(QUOTE, p);
+        if (q === -1 || q >= n) {
+          // String continues into the next chunk; an odd run of trailing backslashes escapes its first byte.
+          let r = n - 1, run = 0;
+          while (r >= p && buf[r] === BACKSLASH) { run++; r--; }
+          if (stringIsKey && keyBytes) for (let k = p; k < n; k++) keyBytes.push(buf[k]);
+          escapePending = (run & 1) === 1;
+          p = n;
+          break;
+        }
+        let r = q - 1, run = 0;
+        while (r >= p && buf[r] === BACKSLASH) { run++; r--; }
+        if (stringIsKey && keyBytes) for (let k = p; k < q; k++) keyBytes.push(buf[k]);
+        if (run & 1) {
+          if (stringIsKey && keyBytes) keyBytes.push(QUOTE);
+          p = q + 1;
+          continue;
+        }
+        inString = false;
+        p = q + 1;
+        if (depth === recordDepth && recStart >= 0) { recEnd = base + p; recClosed = true; }
+        if (stringIsKey && keyBytes) {
+          stringIsKey = false;
+          let name: string;
+          try { name = JSON.parse(`"${Buffer.from(keyBytes).toString('utf8')}"`); } catch { name = Buffer.from(keyBytes).toString('utf8'); }
+          idx.groupNames.push(name);
+          currentGroup = idx.groupNames.length - 1;
+          keyBytes = null;
+        }
+        continue;
+      }
+      const b = buf[p];
+      if (b === SPACE || b === NL || b === CR || b === TAB) { p++; continue; }
+      if (!started) {
+        const want = container === 'array' ? LBRACK : LBRACE;
+        if (b !== want) {
+          err(base + p, p, `expected "${String.fromCharCode(want)}" at the start of the file, found "${String.fromCharCode(b)}"`);
+          idx.bytes = base + n;
+          return finishRead(src, buf, idx, base + n);
+        }
+        started = true;
+        depth = 1;
+        p++;
+        continue;
+      }
+      if (finished) {
+        if (!trailingGarbageReported) {
+          err(base + p, p, `unexpected "${String.fromCharCode(b)}" after the closing bracket of the file`);
+          trailingGarbageReported = true;
+        }
+        p++;
+        continue;
+      }
+      if (depth === recordDepth) {
+        // Between or at the start of records.
+        if (b === COMMA) {
+          if (recStart < 0) err(base + p, p, 'unexpected "," (empty record)');
+          closeRecord();
+          p++;
+          continue;
+        }
+        if (b === RBRACK || (b === RBRACE && container === 'array')) {
+          if (b === RBRACE) {
+            err(base + p, p, 'unexpected "}" where a record or "]" was expected');
+            p++;
+            continue;
+          }
+          closeRecord();
+          depth--;
+          if (depth === 0) finished = true;
+          p++;
+          continue;
+        }
+        if (recClosed) {
+          // A new value starts while the previous record is complete: a missing comma.
+          err(base + p, p, 'missing "," between records');
+          closeRecord();
+        }
+        if (recStart < 0) {
+          countLines(p);
+          recStart = base + p;
+          recLine = line;
+        }
+        if (b === QUOTE) { inString = true; p++; continue; }
+        if (b === LBRACE || b === LBRACK) { depth++; p++; continue; }
+        // A bare literal (number, true, false, null) as a record.
+        recEnd = base + p + 1;
+        p++;
+        while (p < n && !isWs(buf[p]) && buf[p] !== COMMA && buf[p] !== RBRACK && buf[p] !== RBRACE) { p++; recEnd = base + p; }
+        recClosed = p < n;
+        continue;
+      }
+      if (depth < recordDepth) {
+        // Grouped container, depth 1: keys, colons, commas, and arrays of records.
+        if (b === QUOTE) { inString = true; stringIsKey = true; keyBytes = []; p++; continue; }
+        if (b === COLON || b === COMMA) { p++; continue; }
+        if (b === LBRACK) { depth++; p++; continue; }
+        if (b === RBRACE) { depth--; finished = true; p++; continue; }
+        err(base + p, p, `group "${idx.groupNames[currentGroup] ?? '?'}" is not an array of records`);
+        return finishRead(src, buf, idx, base + n);
+      }
+      // Inside a record.
+      if (b === QUOTE) { inString = true; p++; continue; }
+      if (b === LBRACE || b === LBRACK) { depth++; p++; continue; }
+      if (b === RBRACE || b === RBRACK) {
+        depth--;
+        if (depth === recordDepth) { recEnd = base + p + 1; recClosed = true; }
+        p++;
+        continue;
+      }
+      p++;
+    }
+    countLines(n);
+    base += n;
+  }
+  idx.bytes = base;
+  if (!finished) {
+    if (!started) idx.errors.push({ index: 0, line, offset: base, message: 'the file is empty' });
+    else {
+      const what = recStart >= 0 ? `record ${idx.count} (line ${recLine}) is not closed` : 'the closing bracket is missing';
+      idx.errors.push({ index: idx.count, line, offset: base, message: `unexpected end of file: ${what}` });
+      // A truncated final record is not a usable record; a complete one before the missing "]" is.
+      if (recStart >= 0 && recClosed && !inString && depthAtRecord(depth, recordDepth)) closeRecord();
+    }
+  }
+  return idx;
+}
+
+function depthAtRecord(depth: number, recordDepth: number): boolean {
+  return depth === recordDepth;
+}
+
+/** After a fatal structural fault: consume the rest so `bytes` is the file size. */
+function finishRead(src: ByteSource, buf: Buffer, idx: BuiltIndex, base: number): RecordIndex {
+  let total = base;
+  for (;;) {
+    const n = src.read(buf);
+    if (n === 0) break;
+    total += n;
+  }
+  idx.bytes = total;
+  return idx;
+}

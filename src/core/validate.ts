@@ -1,0 +1,384 @@
+/**
+ * Validation rules for dataset records. Every rule has a stable code and severity; every message
+ * names the record index, the line and the field, and says what to do.
+ */
+import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
+import { parseRaw, type Dataset } from './dataset';
+import { answerToOption } from './formats/normalize';
+import { checkImagePathSyntax, resolveImagePath, type ResolvedImage } from './imagePaths';
+import type { FormatId, Item } from './item';
+import { checkOrdinals, countPlaceholders, findOrdinalPrefixes } from './ordinals';
+
+export type Severity = 'error' | 'warning';
+
+export interface Rule {
+  code: string;
+  severity: Severity;
+  description: string;
+}
+
+export const RULES = {
+  syntax: { code: 'syntax', severity: 'error', description: 'The record is not valid JSON, or the file structure is broken.' },
+  notObject: { code: 'not-an-object', severity: 'error', description: 'A record must be a JSON object.' },
+  missingField: { code: 'missing-field', severity: 'error', description: 'A field the format requires is missing.' },
+  wrongType: { code: 'wrong-type', severity: 'error', description: 'A field has the wrong JSON type.' },
+  placeholderCount: { code: 'placeholder-count', severity: 'error', description: 'The number of image placeholders differs from the number of images.' },
+  mixedPlaceholders: { code: 'mixed-placeholders', severity: 'warning', description: 'A record mixes <image> and <|image|> placeholders.' },
+  ordinalOrder: { code: 'ordinal-order', severity: 'error', description: 'Ordinal prefixes ("The first image:", …) are out of order or do not match the image count.' },
+  duplicateId: { code: 'duplicate-id', severity: 'error', description: 'Two records share an id.' },
+  emptyLabel: { code: 'empty-label', severity: 'error', description: 'The label or answer is empty.' },
+  answerNotCandidate: { code: 'answer-not-candidate', severity: 'error', description: 'The multiple-choice answer is not among the candidates.' },
+  pathEscapesRoot: { code: 'path-escapes-root', severity: 'error', description: 'An image path is a URL, absolute, or leaves the image root; it is never read.' },
+  imageMissing: { code: 'image-missing', severity: 'error', description: 'An image file does not exist under the image root.' },
+  tooManyImages: { code: 'too-many-images', severity: 'warning', description: 'More than 4 images in one item.' },
+  unsupportedImageType: { code: 'unsupported-image-type', severity: 'error', description: 'An image path has a file type that is not an image.' },
+  noImages: { code: 'no-images', severity: 'warning', description: 'A record has no image.' },
+  turnOrder: { code: 'turn-order', severity: 'warning', description: 'Conversation turns do not alternate human / gpt starting with human.' },
+  unknownFormat: { code: 'unknown-format', severity: 'warning', description: 'The file matches no known dataset format.' },
+} as const satisfies Record<string, Rule>;
+
+export type RuleCode = (typeof RULES)[keyof typeof RULES]['code'];
+
+export type FieldPath = (string | number)[];
+
+export interface Diagnostic {
+  /** 0-based record index. */
+  index: number;
+  /** 1-based line in the file. */
+  line: number;
+  /** 1-based column (UTF-16 code units) in that line, when known relative to the record's text. */
+  column: number;
+  severity: Severity;
+  code: RuleCode;
+  /** Full message: record, line, field, problem, what to do. */
+  message: string;
+  /** The problem alone, without the location prefix (for editors that show location themselves). */
+  detail: string;
+  /** Field as text, e.g. conversations[0].value. */
+  field?: string;
+  fieldPath?: FieldPath;
+  /** UTF-16 offset and length of the field's value inside the record's raw text. */
+  offset?: number;
+  length?: number;
+}
+
+/** A problem found in one record, before it is placed in the file. */
+export interface RecordProblem {
+  rule: Rule & { code: RuleCode };
+  detail: string;
+  fieldPath?: FieldPath;
+}
+
+export function fieldText(p: FieldPath | undefined): string | undefined {
+  if (!p || p.length === 0) return undefined;
+  return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+export interface ImageCheck {
+  /** Image root; paths are checked lexically against it always. */
+  root: string;
+  /** Also check that files exist (and do not link outside the root). */
+  exists: boolean;
+  /** Cache of resolutions, shared across records. */
+  cache?: Map<string, ResolvedImage>;
+}
+
+type Rec = Record<string, unknown>;
+
+const REQUIRED: Partial<Record<FormatId, [string, 'string' | 'array' | 'number' | 'string|array'][]>> = {
+  llava: [['conversations', 'array']],
+  'qbench-a1': [['img_path', 'string'], ['question', 'string'], ['candidates', 'array']],
+  'qbench2-pair': [['img_path', 'string'], ['question', 'string'], ['candidates', 'array']],
+  'qbench-hf': [['question', 'string'], ['option0', 'string'], ['option1', 'string']],
+  iqa: [['img_path', 'string'], ['gt_score', 'number']],
+  descriptions: [['description', 'string']],
+};
+
+function typeOk(v: unknown, t: string): boolean {
+  if (t === 'string') return typeof v === 'string';
+  if (t === 'number') return typeof v === 'number' && Number.isFinite(v);
+  if (t === 'array') return Array.isArray(v);
+  return typeof v === 'string' || Array.isArray(v);
+}
+
+const jsonType = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+
+/** Checks one parsed record against its format's rules. */
+export function validateRecord(value: unknown, item: Item, images?: ImageCheck): RecordProblem[] {
+  const out: RecordProblem[] = [];
+  const add = (rule: RecordProblem['rule'], detail: string, fieldPath?: FieldPath): void => { out.push({ rule, detail, fieldPath }); };
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    add(RULES.notObject, `the record is ${jsonType(value)}; each record must be a JSON object`);
+    return out;
+  }
+  const r = value as Rec;
+  const format = item.format;
+  for (const [field, t] of REQUIRED[format] ?? []) {
+    if (!(field in r)) add(RULES.missingField, `"${field}" is missing; a ${format} record needs it`, [field]);
+    else if (!typeOk(r[field], t)) add(RULES.wrongType, `"${field}" is ${jsonType(r[field])} but must be ${t === 'array' ? 'an array' : `a ${t}`}`, [field]);
+  }
+
+  if (format === 'llava') checkLlava(r, item, add);
+  if (format === 'descriptions' && typeof r.description === 'string' && r.description.trim() === '') {
+    add(RULES.emptyLabel, 'the description is empty; write what the image shows or drop the record', ['description']);
+  }
+  if (format === 'descriptions' && !('image' in r) && !('img_path' in r)) add(RULES.missingField, '"image" is missing; a description needs its image', ['image']);
+  if (format === 'qbench-hf' && !['image', 'image1'].some((k) => k in r)) add(RULES.missingField, '"image" (or "image1") is missing', ['image']);
+  checkMcq(r, item, add);
+
+  // Images.
+  const imgField = imageFieldOf(r, format);
+  if (item.images.length === 0 && format !== 'unknown' && !out.some((p) => p.rule.code === 'missing-field')) {
+    add(RULES.noImages, 'the record has no image; give it one or drop it', imgField ? [imgField] : undefined);
+  }
+  if (item.images.length > 4) {
+    add(RULES.tooManyImages, `${item.images.length} images; groups of 1–4 are expected (the curator shows them all)`, imgField ? [imgField] : undefined);
+  }
+  if (images) {
+    const isList = imgField !== undefined && Array.isArray(r[imgField]);
+    item.images.forEach((p, k) => {
+      const fp: FieldPath | undefined = imgField ? (isList ? [imgField, k] : [imgField]) : undefined;
+      let res = images.cache?.get(p);
+      if (!res) {
+        res = images.exists ? resolveImagePath(p, images.root) : checkImagePathSyntax(p, images.root);
+        images.cache?.set(p, res);
+      }
+      if (res.ok) return;
+      switch (res.problem) {
+        case 'url':
+        case 'absolute':
+        case 'escapes':
+        case 'symlink-escape':
+          add(RULES.pathEscapesRoot, `${res.reason}; it was not read — make it relative to the image root`, fp);
+          break;
+        case 'unsupported-type':
+          add(RULES.unsupportedImageType, res.reason, fp);
+          break;
+        case 'missing':
+          add(RULES.imageMissing, `${res.reason}; fix the path or set the image root`, fp);
+          break;
+        case 'empty':
+          add(RULES.missingField, 'an image path is empty', fp);
+          break;
+      }
+    });
+  }
+  return out;
+}
+
+function imageFieldOf(r: Rec, format: FormatId): string | undefined {
+  if (format === 'llava') return 'image' in r ? 'image' : 'images' in r ? 'images' : 'image';
+  if (format === 'qbench-a1' || format === 'qbench2-pair' || format === 'iqa') return 'img_path';
+  return ['images', 'image_paths', 'img_paths', 'image', 'img_path', 'image1'].find((k) => k in r);
+}
+
+function checkLlava(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detail: string, fp?: FieldPath) => void): void {
+  const conv = r.conversations;
+  if (!Array.isArray(conv)) return;
+  if (conv.length === 0) {
+    add(RULES.missingField, '"conversations" is empty; it needs a human turn and a gpt answer', ['conversations']);
+    return;
+  }
+  const imgv = r.image ?? r.images;
+  if (imgv !== undefined && !typeOk(imgv, 'string|array')) {
+    add(RULES.wrongType, `"image" is ${jsonType(imgv)} but must be a string or an array of strings`, ['image']);
+  }
+  let angle = 0, pipe = 0;
+  let expectHuman = true;
+  let orderReported = false;
+  conv.forEach((t, k) => {
+    if (!t || typeof t !== 'object') {
+      add(RULES.wrongType, `turn ${k} is ${jsonType(t)} but must be an object {"from", "value"}`, ['conversations', k]);
+      return;
+    }
+    const turn = t as Rec;
+    const from = turn.from ?? turn.role;
+    const text = turn.value ?? turn.content;
+    if (typeof from !== 'string') add(RULES.missingField, `turn ${k} has no "from" ("human" or "gpt")`, ['conversations', k]);
+    if (typeof text !== 'string') {
+      add(text === undefined ? RULES.missingField : RULES.wrongType, `turn ${k} has no text "value"`, ['conversations', k]);
+      return;
+    }
+    const isHuman = from === 'human' || from === 'user';
+    if (typeof from === 'string' && isHuman !== expectHuman && !orderReported && from !== 'system') {
+      add(RULES.turnOrder, `turn ${k} is from "${from}" but a ${expectHuman ? 'human' : 'gpt'} turn was expected; turns alternate human, gpt, …`, ['conversations', k, 'from']);
+      orderReported = true;
+    }
+    if (from !== 'system') expectHuman = !isHuman;
+    if (text.trim() === '') {
+      add(RULES.emptyLabel, `the ${isHuman ? 'question' : 'answer'} in turn ${k} is empty; write it or drop the turn`, ['conversations', k, 'value']);
+    }
+    if (isHuman) {
+      const c = countPlaceholders(text);
+      angle += c.angle;
+      pipe += c.pipe;
+    } else {
+      const c = countPlaceholders(text);
+      if (c.angle + c.pipe > 0) add(RULES.placeholderCount, `the answer in turn ${k} contains an image placeholder; only human turns may hold images`, ['conversations', k, 'value']);
+    }
+  });
+  const n = item.images.length;
+  const placeholders = angle + pipe;
+  const firstHuman = conv.findIndex((t) => t && typeof t === 'object' && ((t as Rec).from === 'human' || (t as Rec).from === 'user'));
+  const fp: FieldPath = firstHuman >= 0 ? ['conversations', firstHuman, 'value'] : ['conversations'];
+  if (placeholders !== n) {
+    add(RULES.placeholderCount, `${placeholders} image placeholder${placeholders === 1 ? '' : 's'} in the human turns but ${n} image${n === 1 ? '' : 's'} in "image"; make them match (one <image> per image, in order)`, fp);
+  }
+  if (angle > 0 && pipe > 0) add(RULES.mixedPlaceholders, `both <image> (${angle}) and <|image|> (${pipe}) are used; pick one style (quick fix: convert)`, fp);
+  if (firstHuman >= 0) {
+    const text = String((conv[firstHuman] as Rec).value ?? (conv[firstHuman] as Rec).content ?? '');
+    const problem = checkOrdinals(findOrdinalPrefixes(text), n);
+    if (problem) add(RULES.ordinalOrder, `${problem}; renumber them to match the images`, fp);
+  }
+}
+
+function checkMcq(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detail: string, fp?: FieldPath) => void): void {
+  const f = item.format;
+  if (f === 'qbench-a1' || f === 'qbench2-pair') {
+    if (Array.isArray(r.candidates) && r.candidates.length < 2) add(RULES.wrongType, `"candidates" has ${r.candidates.length} option(s); a question needs at least 2`, ['candidates']);
+    if ('correct_ans' in r) {
+      if (typeof r.correct_ans !== 'string' || r.correct_ans.trim() === '') add(RULES.emptyLabel, '"correct_ans" is empty; give the correct option text', ['correct_ans']);
+      else if (Array.isArray(r.candidates) && !r.candidates.map(String).includes(r.correct_ans)) {
+        add(RULES.answerNotCandidate, `"correct_ans" "${r.correct_ans}" is not one of the candidates (${r.candidates.map((c) => JSON.stringify(c)).join(', ')}); copy the option text exactly`, ['correct_ans']);
+      }
+    }
+  } else if (f === 'qbench-hf') {
+    if ('correct_choice' in r) {
+      const letter = typeof r.correct_choice === 'string' ? r.correct_choice.trim().toUpperCase() : '';
+      const k = 'ABCD'.indexOf(letter);
+      const opt = k >= 0 ? r[`option${k}`] : undefined;
+      if (letter === '') add(RULES.emptyLabel, '"correct_choice" is empty; give the letter of the correct option', ['correct_choice']);
+      else if (k < 0 || opt === undefined || opt === null || opt === 'N/A') {
+        add(RULES.answerNotCandidate, `"correct_choice" "${String(r.correct_choice)}" names no option (options in use: ${[0, 1, 2, 3].filter((i) => r[`option${i}`] !== undefined && r[`option${i}`] !== 'N/A').map((i) => 'ABCD'[i]).join(', ')})`, ['correct_choice']);
+      }
+    }
+  } else if (f === 'mcq') {
+    if (!item.candidates || item.candidates.length < 2) add(RULES.missingField, 'the question has fewer than 2 candidates; map the candidates field (--map candidates=FIELD)', ['candidates']);
+    else if (item.label !== undefined && item.correct === undefined) {
+      add(RULES.answerNotCandidate, `the answer "${item.label}" is not one of the candidates (${item.candidates.map((c) => JSON.stringify(c)).join(', ')})`, ['answer']);
+    } else if (item.label === undefined && !('answer' in r)) {
+      // Test splits have no answer: fine.
+    }
+  } else if (f === 'llava' && item.candidates && item.label !== undefined) {
+    const ans = item.label.trim();
+    if (ans === '') return;
+    const looksLikeLetter = /^\(?[A-J]\)?(?:[.):]|\s|$)/.test(ans);
+    if (looksLikeLetter && answerToOption(ans, item.candidates) === undefined) {
+      const last = (r.conversations as unknown[]).findIndex((t) => t && typeof t === 'object' && ((t as Rec).from === 'gpt' || (t as Rec).from === 'assistant'));
+      add(RULES.answerNotCandidate, `the answer "${ans.slice(0, 40)}" names an option the question does not offer (${item.candidates.length} options: ${'ABCDEFGHIJ'.slice(0, item.candidates.length).split('').join(', ')})`, ['conversations', last, 'value']);
+    }
+  }
+}
+
+/** Places a record problem in the file: line, column and a message naming index, line and field. */
+export function locateProblem(p: RecordProblem, index: number, raw: string, startLine: number, tree?: Node): Diagnostic {
+  let offset: number | undefined;
+  let length: number | undefined;
+  if (p.fieldPath && p.fieldPath.length > 0) {
+    const t = tree ?? parseTree(raw);
+    let node = t ? findNodeAtLocation(t, p.fieldPath) : undefined;
+    // Fall back to the nearest existing ancestor (a missing field points at its record).
+    for (let k = p.fieldPath.length - 1; !node && t && k > 0; k--) node = findNodeAtLocation(t, p.fieldPath.slice(0, k));
+    if (node) {
+      const prop = node.parent?.type === 'property' && node.parent.children?.[1] === node ? node.parent : undefined;
+      const missing = !findNodeAtLocation(t!, p.fieldPath);
+      const target = missing ? node : prop ?? node;
+      offset = target.offset;
+      length = target.length;
+    }
+  }
+  const before = raw.slice(0, offset ?? 0);
+  const nl = before.lastIndexOf('\n');
+  const line = startLine + (offset ? (before.match(/\n/g)?.length ?? 0) : 0);
+  const column = offset === undefined ? 1 : offset - nl;
+  const field = fieldText(p.fieldPath);
+  const where = `record ${index} (line ${line})${field ? `, field ${field}` : ''}`;
+  return {
+    index,
+    line,
+    column,
+    severity: p.rule.severity,
+    code: p.rule.code,
+    message: `${where}: ${p.detail}`,
+    detail: p.detail,
+    field,
+    fieldPath: p.fieldPath,
+    offset,
+    length,
+  };
+}
+
+export interface ValidateOptions {
+  /** Image root (default: the dataset's folder). */
+  imageRoot?: string;
+  /** Check that image files exist (default true). */
+  checkImages?: boolean;
+  /** Records to validate (default all). */
+  from?: number;
+  to?: number;
+  /** Called every few thousand records; return false to stop. */
+  onProgress?: (done: number, total: number) => boolean | void;
+}
+
+export interface ValidationResult {
+  items: number;
+  format: FormatId;
+  diagnostics: Diagnostic[];
+  cancelled: boolean;
+}
+
+/** Validates a whole dataset, streaming its records in file order. */
+export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): ValidationResult {
+  const diagnostics: Diagnostic[] = [];
+  const root = opts.imageRoot ?? ds.folder;
+  const images: ImageCheck = { root, exists: opts.checkImages ?? true, cache: new Map() };
+  const from = opts.from ?? 0;
+  const to = opts.to ?? ds.count;
+  for (const e of ds.index.errors) {
+    diagnostics.push({ index: e.index, line: e.line, column: 1, severity: 'error', code: 'syntax', message: `record ${e.index} (line ${e.line}): ${e.message}`, detail: e.message });
+  }
+  if (ds.format === 'unknown' && ds.count > 0) {
+    const detail = 'the records match no known format (LLaVA/Co-Instruct, Q-Bench, MCQ, IQA scores, descriptions); pass --format or a field mapping';
+    diagnostics.push({ index: 0, line: ds.index.line(0), column: 1, severity: 'warning', code: 'unknown-format', message: `record 0 (line ${ds.index.line(0)}): ${detail}`, detail });
+  }
+  const seen = new Map<string, number>();
+  let cancelled = false;
+  let done = 0;
+  const idField = ds.mapping?.id ?? 'id';
+  try {
+    ds.forEachRaw((i, raw) => {
+      const line = ds.index.line(i);
+      const parsed = parseRaw(raw, i, line);
+      if (!parsed.ok) {
+        const e = parsed.error;
+        diagnostics.push({ index: i, line: e.line, column: e.column, severity: 'error', code: 'syntax', message: `record ${i} (line ${e.line}): ${e.detail}; fix the JSON (the other records still load)`, detail: e.detail });
+      } else {
+        const value = parsed.value;
+        const item = ds.itemFrom(i, value, raw);
+        const problems = validateRecord(value, item, images);
+        const id = value && typeof value === 'object' && !Array.isArray(value) ? (value as Rec)[idField] : undefined;
+        if (typeof id === 'string' || typeof id === 'number') {
+          const key = String(id);
+          const prev = seen.get(key);
+          if (prev === undefined) seen.set(key, i);
+          else problems.push({ rule: RULES.duplicateId, detail: `id "${key}" is already used by record ${prev} (line ${ds.index.line(prev)}); ids must be unique — rename or remove one`, fieldPath: [idField] });
+        }
+        if (problems.length) {
+          const tree = parseTree(raw);
+          for (const p of problems) diagnostics.push(locateProblem(p, i, raw, line, tree));
+        }
+      }
+      done++;
+      if (opts.onProgress && done % 5000 === 0 && opts.onProgress(done, to - from) === false) {
+        cancelled = true;
+        throw new StopIteration();
+      }
+    }, Infinity, from, to);
+  } catch (e) {
+    if (!(e instanceof StopIteration)) throw e;
+  }
+  diagnostics.sort((a, b) => a.index - b.index || a.line - b.line);
+  return { items: ds.count, format: ds.format, diagnostics, cancelled };
+}
+
+class StopIteration extends Error {}

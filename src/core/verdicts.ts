@@ -1,0 +1,131 @@
+/**
+ * The verdict journal (DESIGN §4): one append-only JSONL file per reviewer. Each line is flushed to
+ * disk (fsync) before append() returns, so a verdict the UI shows as saved survives a crash. A torn
+ * last line (crash mid-write) is ignored with a warning when reading.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export type VerdictValue = 'correct' | 'incorrect' | 'skip';
+export type JournalVerdict = VerdictValue | 'undo';
+export const VERDICT_VALUES: readonly VerdictValue[] = ['correct', 'incorrect', 'skip'];
+
+export interface VerdictLine {
+  v: 1;
+  key: string;
+  hash: string;
+  verdict: JournalVerdict;
+  note?: string;
+  reviewer: string;
+  at: string;
+}
+
+/** Reviewer names become file names: keep letters, digits, dot, dash, underscore. */
+export function reviewerSlug(reviewer: string): string {
+  const s = reviewer.trim().replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
+  return s || 'reviewer';
+}
+
+export function journalPath(spotcheckDir: string, reviewer: string): string {
+  return path.join(spotcheckDir, `verdicts-${reviewerSlug(reviewer)}.jsonl`);
+}
+
+/** Appends lines to one reviewer's journal; each append is on disk when it returns. */
+export class VerdictJournal {
+  private fd: number | undefined;
+  constructor(readonly file: string) {}
+
+  private open(): number {
+    if (this.fd !== undefined) return this.fd;
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const fd = fs.openSync(this.file, 'a+');
+    // If a crash left a torn last line, start on a fresh line so the new entry stays whole.
+    const size = fs.fstatSync(fd).size;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      fs.readSync(fd, last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) {
+        fs.writeSync(fd, '\n');
+        fs.fsyncSync(fd);
+      }
+    }
+    this.fd = fd;
+    return fd;
+  }
+
+  /** Writes and fsyncs one line; returns the line as written. */
+  append(entry: Omit<VerdictLine, 'v' | 'at'> & { at?: string }): VerdictLine {
+    const line: VerdictLine = { v: 1, key: entry.key, hash: entry.hash, verdict: entry.verdict, ...(entry.note !== undefined ? { note: entry.note } : {}), reviewer: entry.reviewer, at: entry.at ?? new Date().toISOString() };
+    const fd = this.open();
+    fs.writeSync(fd, JSON.stringify(line) + '\n');
+    fs.fsyncSync(fd);
+    return line;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+export interface ReadJournal {
+  reviewer: string;
+  file: string;
+  lines: VerdictLine[];
+  /** Current verdict per key: the latest line not cancelled by an undo. */
+  latest: Map<string, VerdictLine>;
+  warnings: string[];
+}
+
+/**
+ * Reads a journal. An "undo" line cancels the most recent standing verdict for its key (undo twice
+ * goes back two steps). Malformed lines are skipped with a warning naming the line.
+ */
+export function readJournal(file: string): ReadJournal {
+  const warnings: string[] = [];
+  const lines: VerdictLine[] = [];
+  let text = '';
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const rows = text.split('\n');
+  const endsClean = text.endsWith('\n') || text === '';
+  rows.forEach((row, k) => {
+    if (row.trim() === '') return;
+    const isLast = k === rows.length - 1;
+    try {
+      const v = JSON.parse(row) as VerdictLine;
+      if (typeof v.key !== 'string' || !['correct', 'incorrect', 'skip', 'undo'].includes(v.verdict)) {
+        warnings.push(`${file}:${k + 1}: not a verdict line (needs "key" and "verdict"); ignored`);
+        return;
+      }
+      lines.push(v);
+    } catch {
+      warnings.push(isLast && !endsClean ? `${file}:${k + 1}: torn last line (the write was interrupted); ignored` : `${file}:${k + 1}: invalid JSON; ignored`);
+    }
+  });
+  const stacks = new Map<string, VerdictLine[]>();
+  for (const l of lines) {
+    const s = stacks.get(l.key) ?? [];
+    if (l.verdict === 'undo') s.pop();
+    else s.push(l);
+    stacks.set(l.key, s);
+  }
+  const latest = new Map<string, VerdictLine>();
+  for (const [k, s] of stacks) if (s.length) latest.set(k, s[s.length - 1]);
+  const m = /verdicts-(.+)\.jsonl$/.exec(path.basename(file));
+  const reviewer = lines.find((l) => l.reviewer)?.reviewer ?? (m ? m[1] : path.basename(file));
+  return { reviewer, file, lines, latest, warnings };
+}
+
+/** Every reviewer's journal in a spot-check folder. */
+export function readAllJournals(spotcheckDir: string): ReadJournal[] {
+  let names: string[] = [];
+  try { names = fs.readdirSync(spotcheckDir); } catch { return []; }
+  return names
+    .filter((n) => /^verdicts-.+\.jsonl$/.test(n))
+    .sort()
+    .map((n) => readJournal(path.join(spotcheckDir, n)));
+}
