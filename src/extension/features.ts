@@ -1,0 +1,10 @@
+/** Every feature of the extension host; each registers its commands, views and providers. One line each. */
+import type * as vscode from 'vscode';
+
+export interface Feature {
+  name: string;
+  activate(context: vscode.ExtensionContext): void | Promise<void>;
+}
+
+export const FEATURES: Feature[] = [
+];
