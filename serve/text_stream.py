@@ -70,6 +70,8 @@ class StopCutter:
             self.text = self.text[:cut].rstrip()
             return self._release(len(self.text))
         safe = len(self.text) - self._held_back()
+        while safe > self.released and self.text[safe - 1].isspace():
+            safe -= 1  # whitespace before a held-back part may end up trailing
         return self._release(safe)
 
     def finish(self) -> str:
@@ -89,9 +91,9 @@ class StopCutter:
         return min(found) if found else None
 
     def _held_back(self) -> int:
-        """Characters at the end that may start a stop sequence, or are trailing whitespace."""
+        """Characters at the end that may start a stop sequence."""
         text = self.text
-        hold = len(text) - len(text.rstrip())
+        hold = 0
         for s in self.stops:
             for k in range(min(len(s) - 1, len(text)), 0, -1):
                 if text.endswith(s[:k]):

@@ -1,0 +1,81 @@
+"""One generation at a time, a bounded queue behind it, 429 + Retry-After when full."""
+import threading
+import time
+
+import httpx
+
+from .stand_in_model import StandInModel
+from .test_http_api import two_image_body
+
+
+def wait_for(predicate, what, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+
+
+def test_one_at_a_time_then_429_with_retry_after(make_server):
+    model = StandInModel()
+    model.gate = threading.Event()
+    srv = make_server(model, max_waiting=2)
+    results = {}
+
+    def ask(i):
+        r = httpx.post(srv.base + "/v1/chat/completions", json=two_image_body(seed=i), timeout=30)
+        results[i] = r
+
+    def queue():
+        return httpx.get(srv.base + "/health").json()["queue"]
+
+    threads = [threading.Thread(target=ask, args=(0,))]
+    threads[0].start()
+    wait_for(lambda: queue()["running"] == 1, "the first generation to start")
+    for i in (1, 2):
+        threads.append(threading.Thread(target=ask, args=(i,)))
+        threads[-1].start()
+    wait_for(lambda: queue()["waiting"] == 2, "two requests waiting")
+    assert len(model.calls) == 1, "only one generation runs at a time"
+
+    busy = httpx.post(srv.base + "/v1/chat/completions", json=two_image_body(), timeout=30)
+    assert busy.status_code == 429
+    assert int(busy.headers["retry-after"]) >= 1
+    assert busy.json()["error"]["code"] == "server_busy"
+    busy_stream = httpx.post(srv.base + "/v1/chat/completions", json=two_image_body(stream=True), timeout=30)
+    assert busy_stream.status_code == 429
+
+    model.gate.set()
+    for t in threads:
+        t.join(30)
+    assert sorted(results) == [0, 1, 2]
+    assert all(r.status_code == 200 for r in results.values())
+    assert srv.seeds[0] == 0 and sorted(srv.seeds) == [0, 1, 2]
+    assert len(model.calls) == 3
+    assert queue() == {**queue(), "running": 0, "waiting": 0, "completed": 3}
+
+
+def test_a_client_that_leaves_while_queued_frees_its_place(make_server):
+    model = StandInModel()
+    model.gate = threading.Event()
+    srv = make_server(model, max_waiting=1)
+
+    def queue():
+        return httpx.get(srv.base + "/health").json()["queue"]
+
+    first = threading.Thread(target=lambda: httpx.post(srv.base + "/v1/chat/completions",
+                                                       json=two_image_body(), timeout=30))
+    first.start()
+    wait_for(lambda: queue()["running"] == 1, "the first generation")
+    # A streaming client queues, then goes away before its turn.
+    with httpx.stream("POST", srv.base + "/v1/chat/completions", json=two_image_body(stream=True), timeout=30) as s:
+        assert s.status_code == 200
+        first_line = next(s.iter_lines())
+        assert first_line.startswith("data: ")
+        wait_for(lambda: queue()["waiting"] == 1, "the stream to wait")
+    model.gate.set()
+    first.join(30)
+    wait_for(lambda: queue()["waiting"] == 0 and queue()["running"] == 0, "the queue to drain")
+    assert len(model.calls) == 1, "the abandoned request never reached the model"
+    ok = httpx.post(srv.base + "/v1/chat/completions", json=two_image_body(), timeout=30)
+    assert ok.status_code == 200
