@@ -87,8 +87,8 @@ interface ByteSource {
   read(buf: Buffer): number;
 }
 
-function fileSource(fd: number): ByteSource {
-  let pos = 0;
+function fileSource(fd: number, start: number): ByteSource {
+  let pos = start;
   return {
     read(buf) {
       const n = fs.readSync(fd, buf, 0, buf.length, pos);
@@ -98,8 +98,8 @@ function fileSource(fd: number): ByteSource {
   };
 }
 
-function bufferSource(data: Buffer): ByteSource {
-  let pos = 0;
+function bufferSource(data: Buffer, start: number): ByteSource {
+  let pos = start;
   return {
     read(buf) {
       const n = Math.min(buf.length, data.length - pos);
@@ -151,6 +151,8 @@ export interface IndexOptions {
   container?: Container;
   /** File name, used for detection by extension. */
   fileName?: string;
+  /** Read chunk size in bytes (tests use tiny chunks to exercise chunk boundaries). */
+  chunkSize?: number;
 }
 
 /** Indexes a file on disk, streaming it in 4 MiB chunks. */
@@ -160,7 +162,8 @@ export function indexFile(filePath: string, opts: IndexOptions = {}): RecordInde
     const head = Buffer.alloc(65536);
     const n = fs.readSync(fd, head, 0, head.length, 0);
     const container = opts.container ?? detectContainer(head.subarray(0, n), opts.fileName ?? filePath);
-    return scan(fileSource(fd), container);
+    const bom = hasBom(head.subarray(0, n)) ? 3 : 0;
+    return scan(fileSource(fd, bom), container, opts.chunkSize ?? CHUNK, bom);
   } finally {
     fs.closeSync(fd);
   }
@@ -169,30 +172,31 @@ export function indexFile(filePath: string, opts: IndexOptions = {}): RecordInde
 /** Indexes bytes in memory (an editor's document, a test fixture). */
 export function indexBuffer(data: Buffer, opts: IndexOptions = {}): RecordIndex {
   const container = opts.container ?? detectContainer(data.subarray(0, 65536), opts.fileName ?? '');
-  return scan(bufferSource(data), container);
+  const bom = hasBom(data) ? 3 : 0;
+  return scan(bufferSource(data, bom), container, opts.chunkSize ?? CHUNK, bom);
 }
 
-function scan(src: ByteSource, container: Container): RecordIndex {
-  return container === 'jsonl' ? scanLines(src) : scanStructured(src, container);
+function hasBom(b: Buffer): boolean {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+}
+
+/** `start` is the offset of the first byte the source yields (3 after a UTF-8 BOM). */
+function scan(src: ByteSource, container: Container, chunkSize: number, start: number): RecordIndex {
+  return container === 'jsonl' ? scanLines(src, chunkSize, start) : scanStructured(src, container, chunkSize, start);
 }
 
 /** JSONL: every non-blank line is a record. Uses native indexOf for newline search. */
-function scanLines(src: ByteSource): RecordIndex {
+function scanLines(src: ByteSource, chunkSize: number, start: number): RecordIndex {
   const idx = new BuiltIndex('jsonl');
-  const buf = Buffer.allocUnsafe(CHUNK);
-  let base = 0; // file offset of buf[0]
+  const buf = Buffer.allocUnsafe(chunkSize);
+  let base = start; // file offset of buf[0]
   let line = 1;
   let firstContent = -1; // file offset of first non-ws byte in the current line
   let lastContentEnd = -1; // file offset one past the last non-ws byte in the current line
-  let first = true;
   for (;;) {
     const n = src.read(buf);
     if (n === 0) break;
     let p = 0;
-    if (first) {
-      first = false;
-      if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) p = 3;
-    }
     while (p < n) {
       const nl = buf.indexOf(NL, p);
       const segEnd = nl === -1 || nl >= n ? n : nl;
@@ -233,11 +237,11 @@ function scanLines(src: ByteSource): RecordIndex {
  * JSON array (records at depth 1) or grouped object (records at depth 2 inside arrays that are the
  * values of the top-level object's keys). Strings are skipped with native indexOf.
  */
-function scanStructured(src: ByteSource, container: 'array' | 'grouped'): RecordIndex {
+function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSize: number, start: number): RecordIndex {
   const idx = new BuiltIndex(container);
   const recordDepth = container === 'array' ? 1 : 2;
-  const buf = Buffer.allocUnsafe(CHUNK);
-  let base = 0;
+  const buf = Buffer.allocUnsafe(chunkSize);
+  let base = start;
   let line = 1;
   let countedTo = 0; // buffer position up to which newlines have been counted (this chunk)
   let depth = 0; // bracket depth; the top-level container is depth 1 once opened
@@ -252,7 +256,6 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped'): Record
   let stringIsKey = false; // grouped: string at depth 1 is a group key
   let keyBytes: number[] | null = null;
   let currentGroup = -1;
-  let first = true;
   let trailingGarbageReported = false;
 
   const countLines = (upTo: number): void => {
@@ -284,13 +287,14 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped'): Record
     if (n === 0) break;
     countedTo = 0;
     let p = 0;
-    if (first) {
-      first = false;
-      if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) p = 3;
-    }
     while (p < n) {
       if (inString) {
-        if (escapePending) { escapePending = false; p++; continue; }
+        if (escapePending) {
+          escapePending = false;
+          if (stringIsKey && keyBytes) keyBytes.push(buf[p]);
+          p++;
+          continue;
+        }
         const q = buf.indexOf(QUOTE, p);
         if (q === -1 || q >= n) {
           // String continues into the next chunk; an odd run of trailing backslashes escapes its first byte.
