@@ -68,6 +68,7 @@ def create_app(engine: CoInstructEngine, config: Optional[ServerConfig] = None) 
                            code="invalid_api_key", headers={"WWW-Authenticate": "Bearer"})
 
     @app.get("/health")
+    @app.get("/v1/health")  # so "{base URL}/health" works for clients holding ".../v1"
     async def health() -> dict:
         return {"status": "ok", "model": cfg.model_name, "queue": queue.stats()}
 
