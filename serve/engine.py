@@ -51,6 +51,7 @@ class CoInstructEngine:
         self.tokenizer = tokenizer if tokenizer is not None else getattr(model, "tokenizer", None)
         self.seeder = seeder
         self.criteria_factory = criteria_factory
+        self.hooks_supported = True
 
     def _count(self, text: str) -> Optional[int]:
         if self.tokenizer is None:
@@ -78,12 +79,20 @@ class CoInstructEngine:
 
         kwargs = params.generate_kwargs()
         streamer: Optional[TokenStreamer] = None
-        if self.tokenizer is not None:
+        if self.tokenizer is not None and self.hooks_supported:
             streamer = TokenStreamer(self.tokenizer, deliver)
             kwargs["streamer"] = streamer
             kwargs["stopping_criteria"] = self.criteria_factory(lambda: cutter.stopped or is_cancelled())
 
-        raw = self.model.chat(prompt, images, **kwargs)
+        try:
+            raw = self.model.chat(prompt, images, **kwargs)
+        except TypeError as exc:
+            # A model.chat that does not pass streamer/stopping_criteria on to generate: answer whole.
+            if streamer is None or "unexpected keyword argument" not in str(exc) or streamer.ids:
+                raise
+            self.hooks_supported = False
+            streamer = None
+            raw = self.model.chat(prompt, images, **params.generate_kwargs())
         if isinstance(raw, (list, tuple)):
             raw = raw[0] if raw else ""
         raw = "" if raw is None else str(raw)

@@ -49,9 +49,14 @@ class StandInModel:
         self.started = threading.Event()
         self.fail_with: Optional[Exception] = None
         self.streams_tokens = True
+        self.accepts_hooks = True   # False: chat(prompt, images, max_new_tokens=..., ...) only
         self._lock = threading.Lock()
 
     def chat(self, prompt: str, images: list, **generate_kwargs) -> str:
+        if not self.accepts_hooks:
+            for k in ("streamer", "stopping_criteria"):
+                if k in generate_kwargs:
+                    raise TypeError(f"chat() got an unexpected keyword argument '{k}'")
         with self._lock:
             self.calls.append(ChatCall(prompt, [im.size for im in images], [im.mode for im in images],
                                        [im.getpixel((0, 0)) for im in images],

@@ -117,6 +117,18 @@ def test_model_without_token_streaming_still_streams_one_chunk(make_server):
         "The second image has better quality, because it is sharper."]
 
 
+def test_model_chat_without_generate_hooks_still_answers(make_server):
+    model = StandInModel()
+    model.accepts_hooks = False
+    srv = make_server(model)
+    with httpx.Client(base_url=srv.base, timeout=20) as c:
+        for _ in range(2):
+            r = c.post("/v1/chat/completions", json=two_image_body(stop=" because"))
+            assert r.json()["choices"][0]["message"]["content"] == "The second image has better quality,"
+    assert len(model.calls) == 2, "the refused call is not recorded; each request reaches the model once"
+    assert srv.app.state.engine.hooks_supported is False
+
+
 def _error(r, status):
     assert r.status_code == status, r.text
     err = r.json()["error"]
