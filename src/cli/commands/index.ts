@@ -4,10 +4,14 @@ import { info } from './info';
 import { validate } from './validate';
 import { show } from './show';
 import { sample } from './sample';
+import { lsp } from './lsp';
+import { build } from './build';
 
 export const COMMANDS: Command[] = [
   info,
   validate,
   show,
   sample,
+  lsp,
+  build,
 ];
