@@ -7,7 +7,7 @@ type Rec = Record<string, unknown>;
 export function recordFormat(rec: unknown, mapping?: FieldMapping): FormatId | undefined {
   if (!rec || typeof rec !== 'object' || Array.isArray(rec)) return undefined;
   const r = rec as Rec;
-  if (Array.isArray(r.conversations)) return 'llava';
+  if ('conversations' in r) return 'llava';
   if ('option0' in r && 'question' in r) return 'qbench-hf';
   if (typeof r.img_path === 'string' && Array.isArray(r.candidates)) {
     return r.img_path.includes('_cat_') ? 'qbench2-pair' : 'qbench-a1';

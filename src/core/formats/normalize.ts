@@ -76,16 +76,32 @@ function extraOf(r: Rec, format: FormatId, mapping?: FieldMapping): Record<strin
   return out;
 }
 
-export function normalize(rec: unknown, format: FormatId, ctx: NormalizeContext): Item {
-  const base = {
+type ItemFields = Partial<Omit<Item, 'index' | 'line' | 'hash' | 'key' | 'images' | 'groupSize' | 'extra'>> & Pick<Item, 'images' | 'groupSize' | 'extra'>;
+
+/** Builds every Item with the same property order (one hidden class: object spread here was 4× slower). */
+function makeItem(ctx: NormalizeContext, format: FormatId, f: ItemFields): Item {
+  return {
     index: ctx.index,
-    line: ctx.line,
-    hash: ctx.hash,
     key: ctx.key ?? `#${ctx.index}`,
-    format,
+    hash: ctx.hash,
+    line: ctx.line,
+    format: f.format ?? format,
+    images: f.images,
+    turns: f.turns,
+    question: f.question,
+    label: f.label,
+    candidates: f.candidates,
+    correct: f.correct,
+    score: f.score,
+    subset: f.subset,
+    groupSize: f.groupSize,
+    extra: f.extra,
   };
+}
+
+export function normalize(rec: unknown, format: FormatId, ctx: NormalizeContext): Item {
   if (!rec || typeof rec !== 'object' || Array.isArray(rec)) {
-    return { ...base, images: [], groupSize: 0, extra: { value: rec } };
+    return makeItem(ctx, format, { images: [], groupSize: 0, extra: { value: rec } });
   }
   const r = rec as Rec;
   const subsetField = ctx.mapping?.subset ? r[ctx.mapping.subset] : r.subset;
@@ -108,7 +124,7 @@ export function normalize(rec: unknown, format: FormatId, ctx: NormalizeContext)
       const label = turns.find((t) => t.role === 'assistant')?.text;
       const candidates = question ? parseInlineOptions(question) : undefined;
       const correct = candidates && label !== undefined ? answerToOption(label, candidates) : undefined;
-      return { ...base, images, turns, question, label, candidates, correct, subset, groupSize: images.length, extra };
+      return makeItem(ctx, format, { images, turns, question, label, candidates, correct, subset, groupSize: images.length, extra });
     }
     case 'qbench-a1':
     case 'qbench2-pair': {
@@ -120,8 +136,7 @@ export function normalize(rec: unknown, format: FormatId, ctx: NormalizeContext)
       if (parts) extra.concatenated = parts;
       if (r.type !== undefined) extra.type = r.type;
       if (r.concern !== undefined) extra.concern = r.concern;
-      return {
-        ...base,
+      return makeItem(ctx, format, {
         format: isPair ? 'qbench2-pair' : format,
         images: img ? [img] : [],
         question: str(r.question),
@@ -131,7 +146,7 @@ export function normalize(rec: unknown, format: FormatId, ctx: NormalizeContext)
         subset,
         groupSize: isPair ? 2 : img ? 1 : 0,
         extra,
-      };
+      });
     }
     case 'qbench-hf': {
       const images: string[] = [];
@@ -147,7 +162,7 @@ export function normalize(rec: unknown, format: FormatId, ctx: NormalizeContext)
       const correct = ci >= 0 ? (str(r[`option${ci}`]) ?? undefined) : undefined;
       if (r.question_type !== undefined) extra.type = r.question_type;
       if (r.question_concern !== undefined) extra.concern = r.question_concern;
-      return { ...base, images, question: str(r.question), label: correct, candidates, correct, subset, groupSize: images.length, extra };
+      return makeItem(ctx, format, { images, question: str(r.question), label: correct, candidates, correct, subset, groupSize: images.length, extra });
     }
     case 'mcq': {
       const m = ctx.mapping ?? {};
@@ -165,20 +180,20 @@ export function normalize(rec: unknown, format: FormatId, ctx: NormalizeContext)
       if (concern !== undefined) extra.concern = concern;
       if (answer !== undefined && correct === undefined) extra.answer = answer;
       const q = m.question ? r[m.question] : r.question;
-      return { ...base, images, question: str(q), label: correct ?? (answer === undefined ? undefined : String(answer)), candidates, correct, subset, groupSize: images.length, extra };
+      return makeItem(ctx, format, { images, question: str(q), label: correct ?? (answer === undefined ? undefined : String(answer)), candidates, correct, subset, groupSize: images.length, extra });
     }
     case 'iqa': {
       const img = str(r.img_path);
       const score = typeof r.gt_score === 'number' ? r.gt_score : Number(r.gt_score);
-      return { ...base, images: img ? [img] : [], label: Number.isFinite(score) ? String(score) : undefined, score: Number.isFinite(score) ? score : undefined, subset, groupSize: img ? 1 : 0, extra };
+      return makeItem(ctx, format, { images: img ? [img] : [], label: Number.isFinite(score) ? String(score) : undefined, score: Number.isFinite(score) ? score : undefined, subset, groupSize: img ? 1 : 0, extra });
     }
     case 'descriptions': {
       const images = imageList(r.image ?? r.img_path);
-      return { ...base, images, label: str(r.description), subset, groupSize: images.length, extra };
+      return makeItem(ctx, format, { images, label: str(r.description), subset, groupSize: images.length, extra });
     }
     default: {
       const images = imageList(r.images ?? r.image ?? r.img_path);
-      return { ...base, images, question: str(r.question), label: str(r.answer) ?? str(r.label), subset, groupSize: images.length, extra };
+      return makeItem(ctx, format, { images, question: str(r.question), label: str(r.answer) ?? str(r.label), subset, groupSize: images.length, extra });
     }
   }
 }

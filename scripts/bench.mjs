@@ -1,0 +1,114 @@
+// npm run bench: generates (never commits) a 562K-record Co-Instruct-style JSON array (~300 MB) and
+// its JSONL twin under bench-data/, then prints wall time and peak RSS of index, open, show, sample
+// and validate, as ratios against `wc -l` and `jq length` on the same files. Figures, not tests.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = path.join(root, 'bench-data');
+const N = Number(process.env.BENCH_RECORDS ?? 562000);
+const jsonFile = path.join(dataDir, `coinstruct-${N}.json`);
+const jsonlFile = path.join(dataDir, `coinstruct-${N}.jsonl`);
+const only = process.argv.slice(2);
+
+const ORD = ['first', 'second', 'third', 'fourth'];
+const WORDS = 'the image shows clear detail sharp edges natural colours slight noise blur in the background overexposed sky low contrast compression artefacts good lighting vivid dull texture focus'.split(' ');
+
+function record(i) {
+  // Subsets by position, as in Co-Instruct-562K: Q-Instruct singles, then pairs/triples/quads.
+  const n = i < 200277 * (N / 562000) ? 1 : 2 + (i % 3);
+  const images = Array.from({ length: n }, (_, k) => `images/${(i * 7 + k * 13) % 19000}.jpg`);
+  const words = (len, s) => Array.from({ length: len }, (_, k) => WORDS[(s + k * 7) % WORDS.length]).join(' ');
+  const prefix = n === 1 ? 'The image: <image>\n' : images.map((_, k) => `The ${ORD[k]} image: <image>\n`).join('');
+  return {
+    id: `coinstruct-${i}`,
+    image: n === 1 ? images[0] : images,
+    conversations: [
+      { from: 'human', value: `${prefix}${n === 2 ? 'Which image has better quality, and why?' : 'Please rank the quality of the images and justify your rankings.'}` },
+      { from: 'gpt', value: `The ${ORD[i % n]} image has the best quality. ${words(40 + (i % 30), i)}. "Quoted" \\ and 画质 text.` },
+    ],
+  };
+}
+
+async function generate() {
+  mkdirSync(dataDir, { recursive: true });
+  if (existsSync(jsonFile) && existsSync(jsonlFile)) return;
+  console.log(`generating ${N} records …`);
+  const a = createWriteStream(jsonFile);
+  const b = createWriteStream(jsonlFile);
+  const write = (s, t) => (s.write(t) ? Promise.resolve() : new Promise((r) => s.once('drain', r)));
+  await write(a, '[\n');
+  for (let i = 0; i < N; i++) {
+    const r = record(i);
+    await write(a, JSON.stringify(r, null, 2).replace(/^/gm, '  ') + (i < N - 1 ? ',\n' : '\n'));
+    await write(b, JSON.stringify(r) + '\n');
+  }
+  await write(a, ']\n');
+  await Promise.all([new Promise((r) => a.end(r)), new Promise((r) => b.end(r))]);
+}
+
+/** Runs a command under GNU time; returns wall seconds, peak RSS MB and stdout. */
+function timed(cmd, args) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const last = r.stderr.trim().split('\n').pop();
+  const [sec, kb] = last.split(' ').map(Number);
+  return { sec, mb: kb / 1024, out: r.stdout.trim(), status: r.status };
+}
+
+const worker = path.join(root, 'out', 'test', 'bench', 'coreWorker.js');
+const fmt = (x, d = 2) => (typeof x === 'number' ? x.toFixed(d) : String(x));
+const want = (s) => only.length === 0 || only.includes(s);
+
+async function main() {
+  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', root], { stdio: 'inherit' });
+  if (want('core')) {
+    await generate();
+    const mb = (f) => (statSync(f).size / 1e6).toFixed(0);
+    console.log(`\nfiles: ${jsonFile} (${mb(jsonFile)} MB), ${jsonlFile} (${mb(jsonlFile)} MB); ${N} records\n`);
+    timed('wc', ['-l', jsonFile]); // warm the page cache
+    timed('wc', ['-l', jsonlFile]);
+    const wcJsonl = timed('wc', ['-l', jsonlFile]);
+    const wcJson = timed('wc', ['-l', jsonFile]);
+    const jq = timed('jq', ['length', jsonFile]);
+    const rows = [];
+    const run = (label, op, file) => {
+      const t = timed(process.execPath, [worker, op, file]);
+      if (t.status !== 0) throw new Error(`${label} failed: ${t.out}`);
+      const j = JSON.parse(t.out);
+      rows.push({ label, ...t, j });
+      return { ...t, j };
+    };
+    const ij = run('index JSON array', 'index', jsonFile);
+    const il = run('index JSONL', 'index', jsonlFile);
+    const op = run('open + first item (array)', 'open', jsonFile);
+    const sh = run('show (array)', 'show', jsonFile);
+    const sa = run('sample 250 (array)', 'sample', jsonFile);
+    const va = run('validate (array)', 'validate', jsonFile);
+    console.log('reference:');
+    console.log(`  wc -l JSONL      ${fmt(wcJsonl.sec)} s  ${fmt(wcJsonl.mb, 0)} MB`);
+    console.log(`  wc -l JSON       ${fmt(wcJson.sec)} s  ${fmt(wcJson.mb, 0)} MB`);
+    console.log(`  jq length JSON   ${fmt(jq.sec)} s  ${fmt(jq.mb, 0)} MB  (→ ${jq.out})`);
+    console.log('\ncurator (whole process, node start included):');
+    for (const r of rows) console.log(`  ${r.label.padEnd(28)} ${fmt(r.sec)} s  ${fmt(r.mb, 0)} MB  ${JSON.stringify(r.j)}`);
+    console.log('\nbudgets (DESIGN §7):');
+    const line = (ok, text) => console.log(`  ${ok ? 'meets ' : 'MISSES'}  ${text}`);
+    line(jq.sec / ij.sec >= 5, `JSON-array index ${fmt(jq.sec / ij.sec, 1)}× faster than jq length (budget ≥ 5×)`);
+    line(jq.mb / ij.mb >= 5, `JSON-array index ${fmt(jq.mb / ij.mb, 1)}× less peak memory than jq (budget ≥ 5×)`);
+    line(il.sec / Math.max(wcJsonl.sec, 0.01) <= 1.5, `JSONL index ${fmt(il.sec / Math.max(wcJsonl.sec, 0.01), 1)}× wc -l time (budget ≤ 1.5×; wc ${fmt(wcJsonl.sec)} s, index ${fmt(il.sec)} s, in-process ${fmt(il.j.indexMs, 0)} ms)`);
+    line(op.j.openToFirstItemMs < 1000, `open 300 MB array + first item ${fmt(op.j.openToFirstItemMs, 0)} ms (budget < 1000 ms)`);
+    line(sh.j.next.max < 50, `next item mean ${fmt(sh.j.next.mean, 3)} ms, max ${fmt(sh.j.next.max, 2)} ms; random jump max ${fmt(sh.j.jump.max, 2)} ms (budget < 50 ms)`);
+    line(Math.max(sa.j.sample250_noneMs, sa.j.sample250_rangesMs, sa.j.sample250_groupSizeMs) < 1000, `250-item sample after indexing: none ${fmt(sa.j.sample250_noneMs, 0)} ms, ranges ${fmt(sa.j.sample250_rangesMs, 0)} ms, groupSize ${fmt(sa.j.sample250_groupSizeMs, 0)} ms (budget < 1000 ms)`);
+    line(va.sec <= jq.sec, `validate whole file ${fmt(va.sec)} s vs jq length ${fmt(jq.sec)} s (budget: at least as fast)`);
+  }
+  // Other benches (endpoint, embeddings) add themselves below.
+  for (const [name, file] of [['endpoint', 'out/test/bench/endpointBench.js'], ['embeddings', 'out/test/bench/embeddingBench.js'], ['editor', 'out/test/bench/editorBench.js']]) {
+    if (want(name) && existsSync(path.join(root, file))) {
+      console.log(`\n=== ${name}`);
+      spawnSync(process.execPath, [path.join(root, file)], { stdio: 'inherit', cwd: root });
+    }
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

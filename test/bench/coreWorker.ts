@@ -1,0 +1,81 @@
+/**
+ * One benchmark operation in its own process, so that wall time and peak RSS are its own.
+ * Usage: node out/test/bench/coreWorker.js index|open|show|sample|validate FILE
+ * Prints one JSON line with internal timings (ms).
+ */
+import { Dataset } from '../../src/core/dataset';
+import { indexFile } from '../../src/core/recordIndex';
+import { drawSample } from '../../src/core/sampling';
+import { parseStrata } from '../../src/core/strata';
+import { validateDataset } from '../../src/core/validate';
+
+const [op, file] = process.argv.slice(2);
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+const t0 = now();
+const out: Record<string, unknown> = { op };
+
+switch (op) {
+  case 'index': {
+    const idx = indexFile(file);
+    out.records = idx.count;
+    out.indexMs = now() - t0;
+    break;
+  }
+  case 'open': {
+    const ds = Dataset.open(file);
+    const t1 = now();
+    const first = ds.item(0);
+    out.records = ds.count;
+    out.indexMs = t1 - t0;
+    out.firstItemMs = now() - t1;
+    out.openToFirstItemMs = now() - t0;
+    out.firstKey = first.key;
+    break;
+  }
+  case 'show': {
+    const ds = Dataset.open(file);
+    const t1 = now();
+    out.indexMs = t1 - t0;
+    // Next/previous navigation and random jumps, 200 each.
+    const nav: number[] = [];
+    for (let i = 1000; i < 1200; i++) { const s = now(); ds.item(i); nav.push(now() - s); }
+    const jumps: number[] = [];
+    for (let k = 0; k < 200; k++) { const i = (k * 2654435761) % ds.count; const s = now(); ds.item(i); jumps.push(now() - s); }
+    const stats = (a: number[]): { mean: number; max: number } => ({ mean: a.reduce((x, y) => x + y, 0) / a.length, max: Math.max(...a) });
+    out.next = stats(nav);
+    out.jump = stats(jumps);
+    const s = now();
+    ds.ids();
+    out.idTableMs = now() - s;
+    break;
+  }
+  case 'sample': {
+    const ds = Dataset.open(file);
+    const t1 = now();
+    out.indexMs = t1 - t0;
+    // Co-Instruct-562K's subset boundaries, scaled when the benchmark file is smaller.
+    const b = (x: number): number => Math.round((x * ds.count) / 562000);
+    const [s1, s2, s3] = [b(200277), b(302409), b(332301)];
+    const ranges = `ranges:Q-Instruct=0-${s1 - 1},Merge2Compare=${s1}-${s2 - 1},Teach2Compare-general=${s2}-${s3 - 1},Teach2Compare-QA=${s3}-`;
+    for (const strata of ['none', ranges, 'groupSize']) {
+      const s = now();
+      const plan = drawSample(ds, { name: 'bench', seed: 1, size: 250, strata: parseStrata(strata), planDir: '/tmp' });
+      out[`sample250_${strata.split(':')[0]}Ms`] = now() - s;
+      out[`n_${strata.split(':')[0]}`] = plan.items.length;
+    }
+    break;
+  }
+  case 'validate': {
+    const ds = Dataset.open(file);
+    const res = validateDataset(ds, { checkImages: false });
+    out.records = res.items;
+    out.diagnostics = res.diagnostics.length;
+    out.validateMs = now() - t0;
+    break;
+  }
+  default:
+    process.stderr.write(`unknown op ${op}\n`);
+    process.exit(2);
+}
+out.totalMs = now() - t0;
+process.stdout.write(JSON.stringify(out) + '\n');
