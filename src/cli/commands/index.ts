@@ -4,6 +4,7 @@ import { info } from './info';
 import { validate } from './validate';
 import { show } from './show';
 import { sample } from './sample';
+import { report } from './report';
 import { lsp } from './lsp';
 import { build } from './build';
 
@@ -12,6 +13,7 @@ export const COMMANDS: Command[] = [
   validate,
   show,
   sample,
+  report,
   lsp,
   build,
 ];

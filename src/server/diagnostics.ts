@@ -1,0 +1,228 @@
+/**
+ * Validation of open dataset documents: runs on open, debounced after edits, cancelled by newer
+ * edits, and incremental — records are validated once per distinct text, so after an edit only the
+ * changed records (JSONL: the changed lines) are parsed and checked again; the rest are reused.
+ */
+import { performance } from 'node:perf_hooks';
+import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { matchesGlob } from '../core/glob';
+import type { ResolvedImage } from '../core/imagePaths';
+import type { DatasetModel, DatasetModels } from './datasetModel';
+import { checkRecord, type CheckContext, type RecordCheck } from './recordCheck';
+import { imageRootFor, type ServerSettings } from './settings';
+
+/** Sent as the `curator/validated` notification after every validation pass. */
+export interface ValidationStats {
+  uri: string;
+  version: number;
+  /** Whether the document was treated as a dataset. */
+  dataset: boolean;
+  format: string;
+  records: number;
+  /** Records parsed and checked in this pass. */
+  checked: number;
+  /** Records whose earlier result was reused (text unchanged). */
+  reused: number;
+  diagnostics: number;
+  millis: number;
+}
+
+export const VALIDATED_NOTIFICATION = 'curator/validated';
+
+/** Data attached to each diagnostic, read back by code actions. */
+export interface DiagnosticData {
+  record: number;
+  /** duplicate-id: the record that first used the id. */
+  duplicateOf?: number;
+}
+
+interface DocState {
+  generation: number;
+  timer?: NodeJS.Timeout;
+  cache: Map<string, RecordCheck>;
+  cacheKey: string;
+  images: Map<string, ResolvedImage>;
+  /** Results of the last completed pass, aligned with that version's records. */
+  version?: number;
+  checks?: RecordCheck[];
+  dataset?: boolean;
+}
+
+const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export class DiagnosticsRunner {
+  private states = new Map<string, DocState>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly models: DatasetModels,
+    private readonly settings: () => ServerSettings,
+    private readonly workspaceRoot: () => string | undefined,
+  ) {}
+
+  private state(uri: string): DocState {
+    let s = this.states.get(uri);
+    if (!s) {
+      s = { generation: 0, cache: new Map(), cacheKey: '', images: new Map() };
+      this.states.set(uri, s);
+    }
+    return s;
+  }
+
+  /** Validates now (document opened). */
+  opened(doc: TextDocument): void {
+    const st = this.state(doc.uri);
+    st.generation++;
+    if (st.timer) clearTimeout(st.timer);
+    void this.run(doc, st.generation);
+  }
+
+  /** Cancels any pass in flight and validates after the debounce delay. */
+  changed(doc: TextDocument): void {
+    const st = this.state(doc.uri);
+    const gen = ++st.generation;
+    if (st.timer) clearTimeout(st.timer);
+    st.timer = setTimeout(() => { st.timer = undefined; void this.run(doc, gen); }, this.settings().debounceMs);
+  }
+
+  /** Saved: image files may have appeared; re-check records that reported image problems. */
+  saved(doc: TextDocument): void {
+    const st = this.state(doc.uri);
+    st.images.clear();
+    for (const [k, c] of st.cache) if (c.problems.some((p) => p.code === 'image-missing')) st.cache.delete(k);
+    this.opened(doc);
+  }
+
+  closed(uri: string): void {
+    const st = this.states.get(uri);
+    if (st?.timer) clearTimeout(st.timer);
+    this.states.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /** Settings changed: forget every cached result and validate all given documents again. */
+  revalidate(docs: TextDocument[]): void {
+    for (const d of docs) {
+      const st = this.state(d.uri);
+      st.cacheKey = '';
+      this.opened(d);
+    }
+  }
+
+  /** The record checks of the last completed pass when it matches the document's version. */
+  checksFor(doc: TextDocument): RecordCheck[] | undefined {
+    const st = this.states.get(doc.uri);
+    return st && st.version === doc.version ? st.checks : undefined;
+  }
+
+  /** Is the document treated as a dataset (known format, or matched by an include glob)? */
+  isDataset(model: DatasetModel): boolean {
+    return model.format !== 'unknown' || matchesGlob(model.fileName, this.settings().include);
+  }
+
+  private async run(doc: TextDocument, gen: number): Promise<void> {
+    const st = this.state(doc.uri);
+    if (st.generation !== gen) return;
+    const t0 = performance.now();
+    const model = this.models.get(doc);
+    const settings = this.settings();
+    const stats: ValidationStats = { uri: doc.uri, version: doc.version, dataset: false, format: model.format, records: model.count, checked: 0, reused: 0, diagnostics: 0, millis: 0 };
+    if (!this.isDataset(model)) {
+      st.version = doc.version;
+      st.checks = [];
+      st.dataset = false;
+      await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+      stats.millis = performance.now() - t0;
+      void this.connection.sendNotification(VALIDATED_NOTIFICATION, stats);
+      return;
+    }
+    stats.dataset = true;
+    const root = imageRootFor(settings, model.fileName, this.workspaceRoot());
+    const key = `${model.format}\u0000${root}\u0000${settings.checkImages}`;
+    if (st.cacheKey !== key) {
+      st.cache = new Map();
+      st.images = new Map();
+      st.cacheKey = key;
+    }
+    const ctx: CheckContext = { format: model.format, mapping: model.mapping, images: { root, exists: settings.checkImages, cache: st.images } };
+    const next = new Map<string, RecordCheck>();
+    const checks: RecordCheck[] = new Array(model.count);
+    let lastYield = performance.now();
+    for (let i = 0; i < model.count; i++) {
+      const raw = model.raw(i);
+      let c = st.cache.get(raw) ?? next.get(raw);
+      if (c) stats.reused++;
+      else {
+        c = checkRecord(raw, ctx);
+        stats.checked++;
+      }
+      next.set(raw, c);
+      checks[i] = c;
+      if ((i & 127) === 127 && performance.now() - lastYield > 25) {
+        await yieldToEvents();
+        lastYield = performance.now();
+        if (st.generation !== gen || this.states.get(doc.uri) !== st) {
+          // Superseded: keep the work done so far for the next pass.
+          for (const [k, v] of next) st.cache.set(k, v);
+          return;
+        }
+      }
+    }
+    st.cache = next;
+    st.checks = checks;
+    st.version = doc.version;
+    st.dataset = true;
+    const diagnostics = this.toDiagnostics(model, checks);
+    stats.diagnostics = diagnostics.length;
+    await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+    stats.millis = performance.now() - t0;
+    void this.connection.sendNotification(VALIDATED_NOTIFICATION, stats);
+  }
+
+  private toDiagnostics(model: DatasetModel, checks: RecordCheck[]): Diagnostic[] {
+    const doc = model.doc;
+    const out: Diagnostic[] = [];
+    const range = (start: number, length: number): Diagnostic['range'] => ({ start: doc.positionAt(start), end: doc.positionAt(start + Math.max(1, length)) });
+    for (const e of model.layout.errors) {
+      const eol = model.text.indexOf('\n', e.offset);
+      const len = Math.max(1, Math.min(eol === -1 ? model.text.length : eol, e.offset + 40) - e.offset);
+      out.push({ range: range(Math.min(e.offset, Math.max(0, model.text.length - 1)), len), severity: DiagnosticSeverity.Error, code: 'syntax', source: 'curator', message: `${e.message}; fix the file structure (records before this point still load)`, data: { record: e.index } satisfies DiagnosticData });
+    }
+    if (model.format === 'unknown' && model.count > 0) {
+      const s = model.spans[0];
+      out.push({ range: range(s.start, 1), severity: DiagnosticSeverity.Warning, code: 'unknown-format', source: 'curator', message: 'the records match no known format (LLaVA/Co-Instruct, Q-Bench, MCQ, IQA scores, descriptions); check the field names', data: { record: 0 } satisfies DiagnosticData });
+    }
+    const firstById = new Map<string, number>();
+    for (let i = 0; i < checks.length; i++) {
+      const c = checks[i];
+      const s = model.spans[i];
+      for (const p of c.problems) {
+        out.push({
+          range: range(s.start + p.offset, p.length),
+          severity: p.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+          code: p.code,
+          source: 'curator',
+          message: p.message,
+          data: { record: i } satisfies DiagnosticData,
+        });
+      }
+      if (c.id !== undefined) {
+        const prev = firstById.get(c.id);
+        if (prev === undefined) firstById.set(c.id, i);
+        else {
+          const off = c.idOffset ?? 0;
+          out.push({
+            range: range(s.start + off, c.idLength ?? 1),
+            severity: DiagnosticSeverity.Error,
+            code: 'duplicate-id',
+            source: 'curator',
+            message: `id: "${c.id}" is already used by record ${prev} (line ${model.spans[prev].line + 1}); ids must be unique — rename it or remove this record (quick fix)`,
+            data: { record: i, duplicateOf: prev } satisfies DiagnosticData,
+          });
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Server settings. Come from the client's initializationOptions (any editor) and, when the client
+ * supports it, from the `curator` configuration section (VS Code settings).
+ */
+import * as path from 'node:path';
+
+export interface ServerSettings {
+  /** Image root; relative paths resolve against the dataset's folder. Empty: the dataset's folder. */
+  imageRoot: string;
+  /** Check that image files exist (lexical checks always run). */
+  checkImages: boolean;
+  /** Globs of files validated even when their records match no known format. */
+  include: string[];
+  /** Milliseconds to wait after the last edit before revalidating. */
+  debounceMs: number;
+  /** Curation folder (spot checks) relative to the dataset's folder. */
+  curationFolder: string;
+  /** Files with more lines than this show CodeLens only at the cursor's record. */
+  codeLensLineLimit: number;
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  imageRoot: '',
+  checkImages: true,
+  include: [],
+  debounceMs: 200,
+  curationFolder: '.curator',
+  codeLensLineLimit: 5000,
+};
+
+/** Merges loosely typed input (initializationOptions or a configuration section) into settings. */
+export function mergeSettings(base: ServerSettings, input: unknown): ServerSettings {
+  if (!input || typeof input !== 'object') return base;
+  const src = input as Record<string, unknown>;
+  const lsp = (src.lsp && typeof src.lsp === 'object' ? src.lsp : {}) as Record<string, unknown>;
+  const pick = (k: string): unknown => (lsp[k] !== undefined ? lsp[k] : src[k]);
+  const out = { ...base };
+  const str = (k: keyof ServerSettings): void => { const v = pick(k); if (typeof v === 'string') (out as Record<string, unknown>)[k] = v; };
+  const num = (k: keyof ServerSettings): void => { const v = pick(k); if (typeof v === 'number' && Number.isFinite(v) && v >= 0) (out as Record<string, unknown>)[k] = v; };
+  str('imageRoot');
+  str('curationFolder');
+  num('debounceMs');
+  num('codeLensLineLimit');
+  const ci = pick('checkImages');
+  if (typeof ci === 'boolean') out.checkImages = ci;
+  const inc = pick('include');
+  if (Array.isArray(inc)) out.include = inc.filter((x): x is string => typeof x === 'string');
+  return out;
+}
+
+/** The image root for a dataset file. */
+export function imageRootFor(settings: ServerSettings, datasetPath: string, workspaceRoot?: string): string {
+  const dir = path.dirname(datasetPath);
+  if (!settings.imageRoot) return dir;
+  const expanded = settings.imageRoot.replace(/\$\{workspaceFolder\}/g, workspaceRoot ?? dir);
+  return path.resolve(dir, expanded);
+}
