@@ -55,15 +55,26 @@ export class CachedChat {
     const key = this.keyOf(keyParts ?? messages);
     const hit = this.cache.get(key);
     if (hit !== undefined) return { text: hit, cached: true };
-    const res = await this.client.chat.completions.create(
-      {
-        model: this.opts.model,
-        messages: messages as OpenAI.Chat.Completions.ChatCompletionMessageParam[],
-        ...(this.opts.temperature !== undefined ? { temperature: this.opts.temperature } : {}),
-        ...(this.opts.maxTokens !== undefined ? { max_tokens: this.opts.maxTokens } : {}),
-      },
-      { signal },
-    );
+    // A per-call signal: the SDK adds a listener to the signal it is given, so a long run sharing one
+    // signal across thousands of calls would pile listeners up on it.
+    const call = new AbortController();
+    const onAbort = (): void => call.abort(signal?.reason);
+    signal?.throwIfAborted();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let res: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      res = await this.client.chat.completions.create(
+        {
+          model: this.opts.model,
+          messages: messages as OpenAI.Chat.Completions.ChatCompletionMessageParam[],
+          ...(this.opts.temperature !== undefined ? { temperature: this.opts.temperature } : {}),
+          ...(this.opts.maxTokens !== undefined ? { max_tokens: this.opts.maxTokens } : {}),
+        },
+        { signal: call.signal },
+      );
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
     const text = res.choices?.[0]?.message?.content;
     if (typeof text !== 'string' || text.trim() === '') throw new Error(`the model ${this.opts.model} returned an empty answer`);
     this.cache.put(key, text);

@@ -93,8 +93,6 @@ export interface BuildResult {
   dryRun: boolean;
 }
 
-const SIZE_LETTER: Record<number, string> = { 2: 'p', 3: 't', 4: 'q' };
-
 export function removedPathFor(out: string): string {
   const ext = /\.jsonl?$/i.exec(out)?.[0] ?? '';
   return `${out.slice(0, out.length - ext.length)}.removed${ext || '.jsonl'}`;
@@ -123,7 +121,7 @@ function planGroups(prefix: string, units: BuildUnit[], counts: GroupCounts, see
         uses.set(u, k + 1);
         return list.length ? list[k % list.length] : '';
       });
-      out.push({ id: `${prefix}-${SIZE_LETTER[size]}${String(i + 1).padStart(6, '0')}`, size, units: g.members, descriptions });
+      out.push({ id: `${prefix}-${size}-${String(i + 1).padStart(6, '0')}`, size, units: g.members, descriptions });
     });
   });
   return out;
