@@ -13,6 +13,8 @@ import { recordAt, recordLayout, type RecordLayout, type RecordSpan } from './re
 export class DatasetModel {
   readonly layout: RecordLayout;
   readonly format: FormatId;
+  /** The document version this model was built from (the TextDocument itself updates in place). */
+  readonly version: number;
   private parsedCache = new Map<number, unknown>();
 
   constructor(
@@ -21,6 +23,7 @@ export class DatasetModel {
     readonly fileName: string,
     readonly mapping?: FieldMapping,
   ) {
+    this.version = doc.version;
     this.layout = recordLayout(text, fileName);
     const sample: unknown[] = [];
     for (let i = 0; i < Math.min(20, this.layout.spans.length); i++) {
@@ -30,7 +33,6 @@ export class DatasetModel {
     this.format = detectFormat(sample, mapping);
   }
 
-  get version(): number { return this.doc.version; }
   get count(): number { return this.layout.spans.length; }
   get spans(): RecordSpan[] { return this.layout.spans; }
 
