@@ -7,6 +7,9 @@ import { sample } from './sample';
 import { report } from './report';
 import { lsp } from './lsp';
 import { build } from './build';
+import { ask } from './ask';
+import { evalMcq } from './eval-mcq';
+import { twoafc } from './twoafc';
 
 export const COMMANDS: Command[] = [
   info,
@@ -16,4 +19,7 @@ export const COMMANDS: Command[] = [
   report,
   lsp,
   build,
+  ask,
+  evalMcq,
+  twoafc,
 ];

@@ -1,0 +1,80 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runBatch } from '../../core/endpoint/batch';
+import { mcqRowFor, scoreAnswer, summarizeMcq, type McqRow, type Tally } from '../../core/eval/mcq';
+import type { Item } from '../../core/item';
+import { UsageError } from '../args';
+import type { Command } from '../command';
+import { DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
+import { ENDPOINT_USAGE, endpointFlags, pct, setupEndpoint, withInterrupt } from '../endpointArgs';
+
+function table(title: string, t: Record<string, Tally>): string[] {
+  const keys = Object.keys(t).sort();
+  if (keys.length === 0) return [];
+  const w = Math.max(8, ...keys.map((k) => k.length));
+  return ['', `${title}:`, ...keys.map((k) => `  ${k.padEnd(w)}  ${pct(t[k].accuracy).padStart(8)}  (${t[k].correct}/${t[k].n})`)];
+}
+
+export const evalMcq: Command = {
+  name: 'eval-mcq',
+  summary: 'multiple-choice accuracy of a served model (Q-Bench A1 / MICBench layouts), per-item answers saved',
+  usage: [
+    'cocurate eval-mcq FILE --endpoint URL --model M [--concurrency N] [--limit K] [--out ANSWERS.jsonl] [--json]',
+    '  Prompt: the question, "A. …" option lines, then "Answer with the option\'s letter from the given choices directly."',
+    '  --out    per-item answers (default .curator/reports/eval-mcq-<name>.jsonl)',
+    ENDPOINT_USAGE,
+  ].join('\n'),
+  flags: endpointFlags({ values: [...DATASET_FLAGS, 'limit', 'out'] }),
+  async run(args, io) {
+    const ds = openDatasetFromArgs(args.positionals[0], args);
+    try {
+      const limit = args.num('limit');
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit must be a positive integer');
+      const { profile, asker, curationFolder } = setupEndpoint(args, ds.path);
+      const jobs: { row: McqRow; item: Item }[] = [];
+      let skipped = 0;
+      for (let i = 0; i < ds.count && (limit === undefined || jobs.length < limit); i++) {
+        let item: Item;
+        try { item = ds.item(i); } catch { skipped++; continue; }
+        const row = mcqRowFor(item);
+        if (row) jobs.push({ row, item }); else skipped++;
+      }
+      if (jobs.length === 0) { io.err(`cocurate eval-mcq: ${ds.path}: no multiple-choice records (format ${ds.format}; try --format or --map)\n`); return 2; }
+      const rows: McqRow[] = jobs.map((j) => j.row);
+      const res = await withInterrupt((signal) => runBatch(jobs, async (j, _i, sig) => {
+        const a = await asker.askItem(j.item, { signal: sig });
+        return { ...scoreAnswer(j.row, a.text, j.item.candidates!), cached: a.cached };
+      }, {
+        concurrency: profile.concurrency,
+        signal,
+        onSettled: (i, o, done, total) => {
+          rows[i] = o.ok ? o.value : { ...rows[i], error: o.error.message };
+          if (!args.bool('json')) io.err(`\r${done}/${total} answered`);
+        },
+      }));
+      if (!args.bool('json')) io.err('\n');
+      const report = summarizeMcq(rows);
+      const out = path.resolve(args.str('out') ?? path.join(curationFolder, 'reports', `eval-mcq-${profile.slug}.jsonl`));
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+      fs.writeFileSync(out, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const summary = { file: ds.path, model: profile.model, profile: profile.name, answers: out, skipped, cancelled: res.cancelled, ...report };
+      if (args.bool('json')) io.out(JSON.stringify(summary, null, 2) + '\n');
+      else {
+        io.out([
+          `${ds.path}: ${report.items} MCQ item(s)${skipped ? ` (${skipped} other record(s) skipped)` : ''}; model ${profile.name}`,
+          `  accuracy ${pct(report.accuracy)}  (${report.correct}/${report.answered}; unparsed ${report.unparsed}, failed ${report.failed})`,
+          ...table('By question type', report.byType),
+          ...table('By concern', report.byConcern),
+          ...table('By number of images', report.byImages),
+          '',
+          `Per-item answers: ${out}`,
+          '',
+        ].join('\n'));
+      }
+      if (res.cancelled) { io.err('cocurate eval-mcq: cancelled\n'); return 2; }
+      return report.failed > 0 ? 1 : 0;
+    } finally {
+      ds.close();
+    }
+  },
+};

@@ -1,0 +1,83 @@
+/**
+ * A served model over a whole spot check: ask every planned item (bounded concurrency, cache,
+ * cancel), compare each answer with the label, and write the agreement file beside the plan:
+ * `<plan dir>/agreement-<profile>.json` with the summary, every item and the disagreements.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Dataset } from '../dataset';
+import type { Asker } from '../endpoint/asker';
+import { publicEndpoint } from '../endpoint/answerCache';
+import { runBatch } from '../endpoint/batch';
+import type { Plan } from '../plan';
+import { compareItem, summarizeAgreement, type AgreementSummary, type ItemComparison } from './agreement';
+
+export interface SpotcheckAnswers {
+  profile: { name: string; model: string; endpoint: string[] };
+  summary: AgreementSummary;
+  items: (ItemComparison & { cached: boolean })[];
+  disagreements: ItemComparison[];
+  failures: { key: string; error: string }[];
+  /** Planned items whose record changed since the plan was drawn (asked anyway, listed here). */
+  drifted: string[];
+  cancelled: boolean;
+  at: string;
+}
+
+export interface SpotcheckAskOptions {
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, key: string) => void;
+}
+
+export async function askSpotcheck(ds: Dataset, plan: Pick<Plan, 'items'>, asker: Asker, opts: SpotcheckAskOptions = {}): Promise<SpotcheckAnswers> {
+  const drifted: string[] = [];
+  const failures: { key: string; error: string }[] = [];
+  const result = await runBatch(
+    plan.items,
+    async (pi, _i, signal) => {
+      let index = pi.index;
+      if (index >= ds.count || ds.keyFor(index) !== pi.key) {
+        const found = ds.findKey(pi.key);
+        if (found === undefined) throw new Error(`item ${pi.key} is no longer in the dataset`);
+        index = found;
+      }
+      const item = ds.item(index);
+      if (item.hash !== pi.hash) drifted.push(pi.key);
+      const a = await asker.askItem(item, { signal });
+      return { ...compareItem(item, a.text), cached: a.cached };
+    },
+    {
+      concurrency: opts.concurrency ?? asker.profile.concurrency,
+      signal: opts.signal,
+      onSettled: (i, outcome, done, total) => {
+        if (!outcome.ok) failures.push({ key: plan.items[i].key, error: outcome.error.message });
+        opts.onProgress?.(done, total, plan.items[i].key);
+      },
+    },
+  );
+  const items = result.outcomes.filter((o): o is { ok: true; value: ItemComparison & { cached: boolean } } => !!o && o.ok).map((o) => o.value);
+  return {
+    profile: { name: asker.profile.name, model: asker.profile.model, endpoint: asker.profile.baseURLs.map(publicEndpoint) },
+    summary: summarizeAgreement(items, failures.length),
+    items,
+    disagreements: items.filter((r) => r.status === 'disagree'),
+    failures,
+    drifted,
+    cancelled: result.cancelled,
+    at: new Date().toISOString(),
+  };
+}
+
+export function agreementPath(planDir: string, profileSlug: string): string {
+  return path.join(planDir, `agreement-${profileSlug}.json`);
+}
+
+/** Writes the agreement file atomically. */
+export function writeSpotcheckAnswers(planDir: string, profileSlug: string, a: SpotcheckAnswers): string {
+  const file = agreementPath(planDir, profileSlug);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(a, null, 1) + '\n');
+  fs.renameSync(tmp, file);
+  return file;
+}
