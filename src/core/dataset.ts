@@ -10,7 +10,7 @@ import { normalize, recordId } from './formats/normalize';
 import { fileFingerprint, recordHash } from './hash';
 import type { FieldMapping, FormatId, Item } from './item';
 import { quickField } from './quickFields';
-import { indexBuffer, indexFile, type Container, type RecordIndex } from './recordIndex';
+import { idTextHash, indexBuffer, indexFile, type Container, type RecordIndex } from './recordIndex';
 
 export interface OpenOptions {
   format?: FormatId;
@@ -39,13 +39,15 @@ interface ByteReader {
   close(): void;
 }
 
-/** Table of record ids: which ids exist, and which are unique. */
+/**
+ * What is known about record ids after one look at the index: the hash of each record's id (-1: the
+ * record has no id) and the records whose id another record shares (their keys fall back to #index).
+ */
 export interface IdTable {
-  /** id of record i, or undefined. */
-  ids: (string | undefined)[];
-  /** id → indices carrying it (only ids seen more than once are listed with all indices). */
-  first: Map<string, number>;
-  duplicates: Map<string, number[]>;
+  hashes: Float64Array;
+  duplicates: Set<number>;
+  /** Duplicated id → the indices that carry it, in file order. */
+  duplicateIds: Map<string, number[]>;
 }
 
 export class Dataset {
@@ -68,7 +70,7 @@ export class Dataset {
     const abs = path.resolve(filePath);
     const st = fs.statSync(abs);
     if (st.isDirectory()) throw new Error(`${abs} is a folder, not a dataset file`);
-    const index = indexFile(abs, { container: opts.container, fileName: abs });
+    const index = indexFile(abs, { container: opts.container, fileName: abs, idField: opts.mapping?.id });
     const fd = fs.openSync(abs, 'r');
     const reader: ByteReader = {
       read(start, end) {
@@ -89,7 +91,7 @@ export class Dataset {
   /** Opens text held in memory (an editor document); `fileName` is used for detection and paths. */
   static fromText(text: string | Buffer, fileName: string, opts: OpenOptions = {}): Dataset {
     const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-    const index = indexBuffer(data, { container: opts.container, fileName });
+    const index = indexBuffer(data, { container: opts.container, fileName, idField: opts.mapping?.id });
     const reader: ByteReader = { read: (s, e) => data.subarray(s, e), close() {} };
     return new Dataset(path.resolve(fileName), index, reader, Date.now(), opts, opts.mapping);
   }
@@ -130,50 +132,96 @@ export class Dataset {
 
   /** Stable key: the id when present and unique in the file, else "#<index>". */
   keyFor(i: number, value?: unknown): string {
-    const id = value === undefined ? this.ids().ids[i] : recordId(value, this.mapping);
-    if (id === undefined) return `#${i}`;
-    const dup = this.ids().duplicates.has(id);
-    return dup ? `#${i}` : id;
+    if (value === undefined) {
+      if (this.ids().hashes[i] === -1) return `#${i}`;
+      const p = this.parse(i);
+      value = p.ok ? p.value : null;
+    }
+    const id = recordId(value, this.mapping);
+    if (id === undefined || this.ids().duplicates.has(i)) return `#${i}`;
+    return id;
   }
 
-  /** Record index for a key ("#12" or an id), or undefined. */
+  /** Record index for a key ("#12" or an id), or undefined. A duplicated id finds its first record. */
   findKey(key: string): number | undefined {
     const m = /^#(\d+)$/.exec(key);
     if (m) {
       const i = Number(m[1]);
       return i < this.count ? i : undefined;
     }
-    return this.ids().first.get(key);
+    const h = idTextHash(key);
+    const { hashes } = this.ids();
+    for (let i = 0; i < hashes.length; i++) {
+      if (hashes[i] !== h) continue;
+      const p = this.parse(i);
+      if (p.ok && recordId(p.value, this.mapping) === key) return i;
+    }
+    return undefined;
   }
 
   /**
-   * Ids of every record, read in one sequential pass. Ids are taken from the first bytes of each
-   * record when the "id" key is at the record's top level there; otherwise the record is parsed.
+   * Ids of every record, from the hashes the index took of leading ids. Records the scanner was unsure
+   * about are read (their heads first), and records whose hashes collide are parsed to compare ids.
    */
   ids(): IdTable {
     if (this.idTable) return this.idTable;
-    const ids: (string | undefined)[] = new Array(this.count);
-    const first = new Map<string, number>();
-    const duplicates = new Map<string, number[]>();
+    const n = this.count;
+    const hashes = new Float64Array(n);
+    const unsure: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const h = this.index.idHash(i);
+      hashes[i] = h;
+      if (Number.isNaN(h)) unsure.push(i);
+    }
     const field = this.mapping?.id ?? 'id';
     const HEAD = 512;
-    this.forEachRaw((i, head) => {
-      const q = quickField(head, field, this.index.end(i) - this.index.start(i) <= HEAD);
-      let v: string | undefined;
-      if (q === null) {
-        try { v = recordId(JSON.parse(this.raw(i)), this.mapping); } catch { v = undefined; }
-      } else v = typeof q === 'string' || typeof q === 'number' ? String(q) : undefined;
-      ids[i] = v;
-      if (v === undefined) return;
-      const f = first.get(v);
-      if (f === undefined) first.set(v, i);
-      else {
-        const list = duplicates.get(v);
-        if (list) list.push(i);
-        else duplicates.set(v, [f, i]);
+    const resolve = (i: number, head?: string): void => {
+      let v: unknown = head === undefined ? null : quickField(head, field, this.index.end(i) - this.index.start(i) <= HEAD);
+      if (v === null) {
+        const p = this.parse(i);
+        v = p.ok && p.value && typeof p.value === 'object' && !Array.isArray(p.value) ? (p.value as Record<string, unknown>)[field] : undefined;
       }
-    }, HEAD);
-    this.idTable = { ids, first, duplicates };
+      hashes[i] = typeof v === 'string' || typeof v === 'number' ? idTextHash(String(v)) : -1;
+    };
+    if (unsure.length > n / 8) {
+      // Many records without a leading id: one sequential pass over record heads.
+      let k = 0;
+      this.forEachRaw((i, head) => {
+        if (unsure[k] !== i) return;
+        k++;
+        resolve(i, head);
+      }, HEAD);
+    } else {
+      for (const i of unsure) resolve(i);
+    }
+    // Equal hashes: parse and compare the real ids.
+    const order = Array.from({ length: n }, (_, i) => i).filter((i) => hashes[i] !== -1);
+    order.sort((a, b) => hashes[a] - hashes[b] || a - b);
+    const duplicates = new Set<number>();
+    const duplicateIds = new Map<string, number[]>();
+    for (let s = 0; s < order.length; ) {
+      let e = s + 1;
+      while (e < order.length && hashes[order[e]] === hashes[order[s]]) e++;
+      if (e - s > 1) {
+        const byId = new Map<string, number[]>();
+        for (let k = s; k < e; k++) {
+          const p = this.parse(order[k]);
+          const id = p.ok ? recordId(p.value, this.mapping) : undefined;
+          if (id === undefined) continue;
+          const list = byId.get(id) ?? [];
+          list.push(order[k]);
+          byId.set(id, list);
+        }
+        for (const [id, list] of byId) {
+          if (list.length < 2) continue;
+          list.sort((a, b) => a - b);
+          duplicateIds.set(id, list);
+          for (const i of list) duplicates.add(i);
+        }
+      }
+      s = e;
+    }
+    this.idTable = { hashes, duplicates, duplicateIds };
     return this.idTable;
   }
 

@@ -36,7 +36,64 @@ export interface RecordIndex {
   line(i: number): number;
   /** Group name (grouped container) or undefined. */
   group(i: number): string | undefined;
+  /**
+   * FNV-1a hash of the record's id when the id is its first key (plain string without escapes, or
+   * an integer); NaN when the scanner could not tell (the caller then parses the record).
+   */
+  idHash(i: number): number;
   errors: IndexError[];
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over bytes: the same function the scanner uses for leading ids. */
+export function fnv1a(bytes: Uint8Array, from = 0, to = bytes.length): number {
+  let h = FNV_OFFSET;
+  for (let k = from; k < to; k++) h = Math.imul(h ^ bytes[k], FNV_PRIME);
+  return h >>> 0;
+}
+
+/** Hash of an id as text, comparable with RecordIndex.idHash. */
+export function idTextHash(id: string): number {
+  return fnv1a(Buffer.from(id, 'utf8'));
+}
+
+/**
+ * At `p` (a "{" in buf), reads the first key; when it is `field` and its value is a string without
+ * escapes or a plain integer, returns the FNV-1a hash of the value's text. NaN when unsure.
+ */
+function leadingIdHash(buf: Buffer, p: number, n: number, field: Buffer): number {
+  let q = p + 1;
+  while (q < n && isWs(buf[q])) q++;
+  if (q >= n || buf[q] !== QUOTE) return NaN;
+  q++;
+  if (q + field.length >= n) return NaN;
+  for (let k = 0; k < field.length; k++) if (buf[q + k] !== field[k]) return NaN;
+  q += field.length;
+  if (buf[q] !== QUOTE) return NaN;
+  q++;
+  while (q < n && isWs(buf[q])) q++;
+  if (q >= n || buf[q] !== COLON) return NaN;
+  q++;
+  while (q < n && isWs(buf[q])) q++;
+  if (q >= n) return NaN;
+  if (buf[q] === QUOTE) {
+    const s = q + 1;
+    const e = buf.indexOf(QUOTE, s);
+    if (e < 0 || e >= n) return NaN;
+    const bs = buf.indexOf(BACKSLASH, s);
+    if (bs >= 0 && bs < e) return NaN;
+    return fnv1a(buf, s, e);
+  }
+  let e = q;
+  if (buf[e] === 0x2d) e++;
+  if (e < n && buf[e] === 0x30 && e + 1 < n && buf[e + 1] >= 0x30 && buf[e + 1] <= 0x39) return NaN;
+  while (e < n && buf[e] >= 0x30 && buf[e] <= 0x39) e++;
+  if (e === q || e >= n) return NaN;
+  const after = buf[e];
+  if (after !== COMMA && after !== RBRACE && !isWs(after)) return NaN; // 1.5, 1e3: not a plain integer
+  return fnv1a(buf, q, e);
 }
 
 const CHUNK = 1 << 22; // 4 MiB
@@ -62,6 +119,7 @@ class BuiltIndex implements RecordIndex {
   starts = new Column();
   ends = new Column();
   lines = new Column();
+  idHashes = new Column();
   groupIds: number[] = [];
   groupNames: string[] = [];
   errors: IndexError[] = [];
@@ -71,6 +129,7 @@ class BuiltIndex implements RecordIndex {
   start(i: number): number { this.check(i); return this.starts.data[i]; }
   end(i: number): number { this.check(i); return this.ends.data[i]; }
   line(i: number): number { this.check(i); return this.lines.data[i]; }
+  idHash(i: number): number { this.check(i); return this.idHashes.data[i]; }
   group(i: number): string | undefined {
     if (this.container !== 'grouped') return undefined;
     this.check(i);
@@ -153,6 +212,8 @@ export interface IndexOptions {
   fileName?: string;
   /** Read chunk size in bytes (tests use tiny chunks to exercise chunk boundaries). */
   chunkSize?: number;
+  /** Field whose leading value is hashed as the record's id (default "id"). */
+  idField?: string;
 }
 
 /** Indexes a file on disk, streaming it in 4 MiB chunks. */
@@ -163,7 +224,7 @@ export function indexFile(filePath: string, opts: IndexOptions = {}): RecordInde
     const n = fs.readSync(fd, head, 0, head.length, 0);
     const container = opts.container ?? detectContainer(head.subarray(0, n), opts.fileName ?? filePath);
     const bom = hasBom(head.subarray(0, n)) ? 3 : 0;
-    return scan(fileSource(fd, bom), container, opts.chunkSize ?? CHUNK, bom);
+    return scan(fileSource(fd, bom), container, opts.chunkSize ?? CHUNK, bom, opts.idField);
   } finally {
     fs.closeSync(fd);
   }
@@ -173,7 +234,7 @@ export function indexFile(filePath: string, opts: IndexOptions = {}): RecordInde
 export function indexBuffer(data: Buffer, opts: IndexOptions = {}): RecordIndex {
   const container = opts.container ?? detectContainer(data.subarray(0, 65536), opts.fileName ?? '');
   const bom = hasBom(data) ? 3 : 0;
-  return scan(bufferSource(data, bom), container, opts.chunkSize ?? CHUNK, bom);
+  return scan(bufferSource(data, bom), container, opts.chunkSize ?? CHUNK, bom, opts.idField);
 }
 
 function hasBom(b: Buffer): boolean {
@@ -181,18 +242,20 @@ function hasBom(b: Buffer): boolean {
 }
 
 /** `start` is the offset of the first byte the source yields (3 after a UTF-8 BOM). */
-function scan(src: ByteSource, container: Container, chunkSize: number, start: number): RecordIndex {
-  return container === 'jsonl' ? scanLines(src, chunkSize, start) : scanStructured(src, container, chunkSize, start);
+function scan(src: ByteSource, container: Container, chunkSize: number, start: number, idField = 'id'): RecordIndex {
+  const field = Buffer.from(idField, 'utf8');
+  return container === 'jsonl' ? scanLines(src, chunkSize, start, field) : scanStructured(src, container, chunkSize, start, field);
 }
 
 /** JSONL: every non-blank line is a record. Uses native indexOf for newline search. */
-function scanLines(src: ByteSource, chunkSize: number, start: number): RecordIndex {
+function scanLines(src: ByteSource, chunkSize: number, start: number, field: Buffer): RecordIndex {
   const idx = new BuiltIndex('jsonl');
   const buf = Buffer.allocUnsafe(chunkSize);
   let base = start; // file offset of buf[0]
   let line = 1;
   let firstContent = -1; // file offset of first non-ws byte in the current line
   let lastContentEnd = -1; // file offset one past the last non-ws byte in the current line
+  let lineIdHash = NaN;
   for (;;) {
     const n = src.read(buf);
     if (n === 0) break;
@@ -204,7 +267,10 @@ function scanLines(src: ByteSource, chunkSize: number, start: number): RecordInd
       if (firstContent < 0) {
         let a = p;
         while (a < segEnd && isWs(buf[a])) a++;
-        if (a < segEnd) firstContent = base + a;
+        if (a < segEnd) {
+          firstContent = base + a;
+          lineIdHash = buf[a] === LBRACE ? leadingIdHash(buf, a, segEnd, field) : NaN;
+        }
       }
       if (firstContent >= 0) {
         let b = segEnd;
@@ -216,6 +282,7 @@ function scanLines(src: ByteSource, chunkSize: number, start: number): RecordInd
         idx.starts.push(firstContent);
         idx.ends.push(lastContentEnd);
         idx.lines.push(line);
+        idx.idHashes.push(lineIdHash);
       }
       line++;
       firstContent = -1;
@@ -228,6 +295,7 @@ function scanLines(src: ByteSource, chunkSize: number, start: number): RecordInd
     idx.starts.push(firstContent);
     idx.ends.push(lastContentEnd);
     idx.lines.push(line);
+    idx.idHashes.push(lineIdHash);
   }
   idx.bytes = base;
   return idx;
@@ -237,7 +305,7 @@ function scanLines(src: ByteSource, chunkSize: number, start: number): RecordInd
  * JSON array (records at depth 1) or grouped object (records at depth 2 inside arrays that are the
  * values of the top-level object's keys). Strings are skipped with native indexOf.
  */
-function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSize: number, start: number): RecordIndex {
+function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSize: number, start: number, field: Buffer): RecordIndex {
   const idx = new BuiltIndex(container);
   const recordDepth = container === 'array' ? 1 : 2;
   const buf = Buffer.allocUnsafe(chunkSize);
@@ -253,6 +321,7 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
   let recLine = 0;
   let recEnd = -1; // file offset one past the last non-ws byte of the open record
   let recClosed = false; // the open record's value is complete (awaiting , or ])
+  let recIdHash = NaN;
   let stringIsKey = false; // grouped: string at depth 1 is a group key
   let keyBytes: number[] | null = null;
   let currentGroup = -1;
@@ -277,6 +346,7 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
     idx.starts.push(recStart);
     idx.ends.push(recEnd);
     idx.lines.push(recLine);
+    idx.idHashes.push(recIdHash);
     if (container === 'grouped') idx.groupIds.push(currentGroup);
     recStart = -1;
     recClosed = false;
@@ -377,6 +447,7 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
           countLines(p);
           recStart = base + p;
           recLine = line;
+          recIdHash = b === LBRACE ? leadingIdHash(buf, p, n, field) : NaN;
         }
         if (b === QUOTE) { inString = true; p++; continue; }
         if (b === LBRACE || b === LBRACK) { depth++; p++; continue; }

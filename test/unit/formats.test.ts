@@ -109,6 +109,25 @@ describe('formats → Item', () => {
     assert.equal(ds.findKey('nope'), undefined);
   });
 
+  it('keys when ids are not the first key, carry escapes, are numbers, or collide as text', () => {
+    const ds = open([
+      { image: 'a.png', description: 'd', id: 'late' },
+      { id: 'with \"quote\"', image: 'b.png', description: 'd' },
+      { id: 7, image: 'c.png', description: 'd' },
+      { id: '7', image: 'd.png', description: 'd' },
+      { id: 'plain', image: 'e.png', description: 'd' },
+    ]);
+    assert.deepEqual([0, 1, 2, 3, 4].map((i) => ds.item(i).key), ['late', 'with "quote"', '#2', '#3', 'plain']);
+    assert.deepEqual([...ds.ids().duplicateIds.entries()], [['7', [2, 3]]]);
+    assert.equal(ds.findKey('late'), 0);
+    assert.equal(ds.findKey('plain'), 4);
+    assert.equal(ds.findKey('7'), 2);
+    // The scanner hashed the leading plain ids; the others were resolved by reading the record.
+    assert.ok(Number.isNaN(ds.index.idHash(0)));
+    assert.ok(Number.isNaN(ds.index.idHash(1)));
+    assert.ok(!Number.isNaN(ds.index.idHash(4)));
+  });
+
   it('a syntax error in one record throws for that record only, naming index, line and column', () => {
     const text = '[\n{"id": "a", "image": "a.png", "description": "ok"},\n{"id": "b", "image": "b.png" "description": "broken"},\n{"id": "c", "image": "c.png", "description": "ok"}\n]';
     const ds = Dataset.fromText(text, 'x.json');
