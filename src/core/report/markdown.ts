@@ -1,0 +1,110 @@
+/**
+ * Markdown rendering (readable as plain text and in VS Code's Markdown preview). Every dataset or
+ * reviewer string is escaped: no HTML and no table breakage from "|" in a note.
+ */
+import { ciPct, ciPp, confidenceLabel, pct, pp, pValue, stat3 } from './format';
+import { INDICATIVE_BELOW, type Report, type SpotcheckReport } from './model';
+
+/** Escapes text for a Markdown paragraph or table cell. */
+export function mdText(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#])/g, '\\$1')
+    .replace(/\r?\n/g, ' ');
+}
+
+function table(head: string[], rows: string[][], align?: ('l' | 'r')[]): string[] {
+  const sep = head.map((_, i) => ((align?.[i] ?? 'l') === 'r' ? '---:' : '---'));
+  return [`| ${head.join(' | ')} |`, `| ${sep.join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+function spotcheckSection(s: SpotcheckReport): string[] {
+  const conf = confidenceLabel(s.confidence);
+  const N = Object.values(s.population).reduce((a, b) => a + b, 0);
+  const out: string[] = [`## ${mdText(s.name)}`, ''];
+  out.push(
+    `**Correct: ${s.n ? `${pct(s.rate)} ${ciPct(s.ci)}` : '— (no judged item yet)'}** — k = ${s.k} correct of n = ${s.n} judged (Wilson score interval, ${conf} confidence).`,
+    `${s.skipped} skipped (excluded from n), ${s.pending} not judged yet${s.disputed ? `, ${s.disputed} disputed between reviewers` : ''}.`,
+    '',
+  );
+  if (s.strata.length > 1 || s.weighted.coverage < 1) {
+    const w = s.weighted;
+    out.push(`**Weighted by population shares (N_h/N, with finite-population correction): ${pct(w.rate)} ${ciPct(w.ci)}**${w.se !== null ? ` (standard error ${(w.se * 100).toFixed(2)} pp)` : ''}.`, '');
+  }
+  out.push(
+    ...table(
+      ['Stratum', 'N', 'n', 'k', 'Skipped', 'Correct', `${conf} CI`, ''],
+      s.strata.map((h) => [mdText(h.name), String(h.N), String(h.n), String(h.k), String(h.skipped), pct(h.rate), h.n ? ciPct(h.ci) : '—', h.n === 0 ? 'no judged item' : h.indicative ? `indicative (n < ${INDICATIVE_BELOW})` : '']),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+    ),
+    '',
+  );
+  out.push(
+    `- Dataset: \`${s.dataset.path.replace(/`/g, "'")}\` (fingerprint \`${s.dataset.fingerprint}\`${s.dataset.changed === null ? ', not checked' : s.dataset.changed ? `, **changed** since the plan: now \`${s.dataset.currentFingerprint}\`` : ', unchanged'})`,
+    `- Sample: ${s.size} items from a population of ${N} (seed \`${mdText(s.seed)}\`, strata: ${mdText(s.strataBy)}); population sizes: ${Object.entries(s.population).map(([k, v]) => `${mdText(k)} = ${v}`).join(', ') || '—'}`,
+    `- Reviewers: ${s.reviewers.length ? s.reviewers.map(mdText).join(', ') : 'none yet'}`,
+    `- Method: Wilson score interval at ${conf}; overall weighted estimate Σ W_h p_h with variance Σ W_h² (1 − n_h/N_h) p_h(1 − p_h)/(n_h − 1), Wilson interval at the effective sample size.`,
+    '',
+  );
+  const notes = [...s.warnings, ...s.weighted.notes];
+  if (notes.length) out.push('> **Warnings**', '>', ...notes.map((w) => `> - ${mdText(w)}`), '');
+  return out;
+}
+
+function itemsSection(s: SpotcheckReport): string[] {
+  const head = ['#', 'Key', 'Stratum', 'Verdict', ...s.reviewers.map(mdText), 'Notes'];
+  const rows = s.items.map((it, i) => [
+    String(i + 1),
+    `\`${it.key.replace(/`/g, "'")}\``,
+    mdText(it.stratum),
+    `${it.verdict ?? 'pending'}${it.disputed ? ' (disputed)' : ''}${it.drift ? ` — record ${it.drift}` : ''}`,
+    ...s.reviewers.map((r) => it.reviewers[r]?.verdict ?? '—'),
+    s.reviewers.map((r) => (it.reviewers[r]?.note ? `${s.reviewers.length > 1 ? `${mdText(r)}: ` : ''}${mdText(it.reviewers[r].note!)}` : '')).filter(Boolean).join('; '),
+  ]);
+  return [`### Items of ${mdText(s.name)}`, '', ...table(head, rows), ''];
+}
+
+export function renderMarkdown(report: Report): string {
+  const conf = confidenceLabel(report.confidence);
+  const out: string[] = ['# Spot-check report', '', `Generated ${report.generatedAt} · ${conf} confidence · Wilson score intervals · skips excluded from n.`, ''];
+  if (report.spotchecks.some((s) => s.reviewers.length > 1)) out.push(`> ${report.rule}`, '');
+  if (report.spotchecks.length > 1) {
+    out.push(
+      ...table(
+        ['Spot check', 'n', 'k', 'Skipped', 'Correct', `${conf} CI`, 'Weighted', 'Reviewers'],
+        report.spotchecks.map((s) => [mdText(s.name), String(s.n), String(s.k), String(s.skipped), pct(s.rate), ciPct(s.ci), `${pct(s.weighted.rate)} ${ciPct(s.weighted.ci)}`, s.reviewers.map(mdText).join(', ')]),
+        ['l', 'r', 'r', 'r', 'r', 'l', 'l', 'l'],
+      ),
+      '',
+    );
+  }
+  for (const s of report.spotchecks) out.push(...spotcheckSection(s));
+  if (report.comparisons.length) {
+    out.push('## Comparisons', '', `Difference of correctness rates (A − B) with Newcombe's hybrid score interval (${conf}) and Fisher's exact two-sided p.`, '');
+    out.push(
+      ...table(
+        ['A', 'B', 'A − B', `${conf} CI`, 'Fisher p', 'Shared items'],
+        report.comparisons.map((c) => [mdText(c.a), mdText(c.b), pp(c.diff), ciPp(c.ci) + ' pp', pValue(c.fisherP), c.shared ? `${c.shared.items} (McNemar p ${pValue(c.shared.mcnemarP)})` : '0']),
+        ['l', 'l', 'r', 'l', 'r', 'l'],
+      ),
+      '',
+    );
+    if (report.comparisons.some((c) => c.shared)) out.push("> **Note:** where two spot checks judged the same items, the samples are not independent; Newcombe/Fisher assume they are. McNemar's test on the shared items is the paired comparison.", '');
+  }
+  if (report.agreement.length) {
+    out.push('## Agreement between reviewers', '', "On items every listed reviewer judged correct or incorrect. Cohen's κ for two reviewers, Fleiss' κ for any number; Gwet's AC1 stays meaningful when nearly every item is correct (κ does not).", '');
+    out.push(
+      ...table(
+        ['Spot check', 'Reviewers', 'Items', 'Raw agreement', "Cohen's κ", "Fleiss' κ", "Gwet's AC1", 'McNemar p'],
+        report.agreement.map((g) => [mdText(g.spotcheck), g.reviewers.map(mdText).join(', '), String(g.items), pct(g.raw), stat3(g.cohenKappa), stat3(g.fleissKappa), stat3(g.gwetAC1), g.mcnemar ? pValue(g.mcnemar.p) : '—']),
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+      '',
+    );
+    if (report.agreement.some((g) => g.items === 0)) out.push('> **Note:** a reviewer set with 0 shared items has no agreement statistics.', '');
+  }
+  for (const s of report.spotchecks) out.push(...itemsSection(s));
+  return out.join('\n');
+}

@@ -1,0 +1,351 @@
+/**
+ * The spot-check report model: everything a renderer shows, computed once from plan folders and
+ * their verdict journals (DESIGN §4, §5). Renderers (markdown, html, json, csv) only format it.
+ *
+ * Rules, stated in every report:
+ * - a reviewer's verdict on an item is the latest line not cancelled by an undo;
+ * - skips are excluded from n and counted separately; items nobody judged yet are "pending";
+ * - with several reviewers, an item's verdict is the one all its reviewers agree on, or, where they
+ *   differ, that of the first reviewer in name order who judged it.
+ */
+import * as fs from 'node:fs';
+import { Dataset } from '../dataset';
+import { fileFingerprint, recordHash } from '../hash';
+import { readPlan, type Plan } from '../plan';
+import { agreementStats } from '../stats/agreement';
+import { fisherExact } from '../stats/fisher';
+import { mcnemar } from '../stats/mcnemar';
+import { newcombeDiff } from '../stats/newcombe';
+import { stratifiedEstimate, type StratifiedEstimate } from '../stats/stratified';
+import { wilson } from '../stats/wilson';
+import { readAllJournals, type VerdictValue } from '../verdicts';
+
+/** Strata with fewer judged items than this are marked indicative. */
+export const INDICATIVE_BELOW = 30;
+
+export const RESOLUTION_RULE =
+  'With several reviewers, an item counts with the verdict all its reviewers agree on; where they differ, with the verdict of the first reviewer in name order who judged it.';
+
+export interface ReviewerVerdict {
+  verdict: VerdictValue;
+  note?: string;
+  at: string;
+  /** The verdict was given on a different version of the record than the plan's. */
+  stale: boolean;
+}
+
+export interface ItemRow {
+  key: string;
+  index: number;
+  stratum: string;
+  /** Resolved verdict; null when nobody judged the item yet. */
+  verdict: VerdictValue | null;
+  /** Reviewers disagree on this item. */
+  disputed: boolean;
+  reviewers: Record<string, ReviewerVerdict>;
+  /** The record differs from the one sampled ("changed") or cannot be found ("missing"). */
+  drift: 'changed' | 'missing' | null;
+}
+
+export interface StratumReport {
+  name: string;
+  N: number;
+  n: number;
+  k: number;
+  skipped: number;
+  pending: number;
+  rate: number | null;
+  ci: [number, number];
+  indicative: boolean;
+}
+
+export interface SpotcheckReport {
+  name: string;
+  dir: string;
+  dataset: { path: string; abs: string; fingerprint: string; currentFingerprint: string | null; changed: boolean | null };
+  seed: string;
+  size: number;
+  strataBy: string;
+  population: Record<string, number>;
+  createdAt: string;
+  n: number;
+  k: number;
+  skipped: number;
+  pending: number;
+  rate: number | null;
+  ci: [number, number];
+  method: 'wilson';
+  confidence: number;
+  strata: StratumReport[];
+  weighted: StratifiedEstimate;
+  reviewers: string[];
+  disputed: number;
+  drift: { checked: boolean; changed: string[]; missing: string[]; moved: string[]; staleVerdicts: number };
+  warnings: string[];
+  items: ItemRow[];
+}
+
+export interface ComparisonReport {
+  a: string;
+  b: string;
+  diff: number | null;
+  ci: [number, number];
+  method: 'newcombe';
+  fisherP: number | null;
+  confidence: number;
+  /** Items judged in both spot checks: the samples are not independent. McNemar on those items. */
+  shared: { items: number; onlyA: number; onlyB: number; mcnemarP: number; mcnemarMethod: string } | null;
+}
+
+export interface AgreementReport {
+  spotcheck: string;
+  reviewers: string[];
+  /** Items every listed reviewer judged correct or incorrect (skips and pending left out). */
+  items: number;
+  raw: number | null;
+  cohenKappa: number | null;
+  fleissKappa: number | null;
+  gwetAC1: number | null;
+  /** Two reviewers: do their correctness rates differ (McNemar on the shared items)? */
+  mcnemar?: { b: number; c: number; p: number; method: string };
+}
+
+export interface Report {
+  generatedAt: string;
+  confidence: number;
+  rule: string;
+  spotchecks: SpotcheckReport[];
+  comparisons: ComparisonReport[];
+  agreement: AgreementReport[];
+}
+
+export interface ReportOptions {
+  confidence?: number;
+  /** Compare every pair of spot checks (difference, Newcombe interval, Fisher's exact p). */
+  compare?: boolean;
+  /** Re-hash the sampled records to detect drift (default true). */
+  checkDrift?: boolean;
+  now?: Date;
+}
+
+type LoadedPlan = Plan & { dir: string; datasetAbs: string };
+
+/** Reviewer names sort by code point, so "first in name order" is the same everywhere. */
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function checkDrift(plan: LoadedPlan, rows: ItemRow[], out: SpotcheckReport): void {
+  const ds0 = plan.dataset;
+  if (!fs.existsSync(plan.datasetAbs)) {
+    out.warnings.push(`dataset ${plan.datasetAbs} not found: drift not checked`);
+    return;
+  }
+  try {
+    out.dataset.currentFingerprint = fileFingerprint(plan.datasetAbs);
+    out.dataset.changed = out.dataset.currentFingerprint !== ds0.fingerprint;
+  } catch (e) {
+    out.warnings.push(`dataset ${plan.datasetAbs}: ${(e as Error).message}; drift not checked`);
+    return;
+  }
+  let ds: Dataset | undefined;
+  try {
+    ds = Dataset.open(plan.datasetAbs, ds0.format ? { format: ds0.format as never } : {});
+    const byKey = new Map(plan.items.map((it) => [it.key, it]));
+    for (const row of rows) {
+      const it = byKey.get(row.key)!;
+      let same = false;
+      if (it.index < ds.count) same = recordHash(ds.rawBytes(it.index)) === it.hash;
+      if (same) continue;
+      // The record may have moved (an id key): look it up by key before calling it changed.
+      const j = it.key.startsWith('#') ? undefined : ds.findKey(it.key);
+      if (j !== undefined && recordHash(ds.rawBytes(j)) === it.hash) {
+        out.drift.moved.push(it.key);
+        continue;
+      }
+      // "#i" keys are positions: gone when the file is shorter. Id keys: gone when no record has the id.
+      const gone = it.key.startsWith('#') ? it.index >= ds.count : j === undefined;
+      row.drift = gone ? 'missing' : 'changed';
+      (row.drift === 'missing' ? out.drift.missing : out.drift.changed).push(it.key);
+    }
+    out.drift.checked = true;
+  } catch (e) {
+    out.warnings.push(`dataset ${plan.datasetAbs} could not be read (${(e as Error).message}); drift not checked`);
+  } finally {
+    ds?.close();
+  }
+  const d = out.drift;
+  if (d.changed.length) out.warnings.push(`${d.changed.length} sampled record(s) changed since the plan was drawn (hash drift): ${d.changed.slice(0, 10).join(', ')}${d.changed.length > 10 ? ', …' : ''}`);
+  if (d.missing.length) out.warnings.push(`${d.missing.length} sampled record(s) are missing from the dataset now: ${d.missing.slice(0, 10).join(', ')}${d.missing.length > 10 ? ', …' : ''}`);
+  if (d.moved.length) out.warnings.push(`${d.moved.length} sampled record(s) moved to another position (same content)`);
+  if (out.dataset.changed && d.checked && !d.changed.length && !d.missing.length) out.warnings.push('the dataset file changed since the plan, but every sampled record is unchanged');
+}
+
+/** Builds one spot check's part of the report. */
+export function spotcheckReport(planDir: string, opts: ReportOptions = {}): SpotcheckReport {
+  const confidence = opts.confidence ?? 0.95;
+  const plan = readPlan(planDir);
+  const journals = readAllJournals(plan.dir);
+  const warnings: string[] = [];
+  for (const j of journals) warnings.push(...j.warnings);
+
+  // One entry per reviewer name (two journal files for one name are merged, later file wins per key).
+  const byReviewer = new Map<string, Map<string, ReviewerVerdict & { key: string }>>();
+  const planKeys = new Map(plan.items.map((it) => [it.key, it]));
+  let unknown = 0;
+  let staleVerdicts = 0;
+  for (const j of journals) {
+    const m = byReviewer.get(j.reviewer) ?? new Map();
+    for (const [key, line] of j.latest) {
+      const it = planKeys.get(key);
+      if (!it) { unknown++; continue; }
+      const stale = typeof line.hash === 'string' && line.hash !== '' && line.hash !== it.hash;
+      m.set(key, { key, verdict: line.verdict as VerdictValue, ...(line.note ? { note: line.note } : {}), at: line.at, stale });
+    }
+    byReviewer.set(j.reviewer, m);
+  }
+  if (unknown) warnings.push(`${unknown} verdict(s) name items that are not in this plan; ignored`);
+  const reviewers = [...byReviewer.keys()].sort(byName);
+
+  let disputed = 0;
+  const rows: ItemRow[] = plan.items.map((it) => {
+    const got: Record<string, ReviewerVerdict> = {};
+    const order: VerdictValue[] = [];
+    for (const r of reviewers) {
+      const v = byReviewer.get(r)!.get(it.key);
+      if (!v) continue;
+      const { key: _key, ...rv } = v;
+      got[r] = rv;
+      if (rv.stale) staleVerdicts++;
+      order.push(rv.verdict);
+    }
+    const agreed = order.length > 0 && order.every((v) => v === order[0]);
+    const isDisputed = order.length > 1 && !agreed;
+    if (isDisputed) disputed++;
+    return { key: it.key, index: it.index, stratum: it.stratum, verdict: order.length ? order[0] : null, disputed: isDisputed, reviewers: got, drift: null };
+  });
+  if (staleVerdicts) warnings.push(`${staleVerdicts} verdict(s) were given on a different version of the record than the plan's (hash differs)`);
+
+  const count = (list: ItemRow[]) => {
+    let n = 0, k = 0, skipped = 0, pending = 0;
+    for (const r of list) {
+      if (r.verdict === null) pending++;
+      else if (r.verdict === 'skip') skipped++;
+      else { n++; if (r.verdict === 'correct') k++; }
+    }
+    return { n, k, skipped, pending };
+  };
+  const all = count(rows);
+  const overall = wilson(all.k, all.n, confidence);
+
+  const strataNames = Object.keys(plan.population);
+  for (const r of rows) if (!strataNames.includes(r.stratum)) strataNames.push(r.stratum);
+  const strata: StratumReport[] = strataNames.map((name) => {
+    const c = count(rows.filter((r) => r.stratum === name));
+    const w = wilson(c.k, c.n, confidence);
+    return { name, N: plan.population[name] ?? 0, ...c, rate: w.rate, ci: w.ci, indicative: c.n < INDICATIVE_BELOW };
+  });
+  const sampled = new Set(plan.items.map((it) => it.stratum));
+  const weighted = stratifiedEstimate(strata.filter((s) => sampled.has(s.name)).map((s) => ({ name: s.name, N: s.N, n: s.n, k: s.k })), confidence);
+  const unsampled = strata.filter((s) => !sampled.has(s.name) && s.N > 0);
+  if (unsampled.length) weighted.notes.push(`strata never sampled by the plan, outside the estimate: ${unsampled.map((s) => `"${s.name}" (N=${s.N})`).join(', ')}`);
+  const indicative = strata.filter((s) => sampled.has(s.name) && s.indicative);
+  if (indicative.length && strata.length > 1) warnings.push(`${indicative.length === 1 ? `stratum "${indicative[0].name}" has` : `${indicative.length} strata have`} fewer than ${INDICATIVE_BELOW} judged items: ${indicative.length === 1 ? 'its rate is' : 'their rates are'} indicative only`);
+  if (disputed) warnings.push(`reviewers disagree on ${disputed} item(s); ${RESOLUTION_RULE.replace(/^With several reviewers, an item/, 'each')}`);
+
+  const out: SpotcheckReport = {
+    name: plan.name,
+    dir: plan.dir,
+    dataset: { path: plan.dataset.path, abs: plan.datasetAbs, fingerprint: plan.dataset.fingerprint, currentFingerprint: null, changed: null },
+    seed: String(plan.seed),
+    size: plan.items.length,
+    strataBy: plan.strata,
+    population: plan.population,
+    createdAt: plan.createdAt,
+    ...all,
+    rate: overall.rate,
+    ci: overall.ci,
+    method: 'wilson',
+    confidence,
+    strata,
+    weighted,
+    reviewers,
+    disputed,
+    drift: { checked: false, changed: [], missing: [], moved: [], staleVerdicts },
+    warnings,
+    items: rows,
+  };
+  if (opts.checkDrift !== false) checkDrift(plan, rows, out);
+  return out;
+}
+
+const CATEGORY: Record<string, number> = { correct: 0, incorrect: 1 };
+
+/** Agreement among a set of reviewers on the items all of them judged correct or incorrect. */
+export function agreementFor(s: SpotcheckReport, reviewers: string[]): AgreementReport {
+  const shared = s.items.filter((it) => reviewers.every((r) => it.reviewers[r] && it.reviewers[r].verdict !== 'skip'));
+  const ratings = reviewers.map((r) => shared.map((it) => CATEGORY[it.reviewers[r].verdict]));
+  const st = agreementStats(ratings, 2);
+  const out: AgreementReport = { spotcheck: s.name, reviewers, items: shared.length, raw: st.raw, cohenKappa: st.cohenKappa, fleissKappa: st.fleissKappa, gwetAC1: st.gwetAC1 };
+  if (reviewers.length === 2) {
+    let b = 0, c = 0;
+    for (let i = 0; i < shared.length; i++) {
+      if (ratings[0][i] === 0 && ratings[1][i] === 1) b++;
+      if (ratings[0][i] === 1 && ratings[1][i] === 0) c++;
+    }
+    const m = mcnemar(b, c);
+    out.mcnemar = { b, c, p: m.p, method: m.method };
+  }
+  return out;
+}
+
+/** Agreement entries of one spot check: all reviewers together, then every pair when there are more than two. */
+export function agreementReports(s: SpotcheckReport): AgreementReport[] {
+  const r = s.reviewers;
+  if (r.length < 2) return [];
+  const out = [agreementFor(s, r)];
+  if (r.length > 2) for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) out.push(agreementFor(s, [r[i], r[j]]));
+  return out;
+}
+
+/** Difference a − b between two spot checks' correctness rates. */
+export function compareSpotchecks(a: SpotcheckReport, b: SpotcheckReport, confidence = 0.95): ComparisonReport {
+  const d = newcombeDiff(a.k, a.n, b.k, b.n, confidence);
+  const fisherP = a.n > 0 && b.n > 0 ? fisherExact(a.k, a.n - a.k, b.k, b.n - b.k) : null;
+  // Same items in both (e.g. the same sample judged against labels and against model answers).
+  const judged = (s: SpotcheckReport) => new Map(s.items.filter((it) => it.verdict === 'correct' || it.verdict === 'incorrect').map((it) => [it.key, it.verdict]));
+  const ja = judged(a);
+  const jb = judged(b);
+  let both = 0, bc = 0, cc = 0;
+  for (const [key, va] of ja) {
+    const vb = jb.get(key);
+    if (!vb) continue;
+    both++;
+    if (va === 'correct' && vb === 'incorrect') bc++;
+    if (va === 'incorrect' && vb === 'correct') cc++;
+  }
+  let shared: ComparisonReport['shared'] = null;
+  if (both > 0) {
+    const m = mcnemar(bc, cc);
+    shared = { items: both, onlyA: ja.size - both, onlyB: jb.size - both, mcnemarP: m.p, mcnemarMethod: m.method };
+  }
+  return { a: a.name, b: b.name, diff: d.diff, ci: d.ci, method: 'newcombe', fisherP, confidence, shared };
+}
+
+/** The whole report over one or more plan folders. */
+export function buildReport(planDirs: string[], opts: ReportOptions = {}): Report {
+  const confidence = opts.confidence ?? 0.95;
+  const spotchecks = planDirs.map((d) => spotcheckReport(d, { ...opts, confidence }));
+  const comparisons: ComparisonReport[] = [];
+  if (opts.compare) {
+    for (let i = 0; i < spotchecks.length; i++) for (let j = i + 1; j < spotchecks.length; j++) comparisons.push(compareSpotchecks(spotchecks[i], spotchecks[j], confidence));
+  }
+  return {
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    confidence,
+    rule: RESOLUTION_RULE,
+    spotchecks,
+    comparisons,
+    agreement: spotchecks.flatMap(agreementReports),
+  };
+}
