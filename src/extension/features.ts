@@ -1,5 +1,7 @@
 /** Every feature of the extension host; each registers its commands, views and providers. One line each. */
 import type * as vscode from 'vscode';
+import { curatorEditorFeature } from './curatorEditorFeature';
+import { buildFeature } from './build/buildFeature';
 
 export interface Feature {
   name: string;
@@ -7,4 +9,6 @@ export interface Feature {
 }
 
 export const FEATURES: Feature[] = [
+  curatorEditorFeature,
+  buildFeature,
 ];

@@ -1,0 +1,58 @@
+/**
+ * Turns a core Item into what the webview shows: image paths resolved under the image root (refused
+ * and missing images carry their reason instead of a URI), descriptions aligned with images.
+ */
+import * as vscode from 'vscode';
+import type { Dataset } from '../core/dataset';
+import { resolveImagePath } from '../core/imagePaths';
+import type { Item } from '../core/item';
+import type { ImageView, ItemProblem, ItemView } from '../protocol';
+
+export function toItemView(item: Item, imageRoot: string, webview: vscode.Webview): ItemView {
+  const images: ImageView[] = item.images.map((p) => {
+    const r = resolveImagePath(p, imageRoot);
+    if (!r.ok) return { ok: false, path: p, problem: r.problem, reason: r.reason };
+    return { ok: true, path: p, src: webview.asWebviewUri(vscode.Uri.file(r.abs)).toString() };
+  });
+  const extra = { ...item.extra };
+  const descriptions = takeDescriptions(extra, item.images.length);
+  return {
+    index: item.index,
+    key: item.key,
+    hash: item.hash,
+    line: item.line,
+    format: item.format,
+    images,
+    question: item.question,
+    label: item.label,
+    candidates: item.candidates,
+    correct: item.correct,
+    subset: item.subset,
+    groupSize: item.groupSize,
+    descriptions,
+    extra: Object.keys(extra).length ? JSON.stringify(extra, null, 2) : undefined,
+  };
+}
+
+/** Source descriptions of a Merge2Compare-style item: a string array (one per image) under a known field. */
+function takeDescriptions(extra: Record<string, unknown>, n: number): string[] | undefined {
+  for (const f of ['descriptions', 'source_descriptions', 'sourceDescriptions', 'image_descriptions']) {
+    const v = extra[f];
+    if (Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'string')) {
+      delete extra[f];
+      return v as string[];
+    }
+  }
+  return undefined;
+}
+
+/** Item i of a dataset, or the problem that keeps it from showing. */
+export function loadItem(ds: Dataset, i: number, imageRoot: string, webview: vscode.Webview): { item?: ItemView; problem?: ItemProblem } {
+  if (!Number.isInteger(i) || i < 0 || i >= ds.count) return { problem: { index: i, message: `no record ${i}; the file has ${ds.count}` } };
+  try {
+    return { item: toItemView(ds.item(i), imageRoot, webview) };
+  } catch (e) {
+    const err = e as Error & { line?: number };
+    return { problem: { index: i, line: err.line ?? ds.index.line(i), message: err.message } };
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * "Curator: New Spot Check": asks for size (default from settings, 250), seed and strata, draws the
+ * sample through core (drawSample) and writes plan.json into the curation folder, then opens it for
+ * review. Arguments can be passed instead of prompting (tests, other commands).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Dataset } from '../core/dataset';
+import { readPlan, spotcheckDir, validatePlanName, writePlan } from '../core/plan';
+import { drawSample } from '../core/sampling';
+import { parseStrata } from '../core/strata';
+import type { DatasetCache } from './datasetCache';
+import { curationFolder, defaultSpotCheckSize, reviewerName } from './settings';
+
+export interface NewSpotCheckArgs {
+  dataset?: string;
+  size?: number;
+  seed?: string;
+  strata?: string;
+  name?: string;
+  /** Open the review editor afterwards (default true). */
+  open?: boolean;
+}
+
+const STRATA_CHOICES: { label: string; value: string; detail: string }[] = [
+  { label: 'By group size', value: 'groupSize', detail: 'single images, pairs, triples and quadruples sampled in proportion' },
+  { label: 'None', value: 'none', detail: 'one simple random sample over the whole file' },
+  { label: 'By subset field', value: 'field:subset', detail: 'strata from each record\'s "subset" field' },
+  { label: 'Custom…', value: '', detail: 'field:NAME or ranges:Name=FROM-TO,…' },
+];
+
+export async function newSpotCheck(cache: DatasetCache, datasetPath: string, args: NewSpotCheckArgs = {}): Promise<string | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Curator: spot checks write files; trust this workspace first.');
+    return undefined;
+  }
+  let size = args.size;
+  if (size === undefined) {
+    const s = await vscode.window.showInputBox({
+      title: 'New Spot Check (1/3): sample size',
+      value: String(defaultSpotCheckSize()),
+      prompt: 'How many items to review (the paper checked 250 per subset)',
+      validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) > 0 ? undefined : 'a positive whole number'),
+    });
+    if (s === undefined) return undefined;
+    size = Number(s.trim());
+  }
+  let seed = args.seed;
+  if (seed === undefined) {
+    seed = await vscode.window.showInputBox({
+      title: 'New Spot Check (2/3): seed',
+      value: String(Math.floor(Math.random() * 1e6)),
+      prompt: 'The same seed, size and strata draw the same sample on every machine',
+      validateInput: (v) => (v.trim() ? undefined : 'a seed is required'),
+    });
+    if (seed === undefined) return undefined;
+    seed = seed.trim();
+  }
+  let strata = args.strata;
+  if (strata === undefined) {
+    const pick = await vscode.window.showQuickPick(STRATA_CHOICES, { title: 'New Spot Check (3/3): strata' });
+    if (!pick) return undefined;
+    strata = pick.value;
+    if (!strata) {
+      strata = await vscode.window.showInputBox({ title: 'Strata', prompt: 'field:NAME or ranges:Name=FROM-TO,…', validateInput: (v) => { try { parseStrata(v); return undefined; } catch (e) { return (e as Error).message; } } });
+      if (strata === undefined) return undefined;
+    }
+  }
+  const spec = parseStrata(strata);
+  const name = validatePlanName(args.name ?? `sample-${size}-seed${seed}`.replace(/[^A-Za-z0-9._-]/g, '_'));
+  const folder = curationFolder(datasetPath);
+  const dir = spotcheckDir(folder, name);
+  const ds: Dataset = cache.acquire(datasetPath);
+  try {
+    const plan = drawSample(ds, { name, seed, size, strata: spec, planDir: dir, createdBy: reviewerName() });
+    const file = path.join(dir, 'plan.json');
+    if (fs.existsSync(file)) {
+      const old = readPlan(dir);
+      if (JSON.stringify(old.items) !== JSON.stringify(plan.items)) {
+        throw new Error(`a different spot check named "${name}" exists in ${dir}; choose another seed or size`);
+      }
+    } else {
+      writePlan(dir, plan);
+    }
+    if (args.open !== false) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'curator.spotCheck');
+    return dir;
+  } finally {
+    cache.release(ds);
+  }
+}

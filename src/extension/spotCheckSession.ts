@@ -1,0 +1,83 @@
+/**
+ * One reviewer working through one spot check: the frozen plan, the dataset it samples, and the
+ * reviewer's verdict journal. Every mark is appended and fsynced (VerdictJournal.append) before
+ * mark() returns, so whatever the UI shows as saved is on disk.
+ */
+import * as fs from 'node:fs';
+import type { Dataset } from '../core/dataset';
+import { readPlan, type Plan } from '../core/plan';
+import { firstUnjudged, spotCheckProgress, type SpotCheckProgress } from '../core/spotCheckProgress';
+import { journalPath, readJournal, VerdictJournal, type VerdictLine, type VerdictValue } from '../core/verdicts';
+import type { DatasetCache } from './datasetCache';
+
+export type LoadedPlan = Plan & { dir: string; datasetAbs: string };
+
+export class SpotCheckSession {
+  readonly plan: LoadedPlan;
+  readonly ds: Dataset;
+  readonly journal: VerdictJournal;
+  latest: Map<string, VerdictLine>;
+  readonly warnings: string[] = [];
+  private readonly keys: Set<string>;
+
+  constructor(planDir: string, readonly reviewer: string, private readonly cache: DatasetCache) {
+    this.plan = readPlan(planDir);
+    if (!fs.existsSync(this.plan.datasetAbs)) throw new Error(`the dataset of spot check "${this.plan.name}" is gone: ${this.plan.datasetAbs}`);
+    this.ds = cache.acquire(this.plan.datasetAbs);
+    this.keys = new Set(this.plan.items.map((i) => i.key));
+    const file = journalPath(this.plan.dir, reviewer);
+    const read = readJournal(file);
+    this.warnings.push(...read.warnings);
+    this.latest = read.latest;
+    this.journal = new VerdictJournal(file);
+  }
+
+  get journalFile(): string { return this.journal.file; }
+
+  progress(): SpotCheckProgress { return spotCheckProgress(this.plan, this.latest); }
+  resumePosition(): number { return firstUnjudged(this.plan, this.latest); }
+
+  /** Dataset index of plan position `pos` (by key when the record moved, by index otherwise). */
+  datasetIndex(pos: number): number {
+    const it = this.plan.items[pos];
+    if (!it) throw new Error(`no position ${pos} in spot check "${this.plan.name}" (size ${this.plan.items.length})`);
+    if (!it.key.startsWith('#')) {
+      const found = this.ds.findKey(it.key);
+      if (found !== undefined) return found;
+    }
+    return it.index;
+  }
+
+  private planItem(key: string) {
+    if (!this.keys.has(key)) throw new Error(`"${key}" is not an item of spot check "${this.plan.name}"`);
+    return this.plan.items.find((i) => i.key === key)!;
+  }
+
+  /** Appends the verdict and flushes it to disk; returns the line as written. */
+  mark(key: string, verdict: VerdictValue, note?: string): VerdictLine {
+    const it = this.planItem(key);
+    const line = this.journal.append({ key, hash: it.hash, verdict, note, reviewer: this.reviewer });
+    this.latest.set(key, line);
+    return line;
+  }
+
+  /** Appends an undo line for the key; the verdict before it (if any) stands again. */
+  undo(key: string): VerdictLine | undefined {
+    const it = this.planItem(key);
+    this.journal.append({ key, hash: it.hash, verdict: 'undo', reviewer: this.reviewer });
+    this.latest = readJournal(this.journal.file).latest;
+    return this.latest.get(key);
+  }
+
+  /** Re-reads the journal (another window or a sync changed it). */
+  reload(): void {
+    this.latest = readJournal(this.journal.file).latest;
+  }
+
+  dispose(): void {
+    this.journal.close();
+    this.cache.release(this.ds);
+  }
+}
+
+export type { SpotCheckProgress };

@@ -1,0 +1,187 @@
+/**
+ * Messages between the extension host and the curator webview, declared once and used on both
+ * sides (DESIGN §2). Three kinds, after GitLens' webview IPC:
+ *   - requests  (webview → host, answered with a response carrying the same id),
+ *   - commands  (webview → host, fire and forget),
+ *   - notifications (host → webview).
+ * Both sides import the descriptors below and get their parameter and result types from them.
+ * This file is compiled for Node and for the browser: no imports.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Envelope
+
+export interface RequestType<P, R> { readonly kind: 'request'; readonly method: string; readonly _types?: [P, R] }
+export interface CommandType<P> { readonly kind: 'command'; readonly method: string; readonly _types?: [P] }
+export interface NotificationType<P> { readonly kind: 'notification'; readonly method: string; readonly _types?: [P] }
+
+export type ParamsOf<T> = T extends RequestType<infer P, unknown> ? P : T extends CommandType<infer P> ? P : T extends NotificationType<infer P> ? P : never;
+export type ResultOf<T> = T extends RequestType<unknown, infer R> ? R : never;
+
+const request = <P, R>(method: string): RequestType<P, R> => ({ kind: 'request', method });
+const command = <P>(method: string): CommandType<P> => ({ kind: 'command', method });
+const notification = <P>(method: string): NotificationType<P> => ({ kind: 'notification', method });
+
+/** What travels over postMessage, either way. */
+export type WireMessage =
+  | { kind: 'request'; id: number; method: string; params: unknown }
+  | { kind: 'command'; method: string; params: unknown }
+  | { kind: 'response'; id: number; ok: true; result: unknown }
+  | { kind: 'response'; id: number; ok: false; error: string }
+  | { kind: 'notification'; method: string; params: unknown };
+
+export function isWireMessage(m: unknown): m is WireMessage {
+  return !!m && typeof m === 'object' && typeof (m as { kind?: unknown }).kind === 'string';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data shapes
+
+export type Verdict = 'correct' | 'incorrect' | 'skip';
+export type Mode = 'browse' | 'review' | 'preview';
+
+/** One image of an item: a webview URI to load, or why it is not shown. */
+export type ImageView =
+  | { ok: true; path: string; src: string }
+  | { ok: false; path: string; problem: string; reason: string };
+
+/** An item as the webview shows it. Every string is dataset text: render it as text only. */
+export interface ItemView {
+  index: number;
+  key: string;
+  hash: string;
+  line: number;
+  format: string;
+  images: ImageView[];
+  question?: string;
+  label?: string;
+  candidates?: string[];
+  correct?: string;
+  subset?: string;
+  groupSize: number;
+  /** Source descriptions aligned with the images (Merge2Compare-style items), when present. */
+  descriptions?: string[];
+  /** Other fields, as JSON text. */
+  extra?: string;
+}
+
+/** A record that could not be shown (syntax error, …). */
+export interface ItemProblem {
+  index: number;
+  line?: number;
+  message: string;
+}
+
+export interface DatasetInfo {
+  name: string;
+  path: string;
+  count: number;
+  format: string;
+  bytes: number;
+}
+
+export interface SavedVerdict {
+  verdict: Verdict;
+  note?: string;
+  at: string;
+}
+
+export interface PlanInfo {
+  name: string;
+  size: number;
+  seed: string;
+  strata: string;
+  reviewer: string;
+  /** Plan order: key and dataset index of every sampled item. */
+  items: { key: string; index: number; stratum: string }[];
+}
+
+export interface Progress {
+  judged: number;
+  size: number;
+  correct: number;
+  incorrect: number;
+  skip: number;
+}
+
+export interface InitState {
+  mode: Mode;
+  /** Untrusted workspace (or a plan whose dataset changed): browse only, no marking. */
+  readOnly: boolean;
+  readOnlyReason?: string;
+  dataset: DatasetInfo;
+  plan?: PlanInfo;
+  /** Current verdicts of this reviewer, by key (review mode). */
+  verdicts?: Record<string, SavedVerdict>;
+  progress?: Progress;
+  /** Where to start: review = plan position (first unjudged), browse = dataset index. */
+  start: number;
+  /** Warnings to show once (torn journal line, dataset drift, …). */
+  warnings: string[];
+  /** Distinct subset names seen, for the browse filter (may be empty for big files). */
+  subsets: string[];
+}
+
+export type VerdictFilter = 'any' | 'judged' | 'unjudged' | Verdict;
+
+export interface BrowseFilter {
+  groupSize?: number;
+  subset?: string;
+  text?: string;
+  verdict?: VerdictFilter;
+}
+
+export interface ListRow {
+  index: number;
+  key: string;
+  groupSize: number;
+  subset?: string;
+  snippet: string;
+  verdict?: Verdict;
+  error?: boolean;
+}
+
+/** Key actions the host forwards from contributed keybindings. */
+export type KeyAction = 'correct' | 'incorrect' | 'skip' | 'note' | 'undo' | 'next' | 'prev' | 'first' | 'last' | 'enlarge' | 'find' | 'escape';
+
+/** Where keyboard focus is inside the webview; the host mirrors it into a context key. */
+export type FocusArea = 'none' | 'item' | 'input';
+
+/** What the webview keeps with getState/setState (survives hide and window reload). */
+export interface PersistedState {
+  position: number;
+  filter?: BrowseFilter;
+  scrollTop?: number;
+  /** The item index shown in browse mode. */
+  browseIndex?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests (webview → host → response)
+
+export const Ready = request<{ state?: PersistedState }, InitState>('ready');
+/** Review: plan position; browse: dataset index. */
+export const GetItem = request<{ index: number }, { item?: ItemView; problem?: ItemProblem; changed?: string }>('getItem');
+export const Mark = request<{ key: string; verdict: Verdict; note?: string }, { key: string; saved: SavedVerdict; progress: Progress }>('mark');
+export const Undo = request<{ key: string }, { key: string; current?: SavedVerdict; progress: Progress }>('undo');
+/** Browse: apply a filter; the host keeps the matching indices and answers with their number. */
+export const Query = request<{ filter: BrowseFilter }, { total: number; matches: number; filterId: number }>('query');
+export const ListPage = request<{ filterId: number; offset: number; limit: number }, { rows: ListRow[]; offset: number }>('listPage');
+/** Jump: "12", "#12" or an id. */
+export const Find = request<{ query: string }, { index?: number; message?: string }>('find');
+
+// ---------------------------------------------------------------------------------------------
+// Commands (webview → host, no answer)
+
+export const FocusChanged = command<{ area: FocusArea }>('focusChanged');
+export const PositionChanged = command<{ position: number; key?: string }>('positionChanged');
+export const ShowMessage = command<{ level: 'info' | 'warning' | 'error'; text: string }>('showMessage');
+
+// ---------------------------------------------------------------------------------------------
+// Notifications (host → webview)
+
+export const KeyPressed = notification<{ action: KeyAction }>('key');
+/** Preview at cursor: show this dataset index. */
+export const ShowIndex = notification<{ index: number }>('showIndex');
+/** The dataset changed on disk, or its verdicts changed elsewhere: re-initialise. */
+export const Refresh = notification<{ reason: string }>('refresh');
