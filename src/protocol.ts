@@ -185,3 +185,14 @@ export const KeyPressed = notification<{ action: KeyAction }>('key');
 export const ShowIndex = notification<{ index: number }>('showIndex');
 /** The dataset changed on disk, or its verdicts changed elsewhere: re-initialise. */
 export const Refresh = notification<{ reason: string }>('refresh');
+
+// ---------------------------------------------------------------------------------------------
+// Spot-check report webview (issue #4)
+
+export type ReportFormat = 'md' | 'html' | 'json' | 'csv';
+/** Export the report beside the plans (.curator/reports/<name>.<format>). */
+export const ReportExport = command<{ format: ReportFormat }>('report.export');
+/** Open a sampled item in the review editor. */
+export const ReportOpenItem = command<{ dir: string; key: string; index: number }>('report.openItem');
+/** Verdicts changed: the report's new content (HTML rendered by core, every dataset string escaped). */
+export const ReportUpdate = notification<{ html: string; generatedAt: string }>('report.update');
