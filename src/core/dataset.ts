@@ -230,6 +230,11 @@ export class Dataset {
    * chunks. With `maxBytes`, only the first bytes of each record are passed (for quick scans).
    */
   forEachRaw(fn: (i: number, raw: string) => void, maxBytes = Infinity, from = 0, to = this.count): void {
+    this.forEachRawBytes((i, buf, s, e) => fn(i, buf.toString('utf8', s, e)), maxBytes, from, to);
+  }
+
+  /** Like forEachRaw, without decoding: `buf[s..e)` holds record i's bytes (or its first maxBytes). */
+  forEachRawBytes(fn: (i: number, buf: Buffer, s: number, e: number) => void, maxBytes = Infinity, from = 0, to = this.count): void {
     const CH = 1 << 23;
     let i = from;
     while (i < to) {
@@ -237,12 +242,12 @@ export class Dataset {
       let j = i;
       // Take records until the chunk would exceed CH bytes (at least one record).
       while (j < to && (j === i || this.index.end(j) - chunkStart <= CH)) j++;
-      const lastEnd = maxBytes === Infinity ? this.index.end(j - 1) : Math.min(this.index.end(j - 1), this.index.start(j - 1) + maxBytes);
+      const lastEnd = Math.min(this.index.end(j - 1), this.index.start(j - 1) + maxBytes);
       const buf = this.reader.read(chunkStart, lastEnd);
       for (let k = i; k < j; k++) {
         const s = this.index.start(k) - chunkStart;
         const e = Math.min(this.index.end(k), this.index.start(k) + maxBytes) - chunkStart;
-        fn(k, buf.toString('utf8', s, e));
+        fn(k, buf, s, e);
       }
       i = j;
     }

@@ -3,7 +3,6 @@
  * ("ranges:Q-Instruct=0-200276,Merge2Compare=200277-302408,…"; a range may be open: "332301-").
  */
 import type { Dataset } from './dataset';
-import { imageList } from './formats/normalize';
 import { quickField } from './quickFields';
 
 export type StrataSpec =
@@ -54,21 +53,78 @@ export function strataToString(s: StrataSpec): string {
 }
 
 const HEAD = 2048;
+const IMAGE_KEY = Buffer.from('"image"');
+const IMAGES_KEY = Buffer.from('"images"');
+const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
-/** Group size of every record: image fields read from record heads, full parse when unsure. */
+/** End of the JSON string starting at buf[q] === '"' (index of its closing quote), or -1. */
+function stringEnd(buf: Buffer, q: number, e: number): number {
+  let k = q + 1;
+  for (;;) {
+    const c = buf.indexOf(0x22, k);
+    if (c < 0 || c >= e) return -1;
+    let bs = 0;
+    for (let r = c - 1; r > q && buf[r] === 0x5c; r--) bs++;
+    if ((bs & 1) === 0) return c;
+    k = c + 1;
+  }
+}
+
+/**
+ * Number of images in a LLaVA record from its bytes, without decoding: finds the top-level "image"
+ * (or "images") key and counts the strings of its value. null when unsure (the caller parses).
+ */
+export function imageCountFromBytes(buf: Buffer, s: number, e: number): number | null {
+  let k = buf.indexOf(IMAGE_KEY, s);
+  let keyLen = IMAGE_KEY.length;
+  if (k < 0 || k >= e) {
+    k = buf.indexOf(IMAGES_KEY, s);
+    keyLen = IMAGES_KEY.length;
+    if (k < 0 || k >= e) return null;
+  }
+  // The key must sit at the record's top level: depth 1 at k.
+  let depth = 0;
+  for (let q = s; q < k; q++) {
+    const c = buf[q];
+    if (c === 0x22) { q = stringEnd(buf, q, k); if (q < 0) return null; }
+    else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  if (depth !== 1) return null;
+  let q = k + keyLen;
+  while (q < e && isWs(buf[q])) q++;
+  if (buf[q] !== 0x3a) return null;
+  q++;
+  while (q < e && isWs(buf[q])) q++;
+  if (buf[q] === 0x22) return buf[q + 1] === 0x22 ? 0 : 1;
+  if (buf[q] !== 0x5b) return null;
+  let count = 0;
+  q++;
+  for (;;) {
+    while (q < e && isWs(buf[q])) q++;
+    if (q >= e) return null;
+    const c = buf[q];
+    if (c === 0x5d) return count;
+    if (c === 0x2c) { q++; continue; }
+    if (c !== 0x22) return null;
+    const end = stringEnd(buf, q, e);
+    if (end < 0) return null;
+    count++;
+    q = end + 1;
+  }
+}
+
+/** Group size of every record: image fields read from record bytes, full parse when unsure. */
 export function groupSizes(ds: Dataset): Int32Array {
   const out = new Int32Array(ds.count);
   const quick = ds.format === 'llava';
-  ds.forEachRaw((i, head) => {
+  ds.forEachRawBytes((i, buf, s, e) => {
     if (quick) {
-      const whole = ds.index.end(i) - ds.index.start(i) <= HEAD;
-      let v = quickField(head, 'image', whole);
-      if (v === undefined) v = quickField(head, 'images', whole);
-      if (v !== null && v !== undefined) { out[i] = imageList(v).length; return; }
-      if (v === undefined) { out[i] = 0; return; }
+      const n = imageCountFromBytes(buf, s, e);
+      if (n !== null) { out[i] = n; return; }
     }
     try { out[i] = ds.item(i).groupSize; } catch { out[i] = -1; }
-  }, quick ? HEAD : Infinity);
+  }, quick ? HEAD : 0);
   return out;
 }
 

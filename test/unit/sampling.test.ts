@@ -6,7 +6,7 @@ import { allocateProportional } from '../../src/core/allocation';
 import { Dataset } from '../../src/core/dataset';
 import { Random } from '../../src/core/random';
 import { drawSample } from '../../src/core/sampling';
-import { parseStrata, strataToString } from '../../src/core/strata';
+import { imageCountFromBytes, parseStrata, strataToString } from '../../src/core/strata';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sample-'));
 function dataset(n: number): Dataset {
@@ -104,5 +104,23 @@ describe('sampling', () => {
     assert.throws(() => parseStrata('color'), /unknown strata/);
     assert.throws(() => drawSample(ds, { ...opts, strata: parseStrata('ranges:x=5000-') }), /holds no record/);
     assert.equal(strataToString(parseStrata('ranges:a=0-9,b=10-')), 'ranges:a=0-9,b=10-');
+  });
+});
+
+describe('group sizes from record bytes', () => {
+  const count = (rec: string): number | null => {
+    const b = Buffer.from(rec);
+    return imageCountFromBytes(b, 0, b.length);
+  };
+  it('counts strings in the top-level image field without decoding the record', () => {
+    assert.equal(count('{"id":"a","image":["x.png", "y \\" ].png" ,"z.png"],"conversations":[]}'), 3);
+    assert.equal(count('{"id":"a","image": "x.png"}'), 1);
+    assert.equal(count('{"id":"a","image": ""}'), 0);
+    assert.equal(count('{"images": []}'), 0);
+  });
+  it('is unsure (null) when the key is nested or the value is not a list of strings', () => {
+    assert.equal(count('{"meta": {"image": ["x.png"]}, "image": ["a", "b"]}'), null);
+    assert.equal(count('{"image": [1, 2]}'), null);
+    assert.equal(count('{"id": "no image here"}'), null);
   });
 });
