@@ -122,6 +122,11 @@ export const curatorEditorFeature: Feature = {
         if (p) p.key(action);
       });
     }
+    // `npm start` asks for the demo dataset to open in the curator.
+    const openOnStart = process.env.COCURATE_OPEN_DATASET;
+    if (openOnStart && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(openOnStart))) {
+      setTimeout(() => { void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(openOnStart), DATASET_VIEW_TYPE); }, 500);
+    }
     /** For tests and other features: the state of the active curator view. */
     reg('curator.internal.activeView', () => {
       const p = registry.active as CuratorPanel | undefined;
