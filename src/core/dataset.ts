@@ -119,11 +119,12 @@ export class Dataset {
     return this.itemFrom(i, r.value, r.raw);
   }
 
-  itemFrom(i: number, value: unknown, raw: string): Item {
+  /** Item i from its parsed value; `withHash: false` skips hashing the raw text (bulk validation). */
+  itemFrom(i: number, value: unknown, raw: string, withHash = true): Item {
     return normalize(value, this.format, {
       index: i,
       line: this.index.line(i),
-      hash: recordHash(raw),
+      hash: withHash ? recordHash(raw) : '',
       key: this.keyFor(i, value),
       group: this.index.group(i),
       mapping: this.mapping,

@@ -354,7 +354,7 @@ export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): Valida
         diagnostics.push({ index: i, line: e.line, column: e.column, severity: 'error', code: 'syntax', message: `record ${i} (line ${e.line}): ${e.detail}; fix the JSON (the other records still load)`, detail: e.detail });
       } else {
         const value = parsed.value;
-        const item = ds.itemFrom(i, value, raw);
+        const item = ds.itemFrom(i, value, raw, false);
         const problems = validateRecord(value, item, images);
         const id = value && typeof value === 'object' && !Array.isArray(value) ? (value as Rec)[idField] : undefined;
         if (typeof id === 'string' || typeof id === 'number') {
