@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import { curatorEditorFeature } from './curatorEditorFeature';
 import { buildFeature } from './build/buildFeature';
+import { reportFeature } from './report/reportFeature';
 
 export interface Feature {
   name: string;
@@ -11,4 +12,5 @@ export interface Feature {
 export const FEATURES: Feature[] = [
   curatorEditorFeature,
   buildFeature,
+  reportFeature,
 ];

@@ -1,0 +1,32 @@
+/**
+ * A report row's link back to its item. The review editor owns item navigation: when it registers
+ * `curator.revealItem` ({dir, key, index}), the item opens there. Until then the spot check opens in
+ * the review editor and the record is shown in the dataset's text at its line.
+ */
+import * as vscode from 'vscode';
+import { Dataset } from '../../core/dataset';
+import { readPlan } from '../../core/plan';
+
+export const REVEAL_ITEM_COMMAND = 'curator.revealItem';
+
+export async function openReportItem(item: { dir: string; key: string; index: number }): Promise<void> {
+  const commands = await vscode.commands.getCommands(true);
+  if (commands.includes(REVEAL_ITEM_COMMAND)) {
+    await vscode.commands.executeCommand(REVEAL_ITEM_COMMAND, item);
+    return;
+  }
+  const plan = readPlan(item.dir);
+  const position = plan.items.findIndex((it) => it.key === item.key);
+  let line = 0;
+  const ds = Dataset.open(plan.datasetAbs);
+  try {
+    const i = ds.findKey(item.key) ?? item.index;
+    if (i < ds.count) line = Math.max(0, ds.index.line(i) - 1);
+  } finally {
+    ds.close();
+  }
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(plan.datasetAbs));
+  const range = new vscode.Range(line, 0, line, 0);
+  await vscode.window.showTextDocument(doc, { selection: range, preview: true, viewColumn: vscode.ViewColumn.Beside });
+  void vscode.window.setStatusBarMessage(`Curator: item ${item.key} (position ${position + 1} of ${plan.items.length} in ${plan.name})`, 5000);
+}

@@ -1,0 +1,145 @@
+/**
+ * The spot-check report in a webview: the HTML report from core (theme-aware through VS Code's CSS
+ * variables), export buttons, item links back to the review editor, and live refresh when a verdict
+ * journal or plan changes.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { renderHtml, renderHtmlBody } from '../../core/report/html';
+import { buildReport, type Report } from '../../core/report/model';
+import { renderReport } from '../../core/report/render';
+import * as P from '../../protocol';
+import { HostChannel } from '../hostChannel';
+import { nonce } from '../webviewHtml';
+import { openReportItem } from './openItem';
+
+export const REPORT_VIEW_TYPE = 'curator.report';
+
+/** `.curator/reports/` for a plan folder `.curator/spotchecks/<name>` (DESIGN §4). */
+export function reportsFolder(planDir: string): string {
+  return path.join(path.dirname(path.dirname(planDir)), 'reports');
+}
+
+export function reportFileName(report: Report, format: P.ReportFormat): string {
+  const base = report.spotchecks.map((s) => s.name).join('-vs-') || 'report';
+  return `${base}.${format}`;
+}
+
+export class ReportPanel implements vscode.Disposable {
+  private static readonly open = new Map<string, ReportPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly channel: HostChannel;
+  private report: Report | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Shows the report of these plan folders, reusing an open panel for the same set. */
+  static show(extensionUri: vscode.Uri, dirs: string[], log: (m: string) => void): ReportPanel {
+    const id = dirs.map((d) => path.resolve(d)).join('\n');
+    const existing = ReportPanel.open.get(id);
+    if (existing) {
+      existing.panel.reveal();
+      existing.refresh();
+      return existing;
+    }
+    const title = `Report: ${dirs.map((d) => path.basename(d)).join(' vs ')}`;
+    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    });
+    const p = new ReportPanel(panel, extensionUri, dirs, log);
+    ReportPanel.open.set(id, p);
+    p.disposables.push({ dispose: () => ReportPanel.open.delete(id) });
+    return p;
+  }
+
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, readonly dirs: string[], private readonly log: (m: string) => void) {
+    this.channel = new HostChannel(panel.webview, (method, e) => log(`report ${method}: ${e instanceof Error ? e.message : String(e)}`));
+    this.channel.onCommand(P.ReportExport, async ({ format }) => { await this.export(format); });
+    this.channel.onCommand(P.ReportOpenItem, (item) => openReportItem(item));
+    for (const dir of dirs) {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '{plan.json,verdicts-*.jsonl}'));
+      const later = () => this.refreshSoon();
+      w.onDidChange(later);
+      w.onDidCreate(later);
+      w.onDidDelete(later);
+      this.disposables.push(w);
+    }
+    this.disposables.push(panel.onDidDispose(() => this.dispose()));
+    this.disposables.push(panel.onDidChangeViewState(() => { if (panel.visible && this.stale) this.refresh(); }));
+    this.render();
+  }
+
+  private stale = false;
+
+  private build(): Report {
+    return buildReport(this.dirs, { compare: this.dirs.length > 1 });
+  }
+
+  /** First paint: the full page with a fresh nonce. */
+  private render(): void {
+    const webview = this.panel.webview;
+    try {
+      this.report = this.build();
+      const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'report.js')).toString();
+      webview.html = renderHtml(this.report, { cspSource: webview.cspSource, nonce: nonce(), scriptUri });
+    } catch (e) {
+      webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none';"></head><body><p>Cannot build the report: ${escapeText((e as Error).message)}</p></body></html>`;
+    }
+  }
+
+  refreshSoon(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.refresh(), 200);
+  }
+
+  /** Rebuilds the report and sends the new content; the page keeps its scroll position. */
+  refresh(): void {
+    if (!this.panel.visible) { this.stale = true; return; }
+    this.stale = false;
+    try {
+      const had = this.report !== undefined;
+      this.report = this.build();
+      if (!had) { this.render(); return; }
+      void this.channel.notify(P.ReportUpdate, { html: renderHtmlBody(this.report, { linkItems: true }), generatedAt: this.report.generatedAt });
+    } catch (e) {
+      this.log(`report refresh: ${(e as Error).message}`);
+    }
+  }
+
+  /** Writes the report in one format to .curator/reports/ and offers to open it. */
+  async export(format: P.ReportFormat): Promise<string | undefined> {
+    try {
+      const report = this.build();
+      const folder = reportsFolder(this.dirs[0]);
+      const file = path.join(folder, reportFileName(report, format));
+      fs.mkdirSync(folder, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, renderReport(report, format));
+      fs.renameSync(tmp, file);
+      void vscode.window.showInformationMessage(`Curator: report saved to ${vscode.workspace.asRelativePath(file)}`, 'Open').then((pick) => {
+        if (pick !== 'Open') return;
+        const uri = vscode.Uri.file(file);
+        if (format === 'md') void vscode.commands.executeCommand('markdown.showPreview', uri);
+        else if (format === 'html') void vscode.env.openExternal(uri);
+        else void vscode.window.showTextDocument(uri);
+      });
+      return file;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Curator: could not export the report: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.channel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+function escapeText(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
