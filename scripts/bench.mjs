@@ -27,7 +27,7 @@ function record(i) {
     image: n === 1 ? images[0] : images,
     conversations: [
       { from: 'human', value: `${prefix}${n === 2 ? 'Which image has better quality, and why?' : 'Please rank the quality of the images and justify your rankings.'}` },
-      { from: 'gpt', value: `The ${ORD[i % n]} image has the best quality. ${words(40 + (i % 30), i)}. "Quoted" \\ and 画质 text.` },
+      { from: 'gpt', value: `The ${ORD[i % n]} image has the best quality. ${words(12 + (i % 16), i)}. "Quoted" \\ and 画质 text.` },
     ],
   };
 }
@@ -42,7 +42,7 @@ async function generate() {
   await write(a, '[\n');
   for (let i = 0; i < N; i++) {
     const r = record(i);
-    await write(a, JSON.stringify(r, null, 2).replace(/^/gm, '  ') + (i < N - 1 ? ',\n' : '\n'));
+    await write(a, JSON.stringify(r, null, 1).replace(/^/gm, ' ') + (i < N - 1 ? ',\n' : '\n'));
     await write(b, JSON.stringify(r) + '\n');
   }
   await write(a, ']\n');
