@@ -110,6 +110,10 @@ def create_app(engine: CoInstructEngine, config: Optional[ServerConfig] = None) 
         stream_options = body.get("stream_options") or {}
         include_usage = bool(isinstance(stream_options, dict) and stream_options.get("include_usage"))
 
+        try:
+            queue.check_room()
+        except QueueFull as full:
+            raise _busy(full) from None
         images = await asyncio.get_running_loop().run_in_executor(None, load_images, mapped.images, cfg.images)
         response_model = model or cfg.model_name
         cid = "chatcmpl-" + uuid.uuid4().hex

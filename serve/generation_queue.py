@@ -48,6 +48,13 @@ class GenerationQueue:
         with self._lock:
             return max(1, math.ceil(self._avg_s * max(1, self._admitted - self._running + 1)))
 
+    def check_room(self) -> None:
+        """Raises QueueFull now, before a request spends work (decoding images) on a place it won't get."""
+        with self._lock:
+            full = self._admitted >= self.capacity
+        if full:
+            raise QueueFull(self.retry_after(), self.capacity)
+
     def submit(self, fn: Callable[[], Any]) -> "asyncio.Future[Any]":
         with self._lock:
             full = self._admitted >= self.capacity

@@ -4,6 +4,7 @@ honouring ``stopping_criteria`` and ``max_new_tokens`` the way ``generate`` does
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
@@ -49,6 +50,8 @@ class StandInModel:
         self.started = threading.Event()
         self.fail_with: Optional[Exception] = None
         self.streams_tokens = True
+        self.pause_after: Optional[int] = None  # after this many tokens, wait until a stopping criterion fires
+        self.tokens_emitted = 0
         self.accepts_hooks = True   # False: chat(prompt, images, max_new_tokens=..., ...) only
         self._lock = threading.Lock()
 
@@ -76,8 +79,14 @@ class StandInModel:
         out: List[int] = []
         for tok in self.tokenizer.encode(self.answer)[:max_new]:
             out.append(tok)
+            self.tokens_emitted += 1
             if streamer is not None:
                 streamer.put([tok])
+            if self.pause_after is not None and len(out) >= self.pause_after:
+                for _ in range(3000):
+                    if any(c([prompt_ids + out], None) for c in criteria):
+                        break
+                    time.sleep(0.01)
             if any(c([prompt_ids + out], None) for c in criteria):
                 break
         if streamer is not None:

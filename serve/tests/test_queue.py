@@ -79,3 +79,27 @@ def test_a_client_that_leaves_while_queued_frees_its_place(make_server):
     assert len(model.calls) == 1, "the abandoned request never reached the model"
     ok = httpx.post(srv.base + "/v1/chat/completions", json=two_image_body(), timeout=30)
     assert ok.status_code == 200
+
+
+def test_a_client_that_leaves_mid_answer_stops_the_generation(make_server):
+    model = StandInModel(answer=" " + " ".join(f"word{i}" for i in range(200)))
+    model.pause_after = 3
+    srv = make_server(model)
+
+    def queue():
+        return httpx.get(srv.base + "/health").json()["queue"]
+
+    with httpx.stream("POST", srv.base + "/v1/chat/completions", json=two_image_body(stream=True), timeout=30) as s:
+        lines = s.iter_lines()
+        seen = ""
+        for line in lines:
+            if line.startswith("data: {") and '"content": "word' in line:
+                seen = line
+                break
+        assert "word0" in seen
+    # The stand-in waits after 3 tokens until a stopping criterion fires: only the client leaving does that.
+    wait_for(lambda: queue()["running"] == 0, "the generation to stop")
+    assert model.tokens_emitted == 3
+    model.pause_after = None
+    ok = httpx.post(srv.base + "/v1/chat/completions", json=two_image_body(), timeout=30)
+    assert ok.status_code == 200
