@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const demo = (f: string): string => path.join(root, 'demo', f);
+
+function cocurate(...args: string[]): { code: number; out: string; err: string; json: () => unknown } {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), ...args], { encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr, json: () => JSON.parse(r.stdout) };
+}
+
+describe('cocurate CLI (built bundle)', function () {
+  before(function () {
+    if (!fs.existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run npm run build');
+  });
+
+  it('info --json gives format, items, bytes and group sizes', () => {
+    const r = cocurate('info', demo('coinstruct-demo.json'), '--json');
+    assert.equal(r.code, 0);
+    const j = r.json() as Record<string, unknown>;
+    assert.equal(j.format, 'llava');
+    assert.equal(j.items, 33);
+    assert.equal(j.bytes, fs.statSync(demo('coinstruct-demo.json')).size);
+    assert.deepEqual(j.groupSizes, { '1': 4, '2': 13, '3': 8, '4': 8 });
+  });
+
+  it('validate --json on the broken demo: exit 1, one diagnostic per planted fault', () => {
+    const r = cocurate('validate', demo('broken-demo.json'), '--json');
+    assert.equal(r.code, 1);
+    const j = r.json() as { items: number; diagnostics: { index: number; line: number; severity: string; code: string; message: string }[] };
+    assert.equal(j.items, 10);
+    assert.deepEqual(
+      j.diagnostics.map((d) => `${d.index}:${d.code}`),
+      ['1:placeholder-count', '1:ordinal-order', '2:ordinal-order', '3:duplicate-id', '4:empty-label', '5:path-escapes-root', '6:image-missing', '7:mixed-placeholders', '8:syntax'],
+    );
+    for (const d of j.diagnostics) {
+      assert.match(d.message, new RegExp(`^record ${d.index} \\(line ${d.line}\\)`));
+      assert.ok(d.line > 1);
+    }
+  });
+
+  it('validate on a clean file exits 0; text output names file:line:column', () => {
+    assert.equal(cocurate('validate', demo('coinstruct-demo.json')).code, 0);
+    const r = cocurate('validate', demo('broken-demo.json'));
+    assert.match(r.out, /broken-demo\.json:\d+:\d+: error \[duplicate-id\] record 3/);
+  });
+
+  it('show by index and by id gives the normalised item', () => {
+    const byIndex = cocurate('show', demo('coinstruct-demo.json'), '14', '--json').json() as Record<string, unknown>;
+    const byId = cocurate('show', demo('coinstruct-demo.json'), String(byIndex.key), '--json').json() as Record<string, unknown>;
+    assert.deepEqual(byIndex, byId);
+    assert.equal(byIndex.groupSize, (byIndex.images as string[]).length);
+    assert.equal(cocurate('show', demo('coinstruct-demo.json'), '999').code, 2);
+    assert.equal(cocurate('show', demo('coinstruct-demo.json'), 'no-such-id').code, 2);
+  });
+
+  it('sample writes plan.json in the DESIGN §4 shape, identical on rerun', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-sample-'));
+    const args = ['sample', demo('coinstruct-demo.json'), '--size', '20', '--seed', '7', '--strata', 'groupSize', '--name', 'first', '--out', out, '--json'];
+    const a = cocurate(...args);
+    assert.equal(a.code, 0, a.err);
+    const plan = JSON.parse(fs.readFileSync(path.join(out, 'spotchecks', 'first', 'plan.json'), 'utf8'));
+    assert.deepEqual(Object.keys(plan), ['version', 'name', 'dataset', 'seed', 'size', 'strata', 'population', 'items', 'createdAt', 'createdBy']);
+    assert.deepEqual(Object.keys(plan.dataset), ['path', 'bytes', 'mtimeMs', 'fingerprint', 'format']);
+    assert.deepEqual(plan.population, { '1': 4, '2': 13, '3': 8, '4': 8 });
+    assert.equal(plan.items.length, 20);
+    assert.deepEqual(Object.keys(plan.items[0]), ['key', 'index', 'hash', 'stratum']);
+    const b = cocurate(...args);
+    assert.equal(b.code, 0);
+    assert.deepEqual((b.json() as { items: unknown }).items, plan.items);
+    // A different sample under the same name is refused.
+    const c = cocurate('sample', demo('coinstruct-demo.json'), '--size', '5', '--seed', '7', '--name', 'first', '--out', out);
+    assert.equal(c.code, 2);
+    assert.match(c.err, /already exists with a different sample/);
+  });
+
+  it('usage and I/O errors: exit 2 with one clear line on stderr', () => {
+    const missing = cocurate('info', '/nonexistent/data.json');
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /^cocurate info: \/nonexistent\/data\.json: no such file or folder\n$/);
+    const noSeed = cocurate('sample', demo('coinstruct-demo.json'), '--size', '3');
+    assert.equal(noSeed.code, 2);
+    assert.match(noSeed.err, /--seed is required/);
+    assert.equal(cocurate('bogus').code, 2);
+    assert.equal(cocurate('info', demo('coinstruct-demo.json'), '--format', 'xml').code, 2);
+    assert.match(cocurate('--help').out, /Usage: cocurate <command>/);
+  });
+});
