@@ -10,49 +10,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-// ------------------------------------------------------------------ protocol buffers (just enough)
-type Field = Buffer;
-
-function varint(value: number | bigint): Buffer {
-  let v = BigInt.asUintN(64, BigInt(value));
-  const bytes: number[] = [];
-  for (;;) {
-    const low = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v === 0n) { bytes.push(low); break; }
-    bytes.push(low | 0x80);
-  }
-  return Buffer.from(bytes);
-}
-const tag = (field: number, wire: number): Buffer => varint((field << 3) | wire);
-const intField = (field: number, value: number | bigint): Field => Buffer.concat([tag(field, 0), varint(value)]);
-const lenField = (field: number, payload: Buffer): Field => Buffer.concat([tag(field, 2), varint(payload.length), payload]);
-const strField = (field: number, s: string): Field => lenField(field, Buffer.from(s, 'utf8'));
-const message = (...fields: Field[]): Buffer => Buffer.concat(fields);
-
-// ONNX enums and field numbers (onnx.proto)
-const FLOAT = 1, INT64 = 7;
-const ATTR_INT = 2;
-
-function tensorProto(name: string, elemType: number, dims: number[], raw: Buffer): Buffer {
-  return message(...dims.map((d) => intField(1, d)), intField(2, elemType), strField(8, name), lenField(9, raw));
-}
-function nodeProto(op: string, inputs: string[], outputs: string[], attrs: Buffer[] = []): Buffer {
-  return message(
-    ...inputs.map((i) => strField(1, i)),
-    ...outputs.map((o) => strField(2, o)),
-    strField(3, `${op}_${outputs[0]}`),
-    strField(4, op),
-    ...attrs.map((a) => lenField(5, a)),
-  );
-}
-const intAttribute = (name: string, v: number): Buffer => message(strField(1, name), intField(3, v), intField(20, ATTR_INT));
-function valueInfo(name: string, elemType: number, dims: (number | string)[]): Buffer {
-  const shape = message(...dims.map((d) => lenField(1, typeof d === 'number' ? intField(1, d) : strField(2, d))));
-  const tensorType = message(intField(1, elemType), lenField(2, shape));
-  return message(strField(1, name), lenField(2, lenField(1, tensorType)));
-}
+import { FLOAT, INT64, intAttr, model as onnxModel, node, tensor, valueInfo } from './onnxProto';
 
 // ------------------------------------------------------------------ vocabulary and vectors
 const SPECIAL = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
@@ -86,14 +44,17 @@ export interface TinyModelOptions {
   words?: Iterable<string>;
 }
 
+/** WordPiece vocabulary: special tokens, characters, ##characters, then whole words (sorted). */
+export function vocabulary(extraWords: Iterable<string> = []): string[] {
+  const words = new Set(BASE_WORDS.split(/\s+/).filter(Boolean));
+  for (const w of extraWords) for (const part of w.toLowerCase().split(/[^a-z0-9]+/)) if (part.length > 1) words.add(part);
+  return [...new Set([...SPECIAL, ...CHARS, ...PUNCTUATION, ...[...CHARS].map((c) => `##${c}`), ...[...words].sort()])];
+}
+
 /** Writes the model folder; returns its path. */
 export function makeTinyEmbeddingModel(dir: string, opts: TinyModelOptions = {}): string {
   const dim = opts.dim ?? 64;
-  const words = new Set(BASE_WORDS.split(/\s+/).filter(Boolean));
-  for (const w of opts.words ?? []) for (const part of w.toLowerCase().split(/[^a-z0-9]+/)) if (part.length > 1) words.add(part);
-  const vocab: string[] = [...SPECIAL, ...CHARS, ...PUNCTUATION, ...[...CHARS].map((c) => `##${c}`), ...[...words].sort()];
-  const unique = [...new Set(vocab)];
-  const ids = new Map(unique.map((t, i) => [t, i]));
+  const unique = vocabulary(opts.words);
   const weight = (t: string): number => {
     if (t === '[CLS]') return 0.02;
     if (SPECIAL.includes(t)) return 0;
@@ -109,28 +70,32 @@ export function makeTinyEmbeddingModel(dir: string, opts: TinyModelOptions = {})
     for (let j = 0; j < dim; j++) table.writeFloatLE(v[j] * w, (i * dim + j) * 4);
   });
 
-  const graph = message(
-    lenField(1, nodeProto('Gather', ['embeddings.word', 'input_ids'], ['word'], [intAttribute('axis', 0)])),
-    lenField(1, nodeProto('Gather', ['embeddings.token_type', 'token_type_ids'], ['token_type'], [intAttribute('axis', 0)])),
-    lenField(1, nodeProto('Add', ['word', 'token_type'], ['summed'])),
-    lenField(1, nodeProto('Cast', ['attention_mask'], ['mask_float'], [intAttribute('to', FLOAT)])),
-    lenField(1, nodeProto('Unsqueeze', ['mask_float', 'last_axis'], ['mask_column'])),
-    lenField(1, nodeProto('Mul', ['summed', 'mask_column'], ['last_hidden_state'])),
-    strField(2, 'tiny_hashed_words'),
-    lenField(5, tensorProto('embeddings.word', FLOAT, [unique.length, dim], table)),
-    lenField(5, tensorProto('embeddings.token_type', FLOAT, [2, dim], Buffer.alloc(2 * dim * 4))),
-    lenField(5, tensorProto('last_axis', INT64, [1], Buffer.from(new BigInt64Array([-1n]).buffer))),
-    ...['input_ids', 'attention_mask', 'token_type_ids'].map((n) => lenField(11, valueInfo(n, INT64, ['batch', 'tokens']))),
-    lenField(12, valueInfo('last_hidden_state', FLOAT, ['batch', 'tokens', dim])),
-  );
-  const model = message(
-    intField(1, 8), // IR version 8
-    strField(2, 'co-instruct-curator tests'),
-    strField(3, '1'),
-    lenField(7, graph),
-    lenField(8, message(strField(1, ''), intField(2, 13))), // default opset 13
-  );
+  const model = onnxModel({
+    name: 'tiny_hashed_words',
+    nodes: [
+      node('Gather', ['embeddings.word', 'input_ids'], ['word'], [intAttr('axis', 0)]),
+      node('Gather', ['embeddings.token_type', 'token_type_ids'], ['token_type'], [intAttr('axis', 0)]),
+      node('Add', ['word', 'token_type'], ['summed']),
+      node('Cast', ['attention_mask'], ['mask_float'], [intAttr('to', FLOAT)]),
+      node('Unsqueeze', ['mask_float', 'last_axis'], ['mask_column']),
+      node('Mul', ['summed', 'mask_column'], ['last_hidden_state']),
+    ],
+    initializers: [
+      tensor('embeddings.word', FLOAT, [unique.length, dim], table),
+      tensor('embeddings.token_type', FLOAT, [2, dim], Buffer.alloc(2 * dim * 4)),
+      tensor('last_axis', INT64, [1], Buffer.from(new BigInt64Array([-1n]).buffer)),
+    ],
+    inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((n) => valueInfo(n, INT64, ['batch', 'tokens'])),
+    outputs: [valueInfo('last_hidden_state', FLOAT, ['batch', 'tokens', dim])],
+  }, 13);
 
+  writeBertFolder(dir, unique, { hidden_size: dim, num_hidden_layers: 0, num_attention_heads: 1, intermediate_size: dim }, model);
+  return dir;
+}
+
+/** Writes tokenizer.json (WordPiece), tokenizer_config.json, config.json (model_type bert) and onnx/model.onnx. */
+export function writeBertFolder(dir: string, unique: string[], shape: Record<string, number>, modelBytes: Buffer): void {
+  const ids = new Map(unique.map((t, i) => [t, i]));
   const vocabObject = Object.fromEntries(unique.map((t, i) => [t, i]));
   const tokenizer = {
     version: '1.0',
@@ -159,15 +124,14 @@ export function makeTinyEmbeddingModel(dir: string, opts: TinyModelOptions = {})
     cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]',
   };
   const config = {
-    architectures: ['BertModel'], model_type: 'bert', vocab_size: unique.length, hidden_size: dim, num_hidden_layers: 0,
-    num_attention_heads: 1, intermediate_size: dim, max_position_embeddings: 512, type_vocab_size: 2, pad_token_id: ids.get('[PAD]'),
+    architectures: ['BertModel'], model_type: 'bert', vocab_size: unique.length, ...shape,
+    max_position_embeddings: 512, type_vocab_size: 2, pad_token_id: ids.get('[PAD]'),
   };
   fs.mkdirSync(path.join(dir, 'onnx'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizer) + '\n');
   fs.writeFileSync(path.join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig, null, 2) + '\n');
-  fs.writeFileSync(path.join(dir, 'onnx', 'model.onnx'), model);
-  return dir;
+  fs.writeFileSync(path.join(dir, 'onnx', 'model.onnx'), modelBytes);
 }
 
 if (require.main === module) {

@@ -225,16 +225,15 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
 
   // similarity filter
   const cache = new EmbeddingCache(path.join(curator, 'embeddings'), opts.embedder);
-  const texts = groups.flatMap((g) => g.descriptions);
+  const texts = [...new Set(groups.flatMap((g) => g.descriptions))];
   const vectors = await cache.embedAll(texts, {
     signal: opts.signal,
     onProgress: (p: EmbedProgress) => opts.onProgress?.({ phase: 'embedding', done: p.done, total: p.total, cached: p.cached }),
   });
-  let k = 0;
+  opts.onProgress?.({ phase: 'filtering', done: 0, total: groups.length });
+  const vectorOf = new Map(texts.map((t, i) => [t, vectors[i]]));
   for (const g of groups) {
-    const vs = vectors.slice(k, k + g.size);
-    k += g.size;
-    g.maxSimilarity = maxPairwiseSimilarity(vs);
+    g.maxSimilarity = maxPairwiseSimilarity(g.descriptions.map((d) => vectorOf.get(d)!));
     g.removed = g.maxSimilarity >= opts.threshold;
   }
   const retention = retentionTable(groups.map((g) => ({ size: g.size, removed: g.removed! })));

@@ -51,8 +51,8 @@ export class EmbeddingCache {
     for (let i = 0; i < whole; i++) {
       const off = i * rec;
       const key = buf.toString('hex', off, off + 8);
-      const v = new Float32Array(this.dim);
-      for (let j = 0; j < this.dim; j++) v[j] = buf.readFloatLE(off + 8 + 4 * j);
+      // copy out of the file buffer (the copy is 4-byte aligned; records in the file need not be)
+      const v = new Float32Array(Uint8Array.prototype.slice.call(buf, off + 8, off + rec).buffer);
       this.vectors.set(key, v);
     }
     if (whole * rec !== buf.length) fs.truncateSync(this.file, whole * rec); // drop a torn tail
