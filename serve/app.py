@@ -126,6 +126,13 @@ def create_app(engine: CoInstructEngine, config: Optional[ServerConfig] = None) 
             except QueueFull as full:
                 raise _busy(full) from None
             try:
+                while True:  # watch for the client leaving: its generation is then stopped
+                    done, _ = await asyncio.wait({fut}, timeout=0.5)
+                    if done:
+                        break
+                    if await request.is_disconnected():
+                        cancelled.set()
+                        break
                 result: GenerationResult = await fut
             except asyncio.CancelledError:
                 cancelled.set()

@@ -103,3 +103,17 @@ def test_a_client_that_leaves_mid_answer_stops_the_generation(make_server):
     model.pause_after = None
     ok = httpx.post(srv.base + "/v1/chat/completions", json=two_image_body(), timeout=30)
     assert ok.status_code == 200
+
+
+def test_a_non_streaming_client_that_leaves_stops_the_generation(make_server):
+    model = StandInModel(answer=" " + " ".join(f"word{i}" for i in range(200)))
+    model.pause_after = 3
+    srv = make_server(model)
+    # The stand-in holds after 3 tokens until cancelled, so the client's read timeout always fires first.
+    try:
+        httpx.post(srv.base + "/v1/chat/completions", json=two_image_body(), timeout=httpx.Timeout(10, read=1.0))
+        raise AssertionError("expected the read to time out")
+    except httpx.ReadTimeout:
+        pass
+    wait_for(lambda: httpx.get(srv.base + "/health").json()["queue"]["running"] == 0, "the generation to stop")
+    assert model.tokens_emitted == 3
