@@ -1,7 +1,9 @@
 /**
  * Validation of open dataset documents: runs on open, debounced after edits, cancelled by newer
- * edits, and incremental — records are validated once per distinct text, so after an edit only the
- * changed records (JSONL: the changed lines) are parsed and checked again; the rest are reused.
+ * edits, and incremental — after an edit only the records inside the changed region (JSONL: the
+ * changed lines) are parsed and checked again. The changed region is found by comparing the new
+ * text with the last validated one (common prefix and suffix); records outside it keep their
+ * results, including those of a pass that was cancelled half-way.
  */
 import { performance } from 'node:perf_hooks';
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
@@ -9,7 +11,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { matchesGlob } from '../core/glob';
 import type { ResolvedImage } from '../core/imagePaths';
 import type { DatasetModel, DatasetModels } from './datasetModel';
-import { checkRecord, type CheckContext, type RecordCheck } from './recordCheck';
+import { checkRecord, idSpan, type CheckContext, type RecordCheck } from './recordCheck';
+import type { RecordSpan } from './recordSpans';
 import { imageRootFor, type ServerSettings } from './settings';
 
 /** Sent as the `curator/validated` notification after every validation pass. */
@@ -37,10 +40,17 @@ export interface DiagnosticData {
   duplicateOf?: number;
 }
 
+/** The text of the last pass and its results (entries may be missing when the pass was cancelled). */
+interface LastPass {
+  text: string;
+  spans: RecordSpan[];
+  checks: (RecordCheck | undefined)[];
+}
+
 interface DocState {
   generation: number;
   timer?: NodeJS.Timeout;
-  cache: Map<string, RecordCheck>;
+  last?: LastPass;
   cacheKey: string;
   images: Map<string, ResolvedImage>;
   /** Results of the last completed pass, aligned with that version's records. */
@@ -64,7 +74,7 @@ export class DiagnosticsRunner {
   private state(uri: string): DocState {
     let s = this.states.get(uri);
     if (!s) {
-      s = { generation: 0, cache: new Map(), cacheKey: '', images: new Map() };
+      s = { generation: 0, cacheKey: '', images: new Map() };
       this.states.set(uri, s);
     }
     return s;
@@ -90,7 +100,8 @@ export class DiagnosticsRunner {
   saved(doc: TextDocument): void {
     const st = this.state(doc.uri);
     st.images.clear();
-    for (const [k, c] of st.cache) if (c.problems.some((p) => p.code === 'image-missing')) st.cache.delete(k);
+    const checks = st.last?.checks ?? [];
+    for (let i = 0; i < checks.length; i++) if (checks[i]?.problems.some((p) => p.code === 'image-missing')) checks[i] = undefined;
     this.opened(doc);
   }
 
@@ -141,35 +152,33 @@ export class DiagnosticsRunner {
     const root = imageRootFor(settings, model.fileName, this.workspaceRoot());
     const key = `${model.format}\u0000${root}\u0000${settings.checkImages}`;
     if (st.cacheKey !== key) {
-      st.cache = new Map();
+      st.last = undefined;
       st.images = new Map();
       st.cacheKey = key;
     }
     const ctx: CheckContext = { format: model.format, mapping: model.mapping, images: { root, exists: settings.checkImages, cache: st.images } };
-    const next = new Map<string, RecordCheck>();
+    const reuse = reusableResults(st.last, model.text, model.spans);
     const checks: RecordCheck[] = new Array(model.count);
     let lastYield = performance.now();
     for (let i = 0; i < model.count; i++) {
-      const raw = model.raw(i);
-      let c = st.cache.get(raw) ?? next.get(raw);
+      let c = reuse(i);
       if (c) stats.reused++;
       else {
-        c = checkRecord(raw, ctx);
+        c = checkRecord(model.raw(i), ctx);
         stats.checked++;
       }
-      next.set(raw, c);
       checks[i] = c;
       if ((i & 127) === 127 && performance.now() - lastYield > 25) {
         await yieldToEvents();
         lastYield = performance.now();
         if (st.generation !== gen || this.states.get(doc.uri) !== st) {
           // Superseded: keep the work done so far for the next pass.
-          for (const [k, v] of next) st.cache.set(k, v);
+          st.last = { text: model.text, spans: model.spans, checks };
           return;
         }
       }
     }
-    st.cache = next;
+    st.last = { text: model.text, spans: model.spans, checks };
     st.checks = checks;
     st.version = doc.version;
     st.dataset = true;
@@ -211,9 +220,9 @@ export class DiagnosticsRunner {
         const prev = firstById.get(c.id);
         if (prev === undefined) firstById.set(c.id, i);
         else {
-          const off = c.idOffset ?? 0;
+          const span = idSpan(model.raw(i), model.mapping?.id);
           out.push({
-            range: range(s.start + off, c.idLength ?? 1),
+            range: range(s.start + (span?.offset ?? 0), span?.length ?? 1),
             severity: DiagnosticSeverity.Error,
             code: 'duplicate-id',
             source: 'curator',
@@ -225,4 +234,59 @@ export class DiagnosticsRunner {
     }
     return out;
   }
+}
+
+/** Length of the common prefix of two strings (binary search over native slice comparisons). */
+export function commonPrefixLength(a: string, b: string): number {
+  let lo = 0, hi = Math.min(a.length, b.length);
+  if (a.slice(0, hi) === b.slice(0, hi)) return hi;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (a.slice(lo, mid) === b.slice(lo, mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Length of the common suffix, leaving out the first `skip` characters of the shorter string. */
+export function commonSuffixLength(a: string, b: string, skip: number): number {
+  let lo = 0, hi = Math.min(a.length, b.length) - skip;
+  if (hi <= 0) return 0;
+  if (a.slice(a.length - hi) === b.slice(b.length - hi)) return hi;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (a.slice(a.length - mid, a.length - lo) === b.slice(b.length - mid, b.length - lo)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * For record i of the new text, the result of the same record text in the last pass when the
+ * record lies wholly in the unchanged prefix or suffix (and sits at the same place relative to it).
+ */
+function reusableResults(last: LastPass | undefined, text: string, spans: RecordSpan[]): (i: number) => RecordCheck | undefined {
+  if (!last) return () => undefined;
+  const old = last.text;
+  const prefix = commonPrefixLength(old, text);
+  // Prefix and suffix are measured independently: where an insertion repeats the text around it
+  // they overlap, which is fine here — a record inside either one has the same text as before.
+  const suffix = commonSuffixLength(old, text, 0);
+  const shift = text.length - old.length;
+  const countShift = spans.length - last.spans.length;
+  const suffixStart = text.length - suffix;
+  return (i) => {
+    const s = spans[i];
+    // Strictly inside the prefix: the character after the record (its line end, comma…) is unchanged too.
+    if (s.end < prefix) {
+      const o = last.spans[i];
+      return o && o.start === s.start && o.end === s.end ? last.checks[i] : undefined;
+    }
+    if (s.start > suffixStart) {
+      const j = i - countShift;
+      const o = last.spans[j];
+      return o && o.start + shift === s.start && o.end + shift === s.end ? last.checks[j] : undefined;
+    }
+    return undefined;
+  };
 }

@@ -25,9 +25,6 @@ export interface LocalProblem {
 export interface RecordCheck {
   parsed: boolean;
   id?: string;
-  /** Span of the id value inside the record. */
-  idOffset?: number;
-  idLength?: number;
   problems: LocalProblem[];
 }
 
@@ -57,11 +54,7 @@ export function checkRecord(raw: string, ctx: CheckContext): RecordCheck {
   const problems = found.map((p) => localProblem(p, raw, treeOf(), value));
   const out: RecordCheck = { parsed: true, problems };
   const id = recordId(value, ctx.mapping);
-  if (id !== undefined) {
-    out.id = id;
-    const node = findNodeAtLocation(treeOf()!, [ctx.mapping?.id ?? 'id']);
-    if (node) { out.idOffset = node.offset; out.idLength = node.length; }
-  }
+  if (id !== undefined) out.id = id;
   return out;
 }
 
@@ -114,4 +107,14 @@ function offsetOfLineColumn(raw: string, line: number, column: number): number {
     pos = nl + 1;
   }
   return Math.min(raw.length, pos + Math.max(0, column));
+}
+
+/**
+ * Span of the top-level id value inside a record's text (for duplicate-id ranges and symbol
+ * selections); computed on demand because building a syntax tree for every record is costly.
+ */
+export function idSpan(raw: string, idField = 'id'): { offset: number; length: number } | undefined {
+  const tree = parseTree(raw);
+  const node = tree ? findNodeAtLocation(tree, [idField]) : undefined;
+  return node ? { offset: node.offset, length: node.length } : undefined;
 }

@@ -10,17 +10,32 @@ export function documentSymbols(model: DatasetModel, checks?: RecordCheck[]): Do
   for (let i = 0; i < model.count; i++) {
     const s = model.spans[i];
     let id: string | undefined;
-    let idOffset: number | undefined, idLength: number | undefined;
     const c = checks?.[i];
-    if (c) ({ id, idOffset, idLength } = c);
+    if (c) id = c.id;
     else {
       try { id = recordId(JSON.parse(model.raw(i)), model.mapping); } catch { id = undefined; }
     }
     const range = { start: doc.positionAt(s.start), end: doc.positionAt(s.end) };
-    const selectionRange = idOffset !== undefined
-      ? { start: doc.positionAt(s.start + idOffset), end: doc.positionAt(s.start + idOffset + (idLength ?? 1)) }
+    const at = id === undefined ? undefined : idValueSpan(model.raw(i), id, model.mapping?.id ?? 'id');
+    const selectionRange = at
+      ? { start: doc.positionAt(s.start + at.offset), end: doc.positionAt(s.start + at.offset + at.length) }
       : { start: range.start, end: doc.positionAt(s.start + 1) };
     out[i] = { name: id ?? `#${i}`, detail: `record ${i}`, kind: SymbolKind.Object, range, selectionRange };
   }
   return out;
+}
+
+/**
+ * Where the id value is written: a quick textual search for `"id": <value>` (the outline needs it
+ * for every record, so no syntax tree); undefined when the text is written some other way.
+ */
+function idValueSpan(raw: string, id: string, field: string): { offset: number; length: number } | undefined {
+  const rx = new RegExp(`${JSON.stringify(field).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:\\s*`, 'g');
+  for (const m of raw.matchAll(rx)) {
+    const at = (m.index ?? 0) + m[0].length;
+    for (const lit of [JSON.stringify(id), id]) {
+      if (raw.startsWith(lit, at)) return { offset: at, length: lit.length };
+    }
+  }
+  return undefined;
 }

@@ -77,7 +77,7 @@ describe('language server: diagnostics', function () {
     assert.deepEqual(lines3, ['duplicate-id@10', 'image-missing@10', 'missing-field@10', 'ordinal-order@500', 'placeholder-count@500'].sort());
     assert.equal((await client.statsAt(uri, 3)).checked, 1);
 
-    // Undo both edits: clean again, and nothing needs re-checking (results reused by content).
+    // Undo both edits: clean again.
     await client.change(uri, 4, [{ range: { start: { line: 10, character: 0 }, end: { line: 11, character: 0 } }, text: '' }]);
     await client.change(uri, 5, [{ range: { start: { line, character: 0 }, end: { line, character: Number.MAX_SAFE_INTEGER } }, text: old }]);
     assert.deepEqual(await client.diagnosticsAt(uri, 5), []);
