@@ -79,12 +79,15 @@ function leadingIdHash(buf: Buffer, p: number, n: number, field: Buffer): number
   while (q < n && isWs(buf[q])) q++;
   if (q >= n) return NaN;
   if (buf[q] === QUOTE) {
-    const s = q + 1;
-    const e = buf.indexOf(QUOTE, s);
-    if (e < 0 || e >= n) return NaN;
-    const bs = buf.indexOf(BACKSLASH, s);
-    if (bs >= 0 && bs < e) return NaN;
-    return fnv1a(buf, s, e);
+    // Hash up to the closing quote; an escape makes us unsure (ids are short: a byte loop).
+    let h = FNV_OFFSET;
+    for (let k = q + 1; k < n; k++) {
+      const c = buf[k];
+      if (c === QUOTE) return h >>> 0;
+      if (c === BACKSLASH) return NaN;
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+    return NaN;
   }
   let e = q;
   if (buf[e] === 0x2d) e++;
