@@ -89,13 +89,14 @@ function withBuildProgress(title: string, output: vscode.OutputChannel, run: (si
     let lastShare = 0;
     let lastPhase = '';
     try {
-      return await run(controller.signal, (p) => {
+      const result = await run(controller.signal, (p) => {
         if (p.phase !== lastPhase) { lastPhase = p.phase; lastShare = 0; }
         const share = p.total > 0 ? (100 * p.done) / p.total : 0;
         progress.report({ message: `${PHASE_TEXT[p.phase]} ${p.done}/${p.total}${p.cached ? ` (${p.cached} cached)` : ''}`, increment: p.phase === 'merging' || p.phase === 'teaching' ? Math.max(0, share - lastShare) : undefined });
         lastShare = share;
         output.appendLine(`${p.phase} ${p.done}/${p.total}`);
       });
+      return controller.signal.aborted ? undefined : result;
     } catch (e) {
       if (controller.signal.aborted) return undefined;
       throw e;
