@@ -13,7 +13,9 @@ export type Behaviour =
   | { kind: 'status'; status: number; retryAfter?: string; body?: string }
   | { kind: 'malformed' }
   | { kind: 'drop' }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Held until the test calls `release()`, then answered. */
+  | { kind: 'gated'; text?: string };
 
 export interface DecodedImage { width: number; height: number; format: string; bytes: Buffer }
 
@@ -56,6 +58,14 @@ export class OpenAITestServer {
   /** In-flight counts seen each time a request arrived. */
   readonly inFlightOnArrival: number[] = [];
   private readonly waiters: (() => void)[] = [];
+  private readonly gates: (() => void)[] = [];
+  private releases = 0;
+
+  /** Lets `n` gated requests answer (in arrival order; releases given early are kept). */
+  release(n = 1): void {
+    this.releases += n;
+    while (this.releases > 0 && this.gates.length > 0) { this.releases--; this.gates.shift()!(); }
+  }
 
   private constructor(private readonly server: http.Server, readonly opts: TestServerOptions) {}
 
@@ -157,10 +167,18 @@ export class OpenAITestServer {
       return;
     }
     const b = this.queue.shift() ?? this.defaultBehaviour;
-    const text = b.kind === 'answer' && b.text !== undefined ? b.text : (this.opts.answer?.(r) ?? 'The first image has better quality.');
+    const text = (b.kind === 'answer' || b.kind === 'gated') && b.text !== undefined ? b.text : (this.opts.answer?.(r) ?? 'The first image has better quality.');
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     switch (b.kind) {
       case 'hang':
+        return;
+      case 'gated':
+        await new Promise<void>((resolve) => { this.gates.push(resolve); this.release(0); });
+        if (res.destroyed) return;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
+          id: `chatcmpl-${r.n}`, object: 'chat.completion', created: 0, model: body?.model,
+          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+        }));
         return;
       case 'status': {
         const headers: Record<string, string> = { 'content-type': 'application/json' };

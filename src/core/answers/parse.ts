@@ -58,7 +58,7 @@ function count(re: RegExp, s: string): number {
 /** Splits text into clauses where a judgement may change subject. */
 function clauses(text: string): string[] {
   return text
-    .split(/(?<!\b(?:no|No|vs|etc))[.!?;\n]+(?=\s|$)|,\s*(?=(?:so|thus|therefore|hence|while|whereas|but|and)\b)|\b(?:while|whereas|but)\b/)
+    .split(/(?<!\b(?:no|No|vs|etc))[.!?;\n]+(?=\s|$)|,\s*(?=(?:so|thus|therefore|hence|while|whereas|but|and)\b)|\b(?:while|whereas|but|because|since)\b/)
     .map((s) => s?.trim())
     .filter((s): s is string => !!s);
 }
@@ -66,7 +66,7 @@ function clauses(text: string): string[] {
 /** Refs that are the object of a comparison ("than the first image", "compared with image 1"). */
 function isObject(clause: string, r: Ref): boolean {
   const before = clause.slice(Math.max(0, r.start - 40), r.start).toLowerCase();
-  return /\b(than|to|with|against|versus|vs\.?|over)\s*(the\s+)?$/.test(before) || /\b(compared|comparison|relative)\b[^,]*$/.test(before);
+  return /\b(than|as|to|with|against|versus|vs\.?|over)\s*(the\s+)?$/.test(before) || /\b(compared|comparison|relative)\b[^,]*$/.test(before);
 }
 
 /** The image judged best (0-based), a tie, or unparsed. */
@@ -77,6 +77,10 @@ export function parseChoice(text: string, imageCount: number): ParsedAnswer {
   if (bare) {
     const i = /^[1-9]$/.test(bare[1]) ? Number(bare[1]) - 1 : ORD[bare[1].toLowerCase()];
     if (i < imageCount) return { kind: 'choice', image: i };
+  }
+  if (t.split(/\s+/).length <= 4) {
+    const only = [...new Set(findImageRefs(t, imageCount).map((r) => r.image))];
+    if (only.length === 1 && count(NEGATIVE, t) === 0) return { kind: 'choice', image: only[0] };
   }
   const decisive = new Map<number, number>();
   const aspect = new Map<number, number>();
@@ -129,7 +133,8 @@ export function parseRanking(text: string, imageCount: number): number[] | undef
       for (const p of parts) {
         const refs = findImageRefs(p, imageCount);
         const bare = /^\W*(first|second|third|fourth|[1-9])\W*$/i.exec(p.trim());
-        if (refs.length >= 1) order.push(desc ? refs[refs.length - 1].image : refs[0].image);
+        // The first piece ends with an image ("Ranking: the third image"); later ones start with one.
+        if (refs.length >= 1) order.push(order.length === 0 ? refs[refs.length - 1].image : refs[0].image);
         else if (bare) order.push(/^[1-9]$/.test(bare[1]) ? Number(bare[1]) - 1 : ORD[bare[1].toLowerCase()]);
         else return undefined;
       }
@@ -140,7 +145,8 @@ export function parseRanking(text: string, imageCount: number): number[] | undef
   const m = /\b(rank(?:ing|ed)?|order(?:ed)?)\b[^:\n]*?(from\s+(best|highest|worst|lowest)[^:\n]*?)?[:\n]([^]*)/i.exec(text);
   if (m) {
     const worstFirst = /worst|lowest/i.test(m[3] ?? '');
-    const refs = findImageRefs(m[4], imageCount).map((r) => r.image);
+    const listed = m[4].split(/[.;!?](?:\s|$)/)[0];
+    const refs = findImageRefs(listed, imageCount).map((r) => r.image);
     const o = complete(worstFirst ? refs.reverse() : refs);
     if (o && imageCount >= 3) return o;
   }

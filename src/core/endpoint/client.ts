@@ -120,7 +120,7 @@ export class EndpointClient {
     let c = this.sdk.get(baseURL);
     if (!c) {
       // Servers without auth still get a placeholder so the SDK never falls back to OPENAI_API_KEY.
-      c = new OpenAI({ baseURL, apiKey: this.apiKey ?? 'EMPTY', maxRetries: 0, timeout: this.profile.timeoutMs });
+      c = new OpenAI({ baseURL, apiKey: this.apiKey ?? 'EMPTY', maxRetries: 0, timeout: this.profile.timeoutMs, logLevel: 'off' });
       this.sdk.set(baseURL, c);
     }
     return c;
