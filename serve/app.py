@@ -49,6 +49,7 @@ def create_app(engine: CoInstructEngine, config: Optional[ServerConfig] = None) 
     app = FastAPI(title="Co-Instruct (OpenAI-compatible)", docs_url=None, redoc_url=None)
     app.state.queue = queue
     app.state.engine = engine
+    app.state.abandoned = 0  # requests whose client left before the answer was complete
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -70,7 +71,7 @@ def create_app(engine: CoInstructEngine, config: Optional[ServerConfig] = None) 
     @app.get("/health")
     @app.get("/v1/health")  # so "{base URL}/health" works for clients holding ".../v1"
     async def health() -> dict:
-        return {"status": "ok", "model": cfg.model_name, "queue": queue.stats()}
+        return {"status": "ok", "model": cfg.model_name, "queue": queue.stats(), "abandoned": app.state.abandoned}
 
     @app.get("/v1/models")
     async def models(request: Request) -> dict:
@@ -132,6 +133,7 @@ def create_app(engine: CoInstructEngine, config: Optional[ServerConfig] = None) 
                         break
                     if await request.is_disconnected():
                         cancelled.set()
+                        app.state.abandoned += 1
                         break
                 result: GenerationResult = await fut
             except asyncio.CancelledError:
@@ -172,6 +174,7 @@ def create_app(engine: CoInstructEngine, config: Optional[ServerConfig] = None) 
                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]}
 
         async def frames() -> AsyncIterator[bytes]:
+            complete = False
             try:
                 yield _sse(chunk({"role": "assistant", "content": ""}))
                 while True:
@@ -190,7 +193,10 @@ def create_app(engine: CoInstructEngine, config: Optional[ServerConfig] = None) 
                     else:
                         break
                 yield b"data: [DONE]\n\n"
+                complete = True
             finally:
+                if not complete:
+                    app.state.abandoned += 1
                 cancelled.set()  # no effect once done; stops a generation whose client has left
 
         return StreamingResponse(frames(), media_type="text/event-stream",

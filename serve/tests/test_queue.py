@@ -73,6 +73,7 @@ def test_a_client_that_leaves_while_queued_frees_its_place(make_server):
         first_line = next(s.iter_lines())
         assert first_line.startswith("data: ")
         wait_for(lambda: queue()["waiting"] == 1, "the stream to wait")
+    wait_for(lambda: httpx.get(srv.base + "/health").json()["abandoned"] == 1, "the server to see the client leave")
     model.gate.set()
     first.join(30)
     wait_for(lambda: queue()["waiting"] == 0 and queue()["running"] == 0, "the queue to drain")
