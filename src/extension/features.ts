@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import { curatorEditorFeature } from './curatorEditorFeature';
 import { buildFeature } from './build/buildFeature';
 import { reportFeature } from './report/reportFeature';
+import { languageClientFeature } from './languageClient';
 
 export interface Feature {
   name: string;
@@ -13,4 +14,5 @@ export const FEATURES: Feature[] = [
   curatorEditorFeature,
   buildFeature,
   reportFeature,
+  languageClientFeature,
 ];

@@ -68,7 +68,7 @@ export class DiagnosticsRunner {
     private readonly connection: Connection,
     private readonly models: DatasetModels,
     private readonly settings: () => ServerSettings,
-    private readonly workspaceRoot: () => string | undefined,
+    private readonly workspaceFolderOf: (file: string) => string | undefined,
   ) {}
 
   private state(uri: string): DocState {
@@ -149,7 +149,7 @@ export class DiagnosticsRunner {
       return;
     }
     stats.dataset = true;
-    const root = imageRootFor(settings, model.fileName, this.workspaceRoot());
+    const root = imageRootFor(settings, model.fileName, this.workspaceFolderOf(model.fileName));
     const key = `${model.format}\u0000${root}\u0000${settings.checkImages}`;
     if (st.cacheKey !== key) {
       st.last = undefined;

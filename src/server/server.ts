@@ -21,7 +21,7 @@ import { DatasetModels, type DatasetModel } from './datasetModel';
 import { DiagnosticsRunner } from './diagnostics';
 import { provideHover } from './hover';
 import { imageAt } from './imageAt';
-import { DEFAULT_SETTINGS, imageRootFor, mergeSettings, type ServerSettings } from './settings';
+import { curationFolderFor, DEFAULT_SETTINGS, imageRootFor, mergeSettings, workspaceFolderOf, type ServerSettings } from './settings';
 import { SpotcheckVerdicts } from './spotcheckVerdicts';
 import { documentSymbols } from './symbols';
 
@@ -35,18 +35,18 @@ export function startServer(connection: Connection): void {
   const cursors = new Map<string, number>();
   let initSettings: ServerSettings = DEFAULT_SETTINGS;
   let settings: ServerSettings = DEFAULT_SETTINGS;
-  let workspaceRoot: string | undefined;
+  let workspaceFolders: string[] = [];
   let pullConfiguration = false;
   let lazyEdits = false;
   let codeLensRefresh = false;
 
-  const runner = new DiagnosticsRunner(connection, models, () => settings, () => workspaceRoot);
+  const runner = new DiagnosticsRunner(connection, models, () => settings, (file) => workspaceFolderOf(file, workspaceFolders));
 
   connection.onInitialize((params): InitializeResult => {
     initSettings = mergeSettings(DEFAULT_SETTINGS, params.initializationOptions);
     settings = initSettings;
-    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
-    if (folder?.startsWith('file:')) workspaceRoot = fileURLToPath(folder);
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspaceFolders = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     const caps = params.capabilities;
     pullConfiguration = !!caps.workspace?.configuration;
     lazyEdits = !!caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit');
@@ -106,7 +106,7 @@ export function startServer(connection: Connection): void {
     const model = models.get(doc);
     return runner.isDataset(model) ? model : undefined;
   };
-  const rootFor = (model: DatasetModel): string => imageRootFor(settings, model.fileName, workspaceRoot);
+  const rootFor = (model: DatasetModel): string => imageRootFor(settings, model.fileName, workspaceFolderOf(model.fileName, workspaceFolders));
   const keyOf = (model: DatasetModel) => {
     const checks = runner.checksFor(model.doc);
     let counts: Map<string, number> | undefined;
@@ -126,7 +126,7 @@ export function startServer(connection: Connection): void {
     if (!model) return null;
     return provideHover(model, model.doc.offsetAt(p.position), {
       imageRoot: rootFor(model),
-      verdicts: () => verdicts.forDataset(model.fileName, settings.curationFolder),
+      verdicts: () => verdicts.forDataset(model.fileName, curationFolderFor(settings, model.fileName, workspaceFolderOf(model.fileName, workspaceFolders))),
       keyOf: keyOf(model),
       hashOf: (i) => recordHash(model.raw(i)),
     });

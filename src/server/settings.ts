@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 
 export interface ServerSettings {
-  /** Image root; relative paths resolve against the dataset's folder. Empty: the dataset's folder. */
+  /** Image root: absolute, or relative to the workspace folder (the dataset's folder without one). Empty: the dataset's folder. */
   imageRoot: string;
   /** Check that image files exist (lexical checks always run). */
   checkImages: boolean;
@@ -13,7 +13,7 @@ export interface ServerSettings {
   include: string[];
   /** Milliseconds to wait after the last edit before revalidating. */
   debounceMs: number;
-  /** Curation folder (spot checks) relative to the dataset's folder. */
+  /** Curation folder (spot checks): absolute, or relative to the workspace folder. Empty: `.curator/` beside the dataset. */
   curationFolder: string;
   /** Files with more lines than this show CodeLens only at the cursor's record. */
   codeLensLineLimit: number;
@@ -24,7 +24,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   checkImages: true,
   include: [],
   debounceMs: 200,
-  curationFolder: '.curator',
+  curationFolder: '',
   codeLensLineLimit: 5000,
 };
 
@@ -48,10 +48,27 @@ export function mergeSettings(base: ServerSettings, input: unknown): ServerSetti
   return out;
 }
 
+/** The workspace folder holding a file (the longest match), or undefined. */
+export function workspaceFolderOf(file: string, folders: readonly string[]): string | undefined {
+  let best: string | undefined;
+  for (const f of folders) {
+    const rel = path.relative(f, file);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel) && (!best || f.length > best.length)) best = f;
+  }
+  return best ?? folders[0];
+}
+
 /** The image root for a dataset file. */
 export function imageRootFor(settings: ServerSettings, datasetPath: string, workspaceRoot?: string): string {
   const dir = path.dirname(datasetPath);
   if (!settings.imageRoot) return dir;
   const expanded = settings.imageRoot.replace(/\$\{workspaceFolder\}/g, workspaceRoot ?? dir);
-  return path.resolve(dir, expanded);
+  return path.resolve(workspaceRoot ?? dir, expanded);
+}
+
+/** The curation folder (holding spotchecks/) for a dataset file. */
+export function curationFolderFor(settings: ServerSettings, datasetPath: string, workspaceRoot?: string): string {
+  if (!settings.curationFolder) return path.join(path.dirname(datasetPath), '.curator');
+  const expanded = settings.curationFolder.replace(/\$\{workspaceFolder\}/g, workspaceRoot ?? path.dirname(datasetPath));
+  return path.resolve(workspaceRoot ?? path.dirname(datasetPath), expanded);
 }

@@ -20,10 +20,10 @@ interface CachedJournal { mtimeMs: number; size: number; journal: ReadJournal }
 export class SpotcheckVerdicts {
   private journals = new Map<string, CachedJournal>();
 
-  /** Verdicts per item key for the dataset at `datasetPath`. */
+  /** Verdicts per item key for the dataset at `datasetPath`, from spot checks in `curationFolder`. */
   forDataset(datasetPath: string, curationFolder: string): Map<string, KeyVerdict[]> {
     const out = new Map<string, KeyVerdict[]>();
-    const root = path.resolve(path.dirname(datasetPath), curationFolder, 'spotchecks');
+    const root = path.join(curationFolder, 'spotchecks');
     let names: string[] = [];
     try { names = fs.readdirSync(root); } catch { return out; }
     for (const name of names.sort()) {
