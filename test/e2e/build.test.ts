@@ -115,5 +115,26 @@ describe('build command in VS Code (code-server)', function () {
       }
     }
     assert.equal(total, 20);
+    // the offered button opens the result in the curator's review editor
+    const kept = Dataset.open(path.join(ws, 'merge2compare.jsonl'));
+    const keptCount = kept.count;
+    kept.close();
+    await vs.page.locator('.notifications-toasts .monaco-button', { hasText: 'Open merge2compare.jsonl' }).first().click();
+    const view = vs.webview();
+    await view.locator('#app[data-mode="browse"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    assert.match((await view.locator('.subtitle').textContent()) ?? '', new RegExp(`llava · ${keptCount} records`));
+    await vs.screenshot('e2e-build-open-result');
+  });
+
+  it('opens the removed groups in the review editor too', async function () {
+    if (!fs.existsSync(path.join(ws, 'merge2compare.removed.jsonl'))) this.skip();
+    await vs.openFile('merge2compare.removed.jsonl');
+    await vs.runCommand('Curator: Open Dataset');
+    const view = vs.webview();
+    await view.locator('#app[data-mode="browse"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    await view.locator('.subtitle', { hasText: /llava · \d+ records?/ }).first().waitFor({ timeout: 30_000 });
+    const firstId = (JSON.parse(fs.readFileSync(path.join(ws, 'merge2compare.removed.jsonl'), 'utf8').split('\n')[0]) as { id: string }).id;
+    assert.equal(await view.locator('.item').getAttribute('data-key'), firstId);
+    await vs.screenshot('e2e-build-open-removed');
   });
 });
