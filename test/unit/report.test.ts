@@ -129,7 +129,7 @@ describe('cocurate report (fixtures)', () => {
     assert.equal(m.drift.staleVerdicts, 1);
     assert.equal(m.items.find((it) => it.key === 'm-020')!.drift, 'changed');
     const w = m.warnings.join('\n');
-    assert.match(w, /torn last line/);
+    assert.match(w, /^verdicts-bob\.jsonl:22: torn last line/m);
     assert.match(w, /1 sampled record\(s\) changed since the plan.*m-020/);
     assert.match(w, /missing from the dataset now: m-060/);
     assert.match(w, /1 verdict\(s\) name items that are not in this plan/);

@@ -9,6 +9,7 @@
  *   differ, that of the first reviewer in name order who judged it.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Dataset } from '../dataset';
 import { fileFingerprint, recordHash } from '../hash';
 import { readPlan, type Plan } from '../plan';
@@ -187,7 +188,8 @@ export function spotcheckReport(planDir: string, opts: ReportOptions = {}): Spot
   const plan = readPlan(planDir);
   const journals = readAllJournals(plan.dir);
   const warnings: string[] = [];
-  for (const j of journals) warnings.push(...j.warnings);
+  // Journal warnings name files relative to the plan folder (absolute paths are noise in a report).
+  for (const j of journals) warnings.push(...j.warnings.map((w) => w.split(plan.dir + path.sep).join('')));
 
   // One entry per reviewer name (two journal files for one name are merged, later file wins per key).
   const byReviewer = new Map<string, Map<string, ReviewerVerdict & { key: string }>>();
