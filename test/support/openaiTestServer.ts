@@ -45,6 +45,8 @@ export interface TestServerOptions {
   answer?: (req: RecordedRequest) => string;
   /** Bearer key the server requires (401 otherwise). */
   requireKey?: string;
+  /** Skip decoding images and checking the request (benchmarks: a zero-cost server). */
+  skipChecks?: boolean;
 }
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
@@ -161,7 +163,7 @@ export class OpenAITestServer {
     let ended = false;
     const end = () => { if (!ended) { ended = true; this.inFlight--; r.finished = true; } };
     res.on('close', () => { if (!res.writableFinished) r.aborted = true; end(); });
-    await this.checkShape(r);
+    if (!this.opts.skipChecks) await this.checkShape(r);
     if (this.opts.requireKey !== undefined && req.headers.authorization !== `Bearer ${this.opts.requireKey}`) {
       res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'bad key', type: 'auth' } }));
       return;

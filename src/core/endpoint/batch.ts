@@ -2,6 +2,7 @@
  * Runs work over many inputs with bounded concurrency: at most N at once, the next one starting
  * as soon as one settles; cancellation starts nothing new and aborts what is in flight.
  */
+import { setMaxListeners } from 'node:events';
 
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: Error };
 
@@ -28,6 +29,7 @@ export async function runBatch<T, R>(
   const n = inputs.length;
   const limit = Math.max(1, Math.floor(opts.concurrency));
   const ctrl = new AbortController();
+  setMaxListeners(0, ctrl.signal); // one listener per request in flight
   const onAbort = () => ctrl.abort();
   if (opts.signal?.aborted) ctrl.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
