@@ -50,8 +50,11 @@ export class CachedChat {
     return this.cache.get(key);
   }
 
-  /** Sends the messages unless an identical call is cached. `keyParts` overrides what the key hashes. */
-  async complete(messages: ChatMessage[], signal?: AbortSignal, keyParts?: unknown): Promise<ChatResult> {
+  /**
+   * Sends the messages unless an identical call is cached. `keyParts` overrides what the key hashes.
+   * `check` may reject an answer (throw): a rejected answer is not cached, so a rerun asks again.
+   */
+  async complete(messages: ChatMessage[], signal?: AbortSignal, keyParts?: unknown, check?: (text: string) => void): Promise<ChatResult> {
     const key = this.keyOf(keyParts ?? messages);
     const hit = this.cache.get(key);
     if (hit !== undefined) return { text: hit, cached: true };
@@ -77,6 +80,7 @@ export class CachedChat {
     }
     const text = res.choices?.[0]?.message?.content;
     if (typeof text !== 'string' || text.trim() === '') throw new Error(`the model ${this.opts.model} returned an empty answer`);
+    check?.(text);
     this.cache.put(key, text);
     return { text, cached: false };
   }

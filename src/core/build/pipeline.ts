@@ -334,12 +334,12 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
       const images = g.units.map((u) => input.units[u].image);
       const keyImages = files.map(hashOf);
       let urls: string[] | undefined;
-      const ask = async (text: string): Promise<string> => {
+      const ask = async (text: string, check?: (answer: string) => void): Promise<string> => {
         const keyParts = { images: keyImages, text };
         const hit = chat.cachedText(chat.keyOf(keyParts));
         if (hit !== undefined) { result.calls.cached++; return hit; }
         urls ??= files.map(dataUri);
-        const r = await chat.complete([{ role: 'user', content: interleaved(urls, text) }], opts.signal, keyParts);
+        const r = await chat.complete([{ role: 'user', content: interleaved(urls, text) }], opts.signal, keyParts, check);
         if (r.cached) result.calls.cached++;
         else result.calls.made++;
         return r.text;
@@ -349,7 +349,8 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
           output.writer.write(teacherComparisonRecord(`${g.id}-cmp`, images, await ask(comparisonQuestion(g.size)), prov));
         }
         if (questions && (!output.writer.doneIds.has(`${g.id}-qa`) || !output.writer.doneIds.has(`${g.id}-mcq`))) {
-          const qa = parseGeneratedQA(await ask(QA_GENERATION_PROMPT));
+          // an answer that is not the asked-for JSON is not cached: a rerun asks again
+          const qa = parseGeneratedQA(await ask(QA_GENERATION_PROMPT, (a) => void parseGeneratedQA(a)));
           if (!output.writer.doneIds.has(`${g.id}-qa`)) output.writer.write(openQARecord(`${g.id}-qa`, images, qa, prov));
           if (!output.writer.doneIds.has(`${g.id}-mcq`)) output.writer.write(mcqRecord(`${g.id}-mcq`, images, qa, prov, seed));
         }

@@ -221,6 +221,51 @@ describe('build: resumable pipeline', function () {
     }
   });
 
+  it('teach2compare: an answer that is not the asked-for JSON fails the group and is asked again on rerun', async () => {
+    let bad = true;
+    const server = await startBuildTestServer({
+      chat: (b) => (/Reply with JSON/.test(promptOf(b)) ? (bad ? 'I would rather not.' : '{"question": "Which is darker?", "correct": "The second image", "false": ["The first image"]}') : 'The first is better.'),
+    });
+    try {
+      const out = path.join(work, 't2c.json');
+      const opts = { input: path.join(work, 'images'), out, seed: 3, counts: { pairs: 2, triples: 0, quads: 0 }, teacher: { baseURL: server.url, model: 'teacher-vlm', maxRetries: 0 } };
+      const r1 = await runTeach2Compare(opts);
+      assert.equal(r1.failures.length, 2);
+      assert.match(r1.failures[0].error, /JSON object/);
+      assert.ok(!fs.existsSync(out), 'no final file while groups are missing');
+      assert.equal(readJsonl(`${out}.partial.jsonl`).length, 2, 'the two comparisons are kept');
+      bad = false;
+      const r2 = await runTeach2Compare(opts);
+      assert.equal(r2.failures.length, 0);
+      assert.equal(server.chatRequests.length, 6, '2 comparisons + 2 refused QA + 2 QA again');
+      const recs = JSON.parse(fs.readFileSync(out, 'utf8')) as { id: string }[];
+      assert.deepEqual(recs.map((x) => x.id), ['t2c-2-000001-cmp', 't2c-2-000001-qa', 't2c-2-000001-mcq', 't2c-2-000002-cmp', 't2c-2-000002-qa', 't2c-2-000002-mcq']);
+      assert.deepEqual(validErrors(out), []);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('merge2compare with an OpenAI-compatible embeddings endpoint (url: embedder)', async () => {
+    // vectors from the endpoint: two descriptions that mention "acceptable" point the same way
+    const server = await startBuildTestServer({ chat: mergeReply, embed: (t) => (/acceptable/.test(t) ? [2, 0] : [0, 3]) });
+    try {
+      const embedder = (await import('../../../src/core/embeddings/embedderSpec')).embedderFromSpec(`url:${server.url}`, { cacheDir: tmp, model: 'e5-mistral-7b-instruct' });
+      const r = await runMerge2Compare({ input, out: path.join(work, 'm2c.jsonl'), embedder, threshold: 0.99, seed: 1, llm: { baseURL: server.url, model: 'm', maxRetries: 0 } });
+      assert.equal(r.failures.length, 0);
+      assert.ok(server.embeddingRequests.length >= 1);
+      assert.equal(new Set(server.embeddingRequests.flatMap((q) => q.input)).size, 12, 'each description embedded once');
+      const removed = readJsonl(path.join(work, 'm2c.removed.jsonl')) as { source_descriptions: string[]; max_similarity: number }[];
+      const kept = readJsonl(path.join(work, 'm2c.jsonl')) as { source_descriptions: string[]; max_similarity: number }[];
+      const twoAlike = (ds: string[]): boolean => ds.filter((d) => /acceptable/.test(d)).length >= 2 || ds.filter((d) => !/acceptable/.test(d)).length >= 2;
+      assert.equal(removed.length + kept.length, 20);
+      for (const rec of removed) { assert.ok(twoAlike(rec.source_descriptions)); assert.equal(rec.max_similarity, 1); }
+      for (const rec of kept) { assert.ok(!twoAlike(rec.source_descriptions)); assert.equal(rec.max_similarity, 0); }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('cocurate build: usage errors exit 2 with one line; --dry-run prints the retention table', async () => {
     const out: string[] = [];
     const err: string[] = [];
