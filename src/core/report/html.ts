@@ -127,14 +127,14 @@ function spotcheckCard(s: SpotcheckReport, link: boolean, index: number): string
   out.push(`<section class="card spotcheck" id="spotcheck-${index}" data-spotcheck="${esc(s.name)}">`);
   out.push(`<h2>${esc(s.name)}</h2>`);
   out.push(`<div class="headline"><span class="big">${pct(s.rate)}</span><span class="ci">${s.n ? `${ciPct(s.ci)} ${conf} CI` : 'no judged item yet'}</span></div>`);
-  out.push(`<div class="sub">${s.k} correct of ${s.n} judged · Wilson score interval${multi ? ` · weighted by population: <strong>${pct(s.weighted.rate)}</strong> ${ciPct(s.weighted.ci)}` : ''}</div>`);
+  out.push(`<div class="sub">${s.k} correct of ${s.n} judged · Wilson score interval${multi && s.weighted.rate !== null ? ` · weighted by population: <strong>${pct(s.weighted.rate)}</strong> ${ciPct(s.weighted.ci)}` : ''}</div>`);
   out.push('<div class="chips">');
   out.push(`<span class="chip">${s.skipped} skipped (excluded)</span><span class="chip">${s.pending} pending</span>`);
   if (s.disputed) out.push(`<span class="chip warn">${s.disputed} disputed</span>`);
   if (s.drift.changed.length || s.drift.missing.length) out.push(`<span class="chip warn">${s.drift.changed.length + s.drift.missing.length} drifted</span>`);
   out.push('</div>');
-  out.push(rateChart(rows, { title: `Correctness of ${s.name}${multi ? ' per stratum' : ''} with ${conf} intervals` }));
-  out.push(`<p class="legend">Dots: per-stratum rate; whiskers: ${conf} Wilson interval; hollow dot, dashed whisker and * = indicative (n &lt; ${INDICATIVE_BELOW}); diamonds: overall; dashed line: pooled overall rate.</p>`);
+  if (s.n > 0) out.push(rateChart(rows, { title: `Correctness of ${s.name}${multi ? ' per stratum' : ''} with ${conf} intervals` }));
+  if (s.n > 0) out.push(`<p class="legend">Dots: per-stratum rate; whiskers: ${conf} Wilson interval; hollow dot, dashed whisker and * = indicative (n &lt; ${INDICATIVE_BELOW}); diamonds: overall; dashed line: pooled overall rate.</p>`);
   if (notes.length) out.push(`<div class="warnings" role="note">${notes.map((w) => `<p>⚠ ${esc(w)}</p>`).join('')}</div>`);
   out.push(`<table class="strata"><thead><tr><th>Stratum</th><th class="num">N</th><th class="num">n</th><th class="num">k</th><th class="num">Skipped</th><th class="num">Pending</th><th class="num">Correct</th><th>${conf} CI</th><th></th></tr></thead><tbody>`);
   for (const h of s.strata) {

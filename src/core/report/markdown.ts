@@ -31,7 +31,7 @@ function spotcheckSection(s: SpotcheckReport): string[] {
   );
   if (s.strata.length > 1 || s.weighted.coverage < 1) {
     const w = s.weighted;
-    out.push(`**Weighted by population shares (N_h/N, with finite-population correction): ${pct(w.rate)} ${ciPct(w.ci)}**${w.se !== null ? ` (standard error ${(w.se * 100).toFixed(2)} pp)` : ''}.`, '');
+    out.push(`**Weighted by population shares (N_h/N, with finite-population correction): ${w.rate === null ? '— (no judged item yet)' : `${pct(w.rate)} ${ciPct(w.ci)}`}**${w.se !== null ? ` (standard error ${(w.se * 100).toFixed(2)} pp)` : ''}.`, '');
   }
   out.push(
     ...table(

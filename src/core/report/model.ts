@@ -251,7 +251,7 @@ export function spotcheckReport(planDir: string, opts: ReportOptions = {}): Spot
   const weighted = stratifiedEstimate(strata.filter((s) => sampled.has(s.name)).map((s) => ({ name: s.name, N: s.N, n: s.n, k: s.k })), confidence);
   const unsampled = strata.filter((s) => !sampled.has(s.name) && s.N > 0);
   if (unsampled.length) weighted.notes.push(`strata never sampled by the plan, outside the estimate: ${unsampled.map((s) => `"${s.name}" (N=${s.N})`).join(', ')}`);
-  const indicative = strata.filter((s) => sampled.has(s.name) && s.indicative);
+  const indicative = strata.filter((s) => sampled.has(s.name) && s.n > 0 && s.indicative);
   if (indicative.length && strata.length > 1) warnings.push(`${indicative.length === 1 ? `stratum "${indicative[0].name}" has` : `${indicative.length} strata have`} fewer than ${INDICATIVE_BELOW} judged items: ${indicative.length === 1 ? 'its rate is' : 'their rates are'} indicative only`);
   if (disputed) warnings.push(`reviewers disagree on ${disputed} item(s); ${RESOLUTION_RULE.replace(/^With several reviewers, an item/, 'each')}`);
 

@@ -51,10 +51,10 @@ export function stratifiedEstimate(strata: StratumCounts[], confidence = 0.95): 
   const judged = strata.filter((h) => h.n > 0 && h.N > 0);
   const Nj = judged.reduce((s, h) => s + h.N, 0);
   const coverage = Ntotal > 0 ? Nj / Ntotal : 0;
-  for (const h of strata) if (h.n === 0 && h.N > 0) notes.push(`stratum "${h.name}" (N=${h.N}) has no judged item; the weighted estimate covers the other strata only`);
   if (judged.length === 0 || Nj === 0) {
     return { rate: null, ci: [0, 1], se: null, nEff: null, coverage, method: 'stratified-wilson', fpc: true, notes };
   }
+  for (const h of strata) if (h.n === 0 && h.N > 0) notes.push(`stratum "${h.name}" (N=${h.N}) has no judged item; the weighted estimate covers the other strata only`);
   let p = 0;
   let v = 0;
   let n = 0;
