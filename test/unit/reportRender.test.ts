@@ -1,6 +1,7 @@
 /** The report renderers: Markdown, HTML (standalone and webview), CSV, JSON — on the fixture plans. */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import MarkdownIt from 'markdown-it';
 import { buildReport, type Report } from '../../src/core/report/model';
 import { renderCsv } from '../../src/core/report/csv';
 import { renderHtml, renderHtmlBody } from '../../src/core/report/html';
@@ -54,6 +55,16 @@ describe('report renderers', () => {
     const line = md.split('\n').find((l) => l.includes('sharper'))!;
     assert.ok(line.includes('label says "first" \\| but the second is sharper &lt;b&gt;really&lt;/b&gt;'), line);
     assert.ok(!md.includes('<b>'));
+  });
+
+  it("Markdown renders in VS Code's renderer (markdown-it, HTML on): tables intact, notes stay text", () => {
+    const html = new MarkdownIt({ html: true }).render(renderMarkdown(report));
+    assert.equal((html.match(/<table>/g) ?? []).length, 7); // overview, 2 strata tables, comparisons, agreement, 2 item tables
+    const row = /<tr>\s*<td>\d+<\/td>\s*<td><code>m-038<\/code><\/td>[\s\S]*?<\/tr>/.exec(html)![0];
+    assert.equal((row.match(/<td/g) ?? []).length, 8); // #, key, stratum, verdict, alice, bob, carol, notes
+    assert.ok(row.includes('label says &quot;first&quot; | but the second is sharper &lt;b&gt;really&lt;/b&gt;'), row);
+    assert.ok(!html.includes('<b>really'));
+    assert.match(html, /<blockquote>\s*<p><strong>Warnings<\/strong><\/p>\s*<ul>/);
   });
 
   it('standalone HTML: no script, strict CSP, escaped strings, one chart per spot check plus overview and forest plot', () => {
