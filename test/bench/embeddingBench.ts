@@ -35,8 +35,8 @@ function descriptions(n: number): { image: string; description: string }[] {
   }));
 }
 
-async function rate(folder: string, texts: string[], batch: number): Promise<number> {
-  const e = new TransformersEmbedder({ folder, batchSize: batch });
+async function rate(folder: string, texts: string[], batch: number, dtype?: 'fp32' | 'q8'): Promise<number> {
+  const e = new TransformersEmbedder({ folder, batchSize: batch, dtype });
   try {
     await e.embed(texts.slice(0, 4)); // load + warm up
     const t = performance.now();
@@ -62,10 +62,12 @@ async function main(): Promise<void> {
     console.log(`models generated: tiny hashed ${tinyMs.toFixed(0)} ms; MiniLM-shaped (6×384, random fp32 weights) ${miniMs.toFixed(0)} ms`);
 
     const sample = recs.slice(0, SPEED_SAMPLE).map((r) => r.description);
-    const miniRate = await rate(mini, sample, 32);
+    const miniRate = await rate(mini, sample, 32, 'fp32');
+    const miniQ8Rate = await rate(mini, sample, 32, 'q8');
     const tinyRate = await rate(tiny, recs.slice(0, 4096).map((r) => r.description), 64);
     console.log(`local embedder (transformers.js, mean pooling, normalised):`);
     console.log(`  MiniLM-shaped fp32   ${miniRate.toFixed(0)} sentences/s  (${SPEED_SAMPLE} descriptions of ~30 tokens, batch 32)`);
+    console.log(`  MiniLM-shaped q8     ${miniQ8Rate.toFixed(0)} sentences/s  (the same, dynamically quantized int8 weights)`);
     console.log(`  tiny hashed model    ${tinyRate.toFixed(0)} sentences/s  (4096 descriptions, batch 64)`);
 
     const work = path.join(tmp, 'run');
@@ -101,8 +103,9 @@ async function main(): Promise<void> {
     show('tiny model, cold cache', cold);
     show('warm embeddings cache', warm);
     const overhead = cold.ms - (cold.phases.embedding ?? 0);
-    const projected = overhead / 1000 + N / miniRate;
-    console.log(`  projected cold run with a MiniLM-class model: ${projected.toFixed(0)} s (${N} / ${miniRate.toFixed(0)} sentences/s + ${(overhead / 1000).toFixed(1)} s of matching and filtering)`);
+    for (const [label, r] of [['fp32', miniRate], ['q8', miniQ8Rate]] as const) {
+      console.log(`  projected cold run with a MiniLM-class model (${label}): ${(overhead / 1000 + N / r).toFixed(0)} s (${N} / ${r.toFixed(0)} sentences/s + ${(overhead / 1000).toFixed(1)} s of matching and filtering)`);
+    }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -5,7 +5,9 @@
  * the real model (the vocabulary is smaller, which changes only the size of one lookup table).
  */
 import { Random } from '../../src/core/random';
-import { FLOAT, floatAttr, floatTensor, int64Tensor, intAttr, intsAttr, model, node, valueInfo, INT64 } from './onnxProto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FLOAT, floatAttr, floatTensor, int64Tensor, INT64, INT8, intAttr, intsAttr, model, node, tensor, valueInfo } from './onnxProto';
 import { vocabulary, writeBertFolder } from './makeTinyEmbeddingModel';
 
 export interface EncoderShape {
@@ -21,8 +23,20 @@ export const MINILM_L6: EncoderShape = { layers: 6, hidden: 384, heads: 12, inte
 export function makeMiniLmShapedModel(dir: string, opts: { words?: Iterable<string>; shape?: EncoderShape; seed?: number } = {}): string {
   const s = opts.shape ?? MINILM_L6;
   const vocab = vocabulary(opts.words);
-  const rng = new Random(`encoder:${opts.seed ?? 1}`);
-  const noise = (n: number, scale: number): Float32Array => {
+  const fp32 = encoderGraph(s, vocab.length, opts.seed ?? 1, false);
+  writeBertFolder(dir, vocab, { hidden_size: s.hidden, num_hidden_layers: s.layers, num_attention_heads: s.heads, intermediate_size: s.intermediate }, fp32);
+  fs.writeFileSync(path.join(dir, 'onnx', 'model_quantized.onnx'), encoderGraph(s, vocab.length, opts.seed ?? 1, true));
+  return dir;
+}
+
+/**
+ * The encoder as ONNX bytes. Quantized: every linear layer is dynamically quantized the way ONNX
+ * Runtime's quantize_dynamic writes it (DynamicQuantizeLinear → MatMulInteger with int8 weights →
+ * Cast → scale), which ONNX Runtime fuses into its fast integer kernels.
+ */
+function encoderGraph(s: EncoderShape, vocabSize: number, seed: number, quantized: boolean): Buffer {
+  const noise = (name: string, n: number, scale: number): Float32Array => {
+    const rng = new Random(`encoder:${seed}:${name}`);
     const a = new Float32Array(n);
     for (let i = 0; i < n; i++) a[i] = (rng.next() * 2 - 1) * scale;
     return a;
@@ -35,22 +49,36 @@ export function makeMiniLmShapedModel(dir: string, opts: { words?: Iterable<stri
   const scalar = (name: string, v: number): string => w(name, [], Float32Array.of(v));
   const ints = (name: string, v: number[]): string => { inits.push(int64Tensor(name, v)); return name; };
   const op = (type: string, inputs: string[], out: string, attrs: Buffer[] = []): string => { nodes.push(node(type, inputs, [out], attrs)); return out; };
+  const matmul = (x: string, name: string, inDim: number, outDim: number): string => {
+    const weight = noise(`${name}.weight`, inDim * outDim, Math.sqrt(3 / inDim));
+    if (!quantized) return op('MatMul', [x, w(`${name}.weight`, [inDim, outDim], weight)], `${name}.mm`);
+    let maxAbs = 0;
+    for (const v of weight) maxAbs = Math.max(maxAbs, Math.abs(v));
+    const wScale = maxAbs / 127;
+    const q = Buffer.alloc(weight.length);
+    for (let i = 0; i < weight.length; i++) q.writeInt8(Math.max(-127, Math.min(127, Math.round(weight[i] / wScale))), i);
+    inits.push(tensor(`${name}.weight_q`, INT8, [inDim, outDim], q));
+    inits.push(tensor(`${name}.weight_zp`, INT8, [], Buffer.alloc(1)));
+    nodes.push(node('DynamicQuantizeLinear', [x], [`${name}.xq`, `${name}.xs`, `${name}.xz`]));
+    const acc = op('MatMulInteger', [`${name}.xq`, `${name}.weight_q`, `${name}.xz`, `${name}.weight_zp`], `${name}.acc`);
+    const scale = op('Mul', [`${name}.xs`, scalar(`${name}.weight_scale`, wScale)], `${name}.scale`);
+    return op('Mul', [op('Cast', [acc], `${name}.accf`, [intAttr('to', FLOAT)]), scale], `${name}.mm`);
+  };
   const linear = (x: string, name: string, inDim: number, outDim: number): string =>
-    op('Add', [op('MatMul', [x, w(`${name}.weight`, [inDim, outDim], noise(inDim * outDim, Math.sqrt(3 / inDim)))], `${name}.mm`), w(`${name}.bias`, [outDim], noise(outDim, 0.02))], `${name}.out`);
+    op('Add', [matmul(x, name, inDim, outDim), w(`${name}.bias`, [outDim], noise(`${name}.bias`, outDim, 0.02))], `${name}.out`);
   const layerNorm = (x: string, name: string): string =>
     op('LayerNormalization', [x, w(`${name}.gamma`, [H], ones(H)), w(`${name}.beta`, [H], new Float32Array(H))], `${name}.out`, [intAttr('axis', -1), floatAttr('epsilon', 1e-12)]);
 
   // embeddings: word + position + token type, then LayerNorm
   ints('axes_0', [0]); ints('axes_12', [1, 2]); ints('idx_1', [1]);
-  const word = op('Gather', [w('emb.word', [vocab.length, H], noise(vocab.length * H, 0.5)), 'input_ids'], 'emb.word.out', [intAttr('axis', 0)]);
-  const tokenType = op('Gather', [w('emb.type', [2, H], noise(2 * H, 0.02)), 'token_type_ids'], 'emb.type.out', [intAttr('axis', 0)]);
+  const word = op('Gather', [w('emb.word', [vocabSize, H], noise('emb.word', vocabSize * H, 0.5)), 'input_ids'], 'emb.word.out', [intAttr('axis', 0)]);
+  const tokenType = op('Gather', [w('emb.type', [2, H], noise('emb.type', 2 * H, 0.02)), 'token_type_ids'], 'emb.type.out', [intAttr('axis', 0)]);
   const shape = op('Shape', ['input_ids'], 'ids.shape');
   const seqLen = op('Squeeze', [op('Gather', [shape, 'idx_1'], 'ids.len1', [intAttr('axis', 0)]), 'axes_0'], 'ids.len');
-  const zero = ints('range.start', [0]), one = ints('range.step', [1]);
-  const start = op('Squeeze', [zero, 'axes_0'], 'range.start0');
-  const step = op('Squeeze', [one, 'axes_0'], 'range.step0');
+  const start = op('Squeeze', [ints('range.start', [0]), 'axes_0'], 'range.start0');
+  const step = op('Squeeze', [ints('range.step', [1]), 'axes_0'], 'range.step0');
   const positions = op('Range', [start, seqLen, step], 'positions');
-  const pos = op('Gather', [w('emb.position', [s.positions, H], noise(s.positions * H, 0.02)), positions], 'emb.position.out', [intAttr('axis', 0)]);
+  const pos = op('Gather', [w('emb.position', [s.positions, H], noise('emb.position', s.positions * H, 0.02)), positions], 'emb.position.out', [intAttr('axis', 0)]);
   let x = layerNorm(op('Add', [op('Add', [word, tokenType], 'emb.sum1'), pos], 'emb.sum'), 'emb.ln');
 
   // additive attention mask: (1 - mask) * -10000, shaped [batch, 1, 1, tokens]
@@ -77,13 +105,11 @@ export function makeMiniLmShapedModel(dir: string, opts: { words?: Iterable<stri
   }
   nodes.push(node('Identity', [x], ['last_hidden_state']));
 
-  const bytes = model({
-    name: 'minilm_shaped_random',
+  return model({
+    name: quantized ? 'minilm_shaped_random_q8' : 'minilm_shaped_random',
     nodes,
     initializers: inits,
     inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((n) => valueInfo(n, INT64, ['batch', 'tokens'])),
     outputs: [valueInfo('last_hidden_state', FLOAT, ['batch', 'tokens', H])],
   }, 17);
-  writeBertFolder(dir, vocab, { hidden_size: H, num_hidden_layers: s.layers, num_attention_heads: s.heads, intermediate_size: I }, bytes);
-  return dir;
 }

@@ -4,6 +4,7 @@
  */
 
 export const FLOAT = 1;
+export const INT8 = 3;
 export const INT64 = 7;
 const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_INTS = 7;
 

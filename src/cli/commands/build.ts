@@ -15,7 +15,7 @@ export const DEFAULT_THRESHOLD = 0.9;
 
 const USAGE = [
   'cocurate build merge2compare IN --out OUT [--pairs N --triples N --quads N] [--seed S]',
-  '        [--embedder local:DIR|url:URL|hub:MODEL] [--embed-model M] [--threshold T]',
+  '        [--embedder local:DIR|url:URL|hub:MODEL] [--embed-model M] [--embed-dtype fp32|q8] [--threshold T]',
   '        [--llm URL --model M] [--removed-out FILE] [--no-merge-removed] [--dry-run]',
   'cocurate build teach2compare IN --out OUT --llm URL --model M [--pairs N --triples N --quads N] [--seed S]',
   '        [--no-comparisons | --no-questions]',
@@ -86,7 +86,7 @@ export const build: Command = {
   summary: 'build comparison data: merge2compare (descriptions → LLM-merged comparisons) or teach2compare (VLM teacher)',
   usage: USAGE,
   flags: {
-    values: ['out', 'pairs', 'triples', 'quads', 'seed', 'embedder', 'embed-model', 'threshold', 'llm', 'model', 'temperature', 'max-tokens', 'concurrency', 'curator', 'image-root', 'removed-out'],
+    values: ['out', 'pairs', 'triples', 'quads', 'seed', 'embedder', 'embed-model', 'embed-dtype', 'threshold', 'llm', 'model', 'temperature', 'max-tokens', 'concurrency', 'curator', 'image-root', 'removed-out'],
     booleans: ['dry-run', 'fresh', 'quiet', 'no-merge-removed', 'no-comparisons', 'no-questions'],
   },
   async run(args, io) {
@@ -121,7 +121,9 @@ export const build: Command = {
         const threshold = args.num('threshold', DEFAULT_THRESHOLD)!;
         if (!(threshold > -1 && threshold <= 1)) throw new UsageError('--threshold must be a cosine similarity in (-1, 1]');
         const curator = path.resolve(common.curatorDir ?? path.join(path.dirname(path.resolve(input)), '.curator'));
-        const embedder = embedderFromSpec(args.str('embedder'), { model: args.str('embed-model'), apiKey: process.env.COCURATE_API_KEY ?? process.env.OPENAI_API_KEY, cacheDir: path.join(curator, 'models') });
+        const dtype = args.str('embed-dtype');
+        if (dtype !== undefined && dtype !== 'fp32' && dtype !== 'q8') throw new UsageError('--embed-dtype must be fp32 or q8');
+        const embedder = embedderFromSpec(args.str('embedder'), { model: args.str('embed-model'), apiKey: process.env.COCURATE_API_KEY ?? process.env.OPENAI_API_KEY, cacheDir: path.join(curator, 'models'), dtype });
         try {
           result = await runMerge2Compare({
             ...common,

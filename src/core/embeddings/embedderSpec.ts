@@ -13,6 +13,8 @@ export interface EmbedderSpecOptions {
   apiKey?: string;
   /** Where hub downloads are kept (e.g. .curator/models). */
   cacheDir: string;
+  /** Weights of a transformers.js model: fp32 (onnx/model.onnx) or q8 (onnx/model_quantized.onnx). */
+  dtype?: 'fp32' | 'q8';
 }
 
 export function embedderFromSpec(spec: string | undefined, opts: EmbedderSpecOptions): Embedder {
@@ -22,9 +24,9 @@ export function embedderFromSpec(spec: string | undefined, opts: EmbedderSpecOpt
   const rest = colon > 0 ? s.slice(colon + 1) : s;
   switch (kind) {
     case 'local':
-      return new TransformersEmbedder({ folder: path.resolve(rest) });
+      return new TransformersEmbedder({ folder: path.resolve(rest), dtype: opts.dtype });
     case 'hub':
-      return new TransformersEmbedder({ hubModel: rest, cacheDir: opts.cacheDir });
+      return new TransformersEmbedder({ hubModel: rest, cacheDir: opts.cacheDir, dtype: opts.dtype });
     case 'url':
       return new OpenAIEmbedder({ baseURL: rest, model: opts.model ?? 'intfloat/e5-mistral-7b-instruct', apiKey: opts.apiKey });
     default:
