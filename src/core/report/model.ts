@@ -126,6 +126,8 @@ export interface ReportOptions {
   compare?: boolean;
   /** Re-hash the sampled records to detect drift (default true). */
   checkDrift?: boolean;
+  /** Reuse drift results while the dataset file is unchanged (live refresh). */
+  driftCache?: DriftCache;
   now?: Date;
 }
 
@@ -136,46 +138,81 @@ function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function checkDrift(plan: LoadedPlan, rows: ItemRow[], out: SpotcheckReport): void {
-  const ds0 = plan.dataset;
+/** What re-hashing the sampled records found; depends only on the plan and the dataset file. */
+export interface DriftResult {
+  checked: boolean;
+  currentFingerprint: string | null;
+  status: Map<string, 'changed' | 'missing'>;
+  moved: string[];
+  errors: string[];
+}
+
+/**
+ * Drift results by plan folder and dataset file state (size, mtime): a report refreshed for every new
+ * verdict re-hashes the sampled records only when the dataset file changed.
+ */
+export type DriftCache = Map<string, DriftResult>;
+
+function computeDrift(plan: LoadedPlan): DriftResult {
+  const out: DriftResult = { checked: false, currentFingerprint: null, status: new Map(), moved: [], errors: [] };
   if (!fs.existsSync(plan.datasetAbs)) {
-    out.warnings.push(`dataset ${plan.datasetAbs} not found: drift not checked`);
-    return;
-  }
-  try {
-    out.dataset.currentFingerprint = fileFingerprint(plan.datasetAbs);
-    out.dataset.changed = out.dataset.currentFingerprint !== ds0.fingerprint;
-  } catch (e) {
-    out.warnings.push(`dataset ${plan.datasetAbs}: ${(e as Error).message}; drift not checked`);
-    return;
+    out.errors.push(`dataset ${plan.datasetAbs} not found: drift not checked`);
+    return out;
   }
   let ds: Dataset | undefined;
   try {
-    ds = Dataset.open(plan.datasetAbs, ds0.format ? { format: ds0.format as never } : {});
-    const byKey = new Map(plan.items.map((it) => [it.key, it]));
-    for (const row of rows) {
-      const it = byKey.get(row.key)!;
-      let same = false;
-      if (it.index < ds.count) same = recordHash(ds.rawBytes(it.index)) === it.hash;
-      if (same) continue;
+    out.currentFingerprint = fileFingerprint(plan.datasetAbs);
+    ds = Dataset.open(plan.datasetAbs, plan.dataset.format ? { format: plan.dataset.format as never } : {});
+    for (const it of plan.items) {
+      if (it.index < ds.count && recordHash(ds.rawBytes(it.index)) === it.hash) continue;
       // The record may have moved (an id key): look it up by key before calling it changed.
       const j = it.key.startsWith('#') ? undefined : ds.findKey(it.key);
       if (j !== undefined && recordHash(ds.rawBytes(j)) === it.hash) {
-        out.drift.moved.push(it.key);
+        out.moved.push(it.key);
         continue;
       }
       // "#i" keys are positions: gone when the file is shorter. Id keys: gone when no record has the id.
       const gone = it.key.startsWith('#') ? it.index >= ds.count : j === undefined;
-      row.drift = gone ? 'missing' : 'changed';
-      (row.drift === 'missing' ? out.drift.missing : out.drift.changed).push(it.key);
+      out.status.set(it.key, gone ? 'missing' : 'changed');
     }
-    out.drift.checked = true;
+    out.checked = true;
   } catch (e) {
-    out.warnings.push(`dataset ${plan.datasetAbs} could not be read (${(e as Error).message}); drift not checked`);
+    out.errors.push(`dataset ${plan.datasetAbs} could not be read (${(e as Error).message}); drift not checked`);
   } finally {
     ds?.close();
   }
+  return out;
+}
+
+function driftFor(plan: LoadedPlan, cache: DriftCache | undefined): DriftResult {
+  if (!cache) return computeDrift(plan);
+  let stamp = 'absent';
+  try {
+    const st = fs.statSync(plan.datasetAbs);
+    stamp = `${st.size}:${st.mtimeMs}`;
+  } catch { /* computeDrift reports it */ }
+  const key = `${plan.dir}\u0000${plan.createdAt}\u0000${plan.items.length}\u0000${plan.datasetAbs}\u0000${stamp}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const r = computeDrift(plan);
+  for (const k of cache.keys()) if (k.startsWith(`${plan.dir}\u0000`)) cache.delete(k);
+  cache.set(key, r);
+  return r;
+}
+
+function applyDrift(plan: LoadedPlan, r: DriftResult, rows: ItemRow[], out: SpotcheckReport): void {
+  out.warnings.push(...r.errors);
+  out.dataset.currentFingerprint = r.currentFingerprint;
+  out.dataset.changed = r.currentFingerprint === null ? null : r.currentFingerprint !== plan.dataset.fingerprint;
   const d = out.drift;
+  d.checked = r.checked;
+  d.moved.push(...r.moved);
+  for (const row of rows) {
+    const st = r.status.get(row.key);
+    if (!st) continue;
+    row.drift = st;
+    (st === 'missing' ? d.missing : d.changed).push(row.key);
+  }
   if (d.changed.length) out.warnings.push(`${d.changed.length} sampled record(s) changed since the plan was drawn (hash drift): ${d.changed.slice(0, 10).join(', ')}${d.changed.length > 10 ? ', …' : ''}`);
   if (d.missing.length) out.warnings.push(`${d.missing.length} sampled record(s) are missing from the dataset now: ${d.missing.slice(0, 10).join(', ')}${d.missing.length > 10 ? ', …' : ''}`);
   if (d.moved.length) out.warnings.push(`${d.moved.length} sampled record(s) moved to another position (same content)`);
@@ -277,7 +314,7 @@ export function spotcheckReport(planDir: string, opts: ReportOptions = {}): Spot
     warnings,
     items: rows,
   };
-  if (opts.checkDrift !== false) checkDrift(plan, rows, out);
+  if (opts.checkDrift !== false) applyDrift(plan, driftFor(plan, opts.driftCache), rows, out);
   return out;
 }
 

@@ -7,12 +7,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { renderHtml, renderHtmlBody } from '../../core/report/html';
-import { buildReport, type Report } from '../../core/report/model';
+import { buildReport, type DriftCache, type Report } from '../../core/report/model';
 import { renderReport } from '../../core/report/render';
 import * as P from '../../protocol';
 import { HostChannel } from '../hostChannel';
 import { nonce } from '../webviewHtml';
 import { openReportItem } from './openItem';
+
+/** `curator.report.confidence` (default 0.95). */
+function reportConfidence(): number {
+  const c = vscode.workspace.getConfiguration('curator').get<number>('report.confidence', 0.95);
+  return typeof c === 'number' && c > 0 && c < 1 ? c : 0.95;
+}
 
 export const REPORT_VIEW_TYPE = 'curator.report';
 
@@ -67,14 +73,17 @@ export class ReportPanel implements vscode.Disposable {
       this.disposables.push(w);
     }
     this.disposables.push(panel.onDidDispose(() => this.dispose()));
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('curator.report')) this.refresh(); }));
     this.disposables.push(panel.onDidChangeViewState(() => { if (panel.visible && this.stale) this.refresh(); }));
     this.render();
   }
 
   private stale = false;
 
+  private readonly driftCache: DriftCache = new Map();
+
   private build(): Report {
-    return buildReport(this.dirs, { compare: this.dirs.length > 1 });
+    return buildReport(this.dirs, { compare: this.dirs.length > 1, confidence: reportConfidence(), driftCache: this.driftCache });
   }
 
   /** First paint: the full page with a fresh nonce. */
