@@ -174,7 +174,9 @@ export class VsCode {
   /** The workbench is shown and the explorer lists the workspace. */
   async waitForWorkbench(timeout = 60_000): Promise<void> {
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
-    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout }).catch(() => undefined);
+    // The explorer lists the folder once the workspace is up; another view may be showing instead
+    // (after a reload the side bar shows what it showed before), so any side-bar pane will do.
+    await this.page.locator('.explorer-folders-view .monaco-list-row, .part.sidebar .pane-body .monaco-list-row').first().waitFor({ state: 'visible', timeout: Math.min(timeout, 20_000) }).catch(() => undefined);
   }
 
   /**
@@ -185,35 +187,41 @@ export class VsCode {
   async runCommand(title: string, timeout = 30_000): Promise<void> {
     const deadline = Date.now() + timeout;
     const input = this.page.locator('.quick-input-widget input.input');
+    const first = this.page.locator('.quick-input-widget .monaco-list-row').first();
+    const want = title.toLowerCase();
     for (;;) {
       await this.page.keyboard.press('Escape');
       await this.page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: 10_000 });
       await input.fill(`>${title}`);
-      const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-      try {
-        await row.waitFor({ state: 'visible', timeout: 2_500 });
-        // Wait until the first row is ours (the list filters asynchronously).
-        const label = (await this.page.locator('.quick-input-widget .monaco-list-row').first().getAttribute('aria-label')) ?? '';
-        if (!label.toLowerCase().includes(title.toLowerCase())) {
-          await row.click();
-        } else {
+      // The list filters asynchronously: wait until the top row is the command, then run it.
+      const until = Date.now() + 2_500;
+      while (Date.now() < until) {
+        const text = ((await first.textContent({ timeout: 500 }).catch(() => '')) ?? '').toLowerCase();
+        if (text.includes(want)) {
           await this.page.keyboard.press('Enter');
+          return;
         }
-        return;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`command "${title}" did not appear in the palette within ${timeout} ms`);
+        await this.page.waitForTimeout(100);
       }
+      if (Date.now() > deadline) throw new Error(`command "${title}" did not appear in the palette within ${timeout} ms`);
     }
   }
 
-  /** Answers the open quick input (input box or quick pick): types `text` (if given) and presses Enter. */
-  async answerQuickInput(text?: string, pick?: string): Promise<void> {
+  /**
+   * Answers the quick input a command opened (input box or quick pick): optionally waits for its
+   * `title`, types `text` (if given) or filters to the `pick` row, and presses Enter. It first waits
+   * for the command palette to give way (its value starts with ">"), so a command's own input box
+   * is never mistaken for the palette.
+   */
+  async answerQuickInput(text?: string, pick?: string, title?: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
+    const deadline = Date.now() + 15_000;
+    while ((await input.inputValue()).startsWith('>') && Date.now() < deadline) await this.page.waitForTimeout(100);
+    if (title !== undefined) await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
     if (text !== undefined) await input.fill(text);
     if (pick !== undefined) {
-      await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: pick }).first().waitFor({ state: 'visible', timeout: 10_000 });
       await input.fill(pick);
       await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: pick }).first().waitFor({ state: 'visible', timeout: 10_000 });
     }
@@ -267,9 +275,15 @@ export class VsCode {
     return file;
   }
 
-  /** Reloads the browser window (the server and its files stay; the extension host restarts). */
+  /**
+   * "Developer: Reload Window": the workbench shuts down properly (saving which editors are open),
+   * the page reloads, and a new extension host starts; the server and its files stay.
+   */
   async reload(): Promise<void> {
-    await this.page.reload();
+    const navigated = this.page.waitForEvent('framenavigated', { predicate: (f) => f === this.page.mainFrame(), timeout: 60_000 });
+    await this.runCommand('Developer: Reload Window');
+    await navigated;
+    await this.page.waitForLoadState('domcontentloaded');
     await this.waitForWorkbench();
   }
 
