@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildReport, RESOLUTION_RULE } from '../../src/core/report/model';
+import { buildReport, RESOLUTION_RULE, type DriftCache } from '../../src/core/report/model';
 import { close, closePair } from './stats/approx';
 
 const root = path.resolve(__dirname, '../../..');
@@ -197,6 +197,45 @@ describe('cocurate report (fixtures)', () => {
       const r = cocurate(...args);
       assert.equal(r.code, 2, args.join(' '));
       assert.match(r.stderr, re);
+    }
+  });
+
+  it('edge cases: dataset gone, a single judged item, drift cache', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cocurate-report-'));
+    try {
+      fs.cpSync(fixtures, dir, { recursive: true });
+      // One item, judged correct: 1/1 → [0.2065, 1] (R: prop.test(1, 1, correct = FALSE)).
+      const plan = JSON.parse(fs.readFileSync(path.join(dir, 'removed/plan.json'), 'utf8')) as { items: unknown[]; population: Record<string, number> };
+      plan.items = plan.items.slice(0, 1);
+      fs.mkdirSync(path.join(dir, 'one'));
+      fs.writeFileSync(path.join(dir, 'one/plan.json'), JSON.stringify({ ...plan, name: 'one' }));
+      fs.writeFileSync(path.join(dir, 'one/verdicts-ana.jsonl'), fs.readFileSync(path.join(dir, 'removed/verdicts-alice.jsonl'), 'utf8').split('\n')[0].replace('"alice"', '"ana"') + '\n');
+      const one = buildReport([path.join(dir, 'one')]).spotchecks[0];
+      assert.deepEqual([one.n, one.k, one.rate], [1, 1, 1]);
+      closePair(one.ci, [0.206549314377238, 1], 5e-9);
+      assert.equal(one.ci[1], 1);
+
+      const cache: DriftCache = new Map();
+      const first = buildReport([path.join(dir, 'merged')], { driftCache: cache }).spotchecks[0];
+      assert.equal(cache.size, 1);
+      const [entry] = cache.values();
+      buildReport([path.join(dir, 'merged')], { driftCache: cache });
+      assert.equal([...cache.values()][0], entry); // dataset unchanged: not re-hashed
+      assert.deepEqual(first.drift.changed, ['m-020']);
+      const later = new Date(Date.now() + 5000);
+      fs.utimesSync(path.join(dir, 'merged.jsonl'), later, later);
+      buildReport([path.join(dir, 'merged')], { driftCache: cache });
+      assert.equal(cache.size, 1);
+      assert.notEqual([...cache.values()][0], entry); // the file changed: checked again
+
+      fs.rmSync(path.join(dir, 'merged.jsonl'));
+      const gone = buildReport([path.join(dir, 'merged')]).spotchecks[0];
+      assert.equal(gone.dataset.changed, null);
+      assert.equal(gone.drift.checked, false);
+      assert.match(gone.warnings.join('\n'), /merged\.jsonl not found: drift not checked/);
+      assert.equal(gone.k, 34); // the numbers do not need the dataset
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
