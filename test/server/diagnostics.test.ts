@@ -84,6 +84,20 @@ describe('language server: diagnostics', function () {
     await client.close(uri);
   });
 
+  it('keeps ranges exact after non-ASCII text (UTF-16 positions, JSON array)', async () => {
+    const records = [0, 1, 2].map((i) => JSON.parse(llavaLine(i)));
+    records[0].conversations[1].value = '第一张图像噪声更强 😀 — “quoted” ünïcödé';
+    records[1].conversations[0].value += ' 画质 😀';
+    records[2].image[1] = 'images/没有-😀.jpg';
+    const text = JSON.stringify(records, null, 2);
+    const uri = uriOf(path.join(DEMO, '__lsp-unicode.json'));
+    await client.open(uri, text);
+    const diags = await client.diagnosticsAt(uri, 1);
+    assert.deepEqual(diags.map((d) => d.code), ['image-missing']);
+    assert.equal(rangeText(text, diags[0]), '"images/没有-😀.jpg"');
+    await client.close(uri);
+  });
+
   it('debounces a burst of edits into one validation of the last version', async () => {
     const slow = await TestClient.start({ initializationOptions: { debounceMs: 400 } });
     try {
