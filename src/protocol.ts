@@ -196,3 +196,29 @@ export const ReportExport = command<{ format: ReportFormat }>('report.export');
 export const ReportOpenItem = command<{ dir: string; key: string; index: number }>('report.openItem');
 /** Verdicts changed: the report's new content (HTML rendered by core, every dataset string escaped). */
 export const ReportUpdate = notification<{ html: string; generatedAt: string }>('report.update');
+
+// ---------------------------------------------------------------------------------------------
+// Model answers beside the label (issue #5): one column per endpoint profile in the item view.
+
+export type ModelAnswerState = 'asking' | 'streaming' | 'done' | 'cached' | 'error' | 'cancelled';
+
+/** The answer of one profile for one item; `text` is the whole answer so far (dataset-like text: render as text). */
+export interface ModelAnswerView {
+  key: string;
+  profile: string;
+  model: string;
+  state: ModelAnswerState;
+  text: string;
+  /** Parsed choice of the answer and of the label ("second image", "B. …", "yes"), when done. */
+  answerChoice?: string;
+  labelChoice?: string;
+  agreement?: 'agree' | 'disagree' | 'label-unparsed' | 'answer-unparsed' | 'different-kinds';
+  error?: string;
+}
+
+/** Host → webview: an answer started, grew, finished or failed. */
+export const ModelAnswer = notification<ModelAnswerView>('model.answer');
+/** Webview → host: ask every enabled profile about this item (the "Ask model" button). */
+export const AskModel = command<{ key: string; index: number }>('model.ask');
+/** Webview → host: this item is now shown; send the answers already cached for it (no request is made). */
+export const ModelAnswersWanted = command<{ key: string; index: number }>('model.cached');

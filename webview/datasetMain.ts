@@ -9,6 +9,7 @@ import { WebviewChannel, type VsCodeApi } from './channel';
 import { clear, h, imageCaption, setText } from './elements';
 import { renderItem, renderProblem } from './itemView';
 import { Lightbox } from './lightbox';
+import { ModelAnswers } from './modelAnswers';
 
 type Local = { verdict: P.Verdict; note?: string; state: 'saving' | 'saved' | 'failed'; error?: string };
 
@@ -44,11 +45,13 @@ class CuratorApp {
   private readonly itemEl = h('section', { class: 'item', 'aria-label': 'Item' });
   private readonly savedLog = h('ol', { class: 'saved-log', 'aria-label': 'Verdicts saved in this session' });
   private readonly lightbox = new Lightbox(() => this.reportFocus());
+  private readonly answers = new ModelAnswers((key, index) => this.ch.command(P.AskModel, { key, index }), (key, index) => this.ch.command(P.ModelAnswersWanted, { key, index }));
 
   async start(): Promise<void> {
     this.ch.on(P.KeyPressed, ({ action }) => this.onKey(action));
     this.ch.on(P.ShowIndex, ({ index }) => { void this.show(index); });
     this.ch.on(P.Refresh, () => { location.reload(); });
+    this.ch.on(P.ModelAnswer, (v) => this.answers.update(v));
     this.watchFocus();
     const state = this.ch.state;
     this.init = await this.ch.request(P.Ready, { state });
@@ -198,6 +201,7 @@ class CuratorApp {
       this.current = undefined;
       renderProblem(this.itemEl, r.problem ?? { index, message: 'unknown problem' });
     }
+    this.answers.attach(this.itemEl, r.item);
     this.itemEl.dataset.position = String(pos);
     this.renderVerdict();
     this.saveState();

@@ -12,6 +12,7 @@ import { DatasetSuggestion } from './datasetSuggestion';
 import type { Feature } from './features';
 import { newSpotCheck, type NewSpotCheckArgs } from './newSpotCheck';
 import { PanelRegistry } from './panelRegistry';
+import { curatorViews } from './ask/curatorViews';
 import { CursorPreview } from './previewAtCursor';
 import { SpotCheckStatusBar } from './spotCheckStatusBar';
 import { SpotCheckTree, type SpotCheckNode } from './spotCheckTree';
@@ -43,6 +44,7 @@ export const curatorEditorFeature: Feature = {
     const log = vscode.window.createOutputChannel('Curator', { log: true });
     const cache = new DatasetCache();
     const registry = new PanelRegistry();
+    curatorViews.registry = registry; // the model-answers feature (ask/askFeature.ts) reaches the active view through it
     const tree = new SpotCheckTree();
     const status = new SpotCheckStatusBar(registry);
     const panels = new Set<CuratorPanel>();
@@ -127,11 +129,13 @@ export const curatorEditorFeature: Feature = {
     if (openOnStart && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(openOnStart))) {
       setTimeout(() => { void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(openOnStart), DATASET_VIEW_TYPE); }, 500);
     }
+    reg('curator.internal.spotCheckNodes', () => tree.getChildren());
+    reg('curator.internal.previewIndex', () => preview.shownIndex);
     /** For tests and other features: the state of the active curator view. */
     reg('curator.internal.activeView', () => {
       const p = registry.active as CuratorPanel | undefined;
       if (!p) return undefined;
-      return { mode: p.mode, readOnly: p.readOnly, focus: p.focus, position: p.position, dataset: p.dataset.path, spotCheck: p.session?.plan.dir, journal: p.session?.journalFile, progress: p.session?.progress() };
+      return { ready: p.ready, mode: p.mode, readOnly: p.readOnly, focus: p.focus, position: p.position, dataset: p.dataset.path, spotCheck: p.session?.plan.dir, journal: p.session?.journalFile, progress: p.session?.progress() };
     });
   },
 };

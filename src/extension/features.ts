@@ -4,6 +4,7 @@ import { curatorEditorFeature } from './curatorEditorFeature';
 import { buildFeature } from './build/buildFeature';
 import { reportFeature } from './report/reportFeature';
 import { languageClientFeature } from './languageClient';
+import { askFeature } from './ask/askFeature';
 
 export interface Feature {
   name: string;
@@ -15,4 +16,5 @@ export const FEATURES: Feature[] = [
   buildFeature,
   reportFeature,
   languageClientFeature,
+  askFeature,
 ];

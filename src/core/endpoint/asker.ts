@@ -3,12 +3,13 @@
  * the cache when the same question was asked before, otherwise asks the endpoint and records the
  * answer. Identical questions in flight at once are sent once.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveImagePath } from '../imagePaths';
 import type { Item } from '../item';
 import { AnswerCache, cacheKey, endpointIdentity, keyPartsFor, type CachedAnswer } from './answerCache';
 import { EndpointClient, type AskOptions } from './client';
-import { ImageEncoder, type EncodedImage } from './imageEncoding';
+import { contentHash, ImageEncoder, type EncodedImage } from './imageEncoding';
 import { buildContent, promptText, questionFor } from './prompt';
 import { answerParams, type ResolvedProfile } from './profile';
 
@@ -58,6 +59,17 @@ export class Asker {
       if (!r.ok) throw new ImageRefusedError(r.reason);
       return this.encoder.encodeFile(r.abs);
     }));
+  }
+
+  /** The cached answer to an item's question, without encoding images or asking anyone. */
+  async cachedAnswer(item: Item): Promise<CachedAnswer | undefined> {
+    const q = Asker.questionInput(item);
+    const hashes = await Promise.all(q.images.map(async (p) => {
+      const r = resolveImagePath(p, this.imageRoot);
+      if (!r.ok) throw new ImageRefusedError(r.reason);
+      return contentHash(await fs.promises.readFile(r.abs));
+    }));
+    return this.cache.get(cacheKey(keyPartsFor(this.profile, promptText(q.question, hashes.length), hashes)));
   }
 
   askItem(item: Item, opts: AskOptions = {}): Promise<Answer> {
