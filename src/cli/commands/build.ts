@@ -67,6 +67,7 @@ function progressPrinter(io: CommandIO, quiet: boolean): (p: BuildProgress) => v
 function summary(r: BuildResult): string {
   const lines: string[] = [];
   lines.push(`${r.units} images, ${r.groups} groups (${r.counts.pairs} pairs, ${r.counts.triples} triples, ${r.counts.quads} quads)` + (r.skippedRecords ? `; ${r.skippedRecords} input records without image or description skipped` : ''));
+  if (r.imagesOutsideOutput) lines.push(`note: ${r.imagesOutsideOutput} image path(s) lead out of the output's folder ("../…"); write OUT into a folder that contains the images so validate and the review editor can show them`);
   if (r.retention && r.threshold !== undefined) lines.push(formatRetention(r.retention, r.threshold).trimEnd());
   if (!r.dryRun) {
     lines.push(`calls: ${r.calls.made} made, ${r.calls.cached} from cache`);

@@ -81,6 +81,8 @@ export interface BuildFailure {
 export interface BuildResult {
   units: number;
   skippedRecords: number;
+  /** Images whose path in the output leads out of the output's folder ("../…"): validators refuse those. */
+  imagesOutsideOutput: number;
   counts: GroupCounts;
   groups: number;
   retention?: RetentionRow[];
@@ -96,6 +98,10 @@ export interface BuildResult {
 export function removedPathFor(out: string): string {
   const ext = /\.jsonl?$/i.exec(out)?.[0] ?? '';
   return `${out.slice(0, out.length - ext.length)}.removed${ext || '.jsonl'}`;
+}
+
+function outsideCount(units: BuildUnit[]): number {
+  return units.filter((u) => u.image.startsWith('../') || u.image === '..').length;
 }
 
 function curatorFor(opts: CommonOptions): string {
@@ -239,7 +245,7 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
   const retention = retentionTable(groups.map((g) => ({ size: g.size, removed: g.removed! })));
   opts.onProgress?.({ phase: 'filtering', done: groups.length, total: groups.length });
   const base: BuildResult = {
-    units: input.units.length, skippedRecords: input.skipped, counts, groups: groups.length, retention, threshold: opts.threshold,
+    units: input.units.length, skippedRecords: input.skipped, imagesOutsideOutput: outsideCount(input.units), counts, groups: groups.length, retention, threshold: opts.threshold,
     outputs: [], calls: { made: 0, cached: 0 }, failures: [], incomplete: false, dryRun: Boolean(opts.dryRun),
   };
   if (opts.dryRun) return base;
@@ -317,7 +323,7 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
   const total = groups.length;
   let done = total - todo.length;
   const result: BuildResult = {
-    units: input.units.length, skippedRecords: input.skipped, counts, groups: groups.length,
+    units: input.units.length, skippedRecords: input.skipped, imagesOutsideOutput: outsideCount(input.units), counts, groups: groups.length,
     outputs: [], calls: { made: 0, cached: 0 }, failures: [], incomplete: false, dryRun: false,
   };
   const imageHash = new Map<string, string>();
