@@ -30,12 +30,15 @@ export function documentSymbols(model: DatasetModel, checks?: RecordCheck[]): Do
  * for every record, so no syntax tree); undefined when the text is written some other way.
  */
 function idValueSpan(raw: string, id: string, field: string): { offset: number; length: number } | undefined {
-  const rx = new RegExp(`${JSON.stringify(field).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:\\s*`, 'g');
-  for (const m of raw.matchAll(rx)) {
-    const at = (m.index ?? 0) + m[0].length;
-    for (const lit of [JSON.stringify(id), id]) {
-      if (raw.startsWith(lit, at)) return { offset: at, length: lit.length };
-    }
+  const key = JSON.stringify(field);
+  const quoted = JSON.stringify(id);
+  for (let k = raw.indexOf(key); k !== -1; k = raw.indexOf(key, k + 1)) {
+    let at = k + key.length;
+    while (at < raw.length && /\s/.test(raw[at])) at++;
+    if (raw[at] !== ':') continue;
+    at++;
+    while (at < raw.length && /\s/.test(raw[at])) at++;
+    for (const lit of [quoted, id]) if (raw.startsWith(lit, at)) return { offset: at, length: lit.length };
   }
   return undefined;
 }
