@@ -228,6 +228,14 @@ describe('cocurate report (fixtures)', () => {
       assert.equal(cache.size, 1);
       assert.notEqual([...cache.values()][0], entry); // the file changed: checked again
 
+      // Judged items far from proportional to N_h: the report points to the weighted estimate.
+      const mp = JSON.parse(fs.readFileSync(path.join(dir, 'merged/plan.json'), 'utf8')) as { population: Record<string, number> };
+      fs.writeFileSync(path.join(dir, 'merged/plan.json'), JSON.stringify({ ...mp, population: { '2': 360, '3': 25 } }));
+      const skewed = buildReport([path.join(dir, 'merged')], { checkDrift: false }).spotchecks[0];
+      close(skewed.weighted.rate, (360 * 22 / 23 + 25 * 12 / 16) / 385, 1e-12);
+      assert.match(skewed.warnings.join('\n'), /not proportional to the stratum sizes.*weighted estimate \(94\.3 %\)/);
+      assert.doesNotMatch(first.warnings.join('\n'), /not proportional/);
+
       fs.rmSync(path.join(dir, 'merged.jsonl'));
       const gone = buildReport([path.join(dir, 'merged')]).spotchecks[0];
       assert.equal(gone.dataset.changed, null);

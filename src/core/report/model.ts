@@ -21,6 +21,8 @@ import { stratifiedEstimate, type StratifiedEstimate } from '../stats/stratified
 import { wilson } from '../stats/wilson';
 import { readAllJournals, type VerdictValue } from '../verdicts';
 
+const pct1 = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
+
 /** Strata with fewer judged items than this are marked indicative. */
 export const INDICATIVE_BELOW = 30;
 
@@ -288,6 +290,12 @@ export function spotcheckReport(planDir: string, opts: ReportOptions = {}): Spot
   const weighted = stratifiedEstimate(strata.filter((s) => sampled.has(s.name)).map((s) => ({ name: s.name, N: s.N, n: s.n, k: s.k })), confidence);
   const unsampled = strata.filter((s) => !sampled.has(s.name) && s.N > 0);
   if (unsampled.length) weighted.notes.push(`strata never sampled by the plan, outside the estimate: ${unsampled.map((s) => `"${s.name}" (N=${s.N})`).join(', ')}`);
+  // Judged counts far from proportional to N_h (explicit per-stratum sizes, or skips piling up in one
+  // stratum): the pooled rate then misweights the strata, and only the weighted estimate is unbiased.
+  const Ntot = strata.reduce((a, h) => a + h.N, 0);
+  const nTot = strata.reduce((a, h) => a + h.n, 0);
+  const skewed = strata.length > 1 && Ntot > 0 && nTot > 0 && strata.some((h) => Math.abs(h.n - (nTot * h.N) / Ntot) > Math.max(1, 0.1 * (nTot * h.N) / Ntot));
+  if (skewed) warnings.push(`the judged items are not proportional to the stratum sizes: the pooled rate misweights the strata; the weighted estimate (${pct1(weighted.rate)}) is the population estimate`);
   const indicative = strata.filter((s) => sampled.has(s.name) && s.n > 0 && s.indicative);
   if (indicative.length && strata.length > 1) warnings.push(`${indicative.length === 1 ? `stratum "${indicative[0].name}" has` : `${indicative.length} strata have`} fewer than ${INDICATIVE_BELOW} judged items: ${indicative.length === 1 ? 'its rate is' : 'their rates are'} indicative only`);
   if (disputed) warnings.push(`reviewers disagree on ${disputed} item(s); ${RESOLUTION_RULE.replace(/^With several reviewers, an item/, 'each')}`);
