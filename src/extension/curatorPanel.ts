@@ -38,6 +38,8 @@ export class CuratorPanel implements RegisteredPanel, vscode.Disposable {
   readonly readOnlyReason?: string;
   focus: P.FocusArea = 'none';
   position = 0;
+  /** The webview has asked for its initial state (its script runs). */
+  ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly filters = new Map<number, Int32Array | null>();
   private nextFilterId = 1;
@@ -153,6 +155,7 @@ export class CuratorPanel implements RegisteredPanel, vscode.Disposable {
   }
 
   private init(state?: P.PersistedState): P.InitState {
+    this.ready = true;
     const ds = this.dataset;
     let subsets: string[] = [];
     try { subsets = subsetNames(ds); } catch { subsets = []; }

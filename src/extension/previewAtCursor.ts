@@ -38,6 +38,9 @@ export class CursorPreview implements vscode.Disposable {
     );
   }
 
+  /** The record shown, or undefined when no preview is open. */
+  get shownIndex(): number | undefined { return this.panel ? this.last : undefined; }
+
   open(editor: vscode.TextEditor): void {
     this.doc = editor.document;
     this.ds = undefined;

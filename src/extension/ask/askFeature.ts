@@ -46,6 +46,7 @@ export const askFeature: Feature = {
     const log = vscode.window.createOutputChannel('Curator: Model Answers', { log: true });
     const service = new AnswerService(context.secrets, log);
     const wired = new WeakSet<CuratorPanel>();
+    const open = new Set<CuratorPanel>();
     const shown = new WeakMap<CuratorPanel, { key: string; index: number }>();
     const inFlight = new WeakMap<CuratorPanel, AbortController>();
     context.subscriptions.push(log,
@@ -78,15 +79,21 @@ export const askFeature: Feature = {
       panel.channel.onCommand(P.AskModel, ({ key, index }) => askInPanel(panel, key, index).catch((e) => log.error(String((e as Error).message))));
       panel.channel.onCommand(P.ModelAnswersWanted, async ({ key, index }) => {
         shown.set(panel, { key, index });
-        const { profiles } = readProfiles();
-        if (profiles.length === 0) return;
-        try {
-          const item = panel.dataset.item(index);
-          if (item.key !== key) return;
-          for (const v of await service.cached(profiles, panel.dataset.path, item)) void panel.channel.notify(P.ModelAnswer, v);
-        } catch { /* a broken record has no answers */ }
+        await pushCached(panel);
       });
-      panel.onDidDispose(() => inFlight.get(panel)?.abort());
+      open.add(panel);
+      panel.onDidDispose(() => { inFlight.get(panel)?.abort(); open.delete(panel); });
+    };
+    /** Sends the cached answers for the item a view shows (nothing is asked). */
+    const pushCached = async (panel: CuratorPanel) => {
+      const cur = shown.get(panel);
+      const { profiles } = readProfiles();
+      if (!cur || profiles.length === 0) return;
+      try {
+        const item = panel.dataset.item(cur.index);
+        if (item.key !== cur.key) return;
+        for (const v of await service.cached(profiles, panel.dataset.path, item)) void panel.channel.notify(P.ModelAnswer, v);
+      } catch { /* a broken record has no answers */ }
     };
     const hook = () => {
       const reg = curatorViews.registry;
@@ -155,6 +162,8 @@ export const askFeature: Feature = {
             if (b === 'Open File') void vscode.window.showTextDocument(vscode.Uri.file(file));
           });
           for (const f of res.failures.slice(0, 20)) log.warn(`${profile.name}: ${f.key}: ${f.error}`);
+          service.reset();
+          for (const p of open) if (path.resolve(p.dataset.path) === path.resolve(ds.path)) void pushCached(p);
           if (res.cancelled) break;
         }
       } catch (e) {

@@ -63,7 +63,11 @@ export class ReportPanel implements vscode.Disposable {
   private constructor(readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, readonly dirs: string[], private readonly log: (m: string) => void) {
     this.channel = new HostChannel(panel.webview, (method, e) => log(`report ${method}: ${e instanceof Error ? e.message : String(e)}`));
     this.channel.onCommand(P.ReportExport, async ({ format }) => { await this.export(format); });
-    this.channel.onCommand(P.ReportOpenItem, (item) => openReportItem(item));
+    this.channel.onCommand(P.ReportOpenItem, async (item) => {
+      // Only items of this report's own plans (the webview is not trusted to name other folders).
+      if (!this.dirs.some((d) => path.resolve(d) === path.resolve(item.dir))) return;
+      await openReportItem(item);
+    });
     for (const dir of dirs) {
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '{plan.json,verdicts-*.jsonl}'));
       const later = () => this.refreshSoon();

@@ -1,0 +1,105 @@
+/**
+ * Runs inside code-server's extension host with the real `vscode` API (started by
+ * ../extensionHost.test.ts): commands, the spot-check flow through the webview, the tree view and
+ * the journal on disk.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readJournal } from '../../../src/core/verdicts';
+
+interface ActiveView { ready: boolean; mode: string; readOnly: boolean; position: number; spotCheck?: string; journal?: string; progress?: { judged: number; size: number; correct: number; incorrect: number; skip: number } }
+
+async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeout = 20_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== null && v !== false) return v as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const activeView = () => vscode.commands.executeCommand<ActiveView | undefined>('curator.internal.activeView');
+
+describe('curator editor in the extension host', () => {
+  const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const dataset = path.join(root, 'coinstruct-demo.json');
+  let dir = '';
+
+  before(async () => {
+    const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'co-instruct-curator');
+    assert.ok(ext, 'the extension under development is loaded');
+    await ext.activate();
+  });
+
+  it('registers its commands', async () => {
+    const all = new Set(await vscode.commands.getCommands(true));
+    for (const c of ['curator.openDataset', 'curator.previewItemAtCursor', 'curator.newSpotCheck', 'curator.openSpotCheck', 'curator.review.markCorrect', 'curator.review.markIncorrect', 'curator.review.skip', 'curator.review.note', 'curator.review.undo', 'curator.item.next', 'curator.item.previous']) {
+      assert.ok(all.has(c), `command ${c} is registered`);
+    }
+  });
+
+  it('contributes review keys scoped to the spot-check editor and webview focus', () => {
+    const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'co-instruct-curator')!;
+    const kb = ext.packageJSON.contributes.keybindings as { key: string; command: string; when: string }[];
+    for (const key of ['c', 'x', 's', 'n', 'u', 'backspace']) {
+      const b = kb.find((k) => k.key === key);
+      assert.ok(b, `key ${key} is bound`);
+      assert.match(b.when, /activeCustomEditorId == 'curator\.spotCheck'/);
+      assert.match(b.when, /curator\.focus == 'item'/);
+    }
+  });
+
+  it('creates a spot check through the command with arguments (no prompts)', async () => {
+    dir = (await vscode.commands.executeCommand<string>('curator.newSpotCheck', { dataset, size: 6, seed: 'exthost', strata: 'groupSize', name: 'exthost-6', open: false }))!;
+    assert.ok(dir, 'the command returns the spot-check folder');
+    const plan = JSON.parse(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8'));
+    assert.equal(plan.items.length, 6);
+    assert.equal(plan.name, 'exthost-6');
+    assert.equal(path.resolve(dir, plan.dataset.path), dataset);
+  });
+
+  it('opens the review, marks through the webview, and the journal has the line on disk', async () => {
+    await vscode.commands.executeCommand('curator.openSpotCheck', dir);
+    const v = await until('the review view', async () => { const a = await activeView(); return a?.ready && a.mode === 'review' ? a : undefined; });
+    assert.equal(v.progress?.judged, 0);
+    assert.equal(v.position, 0);
+    const plan = JSON.parse(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8')) as { items: { key: string }[] };
+    await vscode.commands.executeCommand('curator.review.markCorrect');
+    await until('the first verdict in the journal', () => readJournal(v.journal!).latest.get(plan.items[0].key));
+    await until('position 1', async () => ((await activeView())?.position === 1 ? true : undefined));
+    await vscode.commands.executeCommand('curator.review.markIncorrect');
+    await until('the second verdict', () => readJournal(v.journal!).latest.get(plan.items[1].key));
+    const j = readJournal(v.journal!);
+    assert.equal(j.latest.get(plan.items[0].key)?.verdict, 'correct');
+    assert.equal(j.latest.get(plan.items[1].key)?.verdict, 'incorrect');
+    assert.equal(j.lines[0].reviewer, 'exthost-reviewer');
+    const after = await until('progress 2', async () => { const a = await activeView(); return a?.progress?.judged === 2 ? a : undefined; });
+    assert.equal(after.progress?.correct, 1);
+    // undo: the current item has no verdict, so the previous one is undone
+    await vscode.commands.executeCommand('curator.review.undo');
+    await until('the undo line', () => (readJournal(v.journal!).latest.has(plan.items[1].key) ? undefined : true));
+    assert.equal(readJournal(v.journal!).lines.at(-1)?.verdict, 'undo');
+  });
+
+  it('lists the spot check in the tree with this reviewer\'s progress', async () => {
+    const nodes = await until('tree nodes', async () => {
+      const n = await vscode.commands.executeCommand<{ name: string; progress?: { judged: number; size: number } }[]>('curator.internal.spotCheckNodes');
+      return n?.find((x) => x.name === 'exthost-6');
+    });
+    assert.deepEqual({ judged: nodes.progress?.judged, size: nodes.progress?.size }, { judged: 1, size: 6 });
+  });
+
+  it('previews the record under a text editor\'s cursor and follows the cursor', async () => {
+    const doc = await vscode.workspace.openTextDocument(dataset);
+    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    const at = (needle: string) => doc.positionAt(doc.getText().indexOf(needle));
+    editor.selection = new vscode.Selection(at('demo-group2-005'), at('demo-group2-005'));
+    await vscode.commands.executeCommand('curator.previewItemAtCursor');
+    await until('preview of record 5', async () => ((await vscode.commands.executeCommand<number>('curator.internal.previewIndex')) === 5 ? true : undefined));
+    editor.selection = new vscode.Selection(at('demo-group4-025'), at('demo-group4-025'));
+    await until('preview follows to record 25', async () => ((await vscode.commands.executeCommand<number>('curator.internal.previewIndex')) === 25 ? true : undefined));
+  });
+});
