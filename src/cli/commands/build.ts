@@ -18,7 +18,7 @@ const USAGE = [
   '        [--embedder local:DIR|url:URL|hub:MODEL] [--embed-model M] [--embed-dtype fp32|q8] [--threshold T]',
   '        [--llm URL --model M] [--removed-out FILE] [--no-merge-removed] [--dry-run]',
   'cocurate build teach2compare IN --out OUT --llm URL --model M [--pairs N --triples N --quads N] [--seed S]',
-  '        [--no-comparisons | --no-questions]',
+  '        [--no-comparisons | --no-questions] [--images-as square|original]',
   'common: [--concurrency N] [--temperature X] [--max-tokens N] [--curator DIR] [--image-root DIR] [--fresh] [--quiet] [--json]',
   '',
   'IN: single-image descriptions {image, description} (JSON or JSONL); for teach2compare also a folder of images.',
@@ -87,7 +87,7 @@ export const build: Command = {
   summary: 'build comparison data: merge2compare (descriptions → LLM-merged comparisons) or teach2compare (VLM teacher)',
   usage: USAGE,
   flags: {
-    values: ['out', 'pairs', 'triples', 'quads', 'seed', 'embedder', 'embed-model', 'embed-dtype', 'threshold', 'llm', 'model', 'temperature', 'max-tokens', 'concurrency', 'curator', 'image-root', 'removed-out'],
+    values: ['out', 'pairs', 'triples', 'quads', 'seed', 'embedder', 'embed-model', 'embed-dtype', 'threshold', 'llm', 'model', 'temperature', 'max-tokens', 'concurrency', 'curator', 'image-root', 'removed-out', 'images-as'],
     booleans: ['dry-run', 'fresh', 'quiet', 'no-merge-removed', 'no-comparisons', 'no-questions'],
   },
   async run(args, io) {
@@ -141,7 +141,9 @@ export const build: Command = {
       } else {
         if (dryRun) throw new UsageError('--dry-run applies to merge2compare (teach2compare has no filtering step)');
         if (args.bool('no-comparisons') && args.bool('no-questions')) throw new UsageError('--no-comparisons and --no-questions together leave nothing to do');
-        result = await runTeach2Compare({ ...common, teacher: chatOptions(args, true)!, comparisons: !args.bool('no-comparisons'), questions: !args.bool('no-questions') });
+        const imagesAs = args.str('images-as') ?? 'square';
+        if (imagesAs !== 'square' && imagesAs !== 'original') throw new UsageError('--images-as must be square (padded, 448 px) or original');
+        result = await runTeach2Compare({ ...common, teacher: chatOptions(args, true)!, comparisons: !args.bool('no-comparisons'), questions: !args.bool('no-questions'), imagePreprocessing: imagesAs });
       }
       if (args.bool('json')) io.out(JSON.stringify(result, null, 2) + '\n');
       else io.out(summary(result));

@@ -76,10 +76,3 @@ export function loadImages(input: string, outFile: string, imageRoot?: string): 
   }
   return loadDescriptions(input, outFile, imageRoot);
 }
-
-const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.gif': 'image/gif', '.bmp': 'image/bmp', '.tif': 'image/tiff', '.tiff': 'image/tiff' };
-
-export function dataUri(file: string): string {
-  const mime = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  return `data:${mime};base64,${fs.readFileSync(file).toString('base64')}`;
-}

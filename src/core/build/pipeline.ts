@@ -9,7 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EmbeddingCache, embedderSlug, type EmbedProgress } from '../embeddings/embeddingCache';
 import type { Embedder } from '../embeddings/embedder';
-import { dataUri, loadDescriptions, loadImages, type BuildUnit } from './buildInput';
+import { ImageEncoder } from '../endpoint/imageEncoding';
+import type { ImagePreprocessing } from '../endpoint/profile';
+import { loadDescriptions, loadImages, type BuildUnit } from './buildInput';
 import { CallCache } from './callCache';
 import { RecordWriter } from './recordWriter';
 import { CachedChat, type ChatOptions } from './chatClient';
@@ -58,6 +60,8 @@ export interface Merge2CompareOptions extends CommonOptions {
 
 export interface Teach2CompareOptions extends CommonOptions {
   teacher: ChatOptions;
+  /** How images are sent (DESIGN §6): padded to a square and resized to 448 px (default), or the original bytes. */
+  imagePreprocessing?: ImagePreprocessing;
   /** Ask for general comparisons (default true). */
   comparisons?: boolean;
   /** Ask for question-answer pairs, written as open QA and MCQ records (default true). */
@@ -314,7 +318,7 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
   const groups = planGroups('t2c', input.units, counts, seed);
   opts.onProgress?.({ phase: 'matching', done: 1, total: 1 });
 
-  const settings = { kind: 'teach2compare', input: path.resolve(opts.input), counts, seed: String(seed), llm: opts.teacher.baseURL, model: opts.teacher.model, temperature: opts.teacher.temperature ?? null, comparisons, questions };
+  const settings = { kind: 'teach2compare', input: path.resolve(opts.input), counts, seed: String(seed), llm: opts.teacher.baseURL, model: opts.teacher.model, temperature: opts.teacher.temperature ?? null, comparisons, questions, images: opts.imagePreprocessing ?? 'square' };
   checkManifest(curator, opts.out, settings, outputsExist([opts.out]), Boolean(opts.fresh));
   const chat = new CachedChat(opts.teacher, new CallCache(path.join(curator, 'build', `calls-${embedderSlug(`${opts.teacher.baseURL}:${opts.teacher.model}`)}.jsonl`)));
   const output = new Output(opts.out, Boolean(opts.fresh));
@@ -326,26 +330,21 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
     units: input.units.length, skippedRecords: input.skipped, imagesOutsideOutput: outsideCount(input.units), counts, groups: groups.length,
     outputs: [], calls: { made: 0, cached: 0 }, failures: [], incomplete: false, dryRun: false,
   };
-  const imageHash = new Map<string, string>();
-  const hashOf = (file: string): string => {
-    let h = imageHash.get(file);
-    if (!h) imageHash.set(file, (h = createHash('sha1').update(fs.readFileSync(file)).digest('hex')));
-    return h;
-  };
+  const preprocessing = opts.imagePreprocessing ?? 'square';
+  const encoder = new ImageEncoder({ mode: preprocessing });
   const prov = { teacher_model: opts.teacher.model };
   opts.onProgress?.({ phase: 'teaching', done, total, cached: 0 });
   try {
     await runPool(todo, opts.concurrency ?? 4, opts.signal, async (g) => {
       const files = g.units.map((u) => input.units[u].file!);
       const images = g.units.map((u) => input.units[u].image);
-      const keyImages = files.map(hashOf);
-      let urls: string[] | undefined;
       const ask = async (text: string, check?: (answer: string) => void): Promise<string> => {
-        const keyParts = { images: keyImages, text };
+        const encoded = await Promise.all(files.map((f) => encoder.encodeFile(f)));
+        // the cache key names the images by content hash, not by their (large) data URIs
+        const keyParts = { images: encoded.map((e) => e.contentHash), preprocessing, text };
         const hit = chat.cachedText(chat.keyOf(keyParts));
         if (hit !== undefined) { result.calls.cached++; return hit; }
-        urls ??= files.map(dataUri);
-        const r = await chat.complete([{ role: 'user', content: interleaved(urls, text) }], opts.signal, keyParts, check);
+        const r = await chat.complete([{ role: 'user', content: interleaved(encoded.map((e) => e.dataUri), text) }], opts.signal, keyParts, check);
         if (r.cached) result.calls.cached++;
         else result.calls.made++;
         return r.text;

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import sharp from 'sharp';
 import { main } from '../../../src/cli/main';
 import { Dataset } from '../../../src/core/dataset';
 import { runMerge2Compare, runTeach2Compare } from '../../../src/core/build/pipeline';
@@ -202,6 +203,8 @@ describe('build: resumable pipeline', function () {
       const content = server.chatRequests[0].messages[0].content as { type: string; text?: string; image_url?: { url: string } }[];
       assert.equal(content[0].text, 'The first image:');
       assert.match(content[1].image_url!.url, /^data:image\/jpeg;base64,\/9j\//);
+      const sent = await sharp(Buffer.from(content[1].image_url!.url.split(',')[1], 'base64')).metadata();
+      assert.deepEqual([sent.width, sent.height], [448, 448], 'padded to a square, 448 px (DESIGN §6)');
       assert.equal(content[2].text, 'The second image:');
       const recs = readJsonl(out);
       assert.equal(recs.length, 15);
