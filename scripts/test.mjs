@@ -52,10 +52,10 @@ if ((await run('compile', bin('tsc'), ['-p', '.'])) !== 0) process.exit(1);
 
 if (want('unit')) await run('unit + server', bin('mocha'), ['--config', '.mocharc.json'], { kind: 'mocha' });
 if (want('webview') && hasTests('out/test/webview')) {
-  await run('webview (Chromium)', bin('mocha'), ['--timeout', '60000', 'out/test/webview/**/*.test.js'], { kind: 'mocha' });
+  await run('webview (Chromium)', bin('mocha'), ['--no-config', '--timeout', '60000', 'out/test/webview/**/*.test.js'], { kind: 'mocha' });
 }
 if (want('e2e') && hasTests('out/test/e2e') && !process.env.COCURATE_SKIP_E2E) {
-  await run('e2e (code-server)', bin('mocha'), ['--timeout', '240000', '--jobs', '1', 'out/test/e2e/**/*.test.js'], { kind: 'mocha' });
+  await run('e2e (code-server)', bin('mocha'), ['--no-config', '--timeout', '240000', 'out/test/e2e/**/*.test.js'], { kind: 'mocha' });
 }
 if (want('serve') && existsSync(path.join(root, 'serve', 'tests'))) {
   const py = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
