@@ -58,6 +58,14 @@ describe('language server in VS Code (code-server)', function () {
     await vs.page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: 10_000 });
   });
 
+  async function until(test: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!(await test())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
   /** Moves the cursor with Go to Line (Ctrl+G ":line:column"). */
   async function goTo(line: number, column: number): Promise<void> {
     await vs.page.locator('.monaco-editor .view-lines').first().click();
@@ -78,5 +86,29 @@ describe('language server in VS Code (code-server)', function () {
     // Size and dimensions in the same hover.
     await vs.page.locator('.monaco-hover', { hasText: '512 × 384 px · JPEG' }).first().waitFor({ state: 'visible', timeout: 5_000 });
     await vs.screenshot('lsp-image-hover');
+  });
+
+  it('converts <image> to <|image|> in the whole file with a quick fix, and one Undo reverts it', async () => {
+    const visible = async (): Promise<string> => (await vs.page.locator('.monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+    await goTo(11, 30);
+    const before = await visible();
+    assert.ok(before.includes('The first image: <image>'), before);
+    await vs.page.keyboard.press('Control+.');
+    const item = vs.page.locator('.action-widget .monaco-list-row', { hasText: 'Convert every <image> to <|image|> in the file' }).first();
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    // Choose it with the keyboard (the menu is keyboard-driven).
+    for (let k = 0; k < 6; k++) {
+      const focused = (await vs.page.locator('.action-widget .monaco-list-row.focused').first().innerText().catch(() => '')).trim();
+      if (focused.includes('Convert every <image> to <|image|> in the file')) break;
+      await vs.page.keyboard.press('ArrowDown');
+    }
+    await vs.page.keyboard.press('Enter');
+    await until(async () => (await visible()).includes('<|image|>'), 'the conversion');
+    const after = await visible();
+    assert.ok(!after.includes('<image>'), 'every visible <image> was converted');
+    await vs.screenshot('lsp-quick-fix-converted');
+    await vs.page.keyboard.press('Control+Z');
+    await until(async () => !(await visible()).includes('<|image|>'), 'the undo');
+    assert.equal(await visible(), before, 'one Undo restores the whole conversion');
   });
 });
