@@ -1,0 +1,88 @@
+/**
+ * Crash safety in a real VS Code: the extension host is killed (SIGKILL) while a reviewer marks
+ * items as fast as the keyboard goes. Every verdict the webview showed as saved must be in the
+ * journal; after a torn last line is added (a crash mid-write) the reloaded window still opens the
+ * spot check, warns about the line, and keeps marking.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Dataset } from '../../src/core/dataset';
+import { spotcheckDir, writePlan } from '../../src/core/plan';
+import { drawSample } from '../../src/core/sampling';
+import { parseStrata } from '../../src/core/strata';
+import { journalPath, readJournal } from '../../src/core/verdicts';
+import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+
+describe('crash: extension host killed while marking (code-server)', function () {
+  this.timeout(240_000);
+  let vs: VsCode | undefined;
+  let ws = '';
+
+  after(async () => {
+    if (vs) await vs.close();
+    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('loses no verdict shown as saved, and a torn last line is ignored on reload', async function () {
+    if (!VsCode.available()) this.skip();
+    ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'crash');
+    const ds = Dataset.open(path.join(ws, 'coinstruct-demo.json'));
+    const dir = spotcheckDir(path.join(ws, '.curator'), 'crash-30');
+    writePlan(dir, drawSample(ds, { name: 'crash-30', seed: 'crash', size: 30, strata: parseStrata('none'), planDir: dir }));
+    ds.close();
+    const journal = journalPath(dir, 'crash');
+    const t0 = Date.now();
+    const lap = (what: string) => console.log(`      ${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    vs = await VsCode.start({ workspace: ws, settings: { 'curator.reviewer': 'crash', 'curator.suggestOpenWithCurator': false } });
+    await vs.runCommand('Curator: Open Spot Check');
+    await vs.answerQuickInput(undefined, 'crash-30');
+    let view = vs.webview();
+    await view.locator('#app[data-mode="review"][data-state="ready"]').waitFor({ timeout: 60_000 });
+    await vs.focusWebview();
+    await view.locator('#app[data-focus="item"]').waitFor({ timeout: 10_000 });
+
+    lap('review open');
+    const hosts = vs.extensionHostPids();
+    assert.ok(hosts.length > 0, 'found the extension host process');
+    const keys = ['c', 'x', 'c', 's', 'c', 'x', 'c', 'c', 'x', 'c', 'c', 's', 'c', 'x', 'c', 'c'];
+    for (let k = 0; k < keys.length; k++) {
+      if (k === 10) for (const pid of hosts) process.kill(pid, 'SIGKILL');
+      await vs.press(keys[k]);
+      await vs.page.waitForTimeout(40);
+    }
+    // What the UI showed as saved (the session log lists each verdict once the host confirmed it).
+    const shown = await view.locator('.saved-log li').evaluateAll((els) => els.map((e) => ({ key: e.getAttribute('data-key')!, verdict: e.getAttribute('data-verdict')! })));
+    await vs.screenshot('e2e-crash-after-kill');
+    assert.ok(shown.length >= 3, `some verdicts were saved before the kill (shown: ${shown.length})`);
+    const before = readJournal(journal);
+    for (const s of shown) {
+      assert.equal(before.latest.get(s.key)?.verdict, s.verdict, `verdict shown as saved for ${s.key} is in the journal`);
+    }
+    assert.deepEqual(before.warnings, []);
+    console.log(`      ${keys.length} keys pressed, host killed after 10; UI showed ${shown.length} saved, journal holds ${before.latest.size}`);
+    lap('killed and checked');
+
+    // A crash in the middle of a write leaves a torn last line.
+    fs.appendFileSync(journal, '{"v":1,"key":"demo-torn","hash":"0","verdict":"corr');
+    await vs.reload();
+    view = vs.webview();
+    await view.locator('#app[data-mode="review"][data-state="ready"]').waitFor({ timeout: 60_000 });
+    await view.locator('.banners .warning', { hasText: 'torn last line' }).waitFor({ timeout: 10_000 });
+    const judged = before.latest.size;
+    assert.equal((await view.locator('.progress-count').textContent())?.trim(), `${judged} / 30`);
+    await vs.screenshot('e2e-crash-reloaded');
+    lap('reloaded');
+
+    // Marking goes on; the new line starts on a fresh line after the torn one.
+    await vs.focusWebview();
+    await view.locator('#app[data-focus="item"]').waitFor({ timeout: 10_000 });
+    await vs.press('c');
+    await view.locator('.progress-count', { hasText: `${judged + 1} / 30` }).waitFor({ timeout: 10_000 });
+    const after = readJournal(journal);
+    assert.equal(after.latest.size, judged + 1);
+    assert.equal(after.lines.at(-1)?.verdict, 'correct');
+    assert.ok(after.warnings.some((w) => /invalid JSON|torn/.test(w)), 'the torn line is reported, not loaded');
+  });
+});
