@@ -31,7 +31,7 @@ function luminance(rgb: string): number {
 
 for (const theme of ['light', 'dark'] as const) {
   describe(`spot-check report in VS Code (${theme} theme)`, function () {
-    this.timeout(180_000);
+    this.timeout(300_000);
     let vs: VsCode;
     let ws: string;
     let view: FrameLocator;
@@ -42,9 +42,9 @@ for (const theme of ['light', 'dark'] as const) {
       vs = await VsCode.start({ workspace: ws, settings: { 'curator.reviewer': 'e2e' } });
       // "workbench.colorTheme" in the settings file is not applied by code-server's web workbench;
       // pick the theme the way a user does.
-      await vs.runCommand('Preferences: Color Theme');
+      await vs.runCommand('Preferences: Color Theme', 120_000);
       await vs.answerQuickInput(undefined, theme === 'light' ? 'Light Modern' : 'Dark Modern');
-      await vs.page.locator(`.monaco-workbench.${theme === 'light' ? 'vs' : 'vs-dark'}`).waitFor({ timeout: 15_000 });
+      await vs.page.locator(`.monaco-workbench.${theme === 'light' ? 'vs' : 'vs-dark'}`).waitFor({ timeout: 60_000 });
     });
 
     after(async function () {
@@ -60,10 +60,10 @@ for (const theme of ['light', 'dark'] as const) {
     });
 
     it('shows the report of every spot check with numbers, charts and warnings', async () => {
-      await vs.runCommand('Curator: Show Spot-Check Report');
+      await vs.runCommand('Curator: Show Spot-Check Report', 120_000);
       await vs.answerQuickInput(undefined, 'All spot checks');
       view = vs.webview();
-      await view.locator('#report section.spotcheck').nth(1).waitFor({ timeout: 30_000 });
+      await view.locator('#report section.spotcheck').nth(1).waitFor({ timeout: 90_000 });
       const merged = view.locator('section.spotcheck[data-spotcheck="merged"]');
       assert.equal(await merged.locator('.big').textContent(), '87.2 %');
       assert.match((await merged.locator('.ci').textContent()) ?? '', /\[73\.3, 94\.4\] 95 % CI/);
@@ -104,6 +104,7 @@ for (const theme of ['light', 'dark'] as const) {
         await vs.page.locator('.tabs-container .tab').nth(before).waitFor({ timeout: 15_000 }).catch(() => undefined);
         const labels = await vs.page.locator('.tabs-container .tab').allTextContents();
         assert.ok(labels.some((l) => /merged/.test(l) && !/^Report/.test(l.trim())), `no editor opened for the item; tabs: ${labels.join(' | ')}`);
+        await vs.screenshot('report-item-link');
       });
     }
   });
