@@ -1,0 +1,166 @@
+/**
+ * Model answers in a real VS Code (code-server + Chromium) against two local OpenAI-compatible
+ * servers: "Curator: Ask Model" streams both profiles' answers beside the label as columns with the
+ * agreement highlighted; "Curator: Ask Model for Spot Check" answers a sample and writes the
+ * agreement file; answered items show their cached answers in review; the key (from the
+ * environment) is sent as a bearer token and never written to any file. An untrusted workspace
+ * sends nothing.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { OpenAITestServer } from '../support/openaiTestServer';
+import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+
+const KEY = 'sk-e2e-7c1d9a0b-NEVER-WRITE';
+const HOSTILE = '<img src=x onerror="document.title=\'pwned\'">';
+
+function allFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? allFiles(path.join(dir, d.name)) : [path.join(dir, d.name)]));
+}
+
+describe('model answers in VS Code (code-server)', function () {
+  this.timeout(240_000);
+  let vs: VsCode;
+  let ws: string;
+  let view: FrameLocator;
+  let served: OpenAITestServer;
+  let teacher: OpenAITestServer;
+
+  before(async function () {
+    if (!VsCode.available()) this.skip();
+    served = await OpenAITestServer.start({ expectImageSize: 448, requireKey: KEY, answer: (r) => (/rank/i.test(r.question) ? 'first > second > third' : 'The second image has better quality.') });
+    served.defaultBehaviour = { kind: 'answer', chunkDelayMs: 40 };
+    teacher = await OpenAITestServer.start({ requireKey: KEY, answer: () => `The first image is clearer, so the first image is better. ${HOSTILE}` });
+    ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'e2e-ask');
+    vs = await VsCode.start({
+      workspace: ws,
+      env: { COCURATE_API_KEY: KEY },
+      settings: {
+        'curator.reviewer': 'e2e',
+        'curator.endpoints': [
+          { name: 'served', baseURL: served.url, model: 'co-instruct', apiKeySource: 'env' },
+          { name: 'teacher', baseURL: teacher.url, model: 'teacher-vlm', apiKeySource: 'env', imagePreprocessing: 'original' },
+        ],
+      },
+    });
+  });
+
+  after(async function () {
+    if (vs) await vs.close();
+    await served?.close();
+    await teacher?.close();
+    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && vs) {
+      await vs.screenshot(`failed-${this.currentTest.title}`);
+      console.log(vs.log().slice(-4000));
+    }
+  });
+
+  async function goTo(id: string): Promise<void> {
+    const jump = view.locator('input.jump');
+    await jump.fill(id);
+    await jump.press('Enter');
+    await view.locator(`.item[data-key="${id}"]`).waitFor({ timeout: 15_000 });
+  }
+
+  it('asks both profiles and shows their streamed answers beside the label', async () => {
+    await vs.openFile('coinstruct-demo.json');
+    await vs.runCommand('Curator: Open Dataset');
+    view = vs.webview();
+    await view.locator('#app[data-mode="browse"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    await goTo('demo-group2-005');
+    await view.locator('.model-answers').waitFor();
+    await vs.runCommand('Curator: Ask Model');
+    const s = view.locator('.model-answer[data-profile="served"][data-state="done"]');
+    const t = view.locator('.model-answer[data-profile="teacher"][data-state="done"]');
+    await s.waitFor({ timeout: 30_000 });
+    await t.waitFor({ timeout: 30_000 });
+    assert.equal(await s.locator('.model-answer-text').textContent(), 'The second image has better quality.');
+    assert.equal(await s.getAttribute('data-agreement'), 'agree', 'label of demo-group2-005 prefers the second image');
+    assert.equal(await t.getAttribute('data-agreement'), 'disagree');
+    assert.match((await t.locator('.choices').textContent()) ?? '', /model → first image.*label → second image/);
+    assert.ok(((await t.locator('.model-answer-text').textContent()) ?? '').endsWith(HOSTILE), 'an answer is shown as text');
+    assert.equal(await t.locator('.model-answer-text img').count(), 0);
+    await vs.screenshot('e2e-ask-model');
+    assert.equal(served.requests.length, 1);
+    assert.equal(teacher.requests.length, 1);
+    assert.deepEqual(served.requests[0].problems, []);
+    assert.deepEqual(served.requests[0].images.map((i) => [i.width, i.height]), [[448, 448], [448, 448]]);
+    assert.equal(served.requests[0].headers.authorization, `Bearer ${KEY}`);
+    // the "Ask model" button asks again: answered from the cache, nothing sent
+    await view.locator('button.ask-model').click();
+    await view.locator('.model-answer[data-profile="served"][data-state="cached"]').waitFor({ timeout: 15_000 });
+    assert.equal(served.requests.length, 1);
+  });
+
+  it('asks a whole spot check with progress, then shows cached answers in review', async () => {
+    await vs.runCommand('Curator: New Spot Check');
+    await vs.answerQuickInput('8', undefined, 'sample size');
+    await vs.answerQuickInput('3', undefined, 'seed');
+    await vs.answerQuickInput(undefined, 'By group size', 'strata');
+    view = vs.webview();
+    await view.locator('#app[data-mode="review"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    const planDir = path.join(ws, '.curator', 'spotchecks', 'sample-8-seed3');
+    assert.ok(fs.existsSync(path.join(planDir, 'plan.json')));
+    await vs.runCommand('Curator: Ask Model for Spot Check');
+    await vs.answerQuickInput(undefined, undefined, 'Ask which profiles?');
+    const files = ['agreement-served.json', 'agreement-teacher.json'].map((f) => path.join(planDir, f));
+    const deadline = Date.now() + 90_000;
+    while (!files.every((f) => fs.existsSync(f)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
+    for (const f of files) {
+      const a = JSON.parse(fs.readFileSync(f, 'utf8'));
+      assert.equal(a.items.length + a.failures.length, 8, f);
+      assert.equal(a.cancelled, false);
+    }
+    await vs.page.locator('.notification-toast', { hasText: /agreement \d+\/\d+/ }).first().waitFor({ timeout: 30_000 });
+    // the item on screen gets its answers once the run is done; the next one when shown
+    await view.locator('.item[data-position="0"] .model-answer[data-state="cached"]').first().waitFor({ timeout: 15_000 });
+    await vs.screenshot('e2e-ask-spotcheck');
+    const before = served.requests.length + teacher.requests.length;
+    await vs.focusWebview();
+    await vs.press('ArrowRight');
+    await view.locator('.item[data-position="1"]').waitFor();
+    await view.locator('.model-answer[data-state="cached"]').first().waitFor({ timeout: 15_000 });
+    assert.equal(served.requests.length + teacher.requests.length, before);
+  });
+
+  it('never writes the key to the workspace', () => {
+    for (const f of allFiles(ws)) assert.ok(!fs.readFileSync(f, 'latin1').includes(KEY), `${f} holds the API key`);
+  });
+});
+
+describe('model answers in an untrusted workspace', function () {
+  this.timeout(180_000);
+  let vs: VsCode;
+  let ws: string;
+  let server: OpenAITestServer;
+
+  before(async function () {
+    if (!VsCode.available()) this.skip();
+    server = await OpenAITestServer.start();
+    ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'e2e-ask-untrusted');
+    vs = await VsCode.start({ workspace: ws, trusted: false, settings: { 'curator.endpoints': [{ name: 'served', baseURL: server.url, model: 'm', apiKeySource: 'none' }] } });
+  });
+
+  after(async function () {
+    if (vs) await vs.close();
+    await server?.close();
+    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('sends no request and says why', async () => {
+    await vs.openFile('coinstruct-demo.json');
+    await vs.runCommand('Curator: Open Dataset');
+    const view = vs.webview();
+    await view.locator('#app[data-state="ready"]').waitFor({ timeout: 30_000 });
+    await view.locator('.model-answers button.ask-model').click();
+    await view.locator('.model-answer[data-state="error"]', { hasText: 'not trusted' }).waitFor({ timeout: 15_000 });
+    await vs.screenshot('e2e-ask-untrusted');
+    assert.equal(server.requests.length, 0);
+  });
+});
