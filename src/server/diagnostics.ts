@@ -85,7 +85,7 @@ export class DiagnosticsRunner {
     const st = this.state(doc.uri);
     st.generation++;
     if (st.timer) clearTimeout(st.timer);
-    void this.run(doc, st.generation);
+    this.runSafely(doc, st.generation);
   }
 
   /** Cancels any pass in flight and validates after the debounce delay. */
@@ -93,7 +93,7 @@ export class DiagnosticsRunner {
     const st = this.state(doc.uri);
     const gen = ++st.generation;
     if (st.timer) clearTimeout(st.timer);
-    st.timer = setTimeout(() => { st.timer = undefined; void this.run(doc, gen); }, this.settings().debounceMs);
+    st.timer = setTimeout(() => { st.timer = undefined; this.runSafely(doc, gen); }, this.settings().debounceMs);
   }
 
   /** Saved: image files may have appeared; re-check records that reported image problems. */
@@ -130,6 +130,13 @@ export class DiagnosticsRunner {
   /** Is the document treated as a dataset (known format, or matched by an include glob)? */
   isDataset(model: DatasetModel): boolean {
     return model.format !== 'unknown' || matchesGlob(model.fileName, this.settings().include);
+  }
+
+  /** A failing pass is logged to the client's output, never allowed to end the server. */
+  private runSafely(doc: TextDocument, gen: number): void {
+    this.run(doc, gen).catch((e: unknown) => {
+      this.connection.console.error(`validation of ${doc.uri} failed: ${(e as Error)?.stack ?? String(e)}`);
+    });
   }
 
   private async run(doc: TextDocument, gen: number): Promise<void> {
