@@ -55,7 +55,7 @@ export function renderItem(root: HTMLElement, item: ItemView, opts: ItemViewOpti
       const correct = item.correct !== undefined && c === item.correct;
       list.appendChild(h('li', { class: correct ? 'candidate correct' : 'candidate', 'data-letter': LETTERS[i] ?? String(i + 1), 'aria-label': correct ? `${c} (correct answer)` : c },
         h('span', { class: 'letter' }, `${LETTERS[i] ?? i + 1}.`), ' ', h('span', { class: 'candidate-text' }, c),
-        correct ? h('span', { class: 'badge correct-badge' }, '✓ correct') : null));
+        correct ? ' ' : null, correct ? h('span', { class: 'badge correct-badge' }, '✓ correct') : null));
     });
     qa.append(h('h3', {}, 'Options'), list);
   }

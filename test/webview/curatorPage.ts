@@ -1,0 +1,109 @@
+/**
+ * Serves the built curator webview (dist/webview/dataset.js + media/curator.css) on 127.0.0.1 in a
+ * page with the same kind of CSP the extension uses, with a fake VS Code API: a scripted host that
+ * answers the webview's requests from fixtures, can hold answers back, and records every message.
+ * Demo images are served under /images/.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const NONCE = 'test-nonce-0123456789';
+
+export interface FakeHostConfig {
+  /** Fixed results per request method; "getItem" is looked up by index in `items`. */
+  results: Record<string, unknown>;
+  items?: Record<number, unknown>;
+  /** Request methods whose answers wait for release(). */
+  hold?: string[];
+  /** Request methods answered with an error. */
+  fail?: Record<string, string>;
+  /** Browse: number of records for listPage (rows are generated). */
+  listSize?: number;
+  state?: unknown;
+}
+
+export async function startPageServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const csp = `default-src 'none'; img-src 'self'; style-src 'self'; script-src 'nonce-${NONCE}'`;
+  const html = `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
+<link rel="stylesheet" href="/curator.css"><title>curator test</title></head>
+<body><div id="app" data-state="loading">Loading…</div><script nonce="${NONCE}" src="/dataset.js"></script></body></html>`;
+  const server = http.createServer((req, res) => {
+    const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    const send = (file: string, type: string) => {
+      fs.readFile(file, (err, data) => {
+        if (err) { res.writeHead(404); res.end(); return; }
+        res.writeHead(200, { 'content-type': type });
+        res.end(data);
+      });
+    };
+    if (url === '/') { res.writeHead(200, { 'content-type': 'text/html' }); res.end(html); }
+    else if (url === '/dataset.js') send(path.join(ROOT, 'dist', 'webview', 'dataset.js'), 'text/javascript');
+    else if (url === '/curator.css') send(path.join(ROOT, 'media', 'curator.css'), 'text/css');
+    else if (url.startsWith('/images/') && !url.includes('..')) send(path.join(ROOT, 'demo', url), 'image/jpeg');
+    else { res.writeHead(404); res.end(); }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}
+
+/** The fake host, installed before the bundle runs (plain browser JavaScript). */
+const FAKE_HOST = `
+(() => {
+  const cfg = window.__fakeHostConfig;
+  const host = window.__host = { sent: [], held: [], state: cfg.state, states: [] };
+  const reply = (m, result, error) => setTimeout(() => window.postMessage(error ? { kind: 'response', id: m.id, ok: false, error } : { kind: 'response', id: m.id, ok: true, result }, '*'), 0);
+  const answer = (m) => {
+    if (cfg.fail && cfg.fail[m.method]) return reply(m, undefined, cfg.fail[m.method]);
+    if (m.method === 'getItem') {
+      const item = cfg.items[m.params.index];
+      return reply(m, item ? { item } : { problem: { index: m.params.index, message: 'no such record' } });
+    }
+    if (m.method === 'mark') {
+      const judged = (host.judged = (host.judged || 0) + 1);
+      return reply(m, { key: m.params.key, saved: { verdict: m.params.verdict, note: m.params.note, at: new Date().toISOString() }, progress: { judged, size: 3, correct: judged, incorrect: 0, skip: 0 } });
+    }
+    if (m.method === 'listPage') {
+      const rows = [];
+      for (let k = m.params.offset; k < Math.min(cfg.listSize, m.params.offset + m.params.limit); k++) rows.push({ index: k, key: 'rec-' + k, groupSize: 1 + (k % 4), snippet: 'record ' + k });
+      return reply(m, { rows, offset: m.params.offset });
+    }
+    reply(m, cfg.results[m.method]);
+  };
+  host.release = () => { const h = host.held; host.held = []; h.forEach(answer); };
+  host.notify = (method, params) => window.postMessage({ kind: 'notification', method, params }, '*');
+  window.__curatorApi = {
+    postMessage(m) {
+      host.sent.push(m);
+      if (m.kind !== 'request') return;
+      if (cfg.hold && cfg.hold.includes(m.method)) host.held.push(m); else answer(m);
+    },
+    getState() { return host.state; },
+    setState(s) { host.state = s; host.states.push(s); },
+  };
+})();`;
+
+export async function openCurator(browser: Browser, url: string, cfg: FakeHostConfig): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await page.addInitScript(`window.__fakeHostConfig = ${JSON.stringify(cfg)};\n${FAKE_HOST}`);
+  await page.goto(url);
+  await page.locator('#app[data-state="ready"]').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+/** Messages the webview sent so far. */
+export function sent(page: Page): Promise<{ kind: string; method: string; params: Record<string, unknown> }[]> {
+  return page.evaluate('window.__host.sent') as Promise<{ kind: string; method: string; params: Record<string, unknown> }[]>;
+}
+
+export function notify(page: Page, method: string, params: unknown): Promise<void> {
+  return page.evaluate(`window.__host.notify(${JSON.stringify(method)}, ${JSON.stringify(params)})`) as Promise<void>;
+}
