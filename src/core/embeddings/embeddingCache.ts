@@ -74,13 +74,15 @@ export class EmbeddingCache {
       buf.write(key, i * rec, 8, 'hex');
       for (let j = 0; j < this.dim; j++) buf.writeFloatLE(v[j], i * rec + 8 + 4 * j);
     });
-    const fd = fs.openSync(this.file, 'a');
-    try {
-      fs.writeSync(fd, buf);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    // Not fsynced per batch (a lost tail only costs recomputation, and a torn record is dropped on
+    // load); embedAll syncs once when it finishes.
+    fs.appendFileSync(this.file, buf);
+  }
+
+  private sync(): void {
+    if (!fs.existsSync(this.file)) return;
+    const fd = fs.openSync(this.file, 'r+');
+    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
   }
 
   /**
@@ -96,15 +98,19 @@ export class EmbeddingCache {
     let done = cached;
     opts.onProgress?.({ done, total: unique, cached });
     const bs = Math.max(1, this.embedder.batchSize);
-    for (let i = 0; i < pending.length; i += bs) {
-      opts.signal?.throwIfAborted();
-      const batch = pending.slice(i, i + bs);
-      const vecs = await this.embedder.embed(batch.map(([, t]) => t), opts.signal);
-      const entries = batch.map(([k], j) => [k, vecs[j]] as [string, Float32Array]);
-      this.append(entries);
-      for (const [k, v] of entries) this.vectors.set(k, v);
-      done += batch.length;
-      opts.onProgress?.({ done, total: unique, cached });
+    try {
+      for (let i = 0; i < pending.length; i += bs) {
+        opts.signal?.throwIfAborted();
+        const batch = pending.slice(i, i + bs);
+        const vecs = await this.embedder.embed(batch.map(([, t]) => t), opts.signal);
+        const entries = batch.map(([k], j) => [k, vecs[j]] as [string, Float32Array]);
+        this.append(entries);
+        for (const [k, v] of entries) this.vectors.set(k, v);
+        done += batch.length;
+        opts.onProgress?.({ done, total: unique, cached });
+      }
+    } finally {
+      if (pending.length) this.sync();
     }
     return keys.map((k) => this.vectors.get(k)!);
   }
