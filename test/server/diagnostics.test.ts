@@ -98,6 +98,23 @@ describe('language server: diagnostics', function () {
     await client.close(uri);
   });
 
+  it('revalidates open documents when the image root setting changes', async () => {
+    const uri = uriOf(path.join(DEMO, '__lsp-root.jsonl'));
+    await client.open(uri, jsonlDataset(3));
+    assert.deepEqual(await client.diagnosticsAt(uri, 1), []);
+    await client.statsAt(uri, 1);
+    const seen = client.validated.length;
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { curator: { imageRoot: '/nonexistent-image-root' } } });
+    const again = await client.until(() => client.validated.slice(seen).find((s) => s.uri === uri), 'revalidation');
+    assert.equal(again.checked, 3, 'cached results are dropped when the root changes');
+    const d = client.diagnostics.get(uri)!.diagnostics;
+    assert.equal(d.filter((x) => x.code === 'image-missing').length, 6);
+    assert.match(d[0].message, /\/nonexistent-image-root\/images\//);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { curator: { imageRoot: '' } } });
+    await client.until(() => client.diagnostics.get(uri)!.diagnostics.length === 0 || undefined, 'clean again');
+    await client.close(uri);
+  });
+
   it('debounces a burst of edits into one validation of the last version', async () => {
     const slow = await TestClient.start({ initializationOptions: { debounceMs: 400 } });
     try {
