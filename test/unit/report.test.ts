@@ -247,6 +247,30 @@ describe('cocurate report (fixtures)', () => {
     }
   });
 
+  it('the same items judged twice are compared as paired data (Newcombe paired, McNemar)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cocurate-report-'));
+    try {
+      fs.cpSync(fixtures, dir, { recursive: true });
+      // "removed" judged again (say, against a model's answers): incorrect at 2, 5, 8, 21 instead of
+      // 2, 5, 8, 11, 14, 17, 20 → a=17 both correct, b=1, c=4, d=3 both incorrect.
+      fs.cpSync(path.join(dir, 'removed'), path.join(dir, 'again'), { recursive: true });
+      const plan = JSON.parse(fs.readFileSync(path.join(dir, 'again/plan.json'), 'utf8')) as { items: { key: string; hash: string }[] };
+      fs.writeFileSync(path.join(dir, 'again/plan.json'), JSON.stringify({ ...plan, name: 'again' }));
+      fs.writeFileSync(path.join(dir, 'again/verdicts-alice.jsonl'), plan.items.map((it, i) => JSON.stringify({ v: 1, key: it.key, hash: it.hash, verdict: [2, 5, 8, 21].includes(i) ? 'incorrect' : 'correct', reviewer: 'alice', at: '2026-11-28T05:00:00.000Z' })).join('\n') + '\n');
+      const r = cocurate('report', path.join(dir, 'removed'), path.join(dir, 'again'), '--compare', '--json', '--no-drift');
+      assert.equal(r.code, 0, r.stderr);
+      const c = (JSON.parse(r.stdout) as { comparisons: { method: string; diff: number; ci: [number, number]; fisherP: number | null; shared: { items: number; mcnemarP: number } }[] }).comparisons[0];
+      assert.equal(c.method, 'newcombe-paired');
+      close(c.diff, -0.12, 1e-12);
+      closePair(c.ci, [-0.306905176939226, 0.07091605784152], 5e-9); // R, Newcombe (1998) method 10 for paired data
+      assert.equal(c.fisherP, null);
+      assert.equal(c.shared.items, 25);
+      close(c.shared.mcnemarP, 0.375, 1e-12); // binom.test(1, 5)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the model states the resolution rule', () => {
     const rep = buildReport([merged], { checkDrift: false });
     assert.equal(rep.rule, RESOLUTION_RULE);

@@ -86,12 +86,13 @@ export function renderMarkdown(report: Report): string {
     out.push(
       ...table(
         ['A', 'B', 'A − B', `${conf} CI`, 'Fisher p', 'Shared items'],
-        report.comparisons.map((c) => [mdText(c.a), mdText(c.b), pp(c.diff), ciPp(c.ci) + ' pp', pValue(c.fisherP), c.shared ? `${c.shared.items} (McNemar p ${pValue(c.shared.mcnemarP)})` : '0']),
+        report.comparisons.map((c) => [mdText(c.a), mdText(c.b), pp(c.diff), ciPp(c.ci) + ' pp', c.method === 'newcombe-paired' ? '— (paired)' : pValue(c.fisherP), c.shared ? `${c.shared.items}${c.method === 'newcombe-paired' ? ', all: paired' : ''} (McNemar p ${pValue(c.shared.mcnemarP)})` : '0']),
         ['l', 'l', 'r', 'l', 'r', 'l'],
       ),
       '',
     );
-    if (report.comparisons.some((c) => c.shared)) out.push("> **Note:** where two spot checks judged the same items, the samples are not independent; Newcombe/Fisher assume they are. McNemar's test on the shared items is the paired comparison.", '');
+    if (report.comparisons.some((c) => c.method === 'newcombe-paired')) out.push("> **Note:** spot checks that judged exactly the same items are compared as paired data: Newcombe's paired-data interval (1998, method 10) and McNemar's test instead of Fisher's.", '');
+    if (report.comparisons.some((c) => c.shared && c.method === 'newcombe')) out.push("> **Note:** where two spot checks share some judged items, the samples are not independent; Newcombe/Fisher assume they are. McNemar's test on the shared items is the paired comparison.", '');
   }
   if (report.agreement.length) {
     out.push('## Agreement between reviewers', '', "On items every listed reviewer judged correct or incorrect. Cohen's κ for two reviewers, Fleiss' κ for any number; Gwet's AC1 stays meaningful when nearly every item is correct (κ does not).", '');

@@ -17,6 +17,7 @@ import { agreementStats } from '../stats/agreement';
 import { fisherExact } from '../stats/fisher';
 import { mcnemar } from '../stats/mcnemar';
 import { newcombeDiff } from '../stats/newcombe';
+import { newcombePairedDiff } from '../stats/newcombePaired';
 import { stratifiedEstimate, type StratifiedEstimate } from '../stats/stratified';
 import { wilson } from '../stats/wilson';
 import { readAllJournals, type VerdictValue } from '../verdicts';
@@ -93,7 +94,9 @@ export interface ComparisonReport {
   b: string;
   diff: number | null;
   ci: [number, number];
-  method: 'newcombe';
+  /** 'newcombe' for different items; 'newcombe-paired' when both judged exactly the same items. */
+  method: 'newcombe' | 'newcombe-paired';
+  /** Fisher's exact p (independent samples only). */
   fisherP: number | null;
   confidence: number;
   /** Items judged in both spot checks: the samples are not independent. McNemar on those items. */
@@ -363,18 +366,25 @@ export function compareSpotchecks(a: SpotcheckReport, b: SpotcheckReport, confid
   const judged = (s: SpotcheckReport) => new Map(s.items.filter((it) => it.verdict === 'correct' || it.verdict === 'incorrect').map((it) => [it.key, it.verdict]));
   const ja = judged(a);
   const jb = judged(b);
-  let both = 0, bc = 0, cc = 0;
+  let both = 0, bc = 0, cc = 0, aa = 0, dd = 0;
   for (const [key, va] of ja) {
     const vb = jb.get(key);
     if (!vb) continue;
     both++;
+    if (va === 'correct' && vb === 'correct') aa++;
     if (va === 'correct' && vb === 'incorrect') bc++;
     if (va === 'incorrect' && vb === 'correct') cc++;
+    if (va === 'incorrect' && vb === 'incorrect') dd++;
   }
   let shared: ComparisonReport['shared'] = null;
   if (both > 0) {
     const m = mcnemar(bc, cc);
     shared = { items: both, onlyA: ja.size - both, onlyB: jb.size - both, mcnemarP: m.p, mcnemarMethod: m.method };
+  }
+  // Exactly the same judged items: a paired comparison (Newcombe's paired interval, McNemar).
+  if (shared && shared.onlyA === 0 && shared.onlyB === 0) {
+    const p = newcombePairedDiff(aa, bc, cc, dd, confidence);
+    return { a: a.name, b: b.name, diff: p.diff, ci: p.ci, method: 'newcombe-paired', fisherP: null, confidence, shared };
   }
   return { a: a.name, b: b.name, diff: d.diff, ci: d.ci, method: 'newcombe', fisherP, confidence, shared };
 }

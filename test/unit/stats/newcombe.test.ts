@@ -33,3 +33,26 @@ describe('stats/newcombe', () => {
     assert.deepEqual(newcombeDiff(0, 0, 3, 4), { diff: null, ci: [-1, 1] });
   });
 });
+
+import { newcombePairedDiff } from '../../../src/core/stats/newcombePaired';
+
+// Paired data: Newcombe (1998, Stat Med 17:2635) method 10. Worked example of Altman, Machin, Bryant &
+// Gardner (2000), Statistics with Confidence, Table 6.2: a=14, b=5, c=0, d=22 → 0.122 [0.011, 0.226].
+// Full-precision references recomputed in R 4.2.2 from prop.test Wilson limits and Newcombe's φ.
+describe('stats/newcombe paired', () => {
+  it('Altman et al. Table 6.2 at 95 % and 90 %', () => {
+    const r = newcombePairedDiff(14, 5, 0, 22);
+    close(r.diff, 0.121951219512195, 1e-12);
+    closePair(r.ci, [0.0114832413830333, 0.226492684351211], 5e-9);
+    closePair(newcombePairedDiff(14, 5, 0, 22, 0.9).ci, [0.0287590822802549, 0.210883220283], 5e-9);
+  });
+  it('positive correlation (φ shrunk by n/2)', () => {
+    closePair(newcombePairedDiff(30, 4, 1, 5).ci, [-0.0476229939247393, 0.202399493485131], 5e-9);
+  });
+  it('every pair concordant: φ = 0, the interval is the Wilson half-widths', () => {
+    const r = newcombePairedDiff(10, 0, 0, 0);
+    assert.equal(r.diff, 0);
+    closePair(r.ci, [-0.277532799862889, 0.277532799862889], 5e-9);
+    assert.deepEqual(newcombePairedDiff(0, 0, 0, 0), { diff: null, ci: [-1, 1] });
+  });
+});
