@@ -8,6 +8,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { runBatch } from '../../src/core/endpoint/batch';
 import { EndpointClient } from '../../src/core/endpoint/client';
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
     console.log(`    concurrency ${String(r.c).padStart(2)}: ${r.n} requests in ${r.sec.toFixed(2)} s = ${r.rps.toFixed(1)} req/s  (×${(r.rps / base).toFixed(2)}; ideal ×${r.c}; max in flight ${r.maxInFlight})`);
   }
   console.log(`    concurrency 16, 32 px image: 192 requests in ${tinySec.toFixed(2)} s = ${(192 / tinySec).toFixed(1)} req/s (ideal ${(16 / 0.2).toFixed(0)} req/s)`);
-  console.log(`  (${require('node:os').cpus().length} CPU cores, load average ${require('node:os').loadavg()[0].toFixed(1)} while measuring)`);
+  console.log(`  (${os.cpus().length} CPU cores, load average ${os.loadavg()[0].toFixed(1)} while measuring)`);
 }
 
 main().catch((e) => { console.error(e); process.exitCode = 1; });

@@ -17,6 +17,18 @@ export type Behaviour =
   /** Held until the test calls `release()`, then answered. */
   | { kind: 'gated'; text?: string };
 
+/** The request body as the server reads it (loosely typed: it is checked, not trusted). */
+export interface ChatBody {
+  model?: unknown;
+  stream?: unknown;
+  temperature?: unknown;
+  max_tokens?: unknown;
+  messages?: { role?: unknown; content?: unknown }[];
+  [k: string]: unknown;
+}
+
+interface Part { type?: unknown; text?: unknown; image_url?: { url?: unknown } }
+
 export interface DecodedImage { width: number; height: number; format: string; bytes: Buffer }
 
 export interface RecordedRequest {
@@ -24,7 +36,7 @@ export interface RecordedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   rawBody: string;
-  body: any;
+  body: ChatBody | undefined;
   stream: boolean;
   /** Text parts in order, and "<image>" where an image part stood. */
   parts: string[];
@@ -72,9 +84,10 @@ export class OpenAITestServer {
   private constructor(private readonly server: http.Server, readonly opts: TestServerOptions) {}
 
   static async start(opts: TestServerOptions = {}): Promise<OpenAITestServer> {
-    let self!: OpenAITestServer;
-    const server = http.createServer((req, res) => { void self.handle(req, res); });
-    self = new OpenAITestServer(server, opts);
+    const holder: { self?: OpenAITestServer } = {};
+    const server = http.createServer((req, res) => { void holder.self!.handle(req, res); });
+    const self = new OpenAITestServer(server, opts);
+    holder.self = self;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return self;
   }
@@ -108,7 +121,7 @@ export class OpenAITestServer {
     const m = b.messages[0];
     if (m.role !== 'user') p.push(`message role is ${m.role}`);
     if (!Array.isArray(m.content)) { p.push('content is not a list of parts'); return; }
-    const content = m.content as any[];
+    const content = m.content as Part[];
     const imageParts = content.filter((c) => c?.type === 'image_url');
     const n = imageParts.length;
     for (const c of content) {
@@ -148,8 +161,8 @@ export class OpenAITestServer {
       return;
     }
     const rawBody = Buffer.concat(chunks).toString('utf8');
-    let body: any;
-    try { body = JSON.parse(rawBody); } catch { body = undefined; }
+    let body: ChatBody | undefined;
+    try { body = JSON.parse(rawBody) as ChatBody; } catch { body = undefined; }
     const r: RecordedRequest = {
       n: this.requests.length, path: req.url ?? '', headers: req.headers, rawBody, body, stream: body?.stream === true,
       parts: [], images: [], question: '', problems: [], finished: false, aborted: false,
@@ -229,7 +242,7 @@ export class OpenAITestServer {
     }
   }
 
-  private chunk(body: any, content: string | undefined, finish: string | null, role?: string) {
+  private chunk(body: ChatBody | undefined, content: string | undefined, finish: string | null, role?: string) {
     const delta: Record<string, string> = {};
     if (role) delta.role = role;
     if (content !== undefined) delta.content = content;

@@ -46,6 +46,10 @@ describe('asking items: cache, batches, cancel, secrets', () => {
     assert.deepEqual(server.requests[0].problems, []);
     const file = path.join(tmp, '.curator', 'answers', 'served-co-instruct.jsonl');
     assert.equal(fs.readFileSync(file, 'utf8').trim().split('\n').length, 1);
+    // The cached answer is found without encoding images or asking.
+    assert.equal((await asker().cachedAnswer(pairItem(0)))?.answer, 'The second image is better.');
+    assert.equal(await asker().cachedAnswer(pairItem(1)), undefined);
+    assert.equal(server.requests.length, 1);
     // Another model or other parameters is another question.
     await asker({ temperature: 0.5 }).askItem(pairItem(0));
     assert.equal(server.requests.length, 2);

@@ -37,8 +37,8 @@ describe('endpoint client against a local OpenAI-compatible server', () => {
     assert.equal(req.stream, true);
     assert.deepEqual(req.parts, ['The first image:', '<image>', 'The second image:', '<image>', 'Which image has the best quality?']);
     assert.deepEqual(req.images.map((i) => [i.width, i.height]), [[448, 448], [448, 448]]);
-    assert.equal(req.body.model, 'test-model');
-    assert.equal(req.body.temperature, 0);
+    assert.equal(req.body?.model, 'test-model');
+    assert.equal(req.body?.temperature, 0);
   });
 
   it('uses "The image:" for one image and works without streaming', async () => {
