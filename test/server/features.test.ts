@@ -183,5 +183,13 @@ describe('language server: hover, symbols, navigation, quick fixes', function ()
       assert.deepEqual(parsed.map((r: { id: string }) => r.id), ['rec-0', 'rec-1', 'rec-2'], name);
       await client.close(u);
     }
+    // The duplicate is the last record: the comma before it goes with it.
+    const last = arrayDataset([records[0], records[1], records[0]]);
+    const u = uriOf(path.join(DEMO, '__dups-last.json'));
+    await client.open(u, last);
+    const diags = (await client.diagnosticsAt(u, 1)).filter((d) => d.code === 'duplicate-id');
+    const remove = (await actionsAt(u, diags[0].range.start, diags)).find((a) => a.title.startsWith('Remove record 2'))!;
+    assert.deepEqual(JSON.parse(applyEdits(last, editsOf(remove, u))).map((r: { id: string }) => r.id), ['rec-0', 'rec-1']);
+    await client.close(u);
   });
 });
