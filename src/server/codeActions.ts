@@ -9,7 +9,6 @@ import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import { findOrdinalPrefixes, ordinalPrefix } from '../core/ordinals';
 import type { DatasetModel } from './datasetModel';
-import type { DiagnosticData } from './diagnostics';
 import { decodedToRawOffset } from './jsonStringOffsets';
 import { valueAt, type RecordCheck } from './recordCheck';
 
@@ -38,13 +37,18 @@ export function codeActions(model: DatasetModel, startOffset: number, endOffset:
   const first = model.recordAt(startOffset);
   const records = new Set<number>();
   if (first >= 0) records.add(first);
+  // Diagnostics may date from an earlier version: place them by their range in the current text.
+  const recordOf = new Map<Diagnostic, number>();
   for (const d of ctx.diagnostics) {
-    const r = (d.data as DiagnosticData | undefined)?.record;
-    if (d.source === 'curator' && typeof r === 'number' && r < model.count) records.add(r);
+    if (d.source !== 'curator') continue;
+    const r = model.recordAt(model.doc.offsetAt(d.range.start));
+    if (r < 0) continue;
+    recordOf.set(d, r);
+    records.add(r);
   }
   const last = model.recordAt(endOffset);
   if (last >= 0) records.add(last);
-  const diagsFor = (i: number, code: string): Diagnostic[] => ctx.diagnostics.filter((d) => d.code === code && (d.data as DiagnosticData | undefined)?.record === i);
+  const diagsFor = (i: number, code: string): Diagnostic[] => ctx.diagnostics.filter((d) => d.code === code && recordOf.get(d) === i);
 
   for (const i of [...records].sort((a, b) => a - b)) {
     const raw = model.raw(i);
@@ -61,10 +65,10 @@ export function codeActions(model: DatasetModel, startOffset: number, endOffset:
       const fix = renumberOrdinals(model, i);
       if (fix) out.push({ title: `Renumber the ordinal prefixes${label}`, kind: CodeActionKind.QuickFix, diagnostics: diagsFor(i, 'ordinal-order'), isPreferred: true, edit: { changes: { [uri]: fix } } });
     }
-    // Duplicate record.
+    // Duplicate record: confirmed against the current results (never remove on a stale diagnostic).
     const dups = diagsFor(i, 'duplicate-id');
-    const dupOf = (dups[0]?.data as DiagnosticData | undefined)?.duplicateOf;
-    if (dups.length && dupOf !== undefined) {
+    const dupOf = dups.length && ctx.checks ? firstWithId(ctx.checks, i) : undefined;
+    if (dupOf !== undefined) {
       const identical = model.raw(dupOf) === raw;
       out.push({
         title: `Remove record ${i} (${identical ? 'an exact copy' : 'same id'} of record ${dupOf})`,
@@ -82,6 +86,14 @@ export function codeActions(model: DatasetModel, startOffset: number, endOffset:
   if (fileAngle && (filePipe || records.size > 0)) out.push(convertFile(model, ANGLE, PIPE, ctx.lazyEdits));
   if (filePipe && (fileAngle || records.size > 0)) out.push(convertFile(model, PIPE, ANGLE, ctx.lazyEdits));
   return out;
+}
+
+/** The first record before i with the same id as record i, or undefined. */
+function firstWithId(checks: RecordCheck[], i: number): number | undefined {
+  const id = checks[i]?.id;
+  if (id === undefined) return undefined;
+  for (let j = 0; j < i; j++) if (checks[j]?.id === id) return j;
+  return undefined;
 }
 
 function convertRecord(model: DatasetModel, i: number, from: string, to: string, title: string, diagnostics: Diagnostic[]): CodeAction {
