@@ -1,7 +1,8 @@
 /**
  * "Curator: Build Merge2Compare Data…" and "Curator: Build Teach2Compare Data…": run the core builder
- * with a cancellable progress notification. Thin: asks for what is missing (input, output, endpoint,
- * model, embedder), remembers the answers per workspace, and hands everything to core/build/pipeline.
+ * with a cancellable progress notification. Thin: asks for what is missing (input, output, embedder,
+ * and the endpoint — one of the `curator.endpoints` profiles with its stored key, or a URL and model),
+ * remembers the answers per workspace, and hands everything to core/build/pipeline.
  * A cancelled or crashed run continues where it stopped when started again with the same answers.
  */
 import * as path from 'node:path';
@@ -9,6 +10,8 @@ import * as vscode from 'vscode';
 import { embedderFromSpec } from '../../core/embeddings/embedderSpec';
 import { formatRetention } from '../../core/build/similarity';
 import { removedPathFor, runMerge2Compare, runTeach2Compare, type BuildProgress, type BuildResult } from '../../core/build/pipeline';
+import type { ChatOptions } from '../../core/build/chatClient';
+import { apiKeyFor, readProfiles } from '../ask/endpointSettings';
 import { curationFolder, imageRootFor } from '../settings';
 
 export interface BuildCommandArgs {
@@ -65,6 +68,32 @@ async function pickInput(arg: unknown, given: string | undefined, folders: boole
   return picked?.[0]?.fsPath;
 }
 
+/**
+ * The chat endpoint: given in args; or one of the `curator.endpoints` profiles (key from SecretStorage
+ * or the environment, as for "Ask"); or a URL and a model typed in. undefined when the user backs out.
+ */
+async function pickEndpoint(context: vscode.ExtensionContext, prefix: string, what: string, args: BuildCommandArgs): Promise<ChatOptions | undefined> {
+  const envKey = process.env.COCURATE_API_KEY ?? process.env.OPENAI_API_KEY;
+  if (args.llm && args.model) return { baseURL: args.llm, model: args.model, apiKey: envKey };
+  const { profiles } = readProfiles();
+  if (args.llm === undefined && profiles.length > 0) {
+    const TYPE = 'Enter an endpoint URL and model…';
+    const items = [...profiles.map((p) => ({ label: p.name, description: `${p.model} @ ${p.baseURLs[0]}`, profile: p })), { label: TYPE, description: '', profile: undefined }];
+    const pick = await vscode.window.showQuickPick(items, { title: `${prefix}: ${what}`, ignoreFocusOut: true });
+    if (!pick) return undefined;
+    if (pick.profile) {
+      const p = pick.profile;
+      return { baseURL: p.baseURLs[0], model: p.model, apiKey: await apiKeyFor(p, context.secrets), temperature: p.temperature, maxTokens: Math.max(p.maxTokens, 1024), timeoutMs: p.timeoutMs, maxRetries: p.maxRetries };
+    }
+  }
+  const key = prefix === 'Teach2Compare' ? 't2c.' : '';
+  const llm = await ask(context, `${key}llm`, args.llm, { title: `${prefix}: ${what}`, value: 'http://127.0.0.1:8000/v1', prompt: 'An OpenAI-compatible endpoint (base URL up to /v1)' });
+  if (!llm) return undefined;
+  const model = await ask(context, `${key}model`, args.model, { title: `${prefix}: model`, prompt: 'Model name on that endpoint' });
+  if (!model) return undefined;
+  return { baseURL: llm, model, apiKey: envKey };
+}
+
 function summary(r: BuildResult): string {
   const parts = [`${r.groups} groups from ${r.units} images`];
   for (const o of r.outputs) parts.push(`${o.records} records → ${path.basename(o.file)}`);
@@ -117,13 +146,10 @@ export async function buildMerge2Compare(context: vscode.ExtensionContext, outpu
   if (!out) return undefined;
   const embedder = await ask(context, 'embedder', args.embedder, { title: 'Merge2Compare: embedder', value: 'hub:Xenova/all-MiniLM-L6-v2', prompt: 'local:MODEL_FOLDER, url:http://host:port/v1 (an embeddings endpoint) or hub:MODEL_ID (downloaded once)' });
   if (!embedder) return undefined;
-  let llm = args.llm;
-  let model = args.model;
+  let llm: ChatOptions | undefined;
   if (!args.dryRun) {
-    llm = await ask(context, 'llm', llm, { title: 'Merge2Compare: LLM endpoint', value: 'http://127.0.0.1:8000/v1', prompt: 'An OpenAI-compatible endpoint that merges the descriptions (text only)' });
+    llm = await pickEndpoint(context, 'Merge2Compare', 'the LLM that merges descriptions (text only)', args);
     if (!llm) return undefined;
-    model = await ask(context, 'model', model, { title: 'Merge2Compare: LLM model', prompt: 'Model name on that endpoint' });
-    if (!model) return undefined;
   }
   const absOut = path.isAbsolute(out) ? out : path.resolve(path.dirname(input), out);
   const curator = curationFolder(input);
@@ -140,7 +166,7 @@ export async function buildMerge2Compare(context: vscode.ExtensionContext, outpu
         imageRoot: imageRootFor(input),
         embedder: emb,
         threshold: args.threshold ?? 0.9,
-        llm: llm && model ? { baseURL: llm, model, apiKey: process.env.COCURATE_API_KEY ?? process.env.OPENAI_API_KEY } : undefined,
+        llm,
         dryRun: args.dryRun,
         signal,
         onProgress,
@@ -172,10 +198,8 @@ export async function buildTeach2Compare(context: vscode.ExtensionContext, outpu
   const base = /\.jsonl?$/i.test(input) ? path.dirname(input) : input;
   const out = await ask(context, 't2c.out', args.out, { title: 'Teach2Compare: output file', value: path.join(path.dirname(base), 'teach2compare.jsonl') });
   if (!out) return undefined;
-  const llm = await ask(context, 't2c.llm', args.llm, { title: 'Teach2Compare: teacher endpoint', value: 'http://127.0.0.1:8000/v1', prompt: 'An OpenAI-compatible vision endpoint' });
-  if (!llm) return undefined;
-  const model = await ask(context, 't2c.model', args.model, { title: 'Teach2Compare: teacher model' });
-  if (!model) return undefined;
+  const teacher = await pickEndpoint(context, 'Teach2Compare', 'the teacher (a vision endpoint)', args);
+  if (!teacher) return undefined;
   const absOut = path.isAbsolute(out) ? out : path.resolve(path.dirname(base), out);
   try {
     const result = await withBuildProgress('Curator: Teach2Compare', output, (signal, onProgress) =>
@@ -185,7 +209,7 @@ export async function buildTeach2Compare(context: vscode.ExtensionContext, outpu
         counts: { pairs: args.pairs, triples: args.triples, quads: args.quads },
         seed: args.seed ?? 0,
         curatorDir: curationFolder(absOut),
-        teacher: { baseURL: llm, model, apiKey: process.env.COCURATE_API_KEY ?? process.env.OPENAI_API_KEY },
+        teacher,
         signal,
         onProgress,
       }),
