@@ -17,6 +17,8 @@ declare global {
   interface Window {
     /** Tests inject a fake VS Code API before the bundle runs. */
     __curatorApi?: VsCodeApi<P.PersistedState>;
+    /** Round-trip times in ms (item request → rendered; mark → host confirmed on disk), for the bench. */
+    __curatorTimings?: { show: number[]; save: number[] };
   }
 }
 
@@ -49,7 +51,7 @@ class CuratorApp {
 
   async start(): Promise<void> {
     this.ch.on(P.KeyPressed, ({ action }) => this.onKey(action));
-    this.ch.on(P.ShowIndex, ({ index }) => { void this.show(index); });
+    this.ch.on(P.ShowIndex, ({ index }) => { this.itemCache.clear(); void this.show(index); });
     this.ch.on(P.Refresh, () => { location.reload(); });
     this.ch.on(P.ModelAnswer, (v) => this.answers.update(v));
     this.watchFocus();
@@ -178,6 +180,7 @@ class CuratorApp {
 
   async show(pos: number): Promise<void> {
     if (this.length === 0) return;
+    const t0 = performance.now();
     pos = Math.max(0, Math.min(pos, this.length - 1));
     this.position = pos;
     const seq = ++this.showSeq;
@@ -185,7 +188,7 @@ class CuratorApp {
     this.renderProgress();
     const index = await this.datasetIndexAt(pos);
     if (index === undefined || seq !== this.showSeq) return;
-    const r = await this.ch.request(P.GetItem, { index });
+    const r = await this.fetchItem(index);
     if (seq !== this.showSeq) return;
     this.lightbox.close();
     this.closeNote(false);
@@ -206,6 +209,32 @@ class CuratorApp {
     this.renderVerdict();
     this.saveState();
     this.ch.command(P.PositionChanged, { position: pos, key: r.item?.key });
+    timings().show.push(performance.now() - t0);
+    void this.prefetch(pos + 1);
+    void this.prefetch(pos - 1);
+  }
+
+  /** Items already asked for, by request index (review: plan position); the neighbours are fetched ahead. */
+  private readonly itemCache = new Map<number, Promise<P.ResultOf<typeof P.GetItem>>>();
+
+  private fetchItem(index: number): Promise<P.ResultOf<typeof P.GetItem>> {
+    let r = this.itemCache.get(index);
+    if (!r) {
+      r = this.ch.request(P.GetItem, { index });
+      r.catch(() => this.itemCache.delete(index));
+      this.itemCache.set(index, r);
+      if (this.itemCache.size > 64) this.itemCache.delete(this.itemCache.keys().next().value!);
+    }
+    return r;
+  }
+
+  private async prefetch(pos: number): Promise<void> {
+    if (pos < 0 || pos >= this.length || this.init.mode === 'preview') return;
+    const index = await this.datasetIndexAt(pos);
+    if (index === undefined) return;
+    const r = await this.fetchItem(index).catch(() => undefined);
+    // Warm the image cache too, so the next item appears with its pictures.
+    for (const im of r?.item?.images ?? []) if (im.ok) new Image().src = im.src;
   }
 
   private saveState(): void {
@@ -309,8 +338,10 @@ class CuratorApp {
     this.renderVerdict();
     // Move on at once; the saved state arrives with the host's answer (after fsync).
     if (pos < this.length - 1) void this.show(pos + 1);
+    const t0 = performance.now();
     try {
       const r = await this.ch.request(P.Mark, { key, verdict, note });
+      timings().save.push(performance.now() - t0);
       this.draftNotes.delete(key);
       this.verdicts.set(key, { verdict: r.saved.verdict, note: r.saved.note, state: 'saved' });
       this.progress = r.progress;
@@ -443,6 +474,10 @@ class CuratorApp {
     document.addEventListener('focusout', later);
     document.addEventListener('mousedown', later);
   }
+}
+
+function timings(): { show: number[]; save: number[] } {
+  return (window.__curatorTimings ??= { show: [], save: [] });
 }
 
 function select(label: string, options: [string, string][], value: string): { el: HTMLElement; select: HTMLSelectElement } {
