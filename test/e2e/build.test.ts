@@ -1,6 +1,7 @@
 /**
  * "Curator: Build Merge2Compare Data…" in a real VS Code (code-server + Chromium): the command asks
- * for output, embedder, endpoint and model; runs with a progress notification against a stand-in LLM on
+ * for output, embedder and endpoint (a curator.endpoints profile the first time, a typed URL and model
+ * the second); runs with a progress notification against a stand-in LLM on
  * 127.0.0.1 and the generated tiny embedding model; Cancel stops it with only whole records written;
  * running it again continues without repeating finished calls and writes both valid files.
  */
@@ -48,7 +49,14 @@ describe('build command in VS Code (code-server)', function () {
         return standInAnswer(b);
       },
     });
-    vs = await VsCode.start({ workspace: ws, settings: { 'curator.reviewer': 'e2e', 'curator.suggestOpenWithCurator': false } });
+    vs = await VsCode.start({
+      workspace: ws,
+      settings: {
+        'curator.reviewer': 'e2e',
+        'curator.suggestOpenWithCurator': false,
+        'curator.endpoints': [{ name: 'stand-in', baseURL: server.url, model: 'stand-in-merger', apiKeySource: 'none' }],
+      },
+    });
   });
 
   after(async function () {
@@ -66,13 +74,22 @@ describe('build command in VS Code (code-server)', function () {
     }
   });
 
-  async function startBuild(first: boolean): Promise<void> {
-    await vs.openFile('descriptions-demo.json');
+  /** The endpoint is the "stand-in" profile from settings, or (typed) its URL and model typed in. */
+  async function startBuild(first: boolean, typed = false): Promise<void> {
+    // the input is the active text editor (a click on its tab also takes focus back from a webview)
+    const tab = vs.page.locator('.tab', { hasText: 'descriptions-demo.json' });
+    if (await tab.count()) await tab.first().click();
+    else await vs.openFile('descriptions-demo.json');
     await vs.runCommand('Curator: Build Merge2Compare Data…');
     await vs.answerQuickInput(); // output: the proposed merge2compare.jsonl beside the input
-    await vs.answerQuickInput(first ? `local:${path.join(ws, 'tiny-model')}` : undefined);
-    await vs.answerQuickInput(first ? server.url : undefined);
-    await vs.answerQuickInput(first ? 'stand-in-merger' : undefined);
+    await vs.answerQuickInput(first ? `local:${path.join(ws, 'tiny-model')}` : undefined); // remembered afterwards
+    if (!typed) {
+      await vs.answerQuickInput(undefined, 'stand-in');
+    } else {
+      await vs.answerQuickInput(undefined, 'Enter an endpoint URL and model');
+      await vs.answerQuickInput(server.url);
+      await vs.answerQuickInput('stand-in-merger');
+    }
   }
 
   it('runs with progress, and Cancel leaves only whole records', async () => {
@@ -124,6 +141,13 @@ describe('build command in VS Code (code-server)', function () {
     await view.locator('#app[data-mode="browse"][data-state="ready"]').waitFor({ timeout: 30_000 });
     assert.match((await view.locator('.subtitle').textContent()) ?? '', new RegExp(`llava · ${keptCount} records`));
     await vs.screenshot('e2e-build-open-result');
+  });
+
+  it('refuses to continue the finished output with other call settings (typed endpoint: no profile temperature)', async () => {
+    const before = server.chatRequests.length;
+    await startBuild(false, true);
+    await vs.page.locator('.notifications-toasts', { hasText: /different settings \(temperature\)/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(server.chatRequests.length, before);
   });
 
   it('opens the removed groups in the review editor too', async function () {
