@@ -129,6 +129,30 @@ describe('model answers in VS Code (code-server)', function () {
     assert.equal(served.requests.length + teacher.requests.length, before);
   });
 
+  it('runs the 2AFC and MCQ evaluations from the command palette', async () => {
+    await vs.openFile('kadis-scores.json');
+    await vs.runCommand('Curator: 2AFC Evaluation with Model…');
+    await vs.answerQuickInput(undefined, 'served', 'Evaluate which profile?');
+    await vs.answerQuickInput('2', undefined, '2AFC rounds');
+    await vs.answerQuickInput('1', undefined, '2AFC seed');
+    const md = path.join(ws, '.curator', 'reports', 'twoafc-served.md');
+    const deadline = Date.now() + 90_000;
+    while (!fs.existsSync(md) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
+    const text = fs.readFileSync(md, 'utf8');
+    assert.match(text, /\| all \| 24 \| 12 \| 0\.000 \|/, 'always "the second image": every pair flips, κ = 0');
+    assert.equal(fs.readFileSync(path.join(ws, '.curator', 'reports', 'twoafc-served.jsonl'), 'utf8').trim().split('\n').length, 24);
+    await vs.page.locator('.tab', { hasText: 'Preview twoafc-served.md' }).waitFor({ timeout: 30_000 });
+    await vs.screenshot('e2e-eval-twoafc');
+    await vs.openFile('mcq-demo.jsonl');
+    await vs.page.locator('.tab.active', { hasText: 'mcq-demo.jsonl' }).waitFor({ timeout: 15_000 });
+    await vs.runCommand('Curator: Evaluate MCQ with Model…');
+    await vs.answerQuickInput(undefined, 'teacher', 'Evaluate which profile?');
+    const mcq = path.join(ws, '.curator', 'reports', 'eval-mcq-teacher.md');
+    const d2 = Date.now() + 90_000;
+    while (!fs.existsSync(mcq) && Date.now() < d2) await new Promise((r) => setTimeout(r, 300));
+    assert.match(fs.readFileSync(mcq, 'utf8'), /\*\*Accuracy [\d.]+ %\*\* \(\d+ \/ 8\)/);
+  });
+
   it('never writes the key to the workspace', () => {
     for (const f of allFiles(ws)) assert.ok(!fs.readFileSync(f, 'latin1').includes(KEY), `${f} holds the API key`);
   });

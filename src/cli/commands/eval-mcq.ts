@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runBatch } from '../../core/endpoint/batch';
-import { mcqRowFor, scoreAnswer, summarizeMcq, type McqRow, type Tally } from '../../core/eval/mcq';
-import type { Item } from '../../core/item';
+import type { Tally } from '../../core/eval/mcq';
+import { runMcqEval } from '../../core/eval/mcqRun';
 import { UsageError } from '../args';
 import type { Command } from '../command';
 import { DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
@@ -31,33 +30,19 @@ export const evalMcq: Command = {
       const limit = args.num('limit');
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit must be a positive integer');
       const { profile, asker, curationFolder } = setupEndpoint(args, ds.path);
-      const jobs: { row: McqRow; item: Item }[] = [];
-      let skipped = 0;
-      for (let i = 0; i < ds.count && (limit === undefined || jobs.length < limit); i++) {
-        let item: Item;
-        try { item = ds.item(i); } catch { skipped++; continue; }
-        const row = mcqRowFor(item);
-        if (row) jobs.push({ row, item }); else skipped++;
-      }
-      if (jobs.length === 0) { io.err(`cocurate eval-mcq: ${ds.path}: no multiple-choice records (format ${ds.format}; try --format or --map)\n`); return 2; }
-      const rows: McqRow[] = jobs.map((j) => j.row);
-      const res = await withInterrupt((signal) => runBatch(jobs, async (j, _i, sig) => {
-        const a = await asker.askItem(j.item, { signal: sig });
-        return { ...scoreAnswer(j.row, a.text, j.item.candidates!), cached: a.cached };
-      }, {
+      const run = await withInterrupt((signal) => runMcqEval(ds, asker, {
+        limit,
         concurrency: profile.concurrency,
         signal,
-        onSettled: (i, o, done, total) => {
-          rows[i] = o.ok ? o.value : { ...rows[i], error: o.error.message };
-          if (!args.bool('json')) io.err(`\r${done}/${total} answered`);
-        },
+        onProgress: (done, total) => { if (!args.bool('json')) io.err(`\r${done}/${total} answered`); },
       }));
+      const { rows, report, skipped } = run;
+      if (rows.length === 0) { io.err(`cocurate eval-mcq: ${ds.path}: no multiple-choice records (format ${ds.format}; try --format or --map)\n`); return 2; }
       if (!args.bool('json')) io.err('\n');
-      const report = summarizeMcq(rows);
       const out = path.resolve(args.str('out') ?? path.join(curationFolder, 'reports', `eval-mcq-${profile.slug}.jsonl`));
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-      const summary = { file: ds.path, model: profile.model, profile: profile.name, answers: out, skipped, cancelled: res.cancelled, ...report };
+      const summary = { file: ds.path, model: profile.model, profile: profile.name, answers: out, skipped, cancelled: run.cancelled, ...report };
       if (args.bool('json')) io.out(JSON.stringify(summary, null, 2) + '\n');
       else {
         io.out([
@@ -71,7 +56,7 @@ export const evalMcq: Command = {
           '',
         ].join('\n'));
       }
-      if (res.cancelled) { io.err('cocurate eval-mcq: cancelled\n'); return 2; }
+      if (run.cancelled) { io.err('cocurate eval-mcq: cancelled\n'); return 2; }
       return report.failed > 0 ? 1 : 0;
     } finally {
       ds.close();

@@ -1,37 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseChoice } from '../../core/answers/parse';
-import { Dataset } from '../../core/dataset';
-import { runBatch } from '../../core/endpoint/batch';
-import { aggregateJudgements, parsePreferences, twoAfcRounds, type Judgement, type TwoAfcResult, type Winner } from '../../core/eval/twoafc';
-import type { Item } from '../../core/item';
+import { aggregateJudgements, parsePreferences, type TwoAfcResult } from '../../core/eval/twoafc';
+import { groundTruth, preferencesText, readItems, runTwoAfc, TWOAFC_QUESTION } from '../../core/eval/twoafcRun';
 import { UsageError, type ParsedArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
 import { ENDPOINT_USAGE, endpointFlags, pct, setupEndpoint, withInterrupt } from '../endpointArgs';
 
-export const TWOAFC_QUESTION = 'Which image has better quality, the first image or the second image?';
-
 const num = (x: number | null, d = 3) => (x === null ? '—' : x.toFixed(d));
-
-/** Ground-truth scores by image path and by item key. */
-function groundTruth(items: Item[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const it of items) {
-    if (it.score === undefined) continue;
-    if (it.images[0]) m.set(it.images[0], it.score);
-    m.set(it.key, it.score);
-  }
-  return m;
-}
-
-function readItems(ds: Dataset): Item[] {
-  const items: Item[] = [];
-  for (let i = 0; i < ds.count; i++) {
-    try { items.push(ds.item(i)); } catch { /* a broken record is left out */ }
-  }
-  return items;
-}
 
 function textReport(r: TwoAfcResult, title: string): string[] {
   const ranked = Object.entries(r.scores).sort((a, b) => b[1] - a[1]);
@@ -67,56 +43,32 @@ async function withModel(args: ParsedArgs, io: CommandIO): Promise<number> {
   const question = args.str('question') ?? TWOAFC_QUESTION;
   const ds = openDatasetFromArgs(args.positionals[0], args);
   try {
-    const items = readItems(ds).filter((it) => it.images.length > 0);
-    if (items.length < 2) { io.err(`cocurate twoafc: ${ds.path}: needs an IQA score list with at least 2 images (format ${ds.format})\n`); return 2; }
-    const gt = groundTruth(items);
-    const groups = new Map<string, Item[]>();
-    for (const it of items) {
-      const g = it.subset ?? '';
-      if (!groups.has(g)) groups.set(g, []);
-      groups.get(g)!.push(it);
-    }
-    const jobs: { group: string; a: Item; b: Item }[] = [];
-    for (const [g, list] of groups) {
-      for (const [i, j] of twoAfcRounds(list.length, rounds, `${seed}:${g}`)) {
-        jobs.push({ group: g, a: list[i], b: list[j] }, { group: g, a: list[j], b: list[i] });
-      }
-    }
     const { profile, asker, curationFolder } = setupEndpoint(args, ds.path);
-    const judgements: (Judgement & { group: string; answer?: string; error?: string })[] = jobs.map((j) => ({ group: j.group, a: j.a.images[0], b: j.b.images[0], winner: null }));
-    const res = await withInterrupt((signal) => runBatch(jobs, async (j, _i, sig) => {
-      const a = await asker.ask({ question, images: [j.a.images[0], j.b.images[0]] }, { signal: sig });
-      const p = parseChoice(a.text, 2);
-      const winner: Winner | null = p.kind === 'choice' ? (p.image === 0 ? 'a' : 'b') : p.kind === 'tie' ? 'tie' : null;
-      return { winner, answer: a.text };
-    }, {
-      concurrency: profile.concurrency,
-      signal,
-      onSettled: (i, o, done, total) => {
-        if (o.ok) Object.assign(judgements[i], o.value);
-        else judgements[i].error = o.error.message;
-        if (!args.bool('json')) io.err(`\r${done}/${total} comparisons`);
-      },
-    }));
+    let run;
+    try {
+      run = await withInterrupt((signal) => runTwoAfc(ds, asker, {
+        rounds, seed, question, concurrency: profile.concurrency, signal,
+        onProgress: (done, total) => { if (!args.bool('json')) io.err(`\r${done}/${total} comparisons`); },
+      }));
+    } catch (e) {
+      if (/needs an IQA score list/.test((e as Error).message)) { io.err(`cocurate twoafc: ${(e as Error).message}\n`); return 2; }
+      throw e;
+    }
     if (!args.bool('json')) io.err('\n');
-    const answered = judgements.filter((j) => j.error === undefined && (j.answer !== undefined));
     const out = path.resolve(args.str('out') ?? path.join(curationFolder, 'reports', `twoafc-${profile.slug}.jsonl`));
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, answered.map((j) => JSON.stringify({ a: j.a, b: j.b, winner: j.winner, group: j.group || undefined, answer: j.answer })).join('\n') + '\n');
-    const overall = aggregateJudgements(answered, gt);
-    const perGroup: Record<string, TwoAfcResult> = {};
-    if (groups.size > 1) for (const g of groups.keys()) perGroup[g] = aggregateJudgements(answered.filter((j) => j.group === g), gt);
-    const failed = judgements.length - answered.length;
+    fs.writeFileSync(out, preferencesText(run.answered));
+    const { overall, perGroup, failed } = run;
     if (args.bool('json')) {
-      io.out(JSON.stringify({ file: ds.path, model: profile.model, profile: profile.name, rounds, seed, question, judgementsFile: out, failed, cancelled: res.cancelled, ...overall, groups: groups.size > 1 ? perGroup : undefined }, null, 2) + '\n');
+      io.out(JSON.stringify({ file: ds.path, model: profile.model, profile: profile.name, rounds, seed, question, judgementsFile: out, failed, cancelled: run.cancelled, ...overall, groups: run.groups.length > 1 ? perGroup : undefined }, null, 2) + '\n');
     } else {
-      const lines = textReport(overall, `${ds.path}: ${items.length} images, ${rounds} round(s), seed ${seed}; model ${profile.name}`);
+      const lines = textReport(overall, `${ds.path}: ${run.images} images, ${rounds} round(s), seed ${seed}; model ${profile.name}`);
       for (const [g, r] of Object.entries(perGroup)) lines.push('', ...textReport(r, `Group ${g}:`));
       if (failed) lines.push(`  ${failed} comparison(s) failed`);
       lines.push('', `Judgements: ${out} (re-aggregate with: cocurate twoafc --prefs ${path.relative(process.cwd(), out)} --scores ${path.relative(process.cwd(), ds.path)})`, '');
       io.out(lines.join('\n'));
     }
-    if (res.cancelled) { io.err('cocurate twoafc: cancelled\n'); return 2; }
+    if (run.cancelled) { io.err('cocurate twoafc: cancelled\n'); return 2; }
     return failed > 0 ? 1 : 0;
   } finally {
     ds.close();

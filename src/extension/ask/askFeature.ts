@@ -3,8 +3,8 @@
  * beside the label in the item view (one column per profile); "Curator: Ask Model for Spot Check"
  * answers a whole sample with a cancellable progress notification and writes the agreement file;
  * "Curator: Show Model Disagreements" lists the items where model and label differ and opens them
- * in review; "Curator: Set Endpoint API Key…" stores a key in SecretStorage. In an untrusted
- * workspace no request is sent.
+ * in review; "Curator: Set Endpoint API Key…" stores a key in SecretStorage; the MCQ and 2AFC
+ * evaluations run from ./evalCommands.ts. In an untrusted workspace no request is sent.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,6 +20,7 @@ import type { Feature } from '../features';
 import { AnswerService } from './answerService';
 import { curatorViews } from './curatorViews';
 import { readProfiles, SECRET_PREFIX } from './endpointSettings';
+import { registerEvalCommands } from './evalCommands';
 
 const UNTRUSTED = 'This workspace is not trusted: the curator sends nothing to model endpoints. Trust the workspace to ask a model.';
 
@@ -207,6 +208,22 @@ export const askFeature: Feature = {
       else await context.secrets.store(SECRET_PREFIX + pick.id, key.trim());
       service.reset();
       void vscode.window.showInformationMessage(`Curator: API key for ${pick.label} ${key.trim() ? 'stored' : 'removed'}.`);
+    });
+
+    registerEvalCommands(context, {
+      service,
+      profiles: profilesOrExplain,
+      untrusted: UNTRUSTED,
+      dataset: async (arg) => {
+        if (arg instanceof vscode.Uri) return arg.fsPath;
+        if (typeof arg === 'string') return arg;
+        const p = active();
+        if (p) return p.dataset.path;
+        const doc = vscode.window.activeTextEditor?.document;
+        if (doc && doc.uri.scheme === 'file' && /\.jsonl?$/i.test(doc.uri.fsPath)) return doc.uri.fsPath;
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Datasets: ['json', 'jsonl'] }, title: 'Dataset to evaluate on' });
+        return picked?.[0]?.fsPath;
+      },
     });
 
     /** For tests: the agreement file path of a plan and profile. */

@@ -1,0 +1,48 @@
+/**
+ * Runs an MCQ evaluation: every multiple-choice record of a dataset (or the first K) asked with the
+ * Q-Bench prompt through an Asker, bounded concurrency, cancellable; rows scored and summarised.
+ */
+import type { Dataset } from '../dataset';
+import type { Asker } from '../endpoint/asker';
+import { runBatch } from '../endpoint/batch';
+import type { Item } from '../item';
+import { mcqRowFor, scoreAnswer, summarizeMcq, type McqReport, type McqRow } from './mcq';
+
+export interface McqRunOptions {
+  limit?: number;
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface McqRun {
+  rows: McqRow[];
+  report: McqReport;
+  /** Records that are not multiple-choice (or unreadable). */
+  skipped: number;
+  cancelled: boolean;
+}
+
+export async function runMcqEval(ds: Dataset, asker: Asker, opts: McqRunOptions = {}): Promise<McqRun> {
+  const jobs: { row: McqRow; item: Item }[] = [];
+  let skipped = 0;
+  for (let i = 0; i < ds.count && (opts.limit === undefined || jobs.length < opts.limit); i++) {
+    let item: Item;
+    try { item = ds.item(i); } catch { skipped++; continue; }
+    const row = mcqRowFor(item);
+    if (row) jobs.push({ row, item }); else skipped++;
+  }
+  const rows: McqRow[] = jobs.map((j) => j.row);
+  const res = await runBatch(jobs, async (j, _i, signal) => {
+    const a = await asker.askItem(j.item, { signal });
+    return { ...scoreAnswer(j.row, a.text, j.item.candidates!), cached: a.cached };
+  }, {
+    concurrency: opts.concurrency ?? asker.profile.concurrency,
+    signal: opts.signal,
+    onSettled: (i, o, done, total) => {
+      rows[i] = o.ok ? o.value : { ...rows[i], error: o.error.message };
+      opts.onProgress?.(done, total);
+    },
+  });
+  return { rows, report: summarizeMcq(rows), skipped, cancelled: res.cancelled };
+}
