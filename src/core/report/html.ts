@@ -59,7 +59,7 @@ header { display: flex; align-items: flex-start; justify-content: space-between;
   border: 1px solid var(--vscode-button-border, var(--border)); }
 .toolbar button:hover { background: var(--vscode-button-secondaryHoverBackground, var(--border)); }
 .toolbar button.primary { color: var(--vscode-button-foreground, #fff); background: var(--vscode-button-background, var(--accent)); border-color: transparent; }
-section.card { background: var(--card); border: 1px solid var(--border); border-radius: 6px; padding: 16px 20px; margin: 0 0 18px; }
+section.card { background: var(--card); border: 1px solid var(--border); border-radius: 6px; padding: 16px 20px; margin: 0 0 18px; overflow-x: auto; }
 .headline { display: flex; align-items: baseline; gap: 14px; flex-wrap: wrap; margin: 4px 0 6px; }
 .big { font-size: 34px; font-weight: 650; letter-spacing: -0.5px; }
 .ci { font-size: 18px; color: var(--muted); }
@@ -85,7 +85,9 @@ code { font-family: var(--vscode-editor-font-family, ui-monospace, SFMono-Regula
 a.item { color: var(--link); text-decoration: none; cursor: pointer; }
 a.item:hover { text-decoration: underline; }
 details > summary { cursor: pointer; font-weight: 600; margin: 8px 0; }
-.chart { display: block; max-width: 100%; height: auto; margin: 6px 0 4px; }
+.chart-wrap { overflow-x: auto; margin: 6px 0 4px; }
+/* Charts shrink with the pane down to a legible size, then scroll sideways. */
+.chart { display: block; width: 100%; min-width: 600px; max-width: 760px; height: auto; }
 .chart text { fill: var(--fg); font: 12px var(--font); }
 .chart text.tick, .chart text.muted { fill: var(--muted); font-size: 11px; }
 .chart text.strong { font-weight: 650; }
@@ -133,7 +135,7 @@ function spotcheckCard(s: SpotcheckReport, link: boolean, index: number): string
   if (s.disputed) out.push(`<span class="chip warn">${s.disputed} disputed</span>`);
   if (s.drift.changed.length || s.drift.missing.length) out.push(`<span class="chip warn">${s.drift.changed.length + s.drift.missing.length} drifted</span>`);
   out.push('</div>');
-  if (s.n > 0) out.push(rateChart(rows, { title: `Correctness of ${s.name}${multi ? ' per stratum' : ''} with ${conf} intervals` }));
+  if (s.n > 0) out.push(`<div class="chart-wrap">${rateChart(rows, { title: `Correctness of ${s.name}${multi ? ' per stratum' : ''} with ${conf} intervals` })}</div>`);
   if (s.n > 0) out.push(`<p class="legend">Dots: per-stratum rate; whiskers: ${conf} Wilson interval; hollow dot, dashed whisker and * = indicative (n &lt; ${INDICATIVE_BELOW}); diamonds: overall; dashed line: pooled overall rate.</p>`);
   if (notes.length) out.push(`<div class="warnings" role="note">${notes.map((w) => `<p>⚠ ${esc(w)}</p>`).join('')}</div>`);
   out.push(`<table class="strata"><thead><tr><th>Stratum</th><th class="num">N</th><th class="num">n</th><th class="num">k</th><th class="num">Skipped</th><th class="num">Pending</th><th class="num">Correct</th><th>${conf} CI</th><th></th></tr></thead><tbody>`);
@@ -174,18 +176,17 @@ export function renderHtmlBody(report: Report, opts: { linkItems?: boolean } = {
   if (report.spotchecks.some((s) => s.reviewers.length > 1)) out.push(`<p class="sub">${esc(report.rule)}</p>`);
   if (report.spotchecks.length > 1) {
     out.push('<section class="card"><h2>Overview</h2>');
-    out.push(
-      rateChart(
-        report.spotchecks.map((s) => ({ label: s.name, rate: s.rate, ci: s.ci, n: s.n, k: s.k, kind: 'stratum', indicative: s.n < INDICATIVE_BELOW })),
-        { title: `Correctness per spot check with ${conf} intervals` },
-      ),
+    const overview = rateChart(
+      report.spotchecks.map((s) => ({ label: s.name, rate: s.rate, ci: s.ci, n: s.n, k: s.k, kind: 'stratum', indicative: s.n < INDICATIVE_BELOW })),
+      { title: `Correctness per spot check with ${conf} intervals` },
     );
+    out.push(`<div class="chart-wrap">${overview}</div>`);
     out.push('</section>');
   }
   if (report.comparisons.length) {
     out.push('<section class="card comparisons"><h2>Comparisons</h2>');
     out.push(`<p class="sub">Difference A − B of correctness rates, Newcombe hybrid score interval (${conf}), Fisher's exact two-sided p; spot checks of exactly the same items: Newcombe's paired interval and McNemar's test. A filled square: the interval excludes 0.</p>`);
-    out.push(forestPlot(report.comparisons.map((c) => ({ label: `${c.a} − ${c.b}`, diff: c.diff, ci: c.ci, note: c.method === 'newcombe-paired' ? `paired · McNemar p ${pValue(c.shared?.mcnemarP)}` : `Fisher p ${pValue(c.fisherP)}` })), { title: `Differences between spot checks with ${conf} intervals` }));
+    out.push(`<div class="chart-wrap">${forestPlot(report.comparisons.map((c) => ({ label: `${c.a} − ${c.b}`, diff: c.diff, ci: c.ci, note: c.method === 'newcombe-paired' ? `paired · McNemar p ${pValue(c.shared?.mcnemarP)}` : `Fisher p ${pValue(c.fisherP)}` })), { title: `Differences between spot checks with ${conf} intervals` })}</div>`);
     out.push(`<table><thead><tr><th>A</th><th>B</th><th class="num">A − B</th><th>${conf} CI (pp)</th><th class="num">Fisher p</th><th>Shared items</th></tr></thead><tbody>`);
     for (const c of report.comparisons) {
       out.push(`<tr><td>${esc(c.a)}</td><td>${esc(c.b)}</td><td class="num">${pp(c.diff)}</td><td>${ciPp(c.ci)}</td><td class="num">${c.method === 'newcombe-paired' ? '— (paired)' : pValue(c.fisherP)}</td><td>${c.shared ? `${c.shared.items} — ${c.method === 'newcombe-paired' ? 'the same items: paired interval' : 'not independent'}; McNemar p ${pValue(c.shared.mcnemarP)}` : '0'}</td></tr>`);
