@@ -5,6 +5,7 @@
  * text with the last validated one (common prefix and suffix); records outside it keep their
  * results, including those of a pass that was cancelled half-way.
  */
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -12,6 +13,7 @@ import { matchesGlob } from '../core/glob';
 import type { ResolvedImage } from '../core/imagePaths';
 import type { DatasetModel, DatasetModels } from './datasetModel';
 import { checkRecord, idSpan, type CheckContext, type RecordCheck } from './recordCheck';
+import { PassProgress } from './passProgress';
 import type { RecordSpan } from './recordSpans';
 import { imageRootFor, type ServerSettings } from './settings';
 
@@ -63,6 +65,8 @@ const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export class DiagnosticsRunner {
   private states = new Map<string, DocState>();
+  /** The client shows server-initiated progress (window.workDoneProgress). */
+  workDoneProgress = false;
 
   constructor(
     private readonly connection: Connection,
@@ -167,23 +171,29 @@ export class DiagnosticsRunner {
     const reuse = reusableResults(st.last, model.text, model.spans);
     const checks: RecordCheck[] = new Array(model.count);
     let lastYield = performance.now();
-    for (let i = 0; i < model.count; i++) {
-      let c = reuse(i);
-      if (c) stats.reused++;
-      else {
-        c = checkRecord(model.raw(i), ctx);
-        stats.checked++;
-      }
-      checks[i] = c;
-      if ((i & 127) === 127 && performance.now() - lastYield > 25) {
-        await yieldToEvents();
-        lastYield = performance.now();
-        if (st.generation !== gen || this.states.get(doc.uri) !== st) {
-          // Superseded: keep the work done so far for the next pass.
-          st.last = { text: model.text, spans: model.spans, checks };
-          return;
+    const progress = new PassProgress(this.connection, this.workDoneProgress, `Curator: validating ${path.basename(model.fileName)}`);
+    try {
+      for (let i = 0; i < model.count; i++) {
+        let c = reuse(i);
+        if (c) stats.reused++;
+        else {
+          c = checkRecord(model.raw(i), ctx);
+          stats.checked++;
+        }
+        checks[i] = c;
+        if ((i & 127) === 127 && performance.now() - lastYield > 25) {
+          progress.update(i + 1, model.count, performance.now() - t0);
+          await yieldToEvents();
+          lastYield = performance.now();
+          if (st.generation !== gen || this.states.get(doc.uri) !== st) {
+            // Superseded: keep the work done so far for the next pass.
+            st.last = { text: model.text, spans: model.spans, checks };
+            return;
+          }
         }
       }
+    } finally {
+      progress.done();
     }
     st.last = { text: model.text, spans: model.spans, checks };
     st.checks = checks;

@@ -51,6 +51,7 @@ export function startServer(connection: Connection): void {
     pullConfiguration = !!caps.workspace?.configuration;
     lazyEdits = !!caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit');
     codeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
+    runner.workDoneProgress = !!caps.window?.workDoneProgress;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },

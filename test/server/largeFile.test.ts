@@ -33,6 +33,13 @@ describe('language server: a 20 MB JSONL file', function () {
     assert.equal(stats.checked, 20000);
     assert.deepEqual(diags.map((d) => `${d.range.start.line}:${d.code}`).sort(), ['10000:path-escapes-root', '10:turn-order', '19990:syntax'].sort());
     console.log(`      20K lines, ${(body.length / 1e6).toFixed(1)} MB: validated in ${stats.millis.toFixed(0)} ms in the server, ${wall.toFixed(0)} ms from didOpen to diagnostics`);
+    // A pass this long shows progress in the editor: begun, then ended.
+    if (stats.millis > 1000) {
+      const kinds = client.progress.map((p) => p.value.kind);
+      assert.equal(kinds[0], 'begin');
+      assert.match(client.progress[0].value.title ?? '', /Curator: validating __lsp-20mb\.jsonl/);
+      assert.equal(kinds[kinds.length - 1], 'end');
+    }
 
     // One-line edit: one record re-checked.
     const t1 = performance.now();

@@ -34,6 +34,8 @@ export class TestClient {
   readonly connection: MessageConnection;
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   readonly validated: ValidatedStats[] = [];
+  /** `$/progress` values received, in order (the server reports long validation passes). */
+  readonly progress: { token: string | number; value: { kind: string; title?: string; message?: string; percentage?: number } }[] = [];
   private waiters: (() => void)[] = [];
   stderr = '';
 
@@ -44,6 +46,8 @@ export class TestClient {
     this.connection.onNotification('curator/validated', (p: ValidatedStats) => { this.validated.push(p); this.wake(); });
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
     this.connection.onRequest('workspace/codeLens/refresh', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onNotification('$/progress', (p: TestClient['progress'][number]) => { this.progress.push(p); this.wake(); });
     this.connection.listen();
   }
 
@@ -62,6 +66,7 @@ export class TestClient {
           documentSymbol: { hierarchicalDocumentSymbolSupport: true },
           publishDiagnostics: { versionSupport: true },
         },
+        window: { workDoneProgress: true },
       },
       initializationOptions: { debounceMs: 30, ...(opts.initializationOptions as object | undefined) },
       workspaceFolders: null,
