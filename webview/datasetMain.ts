@@ -47,13 +47,14 @@ class CuratorApp {
   private readonly itemEl = h('section', { class: 'item', 'aria-label': 'Item' });
   private readonly savedLog = h('ol', { class: 'saved-log', 'aria-label': 'Verdicts saved in this session' });
   private readonly lightbox = new Lightbox(() => this.reportFocus());
-  private readonly answers = new ModelAnswers((key, index) => this.ch.command(P.AskModel, { key, index }), (key, index) => this.ch.command(P.ModelAnswersWanted, { key, index }));
+  private readonly answers = new ModelAnswers((key, index) => this.ch.command(P.AskModel, { key, index }), (key, index) => this.ch.command(P.ModelAnswersWanted, { key, index }), (key, direction) => this.ch.command(P.NextModelDisagreement, { key, direction }));
 
   async start(): Promise<void> {
     this.ch.on(P.KeyPressed, ({ action }) => this.onKey(action));
-    this.ch.on(P.ShowIndex, ({ index }) => { this.itemCache.clear(); void this.show(index); });
+    this.ch.on(P.ShowIndex, ({ index }) => { void this.showDatasetIndex(index); });
     this.ch.on(P.Refresh, () => { location.reload(); });
     this.ch.on(P.ModelAnswer, (v) => this.answers.update(v));
+    this.ch.on(P.ModelDisagreements, ({ keys }) => this.answers.setDisagreements(keys));
     this.watchFocus();
     const state = this.ch.state;
     this.init = await this.ch.request(P.Ready, { state });
@@ -256,6 +257,21 @@ class CuratorApp {
     this.lightbox.show(shown, at);
   }
 
+  /** Host asked for a dataset index (cursor preview, CodeLens): in browse mode, clear a filter that hides it. */
+  private async showDatasetIndex(index: number): Promise<void> {
+    if (this.init.mode === 'preview') {
+      this.itemCache.clear();
+      await this.show(index);
+    } else if (this.init.mode === 'browse') {
+      if (this.filtered()) { this.filter = {}; await this.applyFilter(index); } else await this.show(index);
+    }
+  }
+
+  private filtered(): boolean {
+    const f = this.filter;
+    return f.groupSize !== undefined || !!f.subset || !!f.text || (!!f.verdict && f.verdict !== 'any');
+  }
+
   private async goTo(q: string): Promise<void> {
     const r = await this.ch.request(P.Find, { query: q });
     if (r.index === undefined) {
@@ -269,10 +285,7 @@ class CuratorApp {
       if (pos < 0) { this.flash(`record ${r.index} is not in this spot check`, 'error'); return; }
       await this.show(pos);
     } else if (this.init.mode === 'browse') {
-      if (this.filter.groupSize !== undefined || this.filter.subset || this.filter.text || (this.filter.verdict && this.filter.verdict !== 'any')) {
-        this.filter = {};
-        await this.applyFilter(r.index);
-      } else await this.show(r.index);
+      await this.showDatasetIndex(r.index);
     } else await this.show(r.index);
     this.focusItem();
   }

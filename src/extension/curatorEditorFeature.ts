@@ -111,6 +111,24 @@ export const curatorEditorFeature: Feature = {
       }
       if (dir) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(path.join(dir, 'plan.json')), SPOTCHECK_VIEW_TYPE);
     });
+    // The language server's CodeLens "Preview · Review" above each record: {uri, index, key}.
+    const itemArg = (arg: unknown): { uri: vscode.Uri; index: number } | undefined => {
+      const a = arg as { uri?: string; index?: number } | undefined;
+      return a && typeof a.uri === 'string' && typeof a.index === 'number' ? { uri: vscode.Uri.parse(a.uri), index: a.index } : undefined;
+    };
+    reg('curator.previewItem', async (arg) => {
+      const a = itemArg(arg);
+      if (!a) return;
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === a.uri.toString()) ?? (await vscode.window.showTextDocument(a.uri, { preview: false }));
+      preview.open(editor, a.index);
+    });
+    reg('curator.reviewItem', async (arg) => {
+      const a = itemArg(arg);
+      if (!a) return;
+      await vscode.commands.executeCommand('vscode.openWith', a.uri, DATASET_VIEW_TYPE);
+      const p = [...panels].find((x) => x.mode === 'browse' && x.dataset.path === a.uri.fsPath);
+      p?.reveal(a.index);
+    });
     reg('curator.refreshSpotChecks', () => tree.refresh());
     reg('curator.focusSpotCheck', () => status.panel?.panel.reveal());
     reg('curator.previewItemAtCursor', () => {

@@ -80,6 +80,15 @@ export class CuratorPanel implements RegisteredPanel, vscode.Disposable {
 
   showIndex(index: number): void { void this.channel.notify(P.ShowIndex, { index }); }
 
+  private pendingStart: number | undefined;
+
+  /** Shows a dataset index now, or as the first item once the webview has started. */
+  reveal(index: number): void {
+    if (this.ready) this.showIndex(index);
+    else this.pendingStart = index;
+    this.panel.reveal();
+  }
+
   key(action: P.KeyAction): void { void this.channel.notify(P.KeyPressed, { action }); }
 
   private imageRoot(): string { return imageRootFor(this.dataset.path); }
@@ -182,7 +191,8 @@ export class CuratorPanel implements RegisteredPanel, vscode.Disposable {
         warnings: [...s.warnings],
       };
     }
-    const start = this.source.kind === 'preview' ? this.source.start : Math.min(Math.max(0, state?.browseIndex ?? 0), Math.max(0, ds.count - 1));
+    const wanted = this.source.kind === 'preview' ? this.source.start : this.pendingStart ?? state?.browseIndex ?? 0;
+    const start = Math.min(Math.max(0, wanted), Math.max(0, ds.count - 1));
     const warnings = ds.index.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
     return { ...base, mode: this.source.kind, start, warnings };
   }

@@ -41,11 +41,12 @@ export class CursorPreview implements vscode.Disposable {
   /** The record shown, or undefined when no preview is open. */
   get shownIndex(): number | undefined { return this.panel ? this.last : undefined; }
 
-  open(editor: vscode.TextEditor): void {
+  /** Opens (or re-targets) the preview for an editor; `at` overrides the cursor's record. */
+  open(editor: vscode.TextEditor, at?: number): void {
     this.doc = editor.document;
     this.ds = undefined;
     const ds = this.dataset();
-    const index = this.indexAt(editor) ?? 0;
+    const index = at ?? this.indexAt(editor) ?? 0;
     this.last = index;
     if (this.panel) {
       this.panel.replacePreview(ds, index);

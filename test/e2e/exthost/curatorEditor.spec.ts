@@ -102,4 +102,13 @@ describe('curator editor in the extension host', () => {
     editor.selection = new vscode.Selection(at('demo-group4-025'), at('demo-group4-025'));
     await until('preview follows to record 25', async () => ((await vscode.commands.executeCommand<number>('curator.internal.previewIndex')) === 25 ? true : undefined));
   });
+
+  it('runs the language server\'s CodeLens commands: previewItem and reviewItem with {uri, index, key}', async () => {
+    const uri = vscode.Uri.file(dataset).toString();
+    await vscode.commands.executeCommand('curator.previewItem', { uri, index: 12, key: 'demo-group3-012' });
+    await until('preview of record 12', async () => ((await vscode.commands.executeCommand<number>('curator.internal.previewIndex')) === 12 ? true : undefined));
+    await vscode.commands.executeCommand('curator.reviewItem', { uri, index: 20, key: 'demo-group4-020' });
+    const v = await until('the dataset editor at record 20', async () => { const a = await activeView(); return a?.ready && a.mode === 'browse' && a.position === 20 ? a : undefined; });
+    assert.equal(v.readOnly, true);
+  });
 });
