@@ -8,7 +8,7 @@ import type { Command, CommandIO } from '../command';
 import { embedderFromSpec } from '../../core/embeddings/embedderSpec';
 import type { ChatOptions } from '../../core/build/chatClient';
 import { MatchingError } from '../../core/build/matching';
-import { removedPathFor, runMerge2Compare, runTeach2Compare, type BuildProgress, type BuildResult } from '../../core/build/pipeline';
+import { MAX_CONSECUTIVE_FAILURES, removedPathFor, runMerge2Compare, runTeach2Compare, type BuildProgress, type BuildResult } from '../../core/build/pipeline';
 import { formatRetention } from '../../core/build/similarity';
 
 export const DEFAULT_THRESHOLD = 0.9;
@@ -77,6 +77,7 @@ function summary(r: BuildResult): string {
       for (const f of r.failures.slice(0, 10)) lines.push(`  ${f.id}: ${f.error}`);
       if (r.failures.length > 10) lines.push(`  … and ${r.failures.length - 10} more`);
     }
+    if (r.stoppedAfterFailures) lines.push(`stopped after ${MAX_CONSECUTIVE_FAILURES} failed groups in a row: is the endpoint up?`);
     if (r.incomplete) lines.push('incomplete: the journal above holds whole records only; rerun the same command to continue');
   }
   return lines.join('\n') + '\n';

@@ -96,6 +96,8 @@ export interface BuildResult {
   failures: BuildFailure[];
   /** True when the run stopped before every group was written (cancel or failures). */
   incomplete: boolean;
+  /** True when the run gave up after MAX_CONSECUTIVE_FAILURES failed groups in a row. */
+  stoppedAfterFailures?: boolean;
   dryRun: boolean;
 }
 
@@ -206,16 +208,36 @@ function outputsExist(files: string[]): boolean {
   return files.some((f) => fs.existsSync(f) || fs.existsSync(`${path.resolve(f)}.partial.jsonl`));
 }
 
-/** Runs tasks with bounded concurrency; stops taking new ones when the signal aborts. */
-async function runPool<T>(items: T[], concurrency: number, signal: AbortSignal | undefined, fn: (item: T) => Promise<void>): Promise<void> {
+/** Consecutive failed groups after which a run stops (an unreachable or broken endpoint). */
+export const MAX_CONSECUTIVE_FAILURES = 8;
+
+/**
+ * Runs tasks with bounded concurrency; stops taking new ones when the signal aborts or `stop()` says
+ * so.
+ */
+async function runPool<T>(items: T[], concurrency: number, signal: AbortSignal | undefined, stop: () => boolean, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < items.length && !signal?.aborted) {
+    while (next < items.length && !signal?.aborted && !stop()) {
       const item = items[next++];
       await fn(item);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+}
+
+/** Counts consecutive failures; a success resets the count. */
+class FailureStreak {
+  private streak = 0;
+  ok(): void { this.streak = 0; }
+  failed(): void { this.streak++; }
+  get tooMany(): boolean { return this.streak >= MAX_CONSECUTIVE_FAILURES; }
+}
+
+/** The error text of a failed call, naming the endpoint when the SDK's message does not. */
+function callError(e: unknown, base: string): string {
+  const msg = (e as Error).message || String(e);
+  return /connection|ECONNREFUSED|ENOTFOUND|timed? ?out/i.test(msg) && !msg.includes(base) ? `${msg} (${base})` : msg;
 }
 
 function isAbort(e: unknown, signal?: AbortSignal): boolean {
@@ -262,11 +284,12 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
   const removed = mergeRemoved ? new Output(removedOut, Boolean(opts.fresh)) : undefined;
   const todo = groups.filter((g) => (g.removed ? removed && !removed.writer.doneIds.has(g.id) : !kept.writer.doneIds.has(g.id)));
   const total = groups.filter((g) => !g.removed || removed).length;
+  const streak = new FailureStreak();
   let done = total - todo.length;
   const result = base;
   opts.onProgress?.({ phase: 'merging', done, total, cached: 0 });
   try {
-    await runPool(todo, opts.concurrency ?? 4, opts.signal, async (g) => {
+    await runPool(todo, opts.concurrency ?? 4, opts.signal, () => streak.tooMany, async (g) => {
       try {
         const r = await chat.complete([{ role: 'user', content: mergePrompt(g.descriptions) }], opts.signal);
         if (r.cached) result.calls.cached++;
@@ -280,9 +303,11 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
           embedder: opts.embedder.id,
         });
         (g.removed ? removed! : kept).writer.write(rec);
+        streak.ok();
       } catch (e) {
         if (isAbort(e, opts.signal)) return;
-        result.failures.push({ id: g.id, error: (e as Error).message });
+        result.failures.push({ id: g.id, error: callError(e, chat.base) });
+        streak.failed();
       }
       done++;
       opts.onProgress?.({ phase: 'merging', done, total, cached: result.calls.cached });
@@ -292,6 +317,7 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
     removed?.writer.close();
   }
   result.incomplete = Boolean(opts.signal?.aborted) || result.failures.length > 0;
+  result.stoppedAfterFailures = streak.tooMany;
   opts.onProgress?.({ phase: 'finishing', done: 0, total: 1 });
   // The final, ordered file is written only when complete; a partial run leaves the journal.
   if (!result.incomplete) {
@@ -325,6 +351,7 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
   const idsOf = (g: PlannedGroup): string[] => [...(comparisons ? [`${g.id}-cmp`] : []), ...(questions ? [`${g.id}-qa`, `${g.id}-mcq`] : [])];
   const todo = groups.filter((g) => idsOf(g).some((id) => !output.writer.doneIds.has(id)));
   const total = groups.length;
+  const streak = new FailureStreak();
   let done = total - todo.length;
   const result: BuildResult = {
     units: input.units.length, skippedRecords: input.skipped, imagesOutsideOutput: outsideCount(input.units), counts, groups: groups.length,
@@ -335,7 +362,7 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
   const prov = { teacher_model: opts.teacher.model };
   opts.onProgress?.({ phase: 'teaching', done, total, cached: 0 });
   try {
-    await runPool(todo, opts.concurrency ?? 4, opts.signal, async (g) => {
+    await runPool(todo, opts.concurrency ?? 4, opts.signal, () => streak.tooMany, async (g) => {
       const files = g.units.map((u) => input.units[u].file!);
       const images = g.units.map((u) => input.units[u].image);
       const ask = async (text: string, check?: (answer: string) => void): Promise<string> => {
@@ -359,9 +386,11 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
           if (!output.writer.doneIds.has(`${g.id}-qa`)) output.writer.write(openQARecord(`${g.id}-qa`, images, qa, prov));
           if (!output.writer.doneIds.has(`${g.id}-mcq`)) output.writer.write(mcqRecord(`${g.id}-mcq`, images, qa, prov, seed));
         }
+        streak.ok();
       } catch (e) {
         if (isAbort(e, opts.signal)) return;
-        result.failures.push({ id: g.id, error: (e as Error).message });
+        result.failures.push({ id: g.id, error: callError(e, chat.base) });
+        streak.failed();
       }
       done++;
       opts.onProgress?.({ phase: 'teaching', done, total, cached: result.calls.cached });
@@ -370,6 +399,7 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
     output.writer.close();
   }
   result.incomplete = Boolean(opts.signal?.aborted) || result.failures.length > 0;
+  result.stoppedAfterFailures = streak.tooMany;
   if (!result.incomplete) result.outputs.push({ file: opts.out, records: output.finish(groups.flatMap(idsOf)) });
   else result.outputs.push({ file: output.journal, records: output.writer.doneIds.size });
   return result;

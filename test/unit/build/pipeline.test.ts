@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { main } from '../../../src/cli/main';
 import { Dataset } from '../../../src/core/dataset';
-import { runMerge2Compare, runTeach2Compare } from '../../../src/core/build/pipeline';
+import { MAX_CONSECUTIVE_FAILURES, runMerge2Compare, runTeach2Compare } from '../../../src/core/build/pipeline';
 import { TransformersEmbedder } from '../../../src/core/embeddings/transformersEmbedder';
 import { validateDataset } from '../../../src/core/validate';
 import { startBuildTestServer, type ChatRequestBody } from '../../support/buildTestServer';
@@ -185,6 +185,18 @@ describe('build: resumable pipeline', function () {
     } finally {
       await server.close();
     }
+  });
+
+  it('stops after a run of failed groups (endpoint down) and names the endpoint', async () => {
+    const out = path.join(work, 'm2c.jsonl');
+    const r = await runMerge2Compare({
+      input, out, embedder: new TransformersEmbedder({ folder: modelDir }), threshold: 0.85, seed: 1, concurrency: 1,
+      llm: { baseURL: 'http://127.0.0.1:9/v1', model: 'm', maxRetries: 0, timeoutMs: 5000 },
+    });
+    assert.ok(r.stoppedAfterFailures);
+    assert.equal(r.failures.length, MAX_CONSECUTIVE_FAILURES);
+    assert.match(r.failures[0].error, /\(http:\/\/127\.0\.0\.1:9\/v1\)/);
+    assert.ok(r.incomplete);
   });
 
   it('teach2compare: interleaved images to the teacher; comparison, open QA and MCQ records', async () => {
