@@ -16,6 +16,18 @@ export function planDirsFromArg(arg: unknown): string[] {
   return [];
 }
 
+/** The spot check open in the active review editor (the review feature reports it), if any. */
+async function activeSpotCheck(): Promise<string[]> {
+  try {
+    const commands = await vscode.commands.getCommands(true);
+    if (!commands.includes('curator.internal.activeView')) return [];
+    const v = await vscode.commands.executeCommand<{ spotCheck?: string } | undefined>('curator.internal.activeView');
+    return v?.spotCheck ? [v.spotCheck] : [];
+  } catch {
+    return [];
+  }
+}
+
 async function pickPlans(): Promise<string[] | undefined> {
   const found = await vscode.workspace.findFiles('**/spotchecks/*/plan.json', '**/node_modules/**', 500);
   const dirs = found.map((f) => path.dirname(f.fsPath)).sort();
@@ -42,6 +54,7 @@ export const reportFeature: Feature = {
       vscode.commands.registerCommand('curator.showReport', async (arg?: unknown, more?: unknown) => {
         // From a tree with several rows selected, VS Code passes (clicked, allSelected).
         let dirs = planDirsFromArg(Array.isArray(more) && more.length > 1 ? more : arg);
+        if (dirs.length === 0) dirs = await activeSpotCheck();
         if (dirs.length === 0) dirs = (await pickPlans()) ?? [];
         if (dirs.length === 0) return undefined;
         try {
