@@ -103,6 +103,10 @@ function summary(r: BuildResult): string {
 }
 
 async function offerOpen(result: BuildResult, quiet: boolean | undefined): Promise<void> {
+  if (result.stoppedAfterFailures) {
+    void vscode.window.showErrorMessage(`Curator: the build stopped after ${result.failures.length} failed groups in a row: ${result.failures[result.failures.length - 1]?.error ?? ''}`);
+    return;
+  }
   if (quiet) return;
   const files = result.outputs.filter((o) => o.records > 0 && !o.file.endsWith('.partial.jsonl')).map((o) => o.file);
   const buttons = files.map((f) => `Open ${path.basename(f)}`);
