@@ -222,3 +222,7 @@ export const ModelAnswer = notification<ModelAnswerView>('model.answer');
 export const AskModel = command<{ key: string; index: number }>('model.ask');
 /** Webview → host: this item is now shown; send the answers already cached for it (no request is made). */
 export const ModelAnswersWanted = command<{ key: string; index: number }>('model.cached');
+/** Host → webview (review): keys of the spot check's items where some profile's answer disagrees with the label. */
+export const ModelDisagreements = notification<{ keys: string[] }>('model.disagreements');
+/** Webview → host (review): show the next (1) or previous (−1) item with a disagreement. */
+export const NextModelDisagreement = command<{ key: string; direction: 1 | -1 }>('model.nextDisagreement');

@@ -15,12 +15,35 @@ export class ModelAnswers {
   private readonly byKey = new Map<string, Map<string, ModelAnswerView>>();
   private readonly section = h('section', { class: 'model-answers', 'aria-label': 'Model answers' });
   private readonly columns = h('div', { class: 'model-answer-columns' });
+  private readonly disagreementNav = h('span', { class: 'disagreement-nav', hidden: true });
+  private disagreements = new Set<string>();
   private item: ItemView | undefined;
 
-  constructor(private readonly ask: (key: string, index: number) => void, private readonly wanted: (key: string, index: number) => void) {
+  constructor(
+    private readonly ask: (key: string, index: number) => void,
+    private readonly wanted: (key: string, index: number) => void,
+    private readonly step: (key: string, direction: 1 | -1) => void,
+  ) {
     const button = h('button', { class: 'ask-model', type: 'button', title: 'Ask the configured endpoint profiles (Curator: Ask Model)' }, 'Ask model');
     button.addEventListener('click', () => { if (this.item) this.ask(this.item.key, this.item.index); });
-    this.section.append(h('div', { class: 'model-answers-head' }, h('h3', {}, 'Model answers'), button), this.columns);
+    const prev = h('button', { class: 'disagreement-prev', type: 'button', title: 'Previous item where a model disagrees with the label' }, '◀');
+    const next = h('button', { class: 'disagreement-next', type: 'button', title: 'Next item where a model disagrees with the label' }, '▶');
+    prev.addEventListener('click', () => { if (this.item) this.step(this.item.key, -1); });
+    next.addEventListener('click', () => { if (this.item) this.step(this.item.key, 1); });
+    this.disagreementNav.append(h('span', { class: 'disagreement-count' }), prev, next);
+    this.section.append(h('div', { class: 'model-answers-head' }, h('h3', {}, 'Model answers'), button, this.disagreementNav), this.columns);
+  }
+
+  /** Review: the spot check's items where a model disagrees with the label (navigation and highlight). */
+  setDisagreements(keys: string[]): void {
+    this.disagreements = new Set(keys);
+    this.disagreementNav.hidden = keys.length === 0;
+    (this.disagreementNav.firstChild as HTMLElement).textContent = `${keys.length} disagreement${keys.length === 1 ? '' : 's'} in this spot check`;
+    this.markItem();
+  }
+
+  private markItem(): void {
+    this.section.dataset.disagreement = this.item && this.disagreements.has(this.item.key) ? 'true' : 'false';
   }
 
   /** Places the section under a freshly rendered item and shows what is known for it. */
@@ -45,6 +68,7 @@ export class ModelAnswers {
   }
 
   private render(): void {
+    this.markItem();
     clear(this.columns);
     const answers = this.item ? [...(this.byKey.get(this.item.key)?.values() ?? [])] : [];
     this.section.dataset.count = String(answers.length);

@@ -127,6 +127,15 @@ describe('model answers in VS Code (code-server)', function () {
     await view.locator('.item[data-position="1"]').waitFor();
     await view.locator('.model-answer[data-state="cached"]').first().waitFor({ timeout: 15_000 });
     assert.equal(served.requests.length + teacher.requests.length, before);
+    // disagreements are counted and can be stepped through in plan order
+    const keys = new Set<string>(files.flatMap((f) => JSON.parse(fs.readFileSync(f, 'utf8')).disagreements.map((d: { key: string }) => d.key)));
+    const nav = view.locator('.disagreement-nav');
+    await nav.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match((await nav.textContent()) ?? '', new RegExp(`${keys.size} disagreement`));
+    await view.locator('button.disagreement-next').click();
+    await view.locator('.model-answers[data-disagreement="true"]').waitFor({ timeout: 15_000 });
+    assert.ok(keys.has((await view.locator('.item').getAttribute('data-key')) ?? ''), 'the next disagreement is shown');
+    await vs.screenshot('e2e-ask-disagreement');
   });
 
   it('runs the 2AFC and MCQ evaluations from the command palette', async () => {

@@ -82,11 +82,46 @@ export const askFeature: Feature = {
         shown.set(panel, { key, index });
         await pushCached(panel);
       });
+      panel.channel.onCommand(P.NextModelDisagreement, ({ direction }) => {
+        const { positions } = disagreementPositions(panel);
+        if (positions.length === 0) { void vscode.window.showInformationMessage('Curator: no model disagreements recorded for this spot check.'); return; }
+        const cur = panel.position;
+        const next = direction > 0 ? (positions.find((p) => p > cur) ?? positions[0]) : ([...positions].reverse().find((p) => p < cur) ?? positions[positions.length - 1]);
+        panel.showIndex(next);
+      });
       open.add(panel);
       panel.onDidDispose(() => { inFlight.get(panel)?.abort(); open.delete(panel); });
     };
+    /** Review: plan positions of items where some profile disagrees with the label (agreement files beside the plan). */
+    const disagreementPositions = (panel: CuratorPanel): { keys: string[]; positions: number[] } => {
+      const s = panel.session;
+      if (!s) return { keys: [], positions: [] };
+      const keys = new Set<string>();
+      let names: string[] = [];
+      try { names = fs.readdirSync(s.plan.dir).filter((n) => /^agreement-.+\.json$/.test(n)); } catch { /* no folder */ }
+      for (const f of names) {
+        try {
+          for (const d of (JSON.parse(fs.readFileSync(path.join(s.plan.dir, f), 'utf8')) as SpotcheckAnswers).disagreements) keys.add(d.key);
+        } catch { /* a torn file is skipped */ }
+      }
+      const positions: number[] = [];
+      const ordered: string[] = [];
+      s.plan.items.forEach((it, i) => { if (keys.has(it.key)) { positions.push(i); ordered.push(it.key); } });
+      return { keys: ordered, positions };
+    };
+    const sentDisagreements = new WeakMap<CuratorPanel, string>();
+    const pushDisagreements = (panel: CuratorPanel) => {
+      if (!panel.session) return;
+      const { keys } = disagreementPositions(panel);
+      const sig = keys.join('\n');
+      if (sentDisagreements.get(panel) === sig) return;
+      sentDisagreements.set(panel, sig);
+      void panel.channel.notify(P.ModelDisagreements, { keys });
+    };
+
     /** Sends the cached answers for the item a view shows (nothing is asked). */
     const pushCached = async (panel: CuratorPanel) => {
+      pushDisagreements(panel);
       const cur = shown.get(panel);
       const { profiles } = readProfiles();
       if (!cur || profiles.length === 0) return;
