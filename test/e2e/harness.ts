@@ -23,10 +23,11 @@
  *
  * Also: vs.page (the playwright Page), vs.problems() (Problems panel rows), vs.extensionHostPids()
  * (to kill the host in a crash test), vs.log() (code-server's output), VsCode.available() (is
- * code-server installed?). Environment: CODE_SERVER=path/to/code-server overrides the binary;
+ * code-server installed?). `VsCode.start({ vsix: 'x.vsix', … })` installs a packaged extension
+ * (`--install-extension`) instead of loading this repository under development. Environment: CODE_SERVER=path/to/code-server overrides the binary;
  * E2E_HEADED=1 shows the browser; E2E_KEEP=1 keeps the session folders.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -51,6 +52,8 @@ export interface StartOptions {
   trusted?: boolean;
   /** Extension folder to load under development (default: this repository). */
   extensionPath?: string;
+  /** A packaged .vsix installed with `code-server --install-extension` instead of loading a development folder. */
+  vsix?: string;
   /** A compiled mocha entry (`run(): Promise<void>`) to run in the extension host instead of UI use. */
   extensionTestsPath?: string;
   /** Extra environment for code-server (and so for the extension host). */
@@ -122,6 +125,12 @@ export class VsCode {
     const config = path.join(runDir, 'config.yaml');
     fs.writeFileSync(config, 'auth: none\ncert: false\n');
 
+    if (opts.vsix) {
+      const inst = spawnSync(bin, ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', path.resolve(opts.vsix)], {
+        encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData }, timeout: 120_000,
+      });
+      if (inst.status !== 0) throw new Error(`code-server --install-extension ${opts.vsix} failed (${inst.status ?? inst.signal}): ${inst.stdout}${inst.stderr}`);
+    }
     const port = await freePort();
     const logFile = path.join(runDir, 'code-server.log');
     const out = fs.openSync(logFile, 'a');
@@ -157,7 +166,7 @@ export class VsCode {
     if (opts.extensionTestsPath) await page.exposeFunction('codeAutomationExit', (code: number) => { resolveExit(code); });
 
     const authority = `127.0.0.1:${port}`;
-    const payload: [string, string][] = [['extensionDevelopmentPath', `vscode-remote://${authority}${ext}`]];
+    const payload: [string, string][] = opts.vsix ? [] : [['extensionDevelopmentPath', `vscode-remote://${authority}${ext}`]];
     if (opts.extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://${authority}${path.resolve(opts.extensionTestsPath)}`]);
     const url = `http://${authority}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     const vs = new VsCode(page, context, server, port, url, runDir, logFile, testExit);
