@@ -30,8 +30,8 @@ class DatasetLanguageClient implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.consider(d)),
       vscode.workspace.onDidCloseTextDocument((d) => { this.decided.delete(d.uri.toString()); }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('curator.lsp.enabled')) void this.restart();
-        else if (e.affectsConfiguration('curator.lsp.include')) this.decided.clear();
+        // Which documents the server sees is decided when they open: start over so open ones are re-judged.
+        if (e.affectsConfiguration('curator.lsp.enabled') || e.affectsConfiguration('curator.lsp.include')) void this.restart();
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.cursorMoved(e)),
     );
