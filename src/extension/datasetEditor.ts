@@ -39,7 +39,8 @@ export class DatasetEditorProvider implements vscode.CustomReadonlyEditorProvide
       panel.onDidDispose(() => p.dispose());
       this.opened(p);
     } catch (e) {
-      showFailure(panel, `Cannot open ${file} as a dataset: ${(e as Error).message}`);
+      showFailure(panel, `Cannot open ${file} as a dataset: ${(e as Error).message}. Check that it is readable JSON or JSONL in a supported format ` +
+        '(README › Formats; `cocurate validate FILE` names the first broken record), or open it as text with "Reopen Editor With… › Text Editor".');
     }
   }
 }

@@ -5,6 +5,7 @@ import { buildFeature } from './build/buildFeature';
 import { reportFeature } from './report/reportFeature';
 import { languageClientFeature } from './languageClient';
 import { askFeature } from './ask/askFeature';
+import { demoFeature } from './demoFeature';
 
 export interface Feature {
   name: string;
@@ -17,4 +18,5 @@ export const FEATURES: Feature[] = [
   reportFeature,
   languageClientFeature,
   askFeature,
+  demoFeature,
 ];

@@ -2,6 +2,7 @@
  * Turns a core Item into what the webview shows: image paths resolved under the image root (refused
  * and missing images carry their reason instead of a URI), descriptions aligned with images.
  */
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { Dataset } from '../core/dataset';
 import { resolveImagePath } from '../core/imagePaths';
@@ -11,7 +12,7 @@ import type { ImageView, ItemProblem, ItemView } from '../protocol';
 export function toItemView(item: Item, imageRoot: string, webview: vscode.Webview): ItemView {
   const images: ImageView[] = item.images.map((p) => {
     const r = resolveImagePath(p, imageRoot);
-    if (!r.ok) return { ok: false, path: p, problem: r.problem, reason: r.reason };
+    if (!r.ok) return { ok: false, path: p, problem: r.problem, reason: r.problem === 'missing' ? missingImageHint(r.reason, imageRoot) : r.reason };
     return { ok: true, path: p, src: webview.asWebviewUri(vscode.Uri.file(r.abs)).toString() };
   });
   const extra = { ...item.extra };
@@ -32,6 +33,12 @@ export function toItemView(item: Item, imageRoot: string, webview: vscode.Webvie
     descriptions,
     extra: Object.keys(extra).length ? JSON.stringify(extra, null, 2) : undefined,
   };
+}
+
+/** A missing image says where it was looked for and how to point the curator at the images. */
+function missingImageHint(reason: string, imageRoot: string): string {
+  if (!fs.existsSync(imageRoot)) return `the image root ${imageRoot} does not exist — set "curator.imageRoot" (Settings › Curator) to the folder the dataset's image paths are relative to`;
+  return `${reason} — image paths resolve against ${imageRoot}; if the images live elsewhere, set "curator.imageRoot" (Settings › Curator) to their folder`;
 }
 
 /** Source descriptions of a Merge2Compare-style item: a string array (one per image) under a known field. */

@@ -86,6 +86,14 @@ function describe(e: unknown): string {
   return m.length > 300 ? m.slice(0, 300) + '…' : m;
 }
 
+/** What to do when the server refuses a request, by status (appended to the message). */
+function refusalHint(status: number): string {
+  if (status === 401 || status === 403) return ' — the endpoint refused the API key: set it (VS Code: "Curator: Set Endpoint API Key…"; CLI: the COCURATE_API_KEY environment variable) or check apiKeySource in the profile';
+  if (status === 404) return ' — check the profile\'s baseURL (usually ending in /v1) and that the server serves this model';
+  if (status === 400 || status === 413 || status === 422) return ' — the server rejected the request: check that the model accepts images and the profile\'s maxTokens / imageSize';
+  return '';
+}
+
 /** Maps whatever one attempt threw to an EndpointError (or CancelledError). */
 function classify(e: unknown, cancelled: boolean, timedOut: boolean, timeoutMs: number, baseURL: string): Error {
   if (cancelled) return new CancelledError();
@@ -93,11 +101,11 @@ function classify(e: unknown, cancelled: boolean, timedOut: boolean, timeoutMs: 
   if (e instanceof EndpointError || e instanceof CancelledError) return e;
   if (e instanceof OpenAI.APIConnectionTimeoutError) return new EndpointError(`${baseURL}: timed out`, 'timeout', true);
   if (e instanceof OpenAI.APIUserAbortError) return new EndpointError(`${baseURL}: request aborted`, 'connection', true);
-  if (e instanceof OpenAI.APIConnectionError) return new EndpointError(`${baseURL}: connection failed (${describe(e.cause ?? e)})`, 'connection', true);
+  if (e instanceof OpenAI.APIConnectionError) return new EndpointError(`${baseURL}: connection failed (${describe(e.cause ?? e)}) — is the server running, and is baseURL right (it usually ends in /v1)?`, 'connection', true);
   if (e instanceof OpenAI.APIError && typeof e.status === 'number') {
     const s = e.status;
     const retryable = s === 429 || s === 408 || s === 409 || s >= 500;
-    return new EndpointError(`${baseURL}: HTTP ${s} ${describe(e)}`, 'http', retryable, s, retryAfterMs(e.headers));
+    return new EndpointError(`${baseURL}: HTTP ${s} ${describe(e)}${refusalHint(s)}`, 'http', retryable, s, retryAfterMs(e.headers));
   }
   if (e instanceof SyntaxError || /JSON|parse/i.test(describe(e))) return new EndpointError(`${baseURL}: malformed response (${describe(e)})`, 'malformed', true);
   // Undici raises TypeError("terminated") / socket errors when a stream is cut mid-answer.

@@ -6,7 +6,7 @@ import { buildMerge2Compare, buildTeach2Compare, type BuildCommandArgs } from '.
 export const buildFeature: Feature = {
   name: 'build',
   activate(context) {
-    const output = vscode.window.createOutputChannel('Curator Build');
+    const output = vscode.window.createOutputChannel('Curator Build', { log: true });
     context.subscriptions.push(
       output,
       vscode.commands.registerCommand('curator.buildMerge2Compare', (arg?: unknown, args?: BuildCommandArgs) => buildMerge2Compare(context, output, arg, args)),
