@@ -101,6 +101,7 @@ class DatasetLanguageClient implements vscode.Disposable {
   }
 
   private async restart(): Promise<void> {
+    await this.starting?.catch(() => undefined);
     await this.stop();
     this.accepted.clear();
     this.decided.clear();
