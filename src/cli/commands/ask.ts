@@ -51,6 +51,7 @@ async function askOne(file: string, which: string, args: ParsedArgs, io: Command
       return 0;
     }
     if (stream) io.out('\n\n');
+    // Streamed to a terminal, the answer is already on screen above; the block below sums up.
     const lines = [
       `#${item.index}  key ${item.key}  ${item.images.length} image(s): ${item.images.join(', ')}`,
       '',
@@ -58,7 +59,7 @@ async function askOne(file: string, which: string, args: ParsedArgs, io: Command
       '',
       `Label:                      → ${cmp.labelChoice}`, indent(item.label),
       '',
-      `Answer (${profile.name}${answer.cached ? ', cached' : ''}):`.padEnd(28) + ` → ${cmp.answerChoice}`, indent(answer.text),
+      `Answer (${profile.name}${answer.cached ? ', cached' : ''}):`.padEnd(28) + ` → ${cmp.answerChoice}`, ...(stream ? [] : [indent(answer.text)]),
       '',
       `Agreement: ${cmp.status}`,
       '',
