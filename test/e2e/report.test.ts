@@ -99,6 +99,8 @@ for (const theme of ['light', 'dark'] as const) {
       const fill = await view.locator('svg.chart text.value').first().evaluate((t) => (globalThis as unknown as Styled).getComputedStyle(t).fill);
       assert.ok(theme === 'light' ? luminance(fill) < 0.5 : luminance(fill) > 0.5, `chart text ${fill} is not readable on ${bg}`);
       await vs.screenshot(`report-${theme}`);
+      await merged.locator('.chart-wrap').scrollIntoViewIfNeeded();
+      await vs.screenshot(`report-${theme}-strata`);
     });
 
     if (theme === 'light') {

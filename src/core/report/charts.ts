@@ -100,8 +100,8 @@ export interface ForestRow {
 /** Differences with intervals around a zero line. */
 export function forestPlot(rows: ForestRow[], opts: { title: string; width?: number }): string {
   const width = opts.width ?? 760;
-  const labelW = 220;
-  const valueW = 230;
+  const labelW = 200;
+  const valueW = 300;
   const x0 = labelW;
   const x1 = width - valueW;
   const shown = rows.filter((r) => r.diff !== null);

@@ -186,7 +186,7 @@ export function renderHtmlBody(report: Report, opts: { linkItems?: boolean } = {
   if (report.comparisons.length) {
     out.push('<section class="card comparisons"><h2>Comparisons</h2>');
     out.push(`<p class="sub">Difference A − B of correctness rates, Newcombe hybrid score interval (${conf}), Fisher's exact two-sided p; spot checks of exactly the same items: Newcombe's paired interval and McNemar's test. A filled square: the interval excludes 0.</p>`);
-    out.push(`<div class="chart-wrap">${forestPlot(report.comparisons.map((c) => ({ label: `${c.a} − ${c.b}`, diff: c.diff, ci: c.ci, note: c.method === 'newcombe-paired' ? `paired · McNemar p ${pValue(c.shared?.mcnemarP)}` : `Fisher p ${pValue(c.fisherP)}` })), { title: `Differences between spot checks with ${conf} intervals` })}</div>`);
+    out.push(`<div class="chart-wrap">${forestPlot(report.comparisons.map((c) => ({ label: `${c.a} − ${c.b}`, diff: c.diff, ci: c.ci, note: c.method === 'newcombe-paired' ? `McNemar p ${pValue(c.shared?.mcnemarP)}` : `Fisher p ${pValue(c.fisherP)}` })), { title: `Differences between spot checks with ${conf} intervals` })}</div>`);
     out.push(`<table><thead><tr><th>A</th><th>B</th><th class="num">A − B</th><th>${conf} CI (pp)</th><th class="num">Fisher p</th><th>Shared items</th></tr></thead><tbody>`);
     for (const c of report.comparisons) {
       out.push(`<tr><td>${esc(c.a)}</td><td>${esc(c.b)}</td><td class="num">${pp(c.diff)}</td><td>${ciPp(c.ci)}</td><td class="num">${c.method === 'newcombe-paired' ? '— (paired)' : pValue(c.fisherP)}</td><td>${c.shared ? `${c.shared.items} — ${c.method === 'newcombe-paired' ? 'the same items: paired interval' : 'not independent'}; McNemar p ${pValue(c.shared.mcnemarP)}` : '0'}</td></tr>`);
