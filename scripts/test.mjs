@@ -55,7 +55,7 @@ if (want('webview') && hasTests('out/test/webview')) {
   await run('webview (Chromium)', bin('mocha'), ['--no-config', '--timeout', '60000', 'out/test/webview/**/*.test.js'], { kind: 'mocha' });
 }
 if (want('e2e') && hasTests('out/test/e2e') && !process.env.COCURATE_SKIP_E2E) {
-  await run('e2e (code-server)', bin('mocha'), ['--no-config', '--timeout', '240000', 'out/test/e2e/**/*.test.js'], { kind: 'mocha' });
+  await run('e2e (code-server)', bin('mocha'), ['--no-config', '--timeout', '240000', '--retries', '1', 'out/test/e2e/**/*.test.js'], { kind: 'mocha' });
 }
 if (want('serve') && existsSync(path.join(root, 'serve', 'tests'))) {
   const py = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
