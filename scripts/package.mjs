@@ -32,5 +32,5 @@ if (!existsSync(path.join(root, 'node_modules', '@img', sharpBinary))) {
 
 // Source maps of an earlier development build stay on disk; .vscodeignore leaves them out.
 run(process.execPath, ['scripts/build.mjs', '--production']);
-run(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--target', target, '--out', out]);
+run(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--target', target, '--no-rewrite-relative-links', '--out', out]);
 console.log(`package: ${path.relative(process.cwd(), out)} (${(statSync(out).size / 1e6).toFixed(1)} MB, target ${target})`);
