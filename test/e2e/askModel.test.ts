@@ -3,13 +3,16 @@
  * servers: "Curator: Ask Model" streams both profiles' answers beside the label as columns with the
  * agreement highlighted; "Curator: Ask Model for Spot Check" answers a sample and writes the
  * agreement file; answered items show their cached answers in review; the key (from the
- * environment) is sent as a bearer token and never written to any file. An untrusted workspace
- * sends nothing.
+ * environment) is sent as a bearer token and never written to any file; the MCQ and 2AFC
+ * evaluations run from the palette; a spot-check run stops on Cancel. An untrusted workspace sends
+ * nothing.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
+import { parseArgs } from '../../src/cli/args';
+import { sample } from '../../src/cli/commands/sample';
 import { OpenAITestServer } from '../support/openaiTestServer';
 import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
 
@@ -195,5 +198,48 @@ describe('model answers in an untrusted workspace', function () {
     await view.locator('.model-answer[data-state="error"]', { hasText: 'not trusted' }).waitFor({ timeout: 15_000 });
     await vs.screenshot('e2e-ask-untrusted');
     assert.equal(server.requests.length, 0);
+  });
+});
+
+describe('cancelling "Ask Model for Spot Check"', function () {
+  this.timeout(180_000);
+  let vs: VsCode;
+  let ws: string;
+  let server: OpenAITestServer;
+
+  before(async function () {
+    if (!VsCode.available()) this.skip();
+    server = await OpenAITestServer.start();
+    server.defaultBehaviour = { kind: 'hang' };
+    ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'e2e-ask-cancel');
+    const argv = [path.join(ws, 'coinstruct-demo.json'), '--size', '10', '--seed', '2', '--name', 'cancel-me'];
+    assert.equal(await sample.run(parseArgs(argv, sample.flags), { out: () => {}, err: (t) => process.stderr.write(t) }), 0);
+    vs = await VsCode.start({ workspace: ws, settings: { 'curator.endpoints': [{ name: 'slow', baseURL: server.url, model: 'm', apiKeySource: 'none', concurrency: 2 }] } });
+  });
+
+  after(async function () {
+    if (vs) await vs.close();
+    await server?.close();
+    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('stops the batch at once and keeps what it has', async () => {
+    await vs.runCommand('Curator: Ask Model for Spot Check');
+    await vs.answerQuickInput(undefined, 'cancel-me', 'Ask Model for Spot Check');
+    await server.waitForRequests(2);
+    const toast = vs.page.locator('.notification-toast', { hasText: 'asking slow about cancel-me' });
+    await toast.waitFor({ timeout: 30_000 });
+    await vs.screenshot('e2e-ask-cancel');
+    await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    const file = path.join(ws, '.curator', 'spotchecks', 'cancel-me', 'agreement-slow.json');
+    const deadline = Date.now() + 30_000;
+    while (!fs.existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const a = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.equal(a.cancelled, true);
+    assert.equal(a.items.length, 0);
+    assert.equal(server.requests.length, 2, 'nothing was sent after the cancel');
+    const until = Date.now() + 10_000;
+    while (!server.requests.every((r) => r.aborted) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(server.requests.every((r) => r.aborted), 'the requests in flight were aborted');
   });
 });
