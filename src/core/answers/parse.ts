@@ -38,6 +38,7 @@ export function findImageRefs(text: string, imageCount: number): Ref[] {
   };
   for (const m of text.matchAll(new RegExp(`\\b(?:the\\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\\s+${NOUN}s?\\b`, 'gi'))) add(ORD[m[1].toLowerCase()], m);
   for (const m of text.matchAll(/\b(?:image|picture|photo|img|pic)\s*(?:#|no\.?\s*|number\s+)?([1-9])\b/gi)) add(Number(m[1]) - 1, m);
+  for (const m of text.matchAll(/\b[Ii]mage\s+([A-D])\b/g)) add('ABCD'.indexOf(m[1]), m);
   for (const m of text.matchAll(/\bthe\s+(first|second|third|fourth)\b(?!\s+(?:glance|place|time|sight|look))/gi)) add(ORD[m[1].toLowerCase()], m);
   if (imageCount === 2) {
     for (const m of text.matchAll(/\bthe\s+(former|latter)\b/gi)) add(m[1].toLowerCase() === 'former' ? 0 : 1, m);

@@ -21,6 +21,11 @@ describe('answer parsing', () => {
     assert.deepEqual(choice('The second image has higher quality than the first image.'), { kind: 'choice', image: 1 });
     assert.deepEqual(choice('The first image suffers from heavy blur, while the second image is clear. Therefore, the second image has better quality.'), { kind: 'choice', image: 1 });
     assert.deepEqual(choice('The first image is not as good as the second image, which is better.'), { kind: 'choice', image: 1 });
+    assert.deepEqual(choice('Compared to the first image, the second image has clearer details and better overall quality.'), { kind: 'choice', image: 1 });
+    assert.deepEqual(choice('The first image is better than the second image in terms of clarity.'), { kind: 'choice', image: 0 });
+    assert.deepEqual(choice('Both images are of poor quality, but the second one is slightly better.'), { kind: 'choice', image: 1 });
+    assert.deepEqual(choice('The left image is sharper.'), { kind: 'choice', image: 0 });
+    assert.deepEqual(choice('Image B has better quality.'), { kind: 'choice', image: 1 });
   });
 
   it('says unparsed when the text does not choose', () => {
