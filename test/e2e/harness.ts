@@ -245,9 +245,10 @@ export class VsCode {
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(relativePath);
     const base = path.basename(relativePath);
-    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    // Generous timeouts: on a loaded 2-core machine quick open and the first editor take a while.
+    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await this.page.keyboard.press('Enter');
-    await this.page.locator('.tab.active', { hasText: base }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.locator('.tab.active', { hasText: base }).first().waitFor({ state: 'visible', timeout: 30_000 });
   }
 
   /**
