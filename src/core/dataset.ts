@@ -195,22 +195,32 @@ export class Dataset {
     } else {
       for (const i of unsure) resolve(i);
     }
-    // Equal hashes: parse and compare the real ids.
-    const order = Array.from({ length: n }, (_, i) => i).filter((i) => hashes[i] !== -1);
-    order.sort((a, b) => hashes[a] - hashes[b] || a - b);
+    // Equal hashes: sort (hash, index) pairs packed into one float, natively; parse and compare
+    // the real ids only where hashes repeat.
+    const SHIFT = 2 ** 21;
+    let m = 0;
+    const packed = new Float64Array(n);
+    const wide = n >= SHIFT;
+    for (let i = 0; i < n; i++) if (hashes[i] !== -1) packed[m++] = wide ? hashes[i] : hashes[i] * SHIFT + i;
+    const sorted = packed.subarray(0, m).sort();
     const duplicates = new Set<number>();
     const duplicateIds = new Map<string, number[]>();
-    for (let s = 0; s < order.length; ) {
+    const hashOf = (x: number): number => (wide ? x : Math.floor(x / SHIFT));
+    for (let s = 0; s < m; ) {
       let e = s + 1;
-      while (e < order.length && hashes[order[e]] === hashes[order[s]]) e++;
+      while (e < m && hashOf(sorted[e]) === hashOf(sorted[s])) e++;
       if (e - s > 1) {
+        const h = hashOf(sorted[s]);
+        const members: number[] = [];
+        if (wide) { for (let i = 0; i < n; i++) if (hashes[i] === h) members.push(i); }
+        else for (let k = s; k < e; k++) members.push(sorted[k] - h * SHIFT);
         const byId = new Map<string, number[]>();
-        for (let k = s; k < e; k++) {
-          const p = this.parse(order[k]);
+        for (const i of members) {
+          const p = this.parse(i);
           const id = p.ok ? recordId(p.value, this.mapping) : undefined;
           if (id === undefined) continue;
           const list = byId.get(id) ?? [];
-          list.push(order[k]);
+          list.push(i);
           byId.set(id, list);
         }
         for (const [id, list] of byId) {
