@@ -58,6 +58,13 @@ describe('packaged .vsix in code-server', function () {
     assert.equal(installed.length, 1, fs.readdirSync(path.join(vs.runDir, 'extensions')).join(', '));
   });
 
+  it('first run: the Spot Checks view says what to do', async () => {
+    await vs.runCommand('Curator: Focus on Spot Checks View');
+    await vs.page.locator('.welcome-view-content', { hasText: 'No spot checks in this workspace yet.' }).first().waitFor({ timeout: 20_000 });
+    await vs.page.locator('.welcome-view-content', { hasText: 'Open Dataset' }).first().waitFor();
+    await vs.screenshot('packaged-empty-state');
+  });
+
   it('opens the demo dataset, renders an image, and saves a verdict key in the journal', async () => {
     await vs.openFile('coinstruct-demo.json');
     await vs.runCommand('Curator: Open Dataset');
@@ -90,5 +97,18 @@ describe('packaged .vsix in code-server', function () {
     const j = readJournal(path.join(dir, name, 'verdicts-packaged.jsonl'));
     assert.equal(j.latest.size, 1);
     assert.equal(j.latest.get(plan.items[0].key)?.verdict, 'correct');
+  });
+
+  it('first run: the Getting Started walkthrough opens the bundled demo', async () => {
+    await vs.runCommand('Welcome: Open Walkthrough...');
+    await vs.answerQuickInput(undefined, 'Get started with Co-Instruct Curator');
+    const walkthrough = vs.page.locator('.gettingStartedContainer');
+    await walkthrough.getByText('Set the image root').first().waitFor({ timeout: 20_000 });
+    await vs.screenshot('packaged-walkthrough');
+    await walkthrough.getByText('Open the Demo Dataset').first().click();
+    const view = vs.webview();
+    await view.locator('#app[data-mode="browse"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    assert.match((await view.locator('.subtitle').textContent()) ?? '', /llava · 33 records/);
+    await vs.screenshot('packaged-demo-from-walkthrough');
   });
 });
