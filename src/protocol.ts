@@ -162,7 +162,8 @@ export interface PersistedState {
 export const Ready = request<{ state?: PersistedState }, InitState>('ready');
 /** Review: plan position; browse: dataset index. */
 export const GetItem = request<{ index: number }, { item?: ItemView; problem?: ItemProblem; changed?: string }>('getItem');
-export const Mark = request<{ key: string; verdict: Verdict; note?: string }, { key: string; saved: SavedVerdict; progress: Progress }>('mark');
+/** Answered after the verdict is appended and fsynced; `hostMs` is the time the host spent on it. */
+export const Mark = request<{ key: string; verdict: Verdict; note?: string }, { key: string; saved: SavedVerdict; progress: Progress; hostMs?: number }>('mark');
 export const Undo = request<{ key: string }, { key: string; current?: SavedVerdict; progress: Progress }>('undo');
 /** Browse: apply a filter; the host keeps the matching indices and answers with their number. */
 export const Query = request<{ filter: BrowseFilter }, { total: number; matches: number; filterId: number }>('query');

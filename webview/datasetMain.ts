@@ -18,7 +18,7 @@ declare global {
     /** Tests inject a fake VS Code API before the bundle runs. */
     __curatorApi?: VsCodeApi<P.PersistedState>;
     /** Round-trip times in ms (item request → rendered; mark → host confirmed on disk), for the bench. */
-    __curatorTimings?: { show: number[]; save: number[] };
+    __curatorTimings?: { show: number[]; save: number[]; saveHost: number[] };
   }
 }
 
@@ -349,12 +349,15 @@ class CuratorApp {
     const note = this.draftNotes.get(key) ?? this.verdictOf(key)?.note;
     this.verdicts.set(key, { verdict, note, state: 'saving' });
     this.renderVerdict();
-    // Move on at once; the saved state arrives with the host's answer (after fsync).
-    if (pos < this.length - 1) void this.show(pos + 1);
+    // Send the verdict first, then move on at once; the saved state arrives with the host's answer
+    // (after append + fsync).
     const t0 = performance.now();
+    const saving = this.ch.request(P.Mark, { key, verdict, note });
+    if (pos < this.length - 1) void this.show(pos + 1);
     try {
-      const r = await this.ch.request(P.Mark, { key, verdict, note });
+      const r = await saving;
       timings().save.push(performance.now() - t0);
+      if (r.hostMs !== undefined) timings().saveHost.push(r.hostMs);
       this.draftNotes.delete(key);
       this.verdicts.set(key, { verdict: r.saved.verdict, note: r.saved.note, state: 'saved' });
       this.progress = r.progress;
@@ -489,8 +492,8 @@ class CuratorApp {
   }
 }
 
-function timings(): { show: number[]; save: number[] } {
-  return (window.__curatorTimings ??= { show: [], save: [] });
+function timings(): { show: number[]; save: number[]; saveHost: number[] } {
+  return (window.__curatorTimings ??= { show: [], save: [], saveHost: [] });
 }
 
 function select(label: string, options: [string, string][], value: string): { el: HTMLElement; select: HTMLSelectElement } {

@@ -98,11 +98,17 @@ export class CuratorPanel implements RegisteredPanel, vscode.Disposable {
     ch.onRequest(P.Ready, ({ state }) => this.init(state));
     ch.onRequest(P.GetItem, ({ index }) => this.getItem(index));
     ch.onRequest(P.Mark, ({ key, verdict, note }) => {
+      const t0 = performance.now();
       const s = this.writableSession();
       const line = s.mark(key, verdict, note);
-      this.services.verdictsChanged(s.plan.dir);
-      this.services.registry.touch(this);
-      return { key, saved: toSaved(line), progress: s.progress() };
+      const progress = s.progress();
+      const hostMs = performance.now() - t0;
+      // Views that show counts refresh after the answer is on its way.
+      setImmediate(() => {
+        this.services.verdictsChanged(s.plan.dir);
+        this.services.registry.touch(this);
+      });
+      return { key, saved: toSaved(line), progress, hostMs };
     });
     ch.onRequest(P.Undo, ({ key }) => {
       const s = this.writableSession();

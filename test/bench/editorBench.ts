@@ -110,6 +110,8 @@ async function main(): Promise<void> {
     }
     const saves = (await view.locator('body').evaluate('window.__curatorTimings.save')) as number[];
     console.log(`mark → saved (append + fsync in the host, round trip from the webview): ${stats(saves)}`);
+    const host = (await view.locator('body').evaluate('window.__curatorTimings.saveHost')) as number[];
+    console.log(`  of which in the extension host (append + fsync + progress): ${stats(host)}`);
     await vs.screenshot('bench-editor-review');
   } finally {
     await vs.close();
