@@ -104,6 +104,9 @@ describe('packaged .vsix in code-server', function () {
     await vs.answerQuickInput(undefined, 'Get started with Co-Instruct Curator');
     const walkthrough = vs.page.locator('.gettingStartedContainer');
     await walkthrough.getByText('Set the image root').first().waitFor({ timeout: 20_000 });
+    // The step's media page (media/walkthrough/open-dataset.md from the installed extension) renders in a webview.
+    const media = vs.page.frameLocator('.getting-started-media iframe.webview.ready').first().frameLocator('iframe#active-frame');
+    await media.getByText('Datasets of hundreds of megabytes').first().waitFor({ timeout: 30_000 });
     await vs.screenshot('packaged-walkthrough');
     await walkthrough.getByText('Open the Demo Dataset').first().click();
     const view = vs.webview();
