@@ -52,10 +52,34 @@ class CuratorApp {
   async start(): Promise<void> {
     this.ch.on(P.KeyPressed, ({ action }) => this.onKey(action));
     this.ch.on(P.ShowIndex, ({ index }) => { void this.showDatasetIndex(index); });
-    this.ch.on(P.Refresh, () => { location.reload(); });
+    this.ch.on(P.Refresh, () => { void this.restart(); });
     this.ch.on(P.ModelAnswer, (v) => this.answers.update(v));
     this.ch.on(P.ModelDisagreements, ({ keys }) => this.answers.setDisagreements(keys));
     this.watchFocus();
+    this.jump.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') { e.preventDefault(); void this.goTo(this.jump.value); }
+      else if (e.key === 'Escape') { this.jump.value = ''; this.jump.blur(); }
+    });
+    this.noteInput.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') { e.preventDefault(); void this.saveNote(); }
+      else if (e.key === 'Escape') { e.preventDefault(); this.closeNote(); }
+    });
+    await this.load();
+  }
+
+  /** The host's view changed underneath (another reviewer, the file changed): start over. */
+  private async restart(): Promise<void> {
+    this.app.dataset.state = 'loading';
+    this.verdicts.clear();
+    this.draftNotes.clear();
+    this.itemCache.clear();
+    this.progress = undefined;
+    this.current = undefined;
+    for (const el of [this.header, this.banner, this.verdictEl, this.itemEl, this.savedLog, this.noteBox]) clear(el);
+    await this.load();
+  }
+
+  private async load(): Promise<void> {
     const state = this.ch.state;
     this.init = await this.ch.request(P.Ready, { state });
     this.layout();
@@ -84,16 +108,8 @@ class CuratorApp {
       : `${dataset.format} · ${dataset.count.toLocaleString('en')} records · ${formatBytes(dataset.bytes)}`);
     this.header.append(h('div', { class: 'heading' }, this.title, sub), this.progressEl, this.statusEl);
     if (mode !== 'preview') this.header.append(this.jump);
-    this.jump.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') { e.preventDefault(); void this.goTo(this.jump.value); }
-      else if (e.key === 'Escape') { this.jump.value = ''; this.jump.blur(); }
-    });
-    this.noteInput.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') { e.preventDefault(); void this.saveNote(); }
-      else if (e.key === 'Escape') { e.preventDefault(); this.closeNote(); }
-    });
-    this.noteBox.append(h('label', {}, 'Note '), this.noteInput);
 
+    this.noteBox.replaceChildren(h('label', {}, 'Note '), this.noteInput);
     for (const w of this.init.warnings) this.banner.append(h('div', { class: 'warning', role: 'alert' }, w));
     if (this.init.readOnly && this.init.readOnlyReason) this.banner.append(h('div', { class: 'warning readonly' }, this.init.readOnlyReason));
 

@@ -60,6 +60,16 @@ export class CuratorPanel implements RegisteredPanel, vscode.Disposable {
     this.registerHandlers();
     panel.webview.html = curatorHtml(panel.webview, services.extensionUri, panel.title);
     this.disposables.push(services.registry.add(this));
+    // The reviewer decides which journal is written. In code-server the user settings can arrive
+    // after a restored editor opened, so follow the setting and start over when it changes.
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      const s = this.session;
+      if (!s || !e.affectsConfiguration('curator.reviewer') || reviewerName() === s.reviewer) return;
+      s.switchReviewer(reviewerName());
+      this.services.verdictsChanged(s.plan.dir);
+      this.services.registry.touch(this);
+      void this.channel.notify(P.Refresh, { reason: `reviewer is now ${s.reviewer}` });
+    }));
   }
 
   get dataset(): Dataset {

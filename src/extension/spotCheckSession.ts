@@ -15,12 +15,12 @@ export type LoadedPlan = Plan & { dir: string; datasetAbs: string };
 export class SpotCheckSession {
   readonly plan: LoadedPlan;
   readonly ds: Dataset;
-  readonly journal: VerdictJournal;
+  journal: VerdictJournal;
   latest: Map<string, VerdictLine>;
-  readonly warnings: string[] = [];
+  warnings: string[] = [];
   private readonly keys: Set<string>;
 
-  constructor(planDir: string, readonly reviewer: string, private readonly cache: DatasetCache) {
+  constructor(planDir: string, public reviewer: string, private readonly cache: DatasetCache) {
     this.plan = readPlan(planDir);
     if (!fs.existsSync(this.plan.datasetAbs)) throw new Error(`the dataset of spot check "${this.plan.name}" is gone: ${this.plan.datasetAbs}`);
     this.ds = cache.acquire(this.plan.datasetAbs);
@@ -67,6 +67,18 @@ export class SpotCheckSession {
     this.journal.append({ key, hash: it.hash, verdict: 'undo', reviewer: this.reviewer });
     this.latest = readJournal(this.journal.file).latest;
     return this.latest.get(key);
+  }
+
+  /** Another reviewer name (the setting changed, or was only loaded after the editor opened). */
+  switchReviewer(reviewer: string): void {
+    if (reviewer === this.reviewer) return;
+    this.journal.close();
+    this.reviewer = reviewer;
+    const file = journalPath(this.plan.dir, reviewer);
+    const read = readJournal(file);
+    this.warnings = [...read.warnings];
+    this.latest = read.latest;
+    this.journal = new VerdictJournal(file);
   }
 
   /** Re-reads the journal (another window or a sync changed it). */

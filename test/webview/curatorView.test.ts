@@ -153,6 +153,18 @@ describe('curator webview (headless Chromium)', function () {
     assert.deepEqual(pos, [0, 1]);
   });
 
+  it('starts over when the host says its view changed (e.g. another reviewer), without doubling handlers', async () => {
+    page = await openCurator(browser, server.url, { ...reviewConfig(), results: { ready: reviewInit(), find: { index: 1 } } });
+    await notify(page, 'refresh', { reason: 'reviewer is now ana' });
+    await page.waitForFunction('window.__host.sent.filter((m) => m.method === "ready").length === 2');
+    await page.locator('#app[data-state="ready"] .item[data-position="0"]').waitFor();
+    assert.equal(await page.locator('.toolbar .progress-count').count(), 1);
+    await page.locator('input.jump').fill('#1');
+    await page.locator('input.jump').press('Enter');
+    await page.locator('.item[data-position="1"]').waitFor();
+    assert.equal((await sent(page)).filter((m) => m.method === 'find').length, 1);
+  });
+
   it('enlarges an image on click and closes on Escape', async () => {
     page = await openCurator(browser, server.url, reviewConfig());
     await page.locator('.images img').nth(1).click();
