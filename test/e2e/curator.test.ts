@@ -152,6 +152,10 @@ describe('curator in VS Code (code-server)', function () {
     await vs.reload();
     view = vs.webview();
     await view.locator('#app[data-mode="review"][data-state="ready"]').waitFor({ timeout: 60_000 });
+    // code-server may hand the user settings (curator.reviewer) to the extension host only after the
+    // restored review opened; the review then switches to that reviewer's journal and starts over.
+    await view.locator('.progress-count', { hasText: /^\s*5 \/ 20\s*$/ }).waitFor({ timeout: 60_000 });
+    await view.locator('#app[data-mode="review"][data-state="ready"]').waitFor({ timeout: 30_000 });
     assert.equal((await view.locator('.progress-count').textContent())?.trim(), '5 / 20');
     // resumes at the first unjudged item
     assert.equal(await view.locator('.item').getAttribute('data-position'), '5');
