@@ -62,14 +62,24 @@ export class CuratorPanel implements RegisteredPanel, vscode.Disposable {
     this.disposables.push(services.registry.add(this));
     // The reviewer decides which journal is written. In code-server the user settings can arrive
     // after a restored editor opened, so follow the setting and start over when it changes.
-    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    const followReviewer = (): void => {
       const s = this.session;
-      if (!s || !e.affectsConfiguration('curator.reviewer') || reviewerName() === s.reviewer) return;
+      if (!s || reviewerName() === s.reviewer) return;
       s.switchReviewer(reviewerName());
       this.services.verdictsChanged(s.plan.dir);
       this.services.registry.touch(this);
       void this.channel.notify(P.Refresh, { reason: `reviewer is now ${s.reviewer}` });
+    };
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('curator.reviewer')) followReviewer();
     }));
+    // The change event may also have fired between the session's creation and this listener:
+    // look again now and shortly after the window settles.
+    followReviewer();
+    for (const ms of [1000, 3000, 8000]) {
+      const t = setTimeout(followReviewer, ms);
+      this.disposables.push({ dispose: () => clearTimeout(t) });
+    }
   }
 
   get dataset(): Dataset {
