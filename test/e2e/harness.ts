@@ -48,6 +48,12 @@ export interface StartOptions {
   workspace: string;
   /** User settings merged over quiet defaults (no welcome page, telemetry, trust prompt, git). */
   settings?: Record<string, unknown>;
+  /**
+   * Remote ("Machine") settings, read on the code-server side. Machine-scoped settings such as
+   * curator.reviewer belong here in a remote window; user settings can reach a reloaded extension
+   * host late.
+   */
+  machineSettings?: Record<string, unknown>;
   /** false: leave Workspace Trust on and open the folder untrusted (restricted mode). Default true. */
   trusted?: boolean;
   /** Extension folder to load under development (default: this repository). */
@@ -122,6 +128,10 @@ export class VsCode {
     const settings = { ...QUIET_SETTINGS, 'security.workspace.trust.enabled': !trusted, ...opts.settings };
     fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
     fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+    if (opts.machineSettings) {
+      fs.mkdirSync(path.join(dirs.userData, 'Machine'), { recursive: true });
+      fs.writeFileSync(path.join(dirs.userData, 'Machine', 'settings.json'), JSON.stringify(opts.machineSettings, null, 2));
+    }
     const config = path.join(runDir, 'config.yaml');
     fs.writeFileSync(config, 'auth: none\ncert: false\n');
 
