@@ -491,14 +491,10 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
       const what = recStart >= 0 ? `record ${idx.count} (line ${recLine}) is not closed` : 'the closing bracket is missing';
       idx.errors.push({ index: idx.count, line, offset: base, message: `unexpected end of file: ${what}` });
       // A truncated final record is not a usable record; a complete one before the missing "]" is.
-      if (recStart >= 0 && recClosed && !inString && depthAtRecord(depth, recordDepth)) closeRecord();
+      if (recStart >= 0 && recClosed && !inString && depth === recordDepth) closeRecord();
     }
   }
   return idx;
-}
-
-function depthAtRecord(depth: number, recordDepth: number): boolean {
-  return depth === recordDepth;
 }
 
 /** After a fatal structural fault: consume the rest so `bytes` is the file size. */

@@ -256,9 +256,8 @@ function checkMcq(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detail:
     if (!item.candidates || item.candidates.length < 2) add(RULES.missingField, 'the question has fewer than 2 candidates; map the candidates field (--map candidates=FIELD)', ['candidates']);
     else if (item.label !== undefined && item.correct === undefined) {
       add(RULES.answerNotCandidate, `the answer "${item.label}" is not one of the candidates (${item.candidates.map((c) => JSON.stringify(c)).join(', ')})`, ['answer']);
-    } else if (item.label === undefined && !('answer' in r)) {
-      // Test splits have no answer: fine.
     }
+    // A record without an answer (a test split) is fine.
   } else if (f === 'llava' && item.candidates && item.label !== undefined) {
     const ans = item.label.trim();
     if (ans === '') return;

@@ -46,7 +46,8 @@ export interface MergedProvenance {
   embedder: string;
 }
 
-export function mergedRecord(id: string, images: string[], answer: string, subset: string, prov: MergedProvenance): LlavaRecord {
+/** A LLaVA record asking the paper's comparison question over `images`, answered by `answer`. */
+export function comparisonRecord(id: string, images: string[], answer: string, subset: string): LlavaRecord {
   return {
     id,
     image: images,
@@ -55,6 +56,12 @@ export function mergedRecord(id: string, images: string[], answer: string, subse
       { from: 'gpt', value: answer.trim() },
     ],
     subset,
+  };
+}
+
+export function mergedRecord(id: string, images: string[], answer: string, subset: string, prov: MergedProvenance): LlavaRecord {
+  return {
+    ...comparisonRecord(id, images, answer, subset),
     source_descriptions: prov.source_descriptions,
     merge_model: prov.merge_model,
     max_similarity: Math.round(prov.max_similarity * 1e6) / 1e6,

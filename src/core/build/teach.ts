@@ -7,7 +7,7 @@
 import { ordinalPrefix } from '../ordinals';
 import { Random } from '../random';
 import type { ContentPart } from './chatClient';
-import { comparisonQuestion, humanTurn, type LlavaRecord } from './merge';
+import { comparisonRecord, humanTurn, type LlavaRecord } from './merge';
 
 export const MCQ_INSTRUCTION = "Answer with the option's letter from the given choices directly.";
 const LETTERS = 'ABCDEFGHIJ';
@@ -61,16 +61,7 @@ export interface TeachProvenance {
 }
 
 export function teacherComparisonRecord(id: string, images: string[], answer: string, prov: TeachProvenance): LlavaRecord {
-  return {
-    id,
-    image: images,
-    conversations: [
-      { from: 'human', value: humanTurn(images.length, comparisonQuestion(images.length)) },
-      { from: 'gpt', value: answer.trim() },
-    ],
-    subset: 'teach2compare-comparison',
-    ...prov,
-  };
+  return { ...comparisonRecord(id, images, answer, 'teach2compare-comparison'), ...prov };
 }
 
 export function openQARecord(id: string, images: string[], qa: GeneratedQA, prov: TeachProvenance): LlavaRecord {
