@@ -32,7 +32,6 @@ describe('model answers in VS Code (code-server)', function () {
   let teacher: OpenAITestServer;
 
   before(async function () {
-    if (!VsCode.available()) this.skip();
     served = await OpenAITestServer.start({ expectImageSize: 448, requireKey: KEY, answer: (r) => (/rank/i.test(r.question) ? 'first > second > third' : 'The second image has better quality.') });
     served.defaultBehaviour = { kind: 'answer', chunkDelayMs: 40 };
     teacher = await OpenAITestServer.start({ requireKey: KEY, answer: () => `The first image is clearer, so the first image is better. ${HOSTILE}` });
@@ -177,7 +176,6 @@ describe('model answers in an untrusted workspace', function () {
   let server: OpenAITestServer;
 
   before(async function () {
-    if (!VsCode.available()) this.skip();
     server = await OpenAITestServer.start();
     ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'e2e-ask-untrusted');
     vs = await VsCode.start({ workspace: ws, trusted: false, settings: { 'curator.endpoints': [{ name: 'served', baseURL: server.url, model: 'm', apiKeySource: 'none' }] } });
@@ -208,7 +206,6 @@ describe('cancelling "Ask Model for Spot Check"', function () {
   let server: OpenAITestServer;
 
   before(async function () {
-    if (!VsCode.available()) this.skip();
     server = await OpenAITestServer.start();
     server.defaultBehaviour = { kind: 'hang' };
     ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'e2e-ask-cancel');

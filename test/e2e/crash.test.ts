@@ -25,7 +25,6 @@ describe('crash: extension host killed while marking (code-server)', function ()
   });
 
   it('loses no verdict shown as saved, and a torn last line is ignored on reload', async function () {
-    if (!VsCode.available()) this.skip();
     ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'crash');
     const ds = Dataset.open(path.join(ws, 'coinstruct-demo.json'));
     const dir = spotcheckDir(path.join(ws, '.curator'), 'crash-30');

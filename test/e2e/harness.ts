@@ -22,8 +22,7 @@
  *   const { code, output } = await runExtensionTests({ workspace: dir, testsPath: 'out/test/e2e/exthost/index.js' });
  *
  * Also: vs.page (the playwright Page), vs.problems() (Problems panel rows), vs.extensionHostPids()
- * (to kill the host in a crash test), vs.log() (code-server's output), VsCode.available() (is
- * code-server installed?). `VsCode.start({ vsix: 'x.vsix', … })` installs a packaged extension
+ * (to kill the host in a crash test), vs.log() (code-server's output). `VsCode.start({ vsix: 'x.vsix', … })` installs a packaged extension
  * (`--install-extension`) instead of loading this repository under development. Environment: CODE_SERVER=path/to/code-server overrides the binary;
  * E2E_HEADED=1 shows the browser; E2E_KEEP=1 keeps the session folders.
  */
@@ -33,11 +32,11 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { chromiumPath, CHROMIUM_ARGS } from '../support/browser';
 import { chromium, type BrowserContext, type ConsoleMessage, type FrameLocator, type Page } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ARTIFACTS = path.join(REPO_ROOT, 'test', 'artifacts');
-export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 export function codeServerBinary(): string {
   return process.env.CODE_SERVER ?? path.join(REPO_ROOT, '.code-server', 'node_modules', '.bin', 'code-server');
@@ -111,14 +110,9 @@ export class VsCode {
     page.on('console', (m: ConsoleMessage) => this.consoleLines.push(`[${m.type()}] ${m.text()}`));
   }
 
-  /** Is code-server installed (scripts/install-code-server.sh) and Chromium present? */
-  static available(): boolean {
-    return fs.existsSync(codeServerBinary()) && fs.existsSync(CHROMIUM);
-  }
-
   static async start(opts: StartOptions): Promise<VsCode> {
     const bin = codeServerBinary();
-    if (!fs.existsSync(bin)) throw new Error(`code-server is not installed at ${bin}; run scripts/install-code-server.sh`);
+    if (!fs.existsSync(bin)) throw new Error(`code-server is not installed at ${bin}: run scripts/install-code-server.sh (npm test does)`);
     const workspace = path.resolve(opts.workspace);
     const ext = path.resolve(opts.extensionPath ?? REPO_ROOT);
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `cocurate-vscode-${++sessionCount}-`));
@@ -165,10 +159,10 @@ export class VsCode {
     }
 
     const context = await chromium.launchPersistentContext(dirs.profile, {
-      executablePath: CHROMIUM,
+      executablePath: chromiumPath(),
       headless: !process.env.E2E_HEADED,
       viewport: opts.viewport ?? { width: 1400, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      args: [...CHROMIUM_ARGS, '--disable-dev-shm-usage'],
     });
     const page = context.pages()[0] ?? (await context.newPage());
     let resolveExit: (code: number) => void = () => {};

@@ -14,7 +14,6 @@ describe('language server in VS Code (code-server)', function () {
   let ws: string;
 
   before(async function () {
-    if (!VsCode.available()) this.skip();
     ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'e2e-lsp');
     vs = await VsCode.start({ workspace: ws, settings: { 'curator.suggestOpenWithCurator': false } });
   });

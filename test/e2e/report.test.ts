@@ -61,7 +61,6 @@ for (const theme of ['light', 'dark'] as const) {
     let view: FrameLocator;
 
     before(async function () {
-      if (!VsCode.available()) this.skip();
       ws = reportWorkspace();
       vs = await VsCode.start({ workspace: ws, settings: { 'curator.reviewer': 'e2e' } });
       // "workbench.colorTheme" in the settings file is not applied by code-server's web workbench;

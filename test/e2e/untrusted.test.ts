@@ -23,7 +23,6 @@ describe('untrusted workspace (code-server)', function () {
   });
 
   it('opens a spot check read-only and writes no verdict', async function () {
-    if (!VsCode.available()) this.skip();
     ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'untrusted');
     const ds = Dataset.open(path.join(ws, 'coinstruct-demo.json'));
     const dir = spotcheckDir(path.join(ws, '.curator'), 'locked-5');

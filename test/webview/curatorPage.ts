@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const NONCE = 'test-nonce-0123456789';
@@ -51,8 +52,8 @@ export async function startPageServer(): Promise<{ url: string; close: () => Pro
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+export function launchBrowser(): Promise<Browser> {
+  return launchChromium();
 }
 
 /** The fake host, installed before the bundle runs (plain browser JavaScript). */

@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { renderHtml } from '../../src/core/report/html';
 import { buildReport } from '../../src/core/report/model';
 
@@ -34,12 +35,11 @@ describe('HTML report in Chromium', function () {
   let dir: string;
 
   before(async function () {
-    if (!fs.existsSync('/usr/bin/chromium')) this.skip();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cocurate-report-html-'));
     file = path.join(dir, 'report.html');
     const report = buildReport([path.join(fixtures, 'merged'), path.join(fixtures, 'removed')], { compare: true });
     fs.writeFileSync(file, renderHtml(report));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
 
   after(async () => {
