@@ -10,12 +10,13 @@ import { allocateProportional } from './allocation';
 import { recordHash } from './hash';
 import type { Plan, PlanItem } from './plan';
 import { Random } from './random';
+import { proposedSampleSize } from './sampleSize';
 import { assignStrata, compareStrata, strataToString, type StrataSpec } from './strata';
 
 export interface SampleOptions {
   name: string;
   seed: string | number;
-  /** Total size (proportional allocation). */
+  /** Total size (proportional allocation); without it or `sizes`: min(250, population). */
   size?: number;
   /** Explicit sizes per stratum (instead of `size`). */
   sizes?: Record<string, number>;
@@ -52,8 +53,9 @@ export function drawSample(ds: Dataset, opts: SampleOptions): Plan {
       alloc.set(n, k);
     }
   } else {
-    if (opts.size === undefined || !Number.isInteger(opts.size) || opts.size < 1) throw new Error('sample size must be a positive whole number');
-    alloc = allocateProportional(names.map((n) => ({ name: n, population: population[n] })), opts.size);
+    const size = opts.size ?? proposedSampleSize(names.reduce((a, n) => a + population[n], 0));
+    if (!Number.isInteger(size) || size < 1) throw new Error('sample size must be a positive whole number');
+    alloc = allocateProportional(names.map((n) => ({ name: n, population: population[n] })), size);
   }
 
   // One generator per stratum, seeded from the seed and the stratum name: adding a stratum does not

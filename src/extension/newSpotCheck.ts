@@ -1,5 +1,5 @@
 /**
- * "Curator: New Spot Check": asks for size (default from settings, 250), seed and strata, draws the
+ * "Curator: New Spot Check": asks for size (default min(setting, records); 250), seed and strata, draws the
  * sample through core (drawSample) and writes plan.json into the curation folder, then opens it for
  * review. Arguments can be passed instead of prompting (tests, other commands).
  */
@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { Dataset } from '../core/dataset';
 import { readPlan, spotcheckDir, validatePlanName, writePlan } from '../core/plan';
 import { drawSample } from '../core/sampling';
+import { proposedSampleSize, sampleSizeProblem } from '../core/sampleSize';
 import { parseStrata } from '../core/strata';
 import type { DatasetCache } from './datasetCache';
 import { curationFolder, defaultSpotCheckSize, reviewerName } from './settings';
@@ -37,11 +38,15 @@ export async function newSpotCheck(cache: DatasetCache, datasetPath: string, arg
   }
   let size = args.size;
   if (size === undefined) {
+    // Propose min(default, records) and refuse more than the file holds here, not after every prompt.
+    let population: number;
+    const counted = cache.acquire(datasetPath);
+    try { population = counted.count; } finally { cache.release(counted); }
     const s = await vscode.window.showInputBox({
       title: 'New Spot Check (1/3): sample size',
-      value: String(defaultSpotCheckSize()),
-      prompt: 'How many items to review (the paper checked 250 per subset)',
-      validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) > 0 ? undefined : 'a positive whole number'),
+      value: String(proposedSampleSize(population, defaultSpotCheckSize())),
+      prompt: `How many items to review (the paper checked 250 per subset; this file holds ${population})`,
+      validateInput: (v) => sampleSizeProblem(v, population),
     });
     if (s === undefined) return undefined;
     size = Number(s.trim());

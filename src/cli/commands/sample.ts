@@ -11,9 +11,10 @@ export const sample: Command = {
   name: 'sample',
   summary: 'draw a reproducible spot-check sample and write its plan.json',
   usage: [
-    'cocurate sample FILE --size N --seed S [--strata none|groupSize|field:NAME|ranges:SPEC] [--sizes NAME=N,…]',
+    'cocurate sample FILE --seed S [--size N] [--strata none|groupSize|field:NAME|ranges:SPEC] [--sizes NAME=N,…]',
     '                [--name NAME] [--out CURATION_DIR] [--force] [--json]',
     '  ranges:SPEC  e.g. ranges:Q-Instruct=0-200276,Merge2Compare=200277-302408,Teach2Compare-QA=332301-',
+    '  --size       default: 250, or the whole population when it holds fewer records',
     '  --out        curation folder (default: .curator/ beside the dataset); the plan goes to OUT/spotchecks/NAME/plan.json',
   ].join('\n'),
   flags: { values: [...DATASET_FLAGS, 'size', 'seed', 'strata', 'sizes', 'name', 'out', 'by'], booleans: ['force'] },
@@ -22,7 +23,6 @@ export const sample: Command = {
     if (seed === undefined) throw new UsageError('--seed is required (the same seed gives the same sample)');
     const sizesSpec = args.str('sizes');
     const size = args.num('size');
-    if (size === undefined && !sizesSpec) throw new UsageError('--size N (or --sizes NAME=N,…) is required');
     let strata;
     try { strata = parseStrata(args.str('strata')); } catch (e) { throw new UsageError((e as Error).message); }
     let sizes: Record<string, number> | undefined;
@@ -36,10 +36,15 @@ export const sample: Command = {
     }
     const ds = openDatasetFromArgs(args.positionals[0], args);
     try {
-      const name = validatePlanName(args.str('name') ?? `sample-${size ?? 'custom'}-seed${seed}`);
+      const given = args.str('name');
+      if (given !== undefined) validatePlanName(given);
       const folder = args.str('out') ? path.resolve(args.str('out')!) : curationFolderFor(ds.path);
+      // Every plan folder sits at the same depth (OUT/spotchecks/NAME), so the dataset path the plan
+      // stores does not depend on the name; a default name can wait for the drawn size.
+      const plan = drawSample(ds, { name: given ?? 'sample', seed, size, sizes, strata, planDir: spotcheckDir(folder, 'sample') });
+      const name = validatePlanName(given ?? `sample-${sizes ? 'custom' : plan.size}-seed${seed}`);
+      plan.name = name;
       const dir = spotcheckDir(folder, name);
-      const plan = drawSample(ds, { name, seed, size, sizes, strata, planDir: dir });
       const file = path.join(dir, 'plan.json');
       if (fs.existsSync(file) && !args.bool('force')) {
         const old = JSON.parse(fs.readFileSync(file, 'utf8')) as { items?: unknown };
