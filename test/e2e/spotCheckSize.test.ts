@@ -14,7 +14,6 @@ describe('New Spot Check size on a small dataset (code-server)', function () {
   let ws: string;
 
   before(async function () {
-    if (!VsCode.available()) this.skip();
     ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'e2e-size');
     vs = await VsCode.start({ workspace: ws, settings: { 'curator.reviewer': 'e2e' }, machineSettings: { 'curator.reviewer': 'e2e' } });
   });
