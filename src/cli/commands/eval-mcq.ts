@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tally } from '../../core/eval/mcq';
-import { runMcqEval } from '../../core/eval/mcqRun';
+import { mcqJobs, runMcqEval } from '../../core/eval/mcqRun';
 import { UsageError } from '../args';
 import type { Command } from '../command';
+import { BATCH_REPEATABLE_FLAGS, BATCH_USAGE, BATCH_VALUE_FLAGS, batchAsker, batchMode, reportBatchImport, writeBatchRequests } from '../batchArgs';
 import { DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
 import { ENDPOINT_USAGE, endpointFlags, pct, setupEndpoint, withInterrupt } from '../endpointArgs';
 
@@ -21,15 +22,26 @@ export const evalMcq: Command = {
     'cocurate eval-mcq FILE --endpoint URL --model M [--concurrency N] [--limit K] [--out ANSWERS.jsonl] [--json]',
     '  Prompt: the question, "A. …" option lines, then "Answer with the option\'s letter from the given choices directly."',
     '  --out    per-item answers (default .curator/reports/eval-mcq-<name>.jsonl)',
+    'cocurate eval-mcq FILE --endpoint URL --model M --batch-out DIR | --batch-in FILE...   (two phases through batch files)',
     ENDPOINT_USAGE,
+    BATCH_USAGE,
   ].join('\n'),
-  flags: endpointFlags({ values: [...DATASET_FLAGS, 'limit', 'out'] }),
+  flags: endpointFlags({ values: [...DATASET_FLAGS, 'limit', 'out', ...BATCH_VALUE_FLAGS], repeatable: BATCH_REPEATABLE_FLAGS }),
   async run(args, io) {
     const ds = openDatasetFromArgs(args.positionals[0], args);
     try {
       const limit = args.num('limit');
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit must be a positive integer');
-      const { profile, asker, curationFolder } = setupEndpoint(args, ds.path);
+      const { profile, asker: liveAsker, curationFolder } = setupEndpoint(args, ds.path);
+      const mode = batchMode(args, args.positionals.slice(1));
+      if (mode.kind === 'out') {
+        const { jobs } = mcqJobs(ds, limit);
+        if (jobs.length === 0) { io.err(`cocurate eval-mcq: ${ds.path}: no multiple-choice records (format ${ds.format}; try --format or --map)\n`); return 2; }
+        const entries = jobs.map((j) => ({ key: j.item.key, item: () => j.item }));
+        return await withInterrupt((signal) => writeBatchRequests(entries, liveAsker, mode.dir, `eval-mcq-${profile.slug}`, args, io, signal));
+      }
+      const fromBatch = mode.kind === 'in' ? batchAsker(liveAsker, mode.files) : undefined;
+      const asker = fromBatch?.asker ?? liveAsker;
       const run = await withInterrupt((signal) => runMcqEval(ds, asker, {
         limit,
         concurrency: profile.concurrency,
@@ -39,6 +51,7 @@ export const evalMcq: Command = {
       const { rows, report, skipped } = run;
       if (rows.length === 0) { io.err(`cocurate eval-mcq: ${ds.path}: no multiple-choice records (format ${ds.format}; try --format or --map)\n`); return 2; }
       if (!args.bool('json')) io.err('\n');
+      if (fromBatch) reportBatchImport('eval-mcq', fromBatch.output, fromBatch.asker, io);
       const out = path.resolve(args.str('out') ?? path.join(curationFolder, 'reports', `eval-mcq-${profile.slug}.jsonl`));
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');

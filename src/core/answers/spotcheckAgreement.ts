@@ -9,6 +9,7 @@ import type { Dataset } from '../dataset';
 import type { Asker } from '../endpoint/asker';
 import { publicEndpoint } from '../endpoint/answerCache';
 import { runBatch } from '../endpoint/batch';
+import type { Item } from '../item';
 import type { Plan } from '../plan';
 import { compareItem, summarizeAgreement, type AgreementSummary, type ItemComparison } from './agreement';
 
@@ -30,19 +31,24 @@ export interface SpotcheckAskOptions {
   onProgress?: (done: number, total: number, key: string) => void;
 }
 
+/** A planned item as it is in the dataset now (found by key when it moved); throws when it is gone. */
+export function planItem(ds: Dataset, pi: Pick<Plan['items'][number], 'key' | 'index'>): Item {
+  let index = pi.index;
+  if (index >= ds.count || ds.keyFor(index) !== pi.key) {
+    const found = ds.findKey(pi.key);
+    if (found === undefined) throw new Error(`item ${pi.key} is no longer in the dataset`);
+    index = found;
+  }
+  return ds.item(index);
+}
+
 export async function askSpotcheck(ds: Dataset, plan: Pick<Plan, 'items'>, asker: Asker, opts: SpotcheckAskOptions = {}): Promise<SpotcheckAnswers> {
   const drifted: string[] = [];
   const failures: { key: string; error: string }[] = [];
   const result = await runBatch(
     plan.items,
     async (pi, _i, signal) => {
-      let index = pi.index;
-      if (index >= ds.count || ds.keyFor(index) !== pi.key) {
-        const found = ds.findKey(pi.key);
-        if (found === undefined) throw new Error(`item ${pi.key} is no longer in the dataset`);
-        index = found;
-      }
-      const item = ds.item(index);
+      const item = planItem(ds, pi);
       if (item.hash !== pi.hash) drifted.push(pi.key);
       const a = await asker.askItem(item, { signal });
       return { ...compareItem(item, a.text), cached: a.cached };

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { resolveImagePath } from '../imagePaths';
 import type { Item } from '../item';
 import { AnswerCache, cacheKey, endpointIdentity, keyPartsFor, type CachedAnswer } from './answerCache';
-import { EndpointClient, type AskOptions } from './client';
+import { EndpointClient, type AskOptions, type AskResult } from './client';
 import { contentHash, ImageEncoder, type EncodedImage } from './imageEncoding';
-import { buildContent, promptText, questionFor } from './prompt';
+import { buildContent, promptText, questionFor, type ContentPart } from './prompt';
 import { answerParams, type ResolvedProfile } from './profile';
 
 export interface Answer {
@@ -31,6 +31,17 @@ export interface QuestionInput {
 }
 
 export class ImageRefusedError extends Error {}
+
+/** A question ready to send (see Asker.prepare). */
+export interface PreparedQuestion {
+  q: QuestionInput;
+  images: EncodedImage[];
+  prompt: string;
+  /** The answers-cache key. */
+  key: string;
+  content: ContentPart[];
+  hit?: CachedAnswer;
+}
 
 export class Asker {
   readonly encoder: ImageEncoder;
@@ -76,11 +87,26 @@ export class Asker {
     return this.ask(Asker.questionInput(item), opts);
   }
 
-  async ask(q: QuestionInput, opts: AskOptions = {}): Promise<Answer> {
+  /**
+   * Everything about a question short of sending it: encoded images, the prompt, the cache key, the
+   * content parts the endpoint receives, and the cached answer when there is one. Live asking and
+   * batch files (batchAsk.ts) both start here, so they send the same request.
+   */
+  async prepare(q: QuestionInput): Promise<PreparedQuestion> {
     const images = await this.encodeImages(q.images);
     const prompt = promptText(q.question, images.length);
     const key = cacheKey(keyPartsFor(this.profile, prompt, images.map((i) => i.contentHash)));
-    const hit = this.cache.get(key);
+    return { q, images, prompt, key, content: buildContent(q.question, images.map((i) => i.dataUri)), hit: this.cache.get(key) };
+  }
+
+  /** Sends a prepared question; batch results stand in for the endpoint by overriding this. */
+  protected send(p: PreparedQuestion, opts: AskOptions): Promise<AskResult> {
+    return this.client.ask(p.content, opts);
+  }
+
+  async ask(q: QuestionInput, opts: AskOptions = {}): Promise<Answer> {
+    const prep = await this.prepare(q);
+    const { images, prompt, key, hit } = prep;
     if (hit) {
       opts.onDelta?.(hit.answer);
       return { text: hit.answer, cached: true, prompt, cacheKey: key, ms: 0, attempts: 0, finishReason: hit.finishReason };
@@ -92,7 +118,7 @@ export class Asker {
       return { ...a, cached: true };
     }
     const p = (async (): Promise<Answer> => {
-      const r = await this.client.ask(buildContent(q.question, images.map((i) => i.dataUri)), opts);
+      const r = await this.send(prep, opts);
       const entry: CachedAnswer = {
         v: 1,
         key,

@@ -112,6 +112,19 @@ function classify(e: unknown, cancelled: boolean, timedOut: boolean, timeoutMs: 
   return new EndpointError(`${baseURL}: ${describe(e)}`, 'connection', true);
 }
 
+/**
+ * The Chat Completions body for one question (without `stream`): what the live client sends and
+ * what a batch request line carries (src/core/endpoint/batchFiles.ts), built in this one place.
+ */
+export function chatRequestBody(p: ResolvedProfile, content: ContentPart[]) {
+  return {
+    model: p.model,
+    messages: [{ role: 'user' as const, content }],
+    temperature: p.temperature,
+    max_tokens: p.maxTokens,
+  };
+}
+
 export class EndpointClient {
   private readonly sdk = new Map<string, OpenAI>();
   readonly router: RequestRouter;
@@ -166,12 +179,7 @@ export class EndpointClient {
     o.signal?.addEventListener('abort', onAbort, { once: true });
     routerSignal?.addEventListener('abort', onAbort, { once: true });
     if (o.signal?.aborted || routerSignal?.aborted) ctrl.abort();
-    const body = {
-      model: p.model,
-      messages: [{ role: 'user' as const, content }],
-      temperature: p.temperature,
-      max_tokens: p.maxTokens,
-    };
+    const body = chatRequestBody(p, content);
     try {
       if (p.stream) {
         const stream = await this.openai(baseURL).chat.completions.create({ ...body, stream: true }, { signal: ctrl.signal, maxRetries: 0 });

@@ -23,15 +23,21 @@ export interface McqRun {
   cancelled: boolean;
 }
 
-export async function runMcqEval(ds: Dataset, asker: Asker, opts: McqRunOptions = {}): Promise<McqRun> {
+/** The multiple-choice records of a dataset (the first `limit`), and how many other records there are. */
+export function mcqJobs(ds: Dataset, limit?: number): { jobs: { row: McqRow; item: Item }[]; skipped: number } {
   const jobs: { row: McqRow; item: Item }[] = [];
   let skipped = 0;
-  for (let i = 0; i < ds.count && (opts.limit === undefined || jobs.length < opts.limit); i++) {
+  for (let i = 0; i < ds.count && (limit === undefined || jobs.length < limit); i++) {
     let item: Item;
     try { item = ds.item(i); } catch { skipped++; continue; }
     const row = mcqRowFor(item);
     if (row) jobs.push({ row, item }); else skipped++;
   }
+  return { jobs, skipped };
+}
+
+export async function runMcqEval(ds: Dataset, asker: Asker, opts: McqRunOptions = {}): Promise<McqRun> {
+  const { jobs, skipped } = mcqJobs(ds, opts.limit);
   const rows: McqRow[] = jobs.map((j) => j.row);
   const res = await runBatch(jobs, async (j, _i, signal) => {
     const a = await asker.askItem(j.item, { signal });
