@@ -6,7 +6,10 @@ import * as path from 'node:path';
 import { UsageError, type ParsedArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { embedderFromSpec } from '../../core/embeddings/embedderSpec';
+import { ChatBatch } from '../../core/build/chatBatch';
 import type { ChatOptions } from '../../core/build/chatClient';
+import { BatchFileWriter, readBatchOutput } from '../../core/endpoint/batchFiles';
+import { slugify } from '../../core/endpoint/profile';
 import { MatchingError } from '../../core/build/matching';
 import { MAX_CONSECUTIVE_FAILURES, removedPathFor, runMerge2Compare, runTeach2Compare, type BuildProgress, type BuildResult } from '../../core/build/pipeline';
 import { formatRetention } from '../../core/build/similarity';
@@ -25,12 +28,25 @@ const USAGE = [
   'OUT: .jsonl or .json (LLaVA / Co-Instruct records). Default group counts: pairs n·log10(n) (the paper: 19K images → 81K pairs),',
   `triples pairs/3, quads 2·pairs/9. Default threshold ${DEFAULT_THRESHOLD}; default embedder hub:Xenova/all-MiniLM-L6-v2 (downloaded once, needs network).`,
   'Keys: COCURATE_API_KEY or OPENAI_API_KEY. A rerun with the same settings continues; finished calls come from the cache.',
+  'Batch files: --batch-out DIR writes the calls not yet answered as OpenAI Batch input (custom_id = the call\'s cache key) instead of',
+  'sending them; --batch-in FILE... answers calls from Batch output (nothing is sent live). Both together: import, then write the rest.',
+  'Keep --llm, --model and the other settings the same across the phases.',
 ].join('\n');
 
 function count(args: ParsedArgs, name: string): number | undefined {
   const v = args.num(name);
   if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new UsageError(`--${name} must be a whole number ≥ 0`);
   return v;
+}
+
+/** --batch-out DIR / --batch-in FILE...: the run's model calls through batch files (both may be given). */
+function chatBatch(args: ParsedArgs, kind: string, model: string | undefined, extra: string[]): { batch?: ChatBatch; problems: { where: string; message: string }[] } {
+  const out = args.str('batch-out');
+  const ins = [...args.list('batch-in'), ...extra];
+  if (out === undefined && ins.length === 0) return { problems: [] };
+  const results = ins.length ? readBatchOutput(ins.map((f) => path.resolve(f))) : undefined;
+  const writer = out !== undefined ? new BatchFileWriter(path.resolve(out), `build-${kind}-${slugify(model ?? 'model')}`) : undefined;
+  return { batch: new ChatBatch(results?.results, writer), problems: results?.problems ?? [] };
 }
 
 function chatOptions(args: ParsedArgs, required: boolean): ChatOptions | undefined {
@@ -66,6 +82,15 @@ function progressPrinter(io: CommandIO, quiet: boolean): (p: BuildProgress) => v
 
 function summary(r: BuildResult): string {
   const lines: string[] = [];
+  if (r.batch) {
+    const w = r.batch.written;
+    if (w) {
+      lines.push(`${w.requests} call(s) written to ${w.files.length} batch file(s):`);
+      for (const f of w.files) lines.push(`  ${f.file}  (${f.requests} requests, ${(f.bytes / 1e6).toFixed(1)} MB)`);
+      if (w.requests) lines.push('Run them (OpenAI Batch API, or vllm run-batch), then rerun this command with --batch-in OUTPUT.jsonl to continue.');
+    }
+    for (const u of r.batch.unknown.slice(0, 10)) lines.push(`${u.where}: custom_id "${u.customId}" matches no call of this build`);
+  }
   lines.push(`${r.units} images, ${r.groups} groups (${r.counts.pairs} pairs, ${r.counts.triples} triples, ${r.counts.quads} quads)` + (r.skippedRecords ? `; ${r.skippedRecords} input records without image or description skipped` : ''));
   if (r.imagesOutsideOutput) lines.push(`note: ${r.imagesOutsideOutput} image path(s) lead out of the output's folder ("../…"); write OUT into a folder that contains the images so validate and the review editor can show them`);
   if (r.retention && r.threshold !== undefined) lines.push(formatRetention(r.retention, r.threshold).trimEnd());
@@ -88,14 +113,17 @@ export const build: Command = {
   summary: 'build comparison data: merge2compare (descriptions → LLM-merged comparisons) or teach2compare (VLM teacher)',
   usage: USAGE,
   flags: {
-    values: ['out', 'pairs', 'triples', 'quads', 'seed', 'embedder', 'embed-model', 'embed-dtype', 'threshold', 'llm', 'model', 'temperature', 'max-tokens', 'concurrency', 'curator', 'image-root', 'removed-out', 'images-as'],
+    values: ['out', 'pairs', 'triples', 'quads', 'seed', 'embedder', 'embed-model', 'embed-dtype', 'threshold', 'llm', 'model', 'temperature', 'max-tokens', 'concurrency', 'curator', 'image-root', 'removed-out', 'images-as', 'batch-out'],
+    repeatable: ['batch-in'],
     booleans: ['dry-run', 'fresh', 'quiet', 'no-merge-removed', 'no-comparisons', 'no-questions'],
   },
   async run(args, io) {
     const [kind, input] = args.positionals;
     if (kind !== 'merge2compare' && kind !== 'teach2compare') throw new UsageError(`the first argument must be merge2compare or teach2compare${kind ? `, not "${kind}"` : ''}`);
     if (!input) throw new UsageError('missing IN (descriptions file or image folder)');
-    if (args.positionals.length > 2) throw new UsageError(`unexpected argument "${args.positionals[2]}"`);
+    // with --batch-in, further words are more output files (a shell glob)
+    const extraIn = args.list('batch-in').length ? args.positionals.slice(2) : [];
+    if (args.positionals.length > 2 && !extraIn.length) throw new UsageError(`unexpected argument "${args.positionals[2]}"`);
     const dryRun = args.bool('dry-run');
     const out = args.str('out');
     if (!out && !dryRun) throw new UsageError('--out OUT is needed');
@@ -119,6 +147,9 @@ export const build: Command = {
     };
     try {
       let result: BuildResult;
+      const { batch, problems } = chatBatch(args, kind, args.str('model'), extraIn);
+      const withBatch = (o: ChatOptions | undefined): ChatOptions | undefined => (o && batch ? { ...o, batch } : o);
+      for (const p of problems.slice(0, 20)) io.err(`${p.where}: ${p.message}\n`);
       if (kind === 'merge2compare') {
         const threshold = args.num('threshold', DEFAULT_THRESHOLD)!;
         if (!(threshold > -1 && threshold <= 1)) throw new UsageError('--threshold must be a cosine similarity in (-1, 1]');
@@ -132,7 +163,7 @@ export const build: Command = {
             removedOut: args.str('removed-out') ?? (out ? removedPathFor(out) : undefined),
             embedder,
             threshold,
-            llm: chatOptions(args, !dryRun),
+            llm: withBatch(chatOptions(args, !dryRun)),
             dryRun,
             mergeRemoved: !args.bool('no-merge-removed'),
           });
@@ -144,7 +175,12 @@ export const build: Command = {
         if (args.bool('no-comparisons') && args.bool('no-questions')) throw new UsageError('--no-comparisons and --no-questions together leave nothing to do');
         const imagesAs = args.str('images-as') ?? 'square';
         if (imagesAs !== 'square' && imagesAs !== 'original') throw new UsageError('--images-as must be square (padded, 448 px) or original');
-        result = await runTeach2Compare({ ...common, teacher: chatOptions(args, true)!, comparisons: !args.bool('no-comparisons'), questions: !args.bool('no-questions'), imagePreprocessing: imagesAs });
+        result = await runTeach2Compare({ ...common, teacher: withBatch(chatOptions(args, true))!, comparisons: !args.bool('no-comparisons'), questions: !args.bool('no-questions'), imagePreprocessing: imagesAs });
+      }
+      if (batch && result.batch?.deferred) {
+        if (args.bool('json')) io.out(JSON.stringify(result, null, 2) + '\n');
+        else io.out(summary(result));
+        return 0;
       }
       if (args.bool('json')) io.out(JSON.stringify(result, null, 2) + '\n');
       else io.out(summary(result));

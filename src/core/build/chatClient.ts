@@ -5,6 +5,7 @@
 import OpenAI from 'openai';
 import { apiBase } from '../embeddings/openaiEmbedder';
 import { callKey, CallCache } from './callCache';
+import type { ChatBatch } from './chatBatch';
 
 export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 export interface ChatMessage {
@@ -20,6 +21,8 @@ export interface ChatOptions {
   maxTokens?: number;
   timeoutMs?: number;
   maxRetries?: number;
+  /** Answer from batch output and write misses to batch files instead of calling the endpoint (chatBatch.ts). */
+  batch?: ChatBatch;
 }
 
 export interface ChatResult {
@@ -50,6 +53,16 @@ export class CachedChat {
     return this.cache.get(key);
   }
 
+  /** The Chat Completions body of a call: sent live, or written as a batch request line. */
+  requestBody(messages: ChatMessage[]): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
+    return {
+      model: this.opts.model,
+      messages: messages as OpenAI.Chat.Completions.ChatCompletionMessageParam[],
+      ...(this.opts.temperature !== undefined ? { temperature: this.opts.temperature } : {}),
+      ...(this.opts.maxTokens !== undefined ? { max_tokens: this.opts.maxTokens } : {}),
+    };
+  }
+
   /**
    * Sends the messages unless an identical call is cached. `keyParts` overrides what the key hashes.
    * `check` may reject an answer (throw): a rejected answer is not cached, so a rerun asks again.
@@ -58,6 +71,16 @@ export class CachedChat {
     const key = this.keyOf(keyParts ?? messages);
     const hit = this.cache.get(key);
     if (hit !== undefined) return { text: hit, cached: true };
+    const batch = this.opts.batch;
+    if (batch) {
+      const text = batch.answer(key);
+      if (text === undefined) batch.defer(key, this.requestBody(messages));
+      else {
+        check?.(text);
+        this.cache.put(key, text);
+        return { text, cached: false };
+      }
+    }
     // A per-call signal: the SDK adds a listener to the signal it is given, so a long run sharing one
     // signal across thousands of calls would pile listeners up on it.
     const call = new AbortController();
@@ -67,12 +90,7 @@ export class CachedChat {
     let res: OpenAI.Chat.Completions.ChatCompletion;
     try {
       res = await this.client.chat.completions.create(
-        {
-          model: this.opts.model,
-          messages: messages as OpenAI.Chat.Completions.ChatCompletionMessageParam[],
-          ...(this.opts.temperature !== undefined ? { temperature: this.opts.temperature } : {}),
-          ...(this.opts.maxTokens !== undefined ? { max_tokens: this.opts.maxTokens } : {}),
-        },
+        this.requestBody(messages),
         { signal: call.signal },
       );
     } finally {

@@ -14,7 +14,9 @@ import type { ImagePreprocessing } from '../endpoint/profile';
 import { loadDescriptions, loadImages, type BuildUnit } from './buildInput';
 import { CallCache } from './callCache';
 import { RecordWriter } from './recordWriter';
+import { BatchDeferredError } from './chatBatch';
 import { CachedChat, type ChatOptions } from './chatClient';
+import type { WrittenBatch } from '../endpoint/batchFiles';
 import { defaultCounts, matchGroups, type GroupCounts } from './matching';
 import { comparisonQuestion, mergedRecord, mergePrompt, type LlavaRecord } from './merge';
 import { maxPairwiseSimilarity, retentionTable, type RetentionRow } from './similarity';
@@ -99,6 +101,8 @@ export interface BuildResult {
   /** True when the run gave up after MAX_CONSECUTIVE_FAILURES failed groups in a row. */
   stoppedAfterFailures?: boolean;
   dryRun: boolean;
+  /** Batch files (--batch-out / --batch-in): calls written instead of sent, files, output lines that matched no call. */
+  batch?: { deferred: number; written?: WrittenBatch; unknown: { customId: string; where: string }[] };
 }
 
 export function removedPathFor(out: string): string {
@@ -244,6 +248,13 @@ function isAbort(e: unknown, signal?: AbortSignal): boolean {
   return Boolean(signal?.aborted) || (e as Error)?.name === 'AbortError' || /abort/i.test((e as Error)?.constructor?.name ?? '');
 }
 
+/** Closes the batch input files of a run and notes what went to them. */
+function finishBatch(chat: ChatOptions | undefined, result: BuildResult): void {
+  const b = chat?.batch;
+  if (!b) return;
+  result.batch = { deferred: b.deferred, written: b.close(), unknown: b.unknownResults().map((r) => ({ customId: r.customId, where: r.where })) };
+}
+
 export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<BuildResult> {
   const seed = opts.seed ?? 0;
   const curator = curatorFor(opts);
@@ -306,8 +317,10 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
         streak.ok();
       } catch (e) {
         if (isAbort(e, opts.signal)) return;
-        result.failures.push({ id: g.id, error: callError(e, chat.base) });
-        streak.failed();
+        if (!(e instanceof BatchDeferredError)) {
+          result.failures.push({ id: g.id, error: callError(e, chat.base) });
+          streak.failed();
+        }
       }
       done++;
       opts.onProgress?.({ phase: 'merging', done, total, cached: result.calls.cached });
@@ -315,8 +328,9 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
   } finally {
     kept.writer.close();
     removed?.writer.close();
+    finishBatch(opts.llm, result);
   }
-  result.incomplete = Boolean(opts.signal?.aborted) || result.failures.length > 0;
+  result.incomplete = Boolean(opts.signal?.aborted) || result.failures.length > 0 || Boolean(result.batch?.deferred);
   result.stoppedAfterFailures = streak.tooMany;
   opts.onProgress?.({ phase: 'finishing', done: 0, total: 1 });
   // The final, ordered file is written only when complete; a partial run leaves the journal.
@@ -376,17 +390,24 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
         else result.calls.made++;
         return r.text;
       };
+      // Written to a batch file instead of sent: the group's other call is still written, then it waits.
+      let deferred: BatchDeferredError | undefined;
+      const unlessDeferred = async (step: () => Promise<void>): Promise<void> => {
+        try { await step(); } catch (e) { if (e instanceof BatchDeferredError) deferred = e; else throw e; }
+      };
       try {
         if (comparisons && !output.writer.doneIds.has(`${g.id}-cmp`)) {
-          output.writer.write(teacherComparisonRecord(`${g.id}-cmp`, images, await ask(comparisonQuestion(g.size)), prov));
+          await unlessDeferred(async () => output.writer.write(teacherComparisonRecord(`${g.id}-cmp`, images, await ask(comparisonQuestion(g.size)), prov)));
         }
         if (questions && (!output.writer.doneIds.has(`${g.id}-qa`) || !output.writer.doneIds.has(`${g.id}-mcq`))) {
-          // an answer that is not the asked-for JSON is not cached: a rerun asks again
-          const qa = parseGeneratedQA(await ask(QA_GENERATION_PROMPT, (a) => void parseGeneratedQA(a)));
-          if (!output.writer.doneIds.has(`${g.id}-qa`)) output.writer.write(openQARecord(`${g.id}-qa`, images, qa, prov));
-          if (!output.writer.doneIds.has(`${g.id}-mcq`)) output.writer.write(mcqRecord(`${g.id}-mcq`, images, qa, prov, seed));
+          await unlessDeferred(async () => {
+            // an answer that is not the asked-for JSON is not cached: a rerun asks again
+            const qa = parseGeneratedQA(await ask(QA_GENERATION_PROMPT, (a) => void parseGeneratedQA(a)));
+            if (!output.writer.doneIds.has(`${g.id}-qa`)) output.writer.write(openQARecord(`${g.id}-qa`, images, qa, prov));
+            if (!output.writer.doneIds.has(`${g.id}-mcq`)) output.writer.write(mcqRecord(`${g.id}-mcq`, images, qa, prov, seed));
+          });
         }
-        streak.ok();
+        if (!deferred) streak.ok();
       } catch (e) {
         if (isAbort(e, opts.signal)) return;
         result.failures.push({ id: g.id, error: callError(e, chat.base) });
@@ -397,8 +418,9 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
     });
   } finally {
     output.writer.close();
+    finishBatch(opts.teacher, result);
   }
-  result.incomplete = Boolean(opts.signal?.aborted) || result.failures.length > 0;
+  result.incomplete = Boolean(opts.signal?.aborted) || result.failures.length > 0 || Boolean(result.batch?.deferred);
   result.stoppedAfterFailures = streak.tooMany;
   if (!result.incomplete) result.outputs.push({ file: opts.out, records: output.finish(groups.flatMap(idsOf)) });
   else result.outputs.push({ file: output.journal, records: output.writer.doneIds.size });
