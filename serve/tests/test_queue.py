@@ -100,7 +100,10 @@ def test_a_client_that_leaves_mid_answer_stops_the_generation(make_server):
         assert "word0" in seen
     # The stand-in waits after 3 tokens until a stopping criterion fires: only the client leaving does that.
     wait_for(lambda: queue()["running"] == 0, "the generation to stop")
-    assert model.tokens_emitted == 3
+    # At most the 3 tokens before the pause: the client may leave (and be noticed) after the first
+    # token on a loaded machine, before the generation thread reaches the pause. Without the stop
+    # the stand-in would go on to all 200 tokens after its 30 s wait.
+    assert 1 <= model.tokens_emitted <= 3, model.tokens_emitted
     model.pause_after = None
     ok = httpx.post(srv.base + "/v1/chat/completions", json=two_image_body(), timeout=30)
     assert ok.status_code == 200
