@@ -131,12 +131,45 @@ describe('model answers in VS Code (code-server)', function () {
     assert.equal(served.requests.length + teacher.requests.length, before);
     // disagreements are counted and can be stepped through in plan order
     const keys = new Set<string>(files.flatMap((f) => JSON.parse(fs.readFileSync(f, 'utf8')).disagreements.map((d: { key: string }) => d.key)));
+    const planKeys: string[] = JSON.parse(fs.readFileSync(path.join(planDir, 'plan.json'), 'utf8')).items.map((i: { key: string }) => i.key);
+    const dis = planKeys.map((k, i) => (keys.has(k) ? i : -1)).filter((i) => i >= 0);
+    assert.ok(dis.length >= 1, 'the test servers produce at least one disagreement');
     const nav = view.locator('.disagreement-nav');
     await nav.waitFor({ state: 'visible', timeout: 15_000 });
     assert.match((await nav.textContent()) ?? '', new RegExp(`${keys.size} disagreement`));
+    // Start where "next" must move: on an item that is no disagreement, or on one of several.
+    const nextAfter = (p: number) => dis.find((d) => d > p) ?? dis[0];
+    const start = planKeys.findIndex((k, p) => nextAfter(p) !== p);
+    assert.ok(start >= 0, `a position from which the next disagreement is another item (disagreements at ${dis.join(', ')})`);
+    const shownPosition = async () => Number(await view.locator('.item').getAttribute('data-position'));
+    while ((await shownPosition()) !== start) {
+      await vs.focusWebview();
+      await vs.press((await shownPosition()) < start ? 'ArrowRight' : 'ArrowLeft');
+      await view.locator('.item').waitFor();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await view.locator(`.item[data-position="${start}"]`).waitFor();
+    const expected = nextAfter(start);
     await view.locator('button.disagreement-next').click();
+    await view.locator(`.item[data-position="${expected}"][data-key="${planKeys[expected]}"]`).waitFor({ timeout: 15_000 });
     await view.locator('.model-answers[data-disagreement="true"]').waitFor({ timeout: 15_000 });
-    assert.ok(keys.has((await view.locator('.item').getAttribute('data-key')) ?? ''), 'the next disagreement is shown');
+    // "Previous" steps back in plan order (wrapping) from there.
+    const prevBefore = (p: number) => [...dis].reverse().find((d) => d < p) ?? dis[dis.length - 1];
+    await view.locator('button.disagreement-prev').click();
+    const back = prevBefore(expected);
+    await view.locator(`.item[data-position="${back}"][data-key="${planKeys[back]}"]`).waitFor({ timeout: 15_000 });
+    // Picking a row of "Curator: Show Model Disagreements" shows that item in the review.
+    const pickPos = dis[0];
+    await vs.focusWebview();
+    await vs.press(back === 0 ? 'ArrowRight' : 'ArrowLeft');
+    await view.locator(`.item:not([data-position="${back}"])`).waitFor({ timeout: 15_000 });
+    if ((await shownPosition()) === pickPos) {
+      await vs.press(pickPos === 0 ? 'ArrowRight' : 'ArrowLeft');
+      await view.locator(`.item:not([data-position="${pickPos}"])`).waitFor({ timeout: 15_000 });
+    }
+    await vs.runCommand('Curator: Show Model Disagreements');
+    await vs.answerQuickInput(undefined, planKeys[pickPos], 'Model disagreements');
+    await view.locator(`.item[data-position="${pickPos}"][data-key="${planKeys[pickPos]}"]`).waitFor({ timeout: 15_000 });
     await vs.screenshot('e2e-ask-disagreement');
   });
 
