@@ -15,25 +15,10 @@ import type { DatasetModel, DatasetModels } from './datasetModel';
 import { checkRecord, idSpan, type CheckContext, type RecordCheck } from './recordCheck';
 import { PassProgress } from './passProgress';
 import type { RecordSpan } from './recordSpans';
+import { VALIDATED_NOTIFICATION, type ValidationStats } from '../lspProtocol';
 import { imageRootFor, type ServerSettings } from './settings';
 
-/** Sent as the `curator/validated` notification after every validation pass. */
-export interface ValidationStats {
-  uri: string;
-  version: number;
-  /** Whether the document was treated as a dataset. */
-  dataset: boolean;
-  format: string;
-  records: number;
-  /** Records parsed and checked in this pass. */
-  checked: number;
-  /** Records whose earlier result was reused (text unchanged). */
-  reused: number;
-  diagnostics: number;
-  millis: number;
-}
-
-export const VALIDATED_NOTIFICATION = 'curator/validated';
+export type { ValidationStats } from '../lspProtocol';
 
 /** Data attached to each diagnostic, read back by code actions. */
 export interface DiagnosticData {

@@ -21,12 +21,11 @@ import { DatasetModels, type DatasetModel } from './datasetModel';
 import { DiagnosticsRunner } from './diagnostics';
 import { provideHover } from './hover';
 import { imageAt } from './imageAt';
+import { CURSOR_NOTIFICATION, type CursorParams } from '../lspProtocol';
 import { curationFolderFor, DEFAULT_SETTINGS, imageRootFor, mergeSettings, workspaceFolderOf, type ServerSettings } from './settings';
 import { SpotcheckVerdicts } from './spotcheckVerdicts';
 import { documentSymbols } from './symbols';
 
-/** Sent by the extension when the cursor moves in a dataset (CodeLens follows it in long files). */
-export const CURSOR_NOTIFICATION = 'curator/cursor';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -159,7 +158,7 @@ export function startServer(connection: Connection): void {
     return codeLenses(model, keyOf(model), settings.codeLensLineLimit, cursors.get(p.textDocument.uri));
   });
 
-  connection.onNotification(CURSOR_NOTIFICATION, (p: { uri: string; line: number }) => {
+  connection.onNotification(CURSOR_NOTIFICATION, (p: CursorParams) => {
     if (!p || typeof p.uri !== 'string' || typeof p.line !== 'number') return;
     const doc = documents.get(p.uri);
     if (!doc || doc.lineCount <= settings.codeLensLineLimit) return;

@@ -2,7 +2,8 @@
  * Server settings. Come from the client's initializationOptions (any editor) and, when the client
  * supports it, from the `curator` configuration section (VS Code settings).
  */
-import * as path from 'node:path';
+import { CURSOR_LINES } from '../lspProtocol';
+import { resolveCurationFolder, resolveImageRoot } from '../core/imageRoot';
 
 export interface ServerSettings {
   /** Image root: absolute, or relative to the workspace folder (the dataset's folder without one). Empty: the dataset's folder. */
@@ -25,7 +26,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   include: [],
   debounceMs: 200,
   curationFolder: '',
-  codeLensLineLimit: 5000,
+  codeLensLineLimit: CURSOR_LINES,
 };
 
 /** Merges loosely typed input (initializationOptions or a configuration section) into settings. */
@@ -48,27 +49,14 @@ export function mergeSettings(base: ServerSettings, input: unknown): ServerSetti
   return out;
 }
 
-/** The workspace folder holding a file (the longest match), or undefined. */
-export function workspaceFolderOf(file: string, folders: readonly string[]): string | undefined {
-  let best: string | undefined;
-  for (const f of folders) {
-    const rel = path.relative(f, file);
-    if (!rel.startsWith('..') && !path.isAbsolute(rel) && (!best || f.length > best.length)) best = f;
-  }
-  return best ?? folders[0];
-}
+export { workspaceFolderOf } from '../core/imageRoot';
 
-/** The image root for a dataset file. */
+/** The image root for a dataset file (one rule with the extension: src/core/imageRoot.ts). */
 export function imageRootFor(settings: ServerSettings, datasetPath: string, workspaceRoot?: string): string {
-  const dir = path.dirname(datasetPath);
-  if (!settings.imageRoot) return dir;
-  const expanded = settings.imageRoot.replace(/\$\{workspaceFolder\}/g, workspaceRoot ?? dir);
-  return path.resolve(workspaceRoot ?? dir, expanded);
+  return resolveImageRoot(settings.imageRoot, datasetPath, workspaceRoot);
 }
 
 /** The curation folder (holding spotchecks/) for a dataset file. */
 export function curationFolderFor(settings: ServerSettings, datasetPath: string, workspaceRoot?: string): string {
-  if (!settings.curationFolder) return path.join(path.dirname(datasetPath), '.curator');
-  const expanded = settings.curationFolder.replace(/\$\{workspaceFolder\}/g, workspaceRoot ?? path.dirname(datasetPath));
-  return path.resolve(workspaceRoot ?? path.dirname(datasetPath), expanded);
+  return resolveCurationFolder(settings.curationFolder, datasetPath, workspaceRoot);
 }

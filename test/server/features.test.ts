@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { CodeAction, CodeLens, Diagnostic, DocumentSymbol, Hover, LocationLink, MarkupContent, TextEdit } from 'vscode-languageserver/node';
 import { applyEdits, TestClient, uriOf } from './lspClient';
 import { arrayDataset, BROKEN_DEMO, DEMO, jsonlDataset, llavaLine } from './fixtures';
+import { CURSOR_NOTIFICATION, type CursorParams } from '../../src/lspProtocol';
 
 const pos = (text: string, needle: string, from = 0, delta = 1): { line: number; character: number } => {
   const k = text.indexOf(needle, from);
@@ -125,7 +126,7 @@ describe('language server: hover, symbols, navigation, quick fixes', function ()
     await client.diagnosticsAt(u, 1);
     const first = await request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: u } });
     assert.deepEqual(first.map((l) => l.range.start.line), [0, 0, 0]);
-    await client.connection.sendNotification('curator/cursor', { uri: u, line: 4242 });
+    await client.connection.sendNotification(CURSOR_NOTIFICATION, { uri: u, line: 4242 } satisfies CursorParams);
     // Messages are handled in order: the next request sees the cursor.
     const at = await request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: u } });
     assert.deepEqual(at.map((l) => l.range.start.line), [4242, 4242, 4242]);

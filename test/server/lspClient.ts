@@ -14,19 +14,11 @@ import type {
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver/node';
 
+import { VALIDATED_NOTIFICATION, type ValidationStats } from '../../src/lspProtocol';
+
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-export interface ValidatedStats {
-  uri: string;
-  version: number;
-  dataset: boolean;
-  format: string;
-  records: number;
-  checked: number;
-  reused: number;
-  diagnostics: number;
-  millis: number;
-}
+export type ValidatedStats = ValidationStats;
 
 export const uriOf = (file: string): string => pathToFileURL(file).href;
 
@@ -43,7 +35,7 @@ export class TestClient {
     this.connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     child.stderr!.on('data', (d) => { this.stderr += d; });
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => { this.diagnostics.set(p.uri, p); this.wake(); });
-    this.connection.onNotification('curator/validated', (p: ValidatedStats) => { this.validated.push(p); this.wake(); });
+    this.connection.onNotification(VALIDATED_NOTIFICATION, (p: ValidatedStats) => { this.validated.push(p); this.wake(); });
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
     this.connection.onRequest('workspace/codeLens/refresh', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
