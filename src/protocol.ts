@@ -1,11 +1,15 @@
 /**
  * Messages between the extension host and the curator webview, declared once and used on both
- * sides (DESIGN §2). Three kinds, after GitLens' webview IPC:
+ * sides (ARCHITECTURE.md › Protocols). Three kinds, after GitLens' webview IPC:
  *   - requests  (webview → host, answered with a response carrying the same id),
  *   - commands  (webview → host, fire and forget),
  *   - notifications (host → webview).
  * Both sides import the descriptors below and get their parameter and result types from them.
  * This file is compiled for Node and for the browser: no imports.
+ *
+ * The curator webview runs in one of three modes, each with its controller on both sides
+ * (src/extension/views/*, webview/*Controller.ts). Messages say what they mean: a plan position
+ * (review) is never sent where a dataset record index (browse, preview) is meant.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -160,8 +164,11 @@ export interface PersistedState {
 // Requests (webview → host → response)
 
 export const Ready = request<{ state?: PersistedState }, InitState>('ready');
-/** Review: plan position; browse: dataset index. */
-export const GetItem = request<{ index: number }, { item?: ItemView; problem?: ItemProblem; changed?: string }>('getItem');
+export interface ItemResult { item?: ItemView; problem?: ItemProblem; changed?: string }
+/** Browse, preview: the record at a dataset index. */
+export const GetRecord = request<{ index: number }, ItemResult>('record');
+/** Review: the item at a plan position (`changed` says when its record changed since the plan was drawn). */
+export const GetPlanItem = request<{ position: number }, ItemResult>('review.item');
 /** Answered after the verdict is appended and fsynced; `hostMs` is the time the host spent on it. */
 export const Mark = request<{ key: string; verdict: Verdict; note?: string }, { key: string; saved: SavedVerdict; progress: Progress; hostMs?: number }>('mark');
 export const Undo = request<{ key: string }, { key: string; current?: SavedVerdict; progress: Progress }>('undo');
@@ -182,8 +189,10 @@ export const ShowMessage = command<{ level: 'info' | 'warning' | 'error'; text: 
 // Notifications (host → webview)
 
 export const KeyPressed = notification<{ action: KeyAction }>('key');
-/** Preview at cursor: show this dataset index. */
-export const ShowIndex = notification<{ index: number }>('showIndex');
+/** Browse, preview: show the record at this dataset index (browse clears a filter that hides it; `textChanged`: the preview's document was edited, drop what was fetched). */
+export const ShowRecord = notification<{ index: number; textChanged?: boolean }>('showRecord');
+/** Review: show the item at this plan position. */
+export const ShowPlanPosition = notification<{ position: number }>('review.show');
 /** The dataset changed on disk, or its verdicts changed elsewhere: re-initialise. */
 export const Refresh = notification<{ reason: string }>('refresh');
 

@@ -35,8 +35,10 @@ export class WebviewChannel<S> {
     this.api.postMessage({ kind: 'command', method: type.method, params } satisfies WireMessage);
   }
 
-  on<T extends NotificationType<unknown>>(type: T, handler: (params: ParamsOf<T>) => void): void {
+  /** Handles a notification; returns the function that stops handling it (a controller that goes away). */
+  on<T extends NotificationType<unknown>>(type: T, handler: (params: ParamsOf<T>) => void): () => void {
     this.handlers.set(type.method, handler as (p: unknown) => void);
+    return () => { if (this.handlers.get(type.method) === handler) this.handlers.delete(type.method); };
   }
 
   get state(): S | undefined { return this.api.getState(); }

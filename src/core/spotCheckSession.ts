@@ -1,16 +1,22 @@
 /**
  * One reviewer working through one spot check: the frozen plan, the dataset it samples, and the
  * reviewer's verdict journal. Every mark is appended and fsynced (VerdictJournal.append) before
- * mark() returns, so whatever the UI shows as saved is on disk.
+ * mark() returns, so whatever the UI shows as saved is on disk. No `vscode` here: the review
+ * controller (src/extension/views/reviewView.ts) drives it (ARCHITECTURE.md › Core).
  */
 import * as fs from 'node:fs';
-import type { Dataset } from '../core/dataset';
-import { readPlan, type Plan } from '../core/plan';
-import { firstUnjudged, spotCheckProgress, type SpotCheckProgress } from '../core/spotCheckProgress';
-import { journalPath, readJournal, VerdictJournal, type VerdictLine, type VerdictValue } from '../core/verdicts';
-import type { DatasetCache } from './datasetCache';
+import type { Dataset } from './dataset';
+import { readPlan } from './plan';
+import { firstUnjudged, spotCheckProgress, type SpotCheckProgress } from './spotCheckProgress';
+import { journalPath, readJournal, VerdictJournal, type VerdictLine, type VerdictValue } from './verdicts';
 
-export type LoadedPlan = Plan & { dir: string; datasetAbs: string };
+export type LoadedPlan = ReturnType<typeof readPlan>;
+
+/** Where open datasets come from (the extension's shared cache; a plain open/close elsewhere). */
+export interface DatasetSource {
+  acquire(file: string): Dataset;
+  release(ds: Dataset): void;
+}
 
 export class SpotCheckSession {
   readonly plan: LoadedPlan;
@@ -20,7 +26,7 @@ export class SpotCheckSession {
   warnings: string[] = [];
   private readonly keys: Set<string>;
 
-  constructor(planDir: string, public reviewer: string, private readonly cache: DatasetCache) {
+  constructor(planDir: string, public reviewer: string, private readonly cache: DatasetSource) {
     this.plan = readPlan(planDir);
     if (!fs.existsSync(this.plan.datasetAbs)) throw new Error(`the dataset of spot check "${this.plan.name}" is gone: ${this.plan.datasetAbs}`);
     this.ds = cache.acquire(this.plan.datasetAbs);
@@ -79,11 +85,6 @@ export class SpotCheckSession {
     this.warnings = [...read.warnings];
     this.latest = read.latest;
     this.journal = new VerdictJournal(file);
-  }
-
-  /** Re-reads the journal (another window or a sync changed it). */
-  reload(): void {
-    this.latest = readJournal(this.journal.file).latest;
   }
 
   dispose(): void {

@@ -5,10 +5,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DatasetCache } from './datasetCache';
-import { CuratorPanel, type PanelServices } from './curatorPanel';
-import { reviewerName } from './settings';
-import { SpotCheckSession } from './spotCheckSession';
+import { SpotCheckSession } from '../core/spotCheckSession';
+import type { CuratorContext } from './context';
+import { BrowseView } from './views/browseView';
+import { ReviewView } from './views/reviewView';
 
 export const DATASET_VIEW_TYPE = 'curator.dataset';
 export const SPOTCHECK_VIEW_TYPE = 'curator.spotCheck';
@@ -27,17 +27,15 @@ async function withIndexProgress<T>(title: string, fn: () => T): Promise<T> {
 }
 
 export class DatasetEditorProvider implements vscode.CustomReadonlyEditorProvider<FileDocument> {
-  constructor(private readonly services: PanelServices, private readonly cache: DatasetCache, private readonly opened: (p: CuratorPanel) => void) {}
+  constructor(private readonly ctx: CuratorContext) {}
 
   openCustomDocument(uri: vscode.Uri): FileDocument { return new FileDocument(uri); }
 
   async resolveCustomEditor(doc: FileDocument, panel: vscode.WebviewPanel): Promise<void> {
     const file = doc.uri.fsPath;
     try {
-      const ds = await withIndexProgress(`Curator: indexing ${path.basename(file)}`, () => this.cache.acquire(file));
-      const p = new CuratorPanel(this.services, panel, { kind: 'browse', ds, release: () => this.cache.release(ds) });
-      panel.onDidDispose(() => p.dispose());
-      this.opened(p);
+      const ds = await withIndexProgress(`Curator: indexing ${path.basename(file)}`, () => this.ctx.datasets.acquire(file));
+      new BrowseView(this.ctx, panel, ds); // lives until the panel closes (it disposes itself)
     } catch (e) {
       showFailure(panel, `Cannot open ${file} as a dataset: ${(e as Error).message}. Check that it is readable JSON or JSONL in a supported format ` +
         '(README › Formats; `cocurate validate FILE` names the first broken record), or open it as text with "Reopen Editor With… › Text Editor".');
@@ -46,18 +44,16 @@ export class DatasetEditorProvider implements vscode.CustomReadonlyEditorProvide
 }
 
 export class SpotCheckEditorProvider implements vscode.CustomReadonlyEditorProvider<FileDocument> {
-  constructor(private readonly services: PanelServices, private readonly cache: DatasetCache, private readonly opened: (p: CuratorPanel) => void) {}
+  constructor(private readonly ctx: CuratorContext) {}
 
   openCustomDocument(uri: vscode.Uri): FileDocument { return new FileDocument(uri); }
 
   async resolveCustomEditor(doc: FileDocument, panel: vscode.WebviewPanel): Promise<void> {
     const dir = path.dirname(doc.uri.fsPath);
     try {
-      const session = await withIndexProgress(`Curator: opening spot check ${path.basename(dir)}`, () => new SpotCheckSession(dir, reviewerName(), this.cache));
+      const session = await withIndexProgress(`Curator: opening spot check ${path.basename(dir)}`, () => new SpotCheckSession(dir, this.ctx.settings.reviewer, this.ctx.datasets));
       panel.title = `Spot check ${session.plan.name}`;
-      const p = new CuratorPanel(this.services, panel, { kind: 'review', session });
-      panel.onDidDispose(() => p.dispose());
-      this.opened(p);
+      new ReviewView(this.ctx, panel, session); // lives until the panel closes (it disposes itself)
     } catch (e) {
       showFailure(panel, `Cannot open spot check ${doc.uri.fsPath}: ${(e as Error).message}`);
     }

@@ -8,13 +8,14 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type Middleware, type ServerOptions } from 'vscode-languageclient/node';
 import { sniffDataset } from '../core/datasetSniff';
 import { matchesGlob } from '../core/glob';
+import { CURSOR_LINES, CURSOR_NOTIFICATION, type CursorParams } from '../lspProtocol';
+import { LENS_COMMANDS as LENS_COMMAND_IDS } from './commandIds';
+import type { CuratorContext } from './context';
 import type { Feature } from './features';
 
 const LANGUAGES = ['json', 'jsonl'];
-/** Commands the server's CodeLens runs (registered by the item preview / review / endpoint features). */
-const LENS_COMMANDS = new Set(['curator.previewItem', 'curator.reviewItem', 'curator.askModel']);
-/** Must match the server's CodeLens line limit: above it, lenses follow the cursor. */
-const CURSOR_LINES = 5000;
+/** Commands the server's CodeLens runs (./commandIds.ts). */
+const LENS_COMMANDS = new Set<string>(LENS_COMMAND_IDS);
 
 class DatasetLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -25,7 +26,7 @@ class DatasetLanguageClient implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private cursorTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  constructor(private readonly ctx: CuratorContext) {
     this.subs.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.consider(d)),
       vscode.workspace.onDidCloseTextDocument((d) => { this.decided.delete(d.uri.toString()); }),
@@ -61,7 +62,7 @@ class DatasetLanguageClient implements vscode.Disposable {
   }
 
   private async start(): Promise<void> {
-    const module = this.context.asAbsolutePath('dist/server.js');
+    const module = this.ctx.extension.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
@@ -88,7 +89,7 @@ class DatasetLanguageClient implements vscode.Disposable {
       synchronize: { configurationSection: 'curator' },
       initializationOptions: JSON.parse(JSON.stringify(vscode.workspace.getConfiguration('curator'))) as unknown,
       diagnosticCollectionName: 'curator',
-      outputChannelName: 'Curator Language Server',
+      outputChannel: this.ctx.log,
       middleware,
     };
     const client = new LanguageClient('curator.lsp', 'Curator Language Server', serverOptions, clientOptions);
@@ -114,7 +115,7 @@ class DatasetLanguageClient implements vscode.Disposable {
     if (!this.client || doc.lineCount <= CURSOR_LINES || !this.accepted.has(doc.uri.toString())) return;
     if (this.cursorTimer) clearTimeout(this.cursorTimer);
     const line = e.selections[0]?.active.line ?? 0;
-    this.cursorTimer = setTimeout(() => { void this.client?.sendNotification('curator/cursor', { uri: doc.uri.toString(), line }); }, 150);
+    this.cursorTimer = setTimeout(() => { void this.client?.sendNotification(CURSOR_NOTIFICATION, { uri: doc.uri.toString(), line } satisfies CursorParams); }, 150);
   }
 
   async stop(): Promise<void> {
@@ -132,7 +133,7 @@ class DatasetLanguageClient implements vscode.Disposable {
 
 export const languageClientFeature: Feature = {
   name: 'language server client',
-  activate(context) {
-    context.subscriptions.push(new DatasetLanguageClient(context));
+  activate(ctx) {
+    ctx.extension.subscriptions.push(new DatasetLanguageClient(ctx));
   },
 };

@@ -1,16 +1,18 @@
 /**
- * Extension entry point: thin. Each feature lives in its own module and is listed in ./features.ts;
- * activation hands every feature the shared context.
+ * Extension entry point: thin (ARCHITECTURE.md › Extension host). Creates the one context,
+ * registers the command table, then activates the features that have more than commands.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { CuratorContext } from './context';
 import { FEATURES } from './features';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  for (const feature of FEATURES) {
-    await feature.activate(context);
-  }
+  const ctx = new CuratorContext(context);
+  registerCommands(ctx);
+  for (const feature of FEATURES) await feature.activate(ctx);
 }
 
 export function deactivate(): void {
-  // Disposables registered on context.subscriptions are released by VS Code.
+  // The context and everything on context.subscriptions are released by VS Code.
 }

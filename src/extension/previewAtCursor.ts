@@ -4,7 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { Dataset } from '../core/dataset';
-import { CuratorPanel, type PanelServices } from './curatorPanel';
+import type { CuratorContext } from './context';
+import { PreviewView } from './views/previewView';
 
 /** The record whose byte range holds `byteOffset` (or the nearest one before it). */
 export function recordAtByte(ds: Dataset, byteOffset: number): number | undefined {
@@ -19,7 +20,7 @@ export function recordAtByte(ds: Dataset, byteOffset: number): number | undefine
 }
 
 export class CursorPreview implements vscode.Disposable {
-  private panel: CuratorPanel | undefined;
+  private panel: PreviewView | undefined;
   private doc: vscode.TextDocument | undefined;
   private ds: Dataset | undefined;
   private version = -1;
@@ -27,7 +28,7 @@ export class CursorPreview implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly services: PanelServices) {
+  constructor(private readonly ctx: CuratorContext) {
     this.subs.push(
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (this.panel && e.textEditor.document === this.doc) this.follow(e.textEditor);
@@ -49,14 +50,13 @@ export class CursorPreview implements vscode.Disposable {
     const index = at ?? this.indexAt(editor) ?? 0;
     this.last = index;
     if (this.panel) {
-      this.panel.replacePreview(ds, index);
+      this.panel.replace(ds, index);
       this.panel.panel.reveal(vscode.ViewColumn.Beside, true);
       return;
     }
     const webviewPanel = vscode.window.createWebviewPanel('curator.preview', 'Curator Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: true });
-    const p = new CuratorPanel(this.services, webviewPanel, { kind: 'preview', ds, start: index });
-    this.panel = p;
-    webviewPanel.onDidDispose(() => { p.dispose(); this.panel = undefined; this.doc = undefined; this.ds = undefined; });
+    this.panel = new PreviewView(this.ctx, webviewPanel, ds, index);
+    webviewPanel.onDidDispose(() => { this.panel = undefined; this.doc = undefined; this.ds = undefined; });
   }
 
   private dataset(): Dataset {
@@ -82,8 +82,8 @@ export class CursorPreview implements vscode.Disposable {
       const changed = this.version !== editor.document.version;
       const i = this.indexAt(editor);
       if (i === undefined) return;
-      if (changed) this.panel.replacePreview(this.dataset(), i);
-      else if (i !== this.last) this.panel.showIndex(i);
+      if (changed) this.panel.replace(this.dataset(), i);
+      else if (i !== this.last) this.panel.showRecord(i);
       this.last = i;
     }, 60);
   }

@@ -1,26 +1,26 @@
 /** Status bar item for the active spot check: "$(checklist) sample-250-seed7 37 / 250". */
 import * as vscode from 'vscode';
-import type { CuratorPanel } from './curatorPanel';
-import type { PanelRegistry } from './panelRegistry';
+import type { ReviewView } from './views/reviewView';
+import type { ViewRegistry } from './views/viewRegistry';
 
 export class SpotCheckStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('curator.spotCheckStatus', vscode.StatusBarAlignment.Left, 50);
   private readonly sub: vscode.Disposable;
-  private lastPanel: CuratorPanel | undefined;
+  private lastPanel: ReviewView | undefined;
 
-  constructor(registry: PanelRegistry) {
+  constructor(registry: ViewRegistry) {
     this.item.name = 'Curator Spot Check';
     this.item.command = 'curator.focusSpotCheck';
-    this.sub = registry.onDidChange((p) => this.update(p as CuratorPanel | undefined));
+    this.sub = registry.onDidChange((v) => this.update(v?.mode === 'review' ? v : undefined));
   }
 
   /** The spot check panel shown last (the status bar keeps showing it while another editor is active). */
-  get panel(): CuratorPanel | undefined { return this.lastPanel; }
+  get panel(): ReviewView | undefined { return this.lastPanel; }
 
-  update(p: CuratorPanel | undefined): void {
-    if (p?.session) this.lastPanel = p;
+  update(p: ReviewView | undefined): void {
+    if (p) this.lastPanel = p;
     const cur = this.lastPanel;
-    if (!cur?.session) { this.item.hide(); return; }
+    if (!cur) { this.item.hide(); return; }
     const s = cur.session;
     const pr = s.progress();
     this.item.text = `$(checklist) ${s.plan.name} ${pr.judged} / ${pr.size}`;
@@ -28,7 +28,7 @@ export class SpotCheckStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  forget(p: CuratorPanel): void {
+  forget(p: ReviewView): void {
     if (this.lastPanel === p) { this.lastPanel = undefined; this.item.hide(); }
   }
 

@@ -15,7 +15,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const NONCE = 'test-nonce-0123456789';
 
 export interface FakeHostConfig {
-  /** Fixed results per request method; "getItem" is looked up by index in `items`. */
+  /** Fixed results per request method; items are looked up in `items` by record index ("record") or plan position ("review.item"). */
   results: Record<string, unknown>;
   items?: Record<number, unknown>;
   /** Request methods whose answers wait for release(). */
@@ -64,9 +64,10 @@ const FAKE_HOST = `
   const reply = (m, result, error) => setTimeout(() => window.postMessage(error ? { kind: 'response', id: m.id, ok: false, error } : { kind: 'response', id: m.id, ok: true, result }, '*'), 0);
   const answer = (m) => {
     if (cfg.fail && cfg.fail[m.method]) return reply(m, undefined, cfg.fail[m.method]);
-    if (m.method === 'getItem') {
-      const item = cfg.items[m.params.index];
-      return reply(m, item ? { item } : { problem: { index: m.params.index, message: 'no such record' } });
+    if (m.method === 'record' || m.method === 'review.item') {
+      const at = m.method === 'record' ? m.params.index : m.params.position;
+      const item = cfg.items[at];
+      return reply(m, item ? { item } : { problem: { index: at, message: 'no such record' } });
     }
     if (m.method === 'mark') {
       const judged = (host.judged = (host.judged || 0) + 1);

@@ -40,7 +40,7 @@ function reviewInit(): InitState {
 }
 
 function reviewConfig(extra: Partial<FakeHostConfig> = {}): FakeHostConfig {
-  // In review mode getItem's index is the plan position.
+  // In review mode items are asked for by plan position ("review.item").
   return { results: { ready: reviewInit() }, items: { 0: GROUP3, 1: MCQ, 2: HOSTILE }, ...extra };
 }
 
@@ -163,6 +163,33 @@ describe('curator webview (headless Chromium)', function () {
     await page.locator('input.jump').press('Enter');
     await page.locator('.item[data-position="1"]').waitFor();
     assert.equal((await sent(page)).filter((m) => m.method === 'find').length, 1);
+  });
+
+  it('review: the host moves the view to a plan position (next model disagreement), asking for it by position', async () => {
+    page = await openCurator(browser, server.url, reviewConfig());
+    await page.locator('.item[data-position="0"]').waitFor();
+    await notify(page, 'review.show', { position: 2 });
+    await page.locator(`.item[data-position="2"][data-key="${HOSTILE.key}"]`).waitFor();
+    const asked = (await sent(page)).filter((m) => m.method === 'review.item').map((m) => m.params.position);
+    assert.ok(asked.includes(2));
+    assert.equal((await sent(page)).filter((m) => m.method === 'record').length, 0, 'review never asks for a dataset record index');
+    // a record index is not a plan position: review ignores "showRecord"
+    await notify(page, 'showRecord', { index: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await position(page), '2');
+  });
+
+  it('preview: the host shows a record by its dataset index and drops fetched items after an edit', async () => {
+    const init: InitState = { mode: 'preview', readOnly: true, start: 0, warnings: [], subsets: [], dataset: { name: 'd.jsonl', path: '/data/d.jsonl', count: 3, format: 'llava', bytes: 100 } };
+    page = await openCurator(browser, server.url, { results: { ready: init }, items: { 0: GROUP3, 1: MCQ, 2: HOSTILE } });
+    await page.locator('.item[data-position="0"]').waitFor();
+    await notify(page, 'showRecord', { index: 1 });
+    await page.locator(`.item[data-position="1"][data-key="${MCQ.key}"]`).waitFor();
+    await notify(page, 'showRecord', { index: 0 });
+    await page.locator('.item[data-position="0"]').waitFor();
+    const before = (await sent(page)).filter((m) => m.method === 'record').length;
+    await notify(page, 'showRecord', { index: 0, textChanged: true });
+    await page.waitForFunction(`window.__host.sent.filter((m) => m.method === 'record').length > ${before}`);
   });
 
   it('enlarges an image on click and closes on Escape', async () => {

@@ -12,16 +12,9 @@ import { mcqMarkdown, twoafcMarkdown } from '../../core/eval/evalMarkdown';
 import { runMcqEval } from '../../core/eval/mcqRun';
 import { preferencesText, runTwoAfc } from '../../core/eval/twoafcRun';
 import { curationFolder } from '../settings';
-import type { AnswerService } from './answerService';
-
-export interface EvalDeps {
-  service: AnswerService;
-  /** Profiles to use (explains when there are none). */
-  profiles: () => ResolvedProfile[];
-  /** The dataset a command is about. */
-  dataset: (arg: unknown) => Promise<string | undefined>;
-  untrusted: string;
-}
+import type { CommandFactory } from '../commands';
+import type { CuratorContext } from '../context';
+import { profilesOrExplain, UNTRUSTED } from './modelAnswers';
 
 async function pickOne(profiles: ResolvedProfile[]): Promise<ResolvedProfile | undefined> {
   if (profiles.length <= 1) return profiles[0];
@@ -48,71 +41,67 @@ async function showMarkdown(file: string, text: string): Promise<void> {
   await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file)).then(undefined, () => vscode.window.showTextDocument(vscode.Uri.file(file)));
 }
 
-export function registerEvalCommands(context: vscode.ExtensionContext, deps: EvalDeps): void {
-  const reg = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
-
-  const prepare = async (arg: unknown): Promise<{ file: string; profile: ResolvedProfile } | undefined> => {
-    if (!vscode.workspace.isTrusted) { void vscode.window.showWarningMessage(`Curator: ${deps.untrusted}`); return undefined; }
-    const file = await deps.dataset(arg);
-    if (!file) return undefined;
-    const profile = await pickOne(deps.profiles());
-    return profile ? { file, profile } : undefined;
-  };
-
-  reg('curator.evalMcq', async (arg: unknown) => {
-    const p = await prepare(arg);
-    if (!p) return undefined;
-    const ds = Dataset.open(p.file);
-    try {
-      const { asker } = await deps.service.askerFor(p.profile, ds.path);
-      const run = await progressRun(`Curator: MCQ evaluation of ${p.profile.name}`, (signal, report) => runMcqEval(ds, asker, { signal, onProgress: report }));
-      if (run.rows.length === 0) { void vscode.window.showWarningMessage(`Curator: ${path.basename(ds.path)} has no multiple-choice records (format ${ds.format}).`); return undefined; }
-      const reports = path.join(curationFolder(ds.path), 'reports');
-      const answers = path.join(reports, `eval-mcq-${p.profile.slug}.jsonl`);
-      fs.mkdirSync(reports, { recursive: true });
-      fs.writeFileSync(answers, run.rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-      const md = path.join(reports, `eval-mcq-${p.profile.slug}.md`);
-      await showMarkdown(md, mcqMarkdown(run.report, { file: ds.path, profile: p.profile.name, model: p.profile.model, answers, cancelled: run.cancelled }));
-      return md;
-    } catch (e) {
-      void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
-      return undefined;
-    } finally {
-      ds.close();
-    }
-  });
-
-  reg('curator.evalTwoAfc', async (arg: unknown, options?: unknown) => {
-    const opts = (options ?? {}) as { rounds?: number; seed?: string };
-    const p = await prepare(arg);
-    if (!p) return undefined;
-    let rounds = opts.rounds;
-    let seed = opts.seed;
-    if (rounds === undefined) {
-      const r = await vscode.window.showInputBox({ title: '2AFC rounds', value: '12', validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'a positive whole number') });
-      if (r === undefined) return undefined;
-      rounds = Number(r.trim());
-    }
-    if (seed === undefined) {
-      seed = await vscode.window.showInputBox({ title: '2AFC seed (same seed, same pairs)', value: '0' });
-      if (seed === undefined) return undefined;
-    }
-    const ds = Dataset.open(p.file);
-    try {
-      const { asker } = await deps.service.askerFor(p.profile, ds.path);
-      const run = await progressRun(`Curator: 2AFC evaluation of ${p.profile.name}`, (signal, report) => runTwoAfc(ds, asker, { rounds, seed, signal, onProgress: report }));
-      const reports = path.join(curationFolder(ds.path), 'reports');
-      const judgementsFile = path.join(reports, `twoafc-${p.profile.slug}.jsonl`);
-      fs.mkdirSync(reports, { recursive: true });
-      fs.writeFileSync(judgementsFile, preferencesText(run.answered));
-      const md = path.join(reports, `twoafc-${p.profile.slug}.md`);
-      await showMarkdown(md, twoafcMarkdown(run.overall, run.perGroup, { file: ds.path, profile: p.profile.name, model: p.profile.model, rounds: rounds!, seed: seed!, judgementsFile, cancelled: run.cancelled }));
-      return md;
-    } catch (e) {
-      void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
-      return undefined;
-    } finally {
-      ds.close();
-    }
-  });
+async function prepare(ctx: CuratorContext, arg: unknown): Promise<{ file: string; profile: ResolvedProfile } | undefined> {
+  if (!vscode.workspace.isTrusted) { void vscode.window.showWarningMessage(`Curator: ${UNTRUSTED}`); return undefined; }
+  const file = await ctx.pickDataset(arg, 'Dataset to evaluate on');
+  if (!file) return undefined;
+  const profile = await pickOne(profilesOrExplain());
+  return profile ? { file, profile } : undefined;
 }
+
+export const evalMcq: CommandFactory = (ctx) => async (arg?: unknown) => {
+  const p = await prepare(ctx, arg);
+  if (!p) return undefined;
+  const ds = Dataset.open(p.file);
+  try {
+    const { asker } = await ctx.answers.service.askerFor(p.profile, ds.path);
+    const run = await progressRun(`Curator: MCQ evaluation of ${p.profile.name}`, (signal, report) => runMcqEval(ds, asker, { signal, onProgress: report }));
+    if (run.rows.length === 0) { void vscode.window.showWarningMessage(`Curator: ${path.basename(ds.path)} has no multiple-choice records (format ${ds.format}).`); return undefined; }
+    const reports = path.join(curationFolder(ds.path), 'reports');
+    const answers = path.join(reports, `eval-mcq-${p.profile.slug}.jsonl`);
+    fs.mkdirSync(reports, { recursive: true });
+    fs.writeFileSync(answers, run.rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const md = path.join(reports, `eval-mcq-${p.profile.slug}.md`);
+    await showMarkdown(md, mcqMarkdown(run.report, { file: ds.path, profile: p.profile.name, model: p.profile.model, answers, cancelled: run.cancelled }));
+    return md;
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
+    return undefined;
+  } finally {
+    ds.close();
+  }
+};
+
+export const evalTwoAfc: CommandFactory = (ctx) => async (arg?: unknown, options?: unknown) => {
+  const opts = (options ?? {}) as { rounds?: number; seed?: string };
+  const p = await prepare(ctx, arg);
+  if (!p) return undefined;
+  let rounds = opts.rounds;
+  let seed = opts.seed;
+  if (rounds === undefined) {
+    const r = await vscode.window.showInputBox({ title: '2AFC rounds', value: '12', validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'a positive whole number') });
+    if (r === undefined) return undefined;
+    rounds = Number(r.trim());
+  }
+  if (seed === undefined) {
+    seed = await vscode.window.showInputBox({ title: '2AFC seed (same seed, same pairs)', value: '0' });
+    if (seed === undefined) return undefined;
+  }
+  const ds = Dataset.open(p.file);
+  try {
+    const { asker } = await ctx.answers.service.askerFor(p.profile, ds.path);
+    const run = await progressRun(`Curator: 2AFC evaluation of ${p.profile.name}`, (signal, report) => runTwoAfc(ds, asker, { rounds, seed, signal, onProgress: report }));
+    const reports = path.join(curationFolder(ds.path), 'reports');
+    const judgementsFile = path.join(reports, `twoafc-${p.profile.slug}.jsonl`);
+    fs.mkdirSync(reports, { recursive: true });
+    fs.writeFileSync(judgementsFile, preferencesText(run.answered));
+    const md = path.join(reports, `twoafc-${p.profile.slug}.md`);
+    await showMarkdown(md, twoafcMarkdown(run.overall, run.perGroup, { file: ds.path, profile: p.profile.name, model: p.profile.model, rounds: rounds!, seed: seed!, judgementsFile, cancelled: run.cancelled }));
+    return md;
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
+    return undefined;
+  } finally {
+    ds.close();
+  }
+};

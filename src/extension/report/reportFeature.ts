@@ -1,32 +1,12 @@
 /**
  * "Curator: Show Spot-Check Report" (issue #4): the report of one spot check, or of all of them with
- * comparisons, in a theme-aware webview.
+ * comparisons, in a theme-aware webview. The command is a factory listed in ../commands.ts.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Feature } from '../features';
+import type { CommandFactory } from '../commands';
+import { planDirsFromArg } from '../context';
 import { ReportPanel } from './reportPanel';
-
-/** Plan folder(s) from a command argument: a tree node ({dir}), a plan.json or folder Uri, a path, a list. */
-export function planDirsFromArg(arg: unknown): string[] {
-  if (Array.isArray(arg)) return arg.flatMap(planDirsFromArg);
-  if (arg instanceof vscode.Uri) return [path.basename(arg.fsPath) === 'plan.json' ? path.dirname(arg.fsPath) : arg.fsPath];
-  if (typeof arg === 'string') return [path.basename(arg) === 'plan.json' ? path.dirname(arg) : arg];
-  if (arg && typeof arg === 'object' && typeof (arg as { dir?: unknown }).dir === 'string') return [(arg as { dir: string }).dir];
-  return [];
-}
-
-/** The spot check open in the active review editor (the review feature reports it), if any. */
-async function activeSpotCheck(): Promise<string[]> {
-  try {
-    const commands = await vscode.commands.getCommands(true);
-    if (!commands.includes('curator.internal.activeView')) return [];
-    const v = await vscode.commands.executeCommand<{ spotCheck?: string } | undefined>('curator.internal.activeView');
-    return v?.spotCheck ? [v.spotCheck] : [];
-  } catch {
-    return [];
-  }
-}
 
 async function pickPlans(): Promise<string[] | undefined> {
   const found = await vscode.workspace.findFiles('**/spotchecks/*/plan.json', '**/node_modules/**', 500);
@@ -45,27 +25,21 @@ async function pickPlans(): Promise<string[] | undefined> {
   return pick?.dirs;
 }
 
-export const reportFeature: Feature = {
-  name: 'spot-check report',
-  activate(context) {
-    const log = vscode.window.createOutputChannel('Curator Report', { log: true });
-    context.subscriptions.push(log);
-    context.subscriptions.push(
-      vscode.commands.registerCommand('curator.showReport', async (arg?: unknown, more?: unknown) => {
-        // From a tree with several rows selected, VS Code passes (clicked, allSelected).
-        let dirs = planDirsFromArg(Array.isArray(more) && more.length > 1 ? more : arg);
-        if (dirs.length === 0) dirs = await activeSpotCheck();
-        if (dirs.length === 0) dirs = (await pickPlans()) ?? [];
-        if (dirs.length === 0) return undefined;
-        try {
-          const p = ReportPanel.show(context.extensionUri, [...new Set(dirs)], (m) => log.error(m));
-          context.subscriptions.push(p);
-          return p.panel.title;
-        } catch (e) {
-          void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
-          return undefined;
-        }
-      }),
-    );
-  },
+export const showReport: CommandFactory = (ctx) => async (arg?: unknown, more?: unknown) => {
+  // From a tree with several rows selected, VS Code passes (clicked, allSelected).
+  let dirs = planDirsFromArg(Array.isArray(more) && more.length > 1 ? more : arg);
+  if (dirs.length === 0) {
+    const review = ctx.views.activeReview;
+    if (review) dirs = [review.session.plan.dir];
+  }
+  if (dirs.length === 0) dirs = (await pickPlans()) ?? [];
+  if (dirs.length === 0) return undefined;
+  try {
+    const p = ReportPanel.show(ctx.extensionUri, [...new Set(dirs)], (m) => ctx.log.error(m));
+    ctx.extension.subscriptions.push(p);
+    return p.panel.title;
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
+    return undefined;
+  }
 };

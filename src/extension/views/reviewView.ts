@@ -1,0 +1,156 @@
+/**
+ * Review mode (ARCHITECTURE.md › Extension host): one reviewer working through one spot check in
+ * the "curator.spotCheck" custom editor. Positions are plan positions: GetPlanItem answers them,
+ * ShowPlanPosition moves the webview to one (next/previous model disagreement, a pick from the
+ * disagreements list). Marks are appended and fsynced (SpotCheckSession) before they are answered.
+ */
+import * as vscode from 'vscode';
+import { disagreementPositions, stepDisagreement } from '../../core/answers/planDisagreements';
+import type { Dataset } from '../../core/dataset';
+import type { SpotCheckSession } from '../../core/spotCheckSession';
+import type { VerdictLine } from '../../core/verdicts';
+import * as P from '../../protocol';
+import type { CuratorContext } from '../context';
+import { CuratorViewBase } from './curatorView';
+
+const toSaved = (l: VerdictLine): P.SavedVerdict => ({ verdict: l.verdict as P.Verdict, note: l.note, at: l.at });
+
+const UNTRUSTED_REVIEW = 'This workspace is not trusted: the curator browses read-only (trust the workspace to mark items).';
+
+export class ReviewView extends CuratorViewBase {
+  readonly mode = 'review';
+  /** Where the webview starts when it has not loaded yet (a disagreement picked before the editor was up). */
+  private pendingPosition: number | undefined;
+  private sentDisagreements: string | undefined;
+  private released = false;
+
+  constructor(ctx: CuratorContext, panel: vscode.WebviewPanel, readonly session: SpotCheckSession) {
+    super(ctx, panel, session.ds.path, vscode.workspace.isTrusted ? false : { reason: UNTRUSTED_REVIEW });
+    const ch = this.channel;
+    ch.onRequest(P.GetPlanItem, ({ position }) => this.planItem(position));
+    ch.onRequest(P.Mark, async ({ key, verdict, note }) => {
+      // The journal is named after the reviewer: wait until the window's settings have arrived.
+      await ctx.settings.loaded;
+      const t0 = performance.now();
+      const s = this.writable();
+      const line = s.mark(key, verdict, note);
+      const progress = s.progress();
+      const hostMs = performance.now() - t0;
+      // Views that show counts refresh after the answer is on its way.
+      setImmediate(() => this.verdictsChanged());
+      return { key, saved: toSaved(line), progress, hostMs };
+    });
+    ch.onRequest(P.Undo, ({ key }) => {
+      const s = this.writable();
+      const cur = s.undo(key);
+      this.verdictsChanged();
+      return { key, current: cur ? toSaved(cur) : undefined, progress: s.progress() };
+    });
+    ch.onCommand(P.NextModelDisagreement, ({ direction }) => {
+      const { positions } = disagreementPositions(session.plan.dir, session.plan.items);
+      const next = stepDisagreement(positions, this.position, direction);
+      if (next === undefined) { void vscode.window.showInformationMessage('Curator: no model disagreements recorded for this spot check.'); return; }
+      this.showPosition(next);
+    });
+    // The reviewer decides which journal is written: follow the setting (src/extension/settings.ts).
+    this.disposables.push(ctx.settings.onDidChangeReviewer((name) => this.switchReviewer(name)));
+    this.start();
+    if (ctx.settings.reviewer !== session.reviewer) this.switchReviewer(ctx.settings.reviewer);
+  }
+
+  protected get self(): ReviewView { return this; }
+  get dataset(): Dataset { return this.session.ds; }
+
+  /** Shows a plan position now, or as the first item once the webview has started. */
+  showPosition(position: number): void {
+    if (this.ready) void this.channel.notify(P.ShowPlanPosition, { position });
+    else this.pendingPosition = position;
+  }
+
+  /** Shows the item with this key, if it is in the plan; false when it is not. */
+  showKey(key: string): boolean {
+    const pos = this.session.plan.items.findIndex((i) => i.key === key);
+    if (pos < 0) return false;
+    this.showPosition(pos);
+    this.panel.reveal();
+    return true;
+  }
+
+  protected initState(): P.InitState {
+    const s = this.session;
+    const verdicts: Record<string, P.SavedVerdict> = {};
+    for (const [k, l] of s.latest) verdicts[k] = toSaved(l);
+    // Reopening (or reloading the window) resumes at the first unjudged item; the webview's saved
+    // state is not used here because VS Code may restore an older copy of it after a reload.
+    const start = this.pendingPosition ?? s.resumePosition();
+    this.pendingPosition = undefined;
+    this.position = start;
+    this.ctx.views.touch(this);
+    this.sentDisagreements = undefined;
+    setImmediate(() => this.sendDisagreements());
+    return {
+      mode: 'review',
+      readOnly: this.readOnly,
+      readOnlyReason: this.readOnlyReason,
+      dataset: this.datasetInfo(),
+      subsets: this.subsets(),
+      plan: {
+        name: s.plan.name, size: s.plan.items.length, seed: s.plan.seed, strata: s.plan.strata, reviewer: s.reviewer,
+        items: s.plan.items.map((i) => ({ key: i.key, index: i.index, stratum: i.stratum })),
+      },
+      verdicts,
+      progress: s.progress(),
+      start,
+      warnings: [...s.warnings],
+    };
+  }
+
+  private planItem(position: number): P.ItemResult {
+    const s = this.session;
+    const r = this.record(s.datasetIndex(position));
+    const planned = s.plan.items[position];
+    if (r.item && planned && r.item.hash !== planned.hash) {
+      return { ...r, changed: `This record changed since the spot check was drawn (hash ${planned.hash} → ${r.item.hash}).` };
+    }
+    return r;
+  }
+
+  private writable(): SpotCheckSession {
+    if (this.readOnly) throw new Error(this.readOnlyReason ?? 'read-only');
+    return this.session;
+  }
+
+  private verdictsChanged(): void {
+    this.ctx.verdictsChanged();
+    this.ctx.views.touch(this);
+  }
+
+  private switchReviewer(name: string): void {
+    if (name === this.session.reviewer) return;
+    this.session.switchReviewer(name);
+    this.verdictsChanged();
+    void this.channel.notify(P.Refresh, { reason: `reviewer is now ${name}` });
+  }
+
+  /** Keys of the plan's items some model disagrees on (sent when they change). */
+  private sendDisagreements(): void {
+    const { keys } = disagreementPositions(this.session.plan.dir, this.session.plan.items);
+    const sig = keys.join('\n');
+    if (sig === this.sentDisagreements) return;
+    this.sentDisagreements = sig;
+    void this.channel.notify(P.ModelDisagreements, { keys });
+  }
+
+  protected override async sendCachedAnswers(): Promise<void> {
+    this.sendDisagreements();
+    await super.sendCachedAnswers();
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.ctx.statusBar.forget(this);
+    if (this.released) return;
+    this.released = true;
+    this.session.dispose();
+  }
+}
