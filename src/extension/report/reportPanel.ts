@@ -22,7 +22,7 @@ function reportConfidence(): number {
 
 export const REPORT_VIEW_TYPE = 'curator.report';
 
-/** `.curator/reports/` for a plan folder `.curator/spotchecks/<name>` (DESIGN §4). */
+/** `.curator/reports/` for a plan folder `.curator/spotchecks/<name>` (ARCHITECTURE.md › Core). */
 export function reportsFolder(planDir: string): string {
   return path.join(path.dirname(path.dirname(planDir)), 'reports');
 }
