@@ -15,6 +15,7 @@ const nodeEntries = [
   ['src/extension/main.ts', 'dist/extension.js'],
   ['src/server/main.ts', 'dist/server.js'],
   ['src/cli/main.ts', 'dist/cli.js'],
+  ['src/core/cues/cueWorker.ts', 'dist/cueWorker.js'], // worker thread of the cue pool, beside the bundles that start it
 ].filter(([src]) => existsSync(path.join(root, src)));
 
 const webviewEntries = existsSync(path.join(root, 'webview'))

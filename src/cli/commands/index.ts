@@ -10,6 +10,7 @@ import { build } from './build';
 import { ask } from './ask';
 import { evalMcq } from './eval-mcq';
 import { twoafc } from './twoafc';
+import { cues } from './cues';
 
 export const COMMANDS: Command[] = [
   info,
@@ -22,4 +23,5 @@ export const COMMANDS: Command[] = [
   ask,
   evalMcq,
   twoafc,
+  cues,
 ];

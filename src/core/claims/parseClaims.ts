@@ -21,11 +21,27 @@ export interface Claim {
   attribute: Attribute;
   images: number[];
   relation: Relation;
+  /** An absolute claim softened by "slight", "mild", "a bit", …: too weak for a threshold to refute. */
+  hedged?: boolean;
 }
 
 interface Ref { image: number; start: number; end: number }
+
+/** Image references: answers/parse's ordinals, numbers and letters, plus "the image on the right". */
+function imageRefs(text: string, imageCount: number): Ref[] {
+  const refs = findImageRefs(text, imageCount);
+  if (imageCount === 2) {
+    for (const m of text.matchAll(/\b(?:the\s+)?(?:image|picture|photo|one)\s+on\s+the\s+(left|right)\b/gi)) {
+      const start = m.index ?? 0, end = start + m[0].length;
+      for (let i = refs.length - 1; i >= 0; i--) if (refs[i].start < end && start < refs[i].end) refs.splice(i, 1);
+      refs.push({ image: m[1].toLowerCase() === 'left' ? 0 : 1, start, end });
+    }
+  }
+  return refs.sort((a, b) => a.start - b.start);
+}
 interface Match { start: number; end: number; attribute: Attribute; form: 'cmp' | 'sup' | 'abs' | 'eq'; dir: 1 | -1; text: string }
 
+const HEDGE = /\b(?:slight(?:ly)?|mild(?:ly)?|minor|a\s+bit|a\s+little|somewhat|some|faint(?:ly)?|subtle|barely|a\s+touch\s+of|partially|partly)\b/i;
 const NEGATION = /\b(?:not|never|no\s+longer|hardly|neither|nor|cannot)\b|n't\b/i;
 const ALL_IMAGES = /\b(?:both(?:\s+(?:of\s+)?(?:the\s+)?(?:images|pictures|photos|of\s+them))?|all\s+(?:of\s+)?(?:the\s+)?(?:(?:two|three|four)\s+)?(?:images|pictures|photos|of\s+them)|each\s+(?:image|picture|photo)|neither\s+(?:image|picture|photo|of\s+them))\b/i;
 const OTHERS = /\b(?:the\s+)?(?:others|other\s+(?:two\s+|three\s+)?(?:images|ones|pictures|photos)|rest|remaining\s+(?:images|ones))\b/i;
@@ -50,7 +66,7 @@ export function parseClaims(label: string, imageCount: number): Claim[] {
     if (ranking) push({ text: sentence, attribute: ranking.attribute, images: ranking.order.map((i) => i + 1), relation: 'ranking' });
     let prevRefs: Ref[] = [];
     for (const clause of clauses(sentence)) {
-      const refs = findImageRefs(clause, imageCount);
+      const refs = imageRefs(clause, imageCount);
       const objects = refs.filter((r) => isObject(clause, r, refs));
       let subjects = [...new Set(refs.filter((r) => !objects.includes(r)).map((r) => r.image))];
       let objectImages = [...new Set(objects.map((r) => r.image))];
@@ -58,13 +74,37 @@ export function parseClaims(label: string, imageCount: number): Claim[] {
       if (subjects.length === 0) {
         if (all) subjects = range(imageCount);
         else if (/^\W*which\b/i.test(clause) && prevRefs.length > 0) subjects = [prevRefs[prevRefs.length - 1].image];
-        else if (PRONOUN.test(clause) || refs.length === 0) subjects = objectImages.length > 0 ? last.filter((s) => !objectImages.includes(s)) : last;
+        else if (PRONOUN.test(clause) || refs.length === 0 || objectImages.length > 0) subjects = last.filter((s) => !objectImages.includes(s));
         if (subjects.length === 0 && imageCount === 2 && objectImages.length === 1) subjects = [1 - objectImages[0]];
       }
       if (objectImages.length === 0 && OTHERS.test(clause)) objectImages = range(imageCount).filter((i) => !subjects.includes(i));
-      for (const m of matches(clause)) {
-        const negated = NEGATION.test(clause.slice(boundaryBefore(m, refs, clause), m.start)) || (/^(?:neither|nor)\b/i.test(clause.trim()) && m.form !== 'sup');
-        const aspect = m.attribute === 'quality' && (m.form === 'cmp' || m.form === 'sup') ? aspectOf(clause, m, ranking?.attribute) : { attribute: m.attribute, dir: 1 as const };
+      const found = matches(clause);
+      const aspects = new Map<Match, { attribute: Attribute; dir: 1 | -1; span?: [number, number] } | undefined>();
+      for (const m of found) if (m.attribute === 'quality' && m.form !== 'abs') aspects.set(m, aspectOf(clause, m, sentence));
+      const aspectSpans = [...aspects.values()].flatMap((a) => (a?.span && a.attribute !== 'quality' ? [a.span] : []));
+      const subjectRefs = refs.filter((r) => !objects.includes(r));
+      const several = new Set(subjectRefs.map((r) => r.image)).size >= 2;
+      let current: number[] | undefined;
+      let prevEnd = 0;
+      for (const [k, m] of found.entries()) {
+        // "the third image has the best quality and the second image the worst": each term takes the
+        // subjects written just before it (or, when it leads, just after it)
+        let mine = subjects;
+        if (several) {
+          const between = subjectRefs.filter((r) => r.start >= prevEnd && r.end <= m.start).map((r) => r.image);
+          if (between.length > 0) current = [...new Set(between)];
+          else if (!current) {
+            const next = found[k + 1]?.start ?? Infinity;
+            const after = subjectRefs.filter((r) => r.start >= m.end && r.end <= next).map((r) => r.image);
+            if (after.length > 0) current = [...new Set(after)];
+          }
+          if (current) mine = current;
+        }
+        prevEnd = m.end;
+        if (aspectSpans.some(([a, b]) => m.start >= a && m.end <= b)) continue; // "better in terms of noise": the noun is the aspect
+        const window = clause.slice(boundaryBefore(m, refs, clause), m.start);
+        const negated = NEGATION.test(window) || (/^(?:neither|nor)\b/i.test(clause.trim()) && m.form !== 'sup');
+        const aspect = aspects.has(m) ? aspects.get(m) : { attribute: m.attribute, dir: 1 as const };
         if (aspect === undefined) continue; // "better lighting": nothing a cue measures
         const attribute = aspect.attribute;
         const dir = (m.dir * aspect.dir * (negated ? -1 : 1)) as 1 | -1;
@@ -72,15 +112,17 @@ export function parseClaims(label: string, imageCount: number): Claim[] {
         const text = clause.trim();
         if (m.form === 'cmp' || (m.form === 'eq' && negated)) {
           const relation = dir > 0 ? 'greater' : 'less';
-          for (const s of subjects) {
+          for (const s of mine) {
             const against = objectImages.length > 0 ? objectImages : imageCount === 2 ? [1 - s] : [];
             if (against.length === 0) push({ text, attribute, images: [s + 1], relation });
             for (const o of against) if (o !== s) push({ text, attribute, images: [s + 1, o + 1], relation });
           }
         } else if (m.form === 'sup' && !negated) {
-          for (const s of subjects.length > 0 ? subjects : objectImages.slice(0, 1)) push({ text, attribute, images: [s + 1], relation: dir > 0 ? 'most' : 'least' });
+          for (const s of mine.length > 0 ? mine : objectImages.slice(0, 1)) push({ text, attribute, images: [s + 1], relation: dir > 0 ? 'most' : 'least' });
         } else if (m.form === 'abs') {
-          for (const s of subjects) push({ text, attribute, images: [s + 1], relation: dir > 0 ? 'high' : 'low' });
+          const inside = refs.filter((r) => r.start >= m.start && r.end <= m.end).map((r) => r.image);
+          const hedged = HEDGE.test(window) || HEDGE.test(m.text);
+          for (const s of inside.length > 0 ? inside : mine) push({ text, attribute, images: [s + 1], relation: dir > 0 ? 'high' : 'low', ...(hedged ? { hedged } : {}) });
         }
       }
       if (refs.length > 0 && subjects.length > 0 && !all) last = subjects;
@@ -101,10 +143,10 @@ function sentences(text: string): string[] {
 }
 
 /** "and" starts a new clause when an image (or a pronoun) and its verb follow: "… and the second image is noisy". */
-const REF_AHEAD = '(?=\\s*(?:(?:the\\s+|image\\s+|picture\\s+|photo\\s+|img\\s+)?(?:first|second|third|fourth|former|latter|left|right|[1-4]\\b|[A-D]\\b)(?:\\s+[\\w-]+){0,2}|\\s*(?:it|they|this\\s+(?:image|one)))\\s+(?:is|are|has|have|appears?|looks?|seems?|shows?|suffers?|exhibits?|displays?|contains?|lacks?|presents?|features?|was|were|also|still)\\b)';
+const REF_AHEAD = '(?=\\s*(?:(?:the\\s+|image\\s+|picture\\s+|photo\\s+|img\\s+)?(?:first|second|third|fourth|former|latter|left|right|[1-4]\\b|[A-D]\\b)(?:\\s+[\\w-]+){0,4}|\\s*(?:it|this\\s+(?:image|one)))\\s+(?:is|has|appears|looks|seems|shows|suffers|exhibits|displays|contains|lacks|presents|features|was|also|still)\\b)';
 
 function clauses(sentence: string): string[] {
-  const re = new RegExp(`,?\\s*\\b(?:while|whereas|but|although|though|however|yet)\\b,?|,\\s*(?=which\\b)|,?\\s*\\band\\b${REF_AHEAD}|,\\s*(?=(?:the\\s+)?(?:first|second|third|fourth)\\s+(?:image|one|picture|photo)\\b)|:\\s+`, 'gi');
+  const re = new RegExp(`,?\\s*\\b(?:while|whereas|but|although|though|however|yet)\\b,?|,\\s*(?=which\\b)|,?\\s*\\band\\b${REF_AHEAD}|,\\s*(?=(?:the\\s+)?(?:first|second|third|fourth)\\s+(?:image|one|picture|photo)\\b)|,\\s*(?=(?:image|picture|photo)\\s+(?:[1-4]|[A-D])\\b)|,?\\s*\\b(?:so|therefore|thus|hence|making)\\b(?!\\s+(?:is|are|that|much|far)\\b),?|:\\s+`, 'gi');
   return sentence.split(re).map((s) => s?.trim()).filter((s): s is string => !!s);
 }
 
@@ -133,6 +175,10 @@ function matches(clause: string): Match[] {
   all.sort((a, b) => (b.end - b.start) - (a.end - a.start) || a.order - b.order);
   const kept: Match[] = [];
   for (const m of all) if (!kept.some((k) => m.start < k.end && k.start < m.end)) kept.push(m);
+  // "noise in the darker regions": an adjective of a region, not a comparison between images
+  for (let i = kept.length - 1; i >= 0; i--) {
+    if (kept[i].form === 'cmp' && /^\s+(?:regions?|areas?|parts?|portions?|spots?|corners?|sections?|patches)\b/i.test(clause.slice(kept[i].end))) kept.splice(i, 1);
+  }
   return kept.sort((a, b) => a.start - b.start);
 }
 
@@ -149,17 +195,20 @@ function boundaryBefore(m: Match, refs: Ref[], clause: string): number {
  * in terms of noise"): then the aspect's attribute, with "better" pointing its way (less noise).
  * Undefined when the aspect is one no cue measures (lighting, composition, colour fidelity).
  */
-function aspectOf(clause: string, m: Match, rankingAttr?: Attribute): { attribute: Attribute; dir: 1 | -1 } | undefined {
+function aspectOf(clause: string, m: Match, sentence: string): { attribute: Attribute; dir: 1 | -1; span?: [number, number] } | undefined {
+  if (/^\W*(?:overall,?\s*)?the\s+(?:composition|lighting|framing|colou?rs?|colou?r\s+balance|aesthetics?|content|subject)\s+of\b/i.test(clause)) return undefined;
   const after = clause.slice(m.end);
-  const near = /^\s+(?:overall\s+)?((?:[\w-]+\s+){0,2}?[\w-]+)/.exec(after)?.[1] ?? '';
-  const terms = /\b(?:in\s+terms\s+of|regarding|with\s+respect\s+to|when\s+it\s+comes\s+to|as\s+for|for)\s+(?:the\s+|its\s+|their\s+)?((?:[\w-]+\s+){0,2}[\w-]+)/i.exec(clause)?.[1];
-  for (const text of [near, terms ?? '']) {
-    if (!text) continue;
-    if (/^(?:quality|overall|visual|image|picture)\b/i.test(text)) return { attribute: 'quality', dir: 1 };
-    for (const a of ASPECTS) if (new RegExp(`^(?:\\w+\\s+)?${a.re.source}`, 'i').test(text)) return { attribute: a.attribute, dir: a.betterDir };
+  const near = /^\s+(?:overall\s+)?((?:[\w-]+\s+){0,2}?[\w-]+)/.exec(after);
+  const termsRe = /\b(?:in\s+terms\s+of|in|regarding|with\s+respect\s+to|when\s+it\s+comes\s+to|as\s+for|for)\s+(?:the\s+|its\s+|their\s+)?((?:[\w-]+\s+){0,2}[\w-]+)/gi;
+  const candidates: { text: string; span?: [number, number] }[] = [];
+  if (near) candidates.push({ text: near[1], span: [m.end, m.end + near[0].length] });
+  for (const x of clause.matchAll(termsRe)) candidates.push({ text: x[1], span: [x.index ?? 0, (x.index ?? 0) + x[0].length] });
+  if (sentence !== clause) for (const x of sentence.matchAll(termsRe)) candidates.push({ text: x[1] });
+  for (const { text, span } of candidates) {
+    if (/^(?:quality|overall|visual|image\s+quality|picture\s+quality)\b/i.test(text)) return { attribute: 'quality', dir: 1 };
+    for (const a of ASPECTS) if (new RegExp(`^(?:\\w+\\s+)?${a.re.source}`, 'i').test(text)) return { attribute: a.attribute, dir: a.betterDir, span };
     if (new RegExp(`^(?:\\w+\\s+)?${NON_CUE_ASPECTS.source}`, 'i').test(text)) return undefined;
   }
-  if (rankingAttr && rankingAttr !== 'quality') return { attribute: 'quality', dir: 1 };
   return { attribute: 'quality', dir: 1 };
 }
 
@@ -180,7 +229,7 @@ export function parseRankingSentence(sentence: string, imageCount: number): { or
     const parts = sentence.split(desc ? '>' : '<');
     const order: number[] = [];
     for (const [k, p] of parts.entries()) {
-      const refs = findImageRefs(p, imageCount);
+      const refs = imageRefs(p, imageCount);
       const bare = k === 0 ? /\b(first|second|third|fourth|[1-4]|[A-D])\W*$/i.exec(p.trim()) : /^\W*(first|second|third|fourth|[1-4]|[A-D])\b/i.exec(p.trim());
       if (refs.length > 0) order.push(k === 0 ? refs[refs.length - 1].image : refs[0].image);
       else if (bare && bareIndex(bare[1]) < imageCount) order.push(bareIndex(bare[1]));
@@ -193,9 +242,15 @@ export function parseRankingSentence(sentence: string, imageCount: number): { or
   const fb = /\bfollowed\s+by\b/i.exec(sentence);
   if (fb) {
     const head = sentence.slice(0, fb.index);
-    const before = findImageRefs(head, imageCount);
-    const after = findImageRefs(sentence.slice(fb.index), imageCount);
+    const before = imageRefs(head, imageCount);
+    const after = imageRefs(sentence.slice(fb.index), imageCount);
     if (before.length >= 1 && after.length >= 1) {
+      const sup = matches(head).find((x) => x.form === 'sup');
+      if (sup && sup.attribute !== 'quality') {
+        const listed = [before[before.length - 1].image, ...after.map((r) => r.image)];
+        const o = complete(sup.dir < 0 ? listed.reverse() : listed);
+        if (o) return { order: o, attribute: sup.attribute };
+      }
       const worstFirst = /\b(?:worst|lowest|poorest|least)\b/i.test(head) && !/\b(?:best|highest|finest)\b/i.test(head);
       const listed = [before[before.length - 1].image, ...after.map((r) => r.image)];
       const o = complete(worstFirst ? listed.reverse() : listed);
@@ -209,7 +264,7 @@ export function parseRankingSentence(sentence: string, imageCount: number): { or
     const worstFirst = /\bfrom\s+(?:worst|lowest)\b|\bascending\b/i.test(rest);
     const listStart = /:|\bis\b|\bare\b|\bas\s+follows\b|\bas\b/i.exec(rest.slice(m[0].length));
     const list = listStart ? rest.slice(m[0].length + listStart.index) : rest.slice(m[0].length);
-    const refs = findImageRefs(list, imageCount).map((r) => r.image);
+    const refs = imageRefs(list, imageCount).map((r) => r.image);
     const o = complete(worstFirst ? refs.reverse() : refs);
     if (o && imageCount >= 2 && refs.length >= 2) return { order: orient(o), attribute: attr.attribute };
   }
