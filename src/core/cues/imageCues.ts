@@ -43,7 +43,7 @@ export async function cuesForFiles(files: string[], store: CueStore, opts: CueRu
       opts.onProgress?.(++done, unique.length);
       continue;
     }
-    const stamp = { size: st.size, mtimeMs: st.mtimeMs };
+    const stamp = { size: st.size, mtimeMs: Math.round(st.mtimeMs) }; // whole ms, as Date-based copies and utimes keep it
     const hash = store.hashOf(file, stamp);
     const cues = hash !== undefined ? store.get(hash) : undefined;
     if (hash !== undefined && cues) {

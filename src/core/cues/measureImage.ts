@@ -1,9 +1,10 @@
 /**
  * Measures the cues of one image's bytes with sharp/libvips (ARCHITECTURE.md, "Image cues").
  *
- * Working resolution: the EXIF-rotated image resized (Lanczos 3, up or down) so that its longer side
- * is WORKING_LONG_SIDE = 512 px; every cue except blockiness and megapixels is measured there, so a
- * 12 MP and a 0.5 MP photo are compared as they look at the same display size. Blockiness needs the
+ * Working resolution: the EXIF-rotated image reduced (Lanczos 3) so that its longer side is
+ * WORKING_LONG_SIDE = 512 px; every cue except blockiness and megapixels is measured there, so a
+ * 12 MP and a 0.5 MP photo are compared as they look at the same display size. Smaller images are
+ * measured at their own size: enlarging would invent smoothness and hide their noise. Blockiness needs the
  * 8×8 grid the encoder used, which only exists at the stored resolution and orientation: it is
  * measured on a grid-aligned window of the stored pixels (up to 1024 × 256, a third of the way down,
  * centred), decoding only the rows down to that window.
@@ -42,7 +43,7 @@ export async function measureImageBytes(buf: Buffer): Promise<ImageCues> {
   if (!width || !height) throw new Error('the image has no size');
   const working = await sharp(buf, { failOn: 'error' })
     .rotate()
-    .resize({ width: WORKING_LONG_SIDE, height: WORKING_LONG_SIDE, fit: 'inside', kernel: 'lanczos3' })
+    .resize({ width: WORKING_LONG_SIDE, height: WORKING_LONG_SIDE, fit: 'inside', kernel: 'lanczos3', withoutEnlargement: true })
     .flatten({ background: { r: 128, g: 128, b: 128 } })
     .toColourspace('srgb')
     .raw()
