@@ -10,7 +10,10 @@ import { normalize, recordId } from './formats/normalize';
 import { fileFingerprint, recordHash } from './hash';
 import type { FieldMapping, FormatId, Item } from './item';
 import { quickField } from './quickFields';
-import { idTextHash, indexBuffer, indexFile, type Container, type RecordIndex } from './recordIndex';
+import { depthExceededAt, jsonSyntaxError, nestedDeeperThan } from './jsonSyntax';
+import { idTextHash, indexBuffer, indexFd, type Container, type RecordIndex } from './recordIndex';
+import { openRegularFile } from './regularFile';
+import { firstInvalidUtf8 } from './utf8';
 
 export interface OpenOptions {
   format?: FormatId;
@@ -20,13 +23,20 @@ export interface OpenOptions {
   detectSample?: number;
 }
 
-/** A record that is not valid JSON. */
+/**
+ * Records nested deeper than this (arrays and objects inside each other; the record is level 1) are
+ * not read: code that walks values recursively (tree parsers, renderers) would run out of stack.
+ */
+export const MAX_DEPTH = 100;
+
+/** A record that is not valid JSON (`syntax`) or is nested too deep to read safely (`too-deep`). */
 export class RecordSyntaxError extends Error {
   constructor(
     readonly index: number,
     readonly line: number,
     readonly column: number,
     readonly detail: string,
+    readonly code: 'syntax' | 'too-deep' = 'syntax',
   ) {
     super(`record ${index} (line ${line}, column ${column}): ${detail}`);
   }
@@ -68,10 +78,15 @@ export class Dataset {
   /** Opens a file on disk: streams it once to build the index. */
   static open(filePath: string, opts: OpenOptions = {}): Dataset {
     const abs = path.resolve(filePath);
-    const st = fs.statSync(abs);
-    if (st.isDirectory()) throw new Error(`${abs} is a folder, not a dataset file`);
-    const index = indexFile(abs, { container: opts.container, fileName: abs, idField: opts.mapping?.id });
-    const fd = fs.openSync(abs, 'r');
+    // A FIFO, a device or a folder (directly or through a symlink) is refused before it is read.
+    const { fd, stat: st } = openRegularFile(abs);
+    let index: RecordIndex;
+    try {
+      index = indexFd(fd, { container: opts.container, fileName: abs, idField: opts.mapping?.id });
+    } catch (e) {
+      fs.closeSync(fd);
+      throw e;
+    }
     const reader: ByteReader = {
       read(start, end) {
         const buf = Buffer.allocUnsafe(end - start);
@@ -109,7 +124,37 @@ export class Dataset {
   raw(i: number): string { return this.rawBytes(i).toString('utf8'); }
 
   parse(i: number): ParseResult {
-    return parseRaw(this.raw(i), i, this.index.line(i));
+    return parseRaw(this.raw(i), i, this.index.line(i), () => this.recordColumn(i));
+  }
+
+  /** Bytes [start, end) of the file. */
+  bytesAt(start: number, end: number): Buffer { return this.reader.read(start, end); }
+
+  /** 1-based column (UTF-16 code units) of the byte at `offset` in its line. */
+  columnOf(offset: number): number {
+    const STEP = 4096, LIMIT = 1 << 20;
+    let lineStart = -1;
+    let pos = offset;
+    while (pos > 0 && offset - pos < LIMIT) {
+      const from = Math.max(0, pos - STEP);
+      const k = this.reader.read(from, pos).lastIndexOf(0x0a);
+      if (k >= 0) { lineStart = from + k + 1; break; }
+      pos = from;
+    }
+    if (lineStart < 0) lineStart = pos; // the file's first line, or a line longer than 1 MiB (counted from there)
+    let bytes = this.reader.read(lineStart, offset);
+    if (lineStart === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    return bytes.toString('utf8').length + 1;
+  }
+
+  /** 1-based column where record i starts in its line. */
+  recordColumn(i: number): number { return this.columnOf(this.index.start(i)); }
+
+  /** File offset of the first invalid UTF-8 byte in record i, or -1 (the text shows U+FFFD there). */
+  invalidUtf8At(i: number): number {
+    const b = this.rawBytes(i);
+    const k = firstInvalidUtf8(b);
+    return k < 0 ? -1 : this.index.start(i) + k;
   }
 
   /** Normalised item i; a record with a syntax error throws RecordSyntaxError. */
@@ -274,20 +319,49 @@ export class Dataset {
   }
 }
 
-/** Parses a record's raw text; a syntax error names the line and column within the file. */
-export function parseRaw(raw: string, index: number, startLine: number): ParseResult {
-  try {
-    return { ok: true, value: JSON.parse(raw), raw };
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = syntaxErrorPosition(raw, msg);
+/** Records up to this many characters are grammar-checked before JSON.parse (see jsonSyntax.ts). */
+const SHORT_RECORD = 128;
+
+/**
+ * Parses a record's raw text; a syntax error names the line and column within the file. A record
+ * nested deeper than MAX_DEPTH is refused as `too-deep`. `startColumn` is the column where the record
+ * starts in its line (a function: it is only worked out when there is an error to place).
+ */
+export function parseRaw(raw: string, index: number, startLine: number, startColumn: number | (() => number) = 1): ParseResult {
+  const fail = (pos: number, detail: string, code: 'syntax' | 'too-deep'): ParseResult => {
     const before = raw.slice(0, pos);
     const nl = before.lastIndexOf('\n');
     const line = startLine + (before.match(/\n/g)?.length ?? 0);
-    const column = pos - nl; // 1-based
-    const detail = msg.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '').replace(/, ".*" is not valid JSON$/s, '');
-    return { ok: false, error: new RecordSyntaxError(index, line, column, `invalid JSON: ${detail}`), raw };
+    const column = nl >= 0 ? pos - nl : (typeof startColumn === 'function' ? startColumn() : startColumn) + pos;
+    // No stack trace: it is never shown, and capturing one costs more than a short record's parse.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return { ok: false, error: new RecordSyntaxError(index, line, column, detail, code), raw };
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
+  const tooDeep = (): ParseResult =>
+    fail(Math.max(0, depthExceededAt(raw, MAX_DEPTH)), `the record is nested deeper than ${MAX_DEPTH} levels (arrays and objects inside each other); it is not read — flatten it`, 'too-deep');
+  // A short record is checked without JSON.parse: a thrown SyntaxError costs more than the parse.
+  if (raw.length <= SHORT_RECORD) {
+    const f = jsonSyntaxError(raw);
+    if (f) return fail(f.pos, `invalid JSON: ${f.message}`, 'syntax');
   }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (e) {
+    if (e instanceof RangeError) return tooDeep();
+    const msg = (e as Error).message;
+    const f = jsonSyntaxError(raw);
+    if (f) return fail(f.pos, `invalid JSON: ${f.message}`, 'syntax');
+    const detail = msg.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '').replace(/, ".*" is not valid JSON$/s, '');
+    return fail(syntaxErrorPosition(raw, msg), `invalid JSON: ${detail}`, 'syntax');
+  }
+  if (nestedDeeperThan(value, MAX_DEPTH)) return tooDeep();
+  return { ok: true, value, raw };
 }
 
 function syntaxErrorPosition(raw: string, message: string): number {

@@ -38,17 +38,41 @@ export function checkImagePathSyntax(p: string, root: string): ResolvedImage {
 export function resolveImagePath(p: string, root: string): ResolvedImage {
   const lexical = checkImagePathSyntax(p, root);
   if (!lexical.ok) return lexical;
+  let realRoot: string;
+  try { realRoot = fs.realpathSync(root); } catch { realRoot = path.resolve(root); }
+  const outside = (target: string): boolean => {
+    const rel = path.relative(realRoot, target);
+    return rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  };
   let real: string;
   try {
     real = fs.realpathSync(lexical.abs);
   } catch {
+    // Missing: but a link that dangles out of the root escapes it all the same (the target leaves the root).
+    const target = danglingTarget(lexical.abs);
+    if (outside(target)) {
+      return { ok: false, path: p, problem: 'symlink-escape', abs: lexical.abs, reason: `"${p}" is a link to ${target}, outside the image root ${realRoot} (and the target does not exist)` };
+    }
     return { ok: false, path: p, problem: 'missing', abs: lexical.abs, reason: `image file not found: ${lexical.abs}` };
   }
-  let realRoot: string;
-  try { realRoot = fs.realpathSync(root); } catch { realRoot = path.resolve(root); }
-  const rel = path.relative(realRoot, real);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (outside(real)) {
     return { ok: false, path: p, problem: 'symlink-escape', abs: lexical.abs, reason: `"${p}" is a link to ${real}, outside the image root ${realRoot}` };
   }
   return { ok: true, path: p, abs: real };
+}
+
+/**
+ * Where a path that does not resolve points: its existing parent resolved, then each symlink along
+ * the way followed (at most 40, like the kernel) until a name that does not exist.
+ */
+function danglingTarget(abs: string, budget = { links: 40 }): string {
+  try { return fs.realpathSync(abs); } catch { /* follow it by hand below */ }
+  const parent = path.dirname(abs);
+  const base = path.join(parent === abs ? abs : danglingTarget(parent, budget), path.basename(abs));
+  let st: fs.Stats;
+  try { st = fs.lstatSync(base); } catch { return base; }
+  if (!st.isSymbolicLink() || budget.links-- <= 0) return base;
+  let link: string;
+  try { link = fs.readlinkSync(base); } catch { return base; }
+  return danglingTarget(path.resolve(path.dirname(base), link), budget);
 }

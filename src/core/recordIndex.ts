@@ -9,6 +9,7 @@
  * collected in `errors` with the record index and line, and the records before them stay usable.
  */
 import * as fs from 'node:fs';
+import { openRegularFile } from './regularFile';
 
 export type Container = 'jsonl' | 'array' | 'grouped';
 
@@ -17,6 +18,8 @@ export interface IndexError {
   index: number;
   /** 1-based line of the fault. */
   line: number;
+  /** 1-based column of the fault in its line, in bytes. */
+  column: number;
   /** Byte offset of the fault. */
   offset: number;
   message: string;
@@ -41,8 +44,14 @@ export interface RecordIndex {
    * an integer); NaN when the scanner could not tell (the caller then parses the record).
    */
   idHash(i: number): number;
+  /** The first MAX_INDEX_ERRORS structural faults, in file order. */
   errors: IndexError[];
+  /** Faults found after `errors` was full (counted, not kept: garbage must not cost memory). */
+  errorsOmitted: number;
 }
+
+/** Structural faults kept per file; the rest are only counted (a file of a million commas). */
+export const MAX_INDEX_ERRORS = 1000;
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -126,6 +135,7 @@ class BuiltIndex implements RecordIndex {
   groupIds: number[] = [];
   groupNames: string[] = [];
   errors: IndexError[] = [];
+  errorsOmitted = 0;
   bytes = 0;
   constructor(public container: Container) {}
   get count(): number { return this.ends.length; }
@@ -137,6 +147,10 @@ class BuiltIndex implements RecordIndex {
     if (this.container !== 'grouped') return undefined;
     this.check(i);
     return this.groupNames[this.groupIds[i]];
+  }
+  addError(e: IndexError): void {
+    if (this.errors.length < MAX_INDEX_ERRORS) this.errors.push(e);
+    else this.errorsOmitted++;
   }
   private check(i: number): void {
     if (!Number.isInteger(i) || i < 0 || i >= this.count) throw new RangeError(`record ${i} is out of range (0–${this.count - 1})`);
@@ -219,18 +233,26 @@ export interface IndexOptions {
   idField?: string;
 }
 
-/** Indexes a file on disk, streaming it in 4 MiB chunks. */
+/**
+ * Indexes a file on disk, streaming it in 4 MiB chunks. Anything but a regular file (a FIFO, a
+ * device, a folder, or a symlink to one) is refused before a byte is read.
+ */
 export function indexFile(filePath: string, opts: IndexOptions = {}): RecordIndex {
-  const fd = fs.openSync(filePath, 'r');
+  const { fd } = openRegularFile(filePath);
   try {
-    const head = Buffer.alloc(65536);
-    const n = fs.readSync(fd, head, 0, head.length, 0);
-    const container = opts.container ?? detectContainer(head.subarray(0, n), opts.fileName ?? filePath);
-    const bom = hasBom(head.subarray(0, n)) ? 3 : 0;
-    return scan(fileSource(fd, bom), container, opts.chunkSize ?? CHUNK, bom, opts.idField);
+    return indexFd(fd, { fileName: filePath, ...opts });
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Indexes an open file descriptor (the caller checked that it is a regular file). */
+export function indexFd(fd: number, opts: IndexOptions = {}): RecordIndex {
+  const head = Buffer.alloc(65536);
+  const n = fs.readSync(fd, head, 0, head.length, 0);
+  const container = opts.container ?? detectContainer(head.subarray(0, n), opts.fileName ?? '');
+  const bom = hasBom(head.subarray(0, n)) ? 3 : 0;
+  return scan(fileSource(fd, bom), container, opts.chunkSize ?? CHUNK, bom, opts.idField);
 }
 
 /** Indexes bytes in memory (an editor's document, a test fixture). */
@@ -330,19 +352,28 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
   let currentGroup = -1;
   let trailingGarbageReported = false;
 
+  let n = 0; // bytes in the current chunk
+  let lineStart = start; // file offset of the current line's first byte
+  let nextNl = -1; // buffer position of the next newline at or after countedTo (n: none in this chunk)
+  // Counts newlines up to `upTo` incrementally; the next newline's position is remembered so that many
+  // calls on one long line (a fault per byte) do not search the rest of the chunk again each time.
   const countLines = (upTo: number): void => {
     let q = countedTo;
     for (;;) {
-      const k = buf.indexOf(NL, q);
-      if (k === -1 || k >= upTo) break;
+      if (nextNl < q) {
+        const k = buf.indexOf(NL, q);
+        nextNl = k === -1 || k >= n ? n : k;
+      }
+      if (nextNl >= upTo) break;
       line++;
-      q = k + 1;
+      lineStart = base + nextNl + 1;
+      q = nextNl + 1;
     }
     countedTo = upTo;
   };
   const err = (offset: number, bufPos: number, message: string): void => {
     countLines(bufPos);
-    idx.errors.push({ index: idx.count, line, offset, message });
+    idx.addError({ index: idx.count, line, column: offset - lineStart + 1, offset, message });
   };
   const closeRecord = (): void => {
     if (recStart < 0) return;
@@ -356,9 +387,10 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
   };
 
   for (;;) {
-    const n = src.read(buf);
+    n = src.read(buf);
     if (n === 0) break;
     countedTo = 0;
+    nextNl = -1;
     let p = 0;
     while (p < n) {
       if (inString) {
@@ -486,10 +518,10 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
   }
   idx.bytes = base;
   if (!finished) {
-    if (!started) idx.errors.push({ index: 0, line, offset: base, message: 'the file is empty' });
+    if (!started) idx.addError({ index: 0, line, column: base - lineStart + 1, offset: base, message: 'the file is empty' });
     else {
       const what = recStart >= 0 ? `record ${idx.count} (line ${recLine}) is not closed` : 'the closing bracket is missing';
-      idx.errors.push({ index: idx.count, line, offset: base, message: `unexpected end of file: ${what}` });
+      idx.addError({ index: idx.count, line, column: base - lineStart + 1, offset: base, message: `unexpected end of file: ${what}` });
       // A truncated final record is not a usable record; a complete one before the missing "]" is.
       if (recStart >= 0 && recClosed && !inString && depth === recordDepth) closeRecord();
     }

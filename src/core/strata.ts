@@ -2,7 +2,7 @@
  * Strata for sampling: none, by group size, by a field's value, or by index ranges
  * ("ranges:Q-Instruct=0-200276,Merge2Compare=200277-302408,…"; a range may be open: "332301-").
  */
-import type { Dataset } from './dataset';
+import { parseRaw, type Dataset } from './dataset';
 import { quickField } from './quickFields';
 
 export type StrataSpec =
@@ -123,8 +123,11 @@ export function groupSizes(ds: Dataset): Int32Array {
       const n = imageCountFromBytes(buf, s, e);
       if (n !== null) { out[i] = n; return; }
     }
-    try { out[i] = ds.item(i).groupSize; } catch { out[i] = -1; }
-  }, quick ? HEAD : 0);
+    if (quick) { try { out[i] = ds.item(i).groupSize; } catch { out[i] = -1; } return; }
+    // Whole records are in the chunk: parse them from it (one read per chunk, not one per record).
+    const p = parseRaw(buf.toString('utf8', s, e), i, ds.index.line(i));
+    out[i] = p.ok ? ds.itemFrom(i, p.value, p.raw, false).groupSize : -1;
+  }, quick ? HEAD : Infinity);
   return out;
 }
 

@@ -2,11 +2,13 @@
  * Validation rules for dataset records. Every rule has a stable code and severity; every message
  * names the record index, the line and the field, and says what to do.
  */
+import { isUtf8 } from 'node:buffer';
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import { parseRaw, type Dataset } from './dataset';
 import { answerToOption } from './formats/normalize';
 import { checkImagePathSyntax, resolveImagePath, type ResolvedImage } from './imagePaths';
 import type { FormatId, Item } from './item';
+import { firstInvalidUtf8 } from './utf8';
 import { checkOrdinals, countPlaceholders, findOrdinalPrefixes } from './ordinals';
 
 export type Severity = 'error' | 'warning';
@@ -35,6 +37,8 @@ export const RULES = {
   noImages: { code: 'no-images', severity: 'warning', description: 'A record has no image.' },
   turnOrder: { code: 'turn-order', severity: 'warning', description: 'Conversation turns do not alternate human / gpt starting with human.' },
   unknownFormat: { code: 'unknown-format', severity: 'warning', description: 'The file matches no known dataset format.' },
+  tooDeep: { code: 'too-deep', severity: 'error', description: 'A record nests arrays and objects deeper than 100 levels; it is not read.' },
+  invalidUtf8: { code: 'invalid-utf8', severity: 'warning', description: 'A record holds bytes that are not valid UTF-8; they read as U+FFFD.' },
 } as const satisfies Record<string, Rule>;
 
 export type RuleCode = (typeof RULES)[keyof typeof RULES]['code'];
@@ -317,40 +321,120 @@ export interface ValidateOptions {
   to?: number;
   /** Called every few thousand records; return false to stop. */
   onProgress?: (done: number, total: number) => boolean | void;
+  /**
+   * Diagnostics kept (the first ones in file order; default DEFAULT_MAX_DIAGNOSTICS; 0: all). The
+   * rest are counted in `omitted`, so that garbage costs no memory.
+   */
+  maxDiagnostics?: number;
 }
+
+export const DEFAULT_MAX_DIAGNOSTICS = 1000;
 
 export interface ValidationResult {
   items: number;
   format: FormatId;
+  /** The first diagnostics in file order (at most maxDiagnostics). */
   diagnostics: Diagnostic[];
+  /** Diagnostics found but not kept. */
+  omitted: number;
+  /** Errors and warnings found, kept or not. */
+  errors: number;
+  warnings: number;
   cancelled: boolean;
+}
+
+const byPlace = (a: Diagnostic, b: Diagnostic): number => a.index - b.index || a.line - b.line;
+
+/**
+ * The first `cap` diagnostics in file order, in bounded memory: holds at most 2×cap, sorting and
+ * cutting back to cap when full. After the first cut, a record past the last one kept is only counted.
+ */
+class DiagnosticList {
+  private list: Diagnostic[] = [];
+  omitted = 0;
+  errors = 0;
+  warnings = 0;
+  /** Highest record index still kept after a cut (Infinity before any cut). */
+  private last = Infinity;
+  constructor(private readonly cap: number) {}
+  /** Would a diagnostic on record `index` be kept? (Saves placing one that would be dropped.) */
+  wants(index: number): boolean { return index <= this.last; }
+  count(severity: Severity): void {
+    if (severity === 'error') this.errors++;
+    else this.warnings++;
+  }
+  /** Counts a diagnostic that is not kept. */
+  skip(severity: Severity, n = 1): void {
+    for (let k = 0; k < n; k++) this.count(severity);
+    this.omitted += n;
+  }
+  add(d: Diagnostic): void {
+    this.count(d.severity);
+    if (!this.wants(d.index)) { this.omitted++; return; }
+    this.list.push(d);
+    if (this.cap > 0 && this.list.length >= 2 * this.cap) this.cut();
+  }
+  private cut(): void {
+    this.list.sort(byPlace);
+    this.omitted += this.list.length - this.cap;
+    this.list.length = this.cap;
+    this.last = this.list[this.cap - 1].index;
+  }
+  result(): Diagnostic[] {
+    this.list.sort(byPlace);
+    if (this.cap > 0 && this.list.length > this.cap) this.cut();
+    return this.list;
+  }
 }
 
 /** Validates a whole dataset, streaming its records in file order. */
 export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): ValidationResult {
-  const diagnostics: Diagnostic[] = [];
+  const out = new DiagnosticList(opts.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS);
   const root = opts.imageRoot ?? ds.folder;
   const images: ImageCheck = { root, exists: opts.checkImages ?? true, cache: new Map() };
   const from = opts.from ?? 0;
   const to = opts.to ?? ds.count;
+  // Structural faults carry byte columns; editors count UTF-16 units. Faults on one line are
+  // converted incrementally (a long line of garbage is decoded once, not once per fault).
+  let lineStart = -1, prevOffset = 0, prevColumn = 1;
   for (const e of ds.index.errors) {
-    diagnostics.push({ index: e.index, line: e.line, column: 1, severity: 'error', code: 'syntax', message: `record ${e.index} (line ${e.line}): ${e.message}`, detail: e.message });
+    const ls = e.offset - (e.column - 1);
+    const column = ls === lineStart && e.offset >= prevOffset
+      ? prevColumn + ds.bytesAt(prevOffset, e.offset).toString('utf8').length
+      : 1 + ds.bytesAt(ls, e.offset).toString('utf8').length;
+    lineStart = ls; prevOffset = e.offset; prevColumn = column;
+    out.add({ index: e.index, line: e.line, column, severity: 'error', code: 'syntax', message: `record ${e.index} (line ${e.line}): ${e.message}`, detail: e.message });
   }
+  out.skip('error', ds.index.errorsOmitted);
   if (ds.format === 'unknown' && ds.count > 0) {
     const detail = 'the records match no known format (LLaVA/Co-Instruct, Q-Bench, MCQ, IQA scores, descriptions); pass --format or a field mapping';
-    diagnostics.push({ index: 0, line: ds.index.line(0), column: 1, severity: 'warning', code: 'unknown-format', message: `record 0 (line ${ds.index.line(0)}): ${detail}`, detail });
+    out.add({ index: 0, line: ds.index.line(0), column: 1, severity: 'warning', code: 'unknown-format', message: `record 0 (line ${ds.index.line(0)}): ${detail}`, detail });
   }
   const seen = new Map<string, number>();
   let cancelled = false;
   let done = 0;
   const idField = ds.mapping?.id ?? 'id';
+  let lastBuf: Buffer | undefined;
+  let lastBufOk = true;
   try {
-    ds.forEachRaw((i, raw) => {
+    ds.forEachRawBytes((i, buf, s, e) => {
       const line = ds.index.line(i);
-      const parsed = parseRaw(raw, i, line);
+      const raw = buf.toString('utf8', s, e);
+      // Invalid UTF-8: checked natively per chunk, located only in a chunk that has some.
+      if (buf !== lastBuf) { lastBuf = buf; lastBufOk = isUtf8(buf); }
+      if (!lastBufOk) {
+        const bad = firstInvalidUtf8(buf, s, e);
+        if (bad >= 0) {
+          if (!out.wants(i)) out.skip('warning');
+          else out.add(utf8Diagnostic(ds, i, line, buf, s, bad));
+        }
+      }
+      const parsed = parseRaw(raw, i, line, out.wants(i) ? () => ds.recordColumn(i) : 1);
       if (!parsed.ok) {
         const e = parsed.error;
-        diagnostics.push({ index: i, line: e.line, column: e.column, severity: 'error', code: 'syntax', message: `record ${i} (line ${e.line}): ${e.detail}; fix the JSON (the other records still load)`, detail: e.detail });
+        if (!out.wants(i)) out.skip('error');
+        else if (e.code === 'too-deep') out.add({ index: i, line: e.line, column: e.column, severity: 'error', code: 'too-deep', message: `record ${i} (line ${e.line}): ${e.detail}`, detail: e.detail });
+        else out.add({ index: i, line: e.line, column: e.column, severity: 'error', code: 'syntax', message: `record ${i} (line ${e.line}): ${e.detail}; fix the JSON (the other records still load)`, detail: e.detail });
       } else {
         const value = parsed.value;
         const item = ds.itemFrom(i, value, raw, false);
@@ -362,9 +446,16 @@ export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): Valida
           if (prev === undefined) seen.set(key, i);
           else problems.push({ rule: RULES.duplicateId, detail: `id "${key}" is already used by record ${prev} (line ${ds.index.line(prev)}); ids must be unique — rename or remove one`, fieldPath: [idField] });
         }
-        if (problems.length) {
+        if (problems.length && !out.wants(i)) for (const p of problems) out.skip(p.rule.severity);
+        else if (problems.length) {
           const tree = parseTree(raw);
-          for (const p of problems) diagnostics.push(locateProblem(p, i, raw, line, tree));
+          let firstColumn: number | undefined;
+          for (const p of problems) {
+            const d = locateProblem(p, i, raw, line, tree);
+            // locateProblem counts columns from the record's start; on its first line, add where it starts.
+            if (d.line === line) d.column += (firstColumn ??= ds.recordColumn(i)) - 1;
+            out.add(d);
+          }
         }
       }
       done++;
@@ -376,8 +467,18 @@ export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): Valida
   } catch (e) {
     if (!(e instanceof StopIteration)) throw e;
   }
-  diagnostics.sort((a, b) => a.index - b.index || a.line - b.line);
-  return { items: ds.count, format: ds.format, diagnostics, cancelled };
+  return { items: ds.count, format: ds.format, diagnostics: out.result(), omitted: out.omitted, errors: out.errors, warnings: out.warnings, cancelled };
+}
+
+/** The invalid-utf8 warning for record i, whose bytes are buf[s..), first bad byte at buf[bad]. */
+function utf8Diagnostic(ds: Dataset, i: number, line: number, buf: Buffer, s: number, bad: number): Diagnostic {
+  const before = buf.toString('utf8', s, bad);
+  const nl = before.lastIndexOf('\n');
+  const badLine = line + (before.match(/\n/g)?.length ?? 0);
+  const column = nl >= 0 ? before.length - nl : ds.recordColumn(i) + before.length;
+  const offset = ds.index.start(i) + (bad - s);
+  const detail = `invalid UTF-8 at byte offset ${offset} (byte 0x${buf[bad].toString(16).padStart(2, '0')}); it reads as U+FFFD — re-save the file as UTF-8`;
+  return { index: i, line: badLine, column, severity: 'warning', code: 'invalid-utf8', message: `record ${i} (line ${badLine}): ${detail}`, detail };
 }
 
 class StopIteration extends Error {}

@@ -18,6 +18,8 @@ export const show: Command = {
         io.err(`cocurate show: ${ds.path}: no record ${/^\d+$/.test(which) ? `at index ${which} (the file has ${ds.count})` : `with id "${which}"`}\n`);
         return 2;
       }
+      const bad = ds.invalidUtf8At(i);
+      if (bad >= 0) io.err(`cocurate show: warning: ${ds.path}: record ${i} (line ${ds.index.line(i)}): invalid UTF-8 at byte offset ${bad}; shown as U+FFFD\n`);
       let item;
       try {
         item = ds.item(i);
