@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { Dataset } from '../core/dataset';
+import { openRegularFile } from '../core/regularFile';
 import { suggestOpenWith } from './settings';
 
 const HEAD = 1 << 18;
@@ -13,7 +14,7 @@ const HEAD = 1 << 18;
 export function sniffDatasetFile(file: string): string | undefined {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = openRegularFile(file).fd; // a FIFO or a device would block or never end
     const buf = Buffer.alloc(HEAD);
     const n = fs.readSync(fd, buf, 0, HEAD, 0);
     const ds = Dataset.fromText(buf.subarray(0, n), file);
