@@ -1,0 +1,102 @@
+/**
+ * Serves the compare view (webview/compare/compareView.ts, bundled here with esbuild) and its CSS on
+ * 127.0.0.1 in a page with the webview's kind of CSP, plus picture files registered by the test
+ * (real photos, EXIF-rotated copies, previews from core's PreviewCache). A file can be held back
+ * until the test releases it, to see placeholders before paint.
+ */
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const NONCE = 'test-nonce-compare-0123';
+
+export interface ComparePageServer {
+  url: string;
+  /** Serves `abs` at /files/<name>; returns the URL path. */
+  file(name: string, abs: string): string;
+  /** Requests for /files/<name> wait until release(name). */
+  hold(name: string): void;
+  release(name: string): void;
+  close(): Promise<void>;
+}
+
+async function bundle(): Promise<string> {
+  const r = await esbuild.build({
+    stdin: {
+      contents: `import { CompareView, compareKeyAction } from './webview/compare/compareView';
+        (window as any).CompareView = CompareView; (window as any).compareKeyAction = compareKeyAction;`,
+      resolveDir: ROOT, loader: 'ts', sourcefile: 'compare-test-entry.ts',
+    },
+    bundle: true, write: false, format: 'iife', target: 'es2022', platform: 'browser', logLevel: 'silent',
+  });
+  return r.outputFiles[0].text;
+}
+
+export async function startComparePage(): Promise<ComparePageServer> {
+  const script = await bundle();
+  const files = new Map<string, string>();
+  const held = new Map<string, (() => void)[] | null>();
+  const csp = `default-src 'none'; img-src 'self'; style-src 'self'; script-src 'nonce-${NONCE}'`;
+  const html = `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
+<link rel="stylesheet" href="/curator.css"><link rel="stylesheet" href="/compare.css"><title>compare test</title></head>
+<body><div id="host"></div><script nonce="${NONCE}" src="/compare.js"></script></body></html>`;
+  const server = http.createServer((req, res) => {
+    const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    const sendFile = (file: string, type: string) => fs.readFile(file, (err, data) => {
+      if (err) { res.writeHead(404); res.end(); return; }
+      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(data);
+    });
+    if (url === '/') { res.writeHead(200, { 'content-type': 'text/html' }); res.end(html); }
+    else if (url === '/compare.js') { res.writeHead(200, { 'content-type': 'text/javascript' }); res.end(script); }
+    else if (url === '/compare.css' || url === '/curator.css') sendFile(path.join(ROOT, 'media', url.slice(1)), 'text/css');
+    else if (url.startsWith('/files/')) {
+      const name = url.slice('/files/'.length);
+      const abs = files.get(name);
+      if (!abs) { res.writeHead(404); res.end(); return; }
+      const type = /\.png$/i.test(abs) ? 'image/png' : 'image/jpeg';
+      const waiting = held.get(name);
+      if (waiting) waiting.push(() => sendFile(abs, type));
+      else sendFile(abs, type);
+    } else { res.writeHead(404); res.end(); }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    file(name, abs) { files.set(name, abs); return `/files/${name}`; },
+    hold(name) { if (!held.get(name)) held.set(name, []); },
+    release(name) { const w = held.get(name); held.set(name, null); w?.forEach((f) => f()); },
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+/** A page with a CompareView filling a box of the given size, its key events wired, paints logged. */
+export async function openCompare(browser: Browser, url: string, box = { width: 1200, height: 700 }): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: box.width, height: box.height } });
+  await page.goto(url);
+  await page.evaluate(`(() => {
+    document.body.style.margin = '0';
+    const host = document.getElementById('host');
+    host.style.height = '${box.height}px';
+    host.style.width = '${box.width}px';
+    window.__paints = [];
+    window.__compare = new window.CompareView({ onPaint: (ordinal, source) => window.__paints.push({ ordinal, source, t: performance.now() }) });
+    host.append(window.__compare.el);
+  })()`);
+  return page;
+}
+
+/** The hooks of every viewport, in DOM order. */
+export function viewHooks(page: Page): Promise<{ x: number; y: number; scale: number; ordinal: number }[]> {
+  return page.evaluate(`[...document.querySelectorAll('.cmp-viewport')].map((v) => ({ x: Number(v.dataset.viewX), y: Number(v.dataset.viewY), scale: Number(v.dataset.viewScale), ordinal: Number(v.dataset.ordinal) }))`) as Promise<{ x: number; y: number; scale: number; ordinal: number }[]>;
+}
+
+/** Waits until the next two animation frames ran (view hooks are written in a frame). */
+export function frames(page: Page): Promise<void> {
+  return page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())))') as Promise<void>;
+}
