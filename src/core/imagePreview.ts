@@ -61,6 +61,16 @@ export interface ImageInfo {
   bytes: number;
 }
 
+/**
+ * Preview size (longer side, px) for an image shown at fit in a group of `groupSize` side by side in an
+ * editor of about 1280–1920 px: big enough not to be magnified at fit on a 1× screen, small enough to
+ * decode four in a frame or two. A magnified preview is replaced by the full-size picture anyway.
+ */
+export function previewSizeFor(groupSize: number, devicePixelRatio = 1): number {
+  const base = groupSize <= 1 ? 1600 : groupSize === 2 ? 1024 : 768;
+  return Math.round(Math.min(4096, base * Math.max(1, devicePixelRatio)));
+}
+
 /** Formats Chromium (the webview) draws itself. */
 const BROWSER_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif']);
 

@@ -86,6 +86,8 @@ export class CompareView {
   private frame = 0;
   private generation = 0;
   private readonly resize = new ResizeObserver(() => this.measure());
+  /** Pictures decoded ahead of show() (prefetch), by src; a few groups' worth. */
+  private readonly decoded = new Map<string, { img: HTMLImageElement; ready: Promise<void> }>();
 
   constructor(private readonly opts: CompareOptions = {}) {
     this.zoomReadout = h('span', { class: 'cmp-zoom', 'aria-label': 'zoom' }, 'fit');
@@ -134,6 +136,23 @@ export class CompareView {
     this.fillPickers();
     this.build();
     for (const s of this.slots) void this.load(s, this.generation);
+  }
+
+  /**
+   * Fetches and decodes the pictures a later show() will start with (the next item's previews), so
+   * they paint in the first frame after show(). Keeps the last 16.
+   */
+  prefetch(images: CompareImage[]): void {
+    for (const image of images) {
+      const src = image.preview?.src ?? image.full?.src;
+      if (!src || image.fault || this.decoded.has(src)) continue;
+      const img = new Image();
+      img.decoding = 'async';
+      img.src = src;
+      this.decoded.set(src, { img, ready: img.decode() });
+      this.decoded.get(src)!.ready.catch(() => this.decoded.delete(src));
+      while (this.decoded.size > 16) this.decoded.delete(this.decoded.keys().next().value as string);
+    }
   }
 
   /** Runs a compare action; false when it does not apply (the caller may then use the key itself). */
@@ -399,27 +418,28 @@ export class CompareView {
       }
       if (this.hookSlot(port) === s && s.fault) {
         for (const k of ['viewX', 'viewY', 'viewScale']) delete port.el.dataset[k];
-        port.el.dataset.ordinal = String(s.image.ordinal);
-        port.el.setAttribute('aria-label', `${s.image.caption}: ${s.image.path}, not shown`);
+        setAttr(port.el, 'data-ordinal', String(s.image.ordinal));
+        setAttr(port.el, 'aria-label', `${s.image.caption}: ${s.image.path}, not shown`);
         const faultLabel = port.el.parentElement?.querySelector('.cmp-scale');
-        if (faultLabel) faultLabel.textContent = 'not shown';
+        if (faultLabel) setText(faultLabel, 'not shown');
         continue;
       }
       if (this.hookSlot(port) === s) {
         port.el.dataset.viewX = round(view.x);
         port.el.dataset.viewY = round(view.y);
         port.el.dataset.viewScale = round(view.scale, 6);
-        port.el.dataset.ordinal = String(s.image.ordinal);
-        port.el.setAttribute('aria-label', `${s.image.caption}: ${s.image.path}, ${this.state.fit ? 'fitted' : scaleLabel(view.scale)}`);
+        // Written only when changed: a pan must not touch text (no layout, no accessibility churn).
+        setAttr(port.el, 'data-ordinal', String(s.image.ordinal));
+        setAttr(port.el, 'aria-label', `${s.image.caption}: ${s.image.path}, ${this.state.fit ? 'fitted' : scaleLabel(view.scale)}`);
+        const label = port.el.parentElement?.querySelector('.cmp-scale');
+        if (label) setText(label, this.state.fit ? `fit ${scaleLabel(view.scale)}` : scaleLabel(view.scale));
       }
-      const label = port.el.parentElement?.querySelector('.cmp-scale');
-      if (label && this.hookSlot(port) === s) label.textContent = this.state.fit ? `fit ${scaleLabel(view.scale)}` : scaleLabel(view.scale);
       if (s.fullState === 'none' && s.image.full && !s.fault && view.scale * s.size.width * dpr > s.srcWidth * 1.02) void this.loadFull(s, this.generation);
     }
     const refView = ref && this.refPort() ? imageView(this.state, this.sync, ref, ref, this.refPort()!) : undefined;
-    this.zoomReadout.textContent = this.state.fit ? 'fit' : refView ? scaleLabel(refView.scale) : '';
+    setText(this.zoomReadout, this.state.fit ? 'fit' : refView ? scaleLabel(refView.scale) : '');
     for (const [a, on] of [['fit', this.state.fit], ['zoom1', !this.state.fit && this.state.scale === 1], ['zoom2', !this.state.fit && this.state.scale === 2], ['zoom4', !this.state.fit && this.state.scale === 4]] as const) {
-      this.buttons.get(a)!.setAttribute('aria-pressed', String(on));
+      setAttr(this.buttons.get(a)!, 'aria-pressed', String(on));
     }
   }
 
@@ -495,10 +515,12 @@ export class CompareView {
       this.fail(s, { title: 'Image not available', reason: `no picture was given for ${s.image.path}` });
       return;
     }
-    const img = this.makeImg(s);
-    img.src = src;
+    const ahead = this.decoded.get(src);
+    this.decoded.delete(src);
+    const img = ahead ? this.adopt(s, ahead.img) : this.makeImg(s);
+    if (!ahead) img.src = src;
     try {
-      await img.decode();
+      await (ahead?.ready ?? img.decode());
     } catch {
       if (gen === this.generation) this.fail(s, { title: 'Image could not be decoded', reason: `the browser could not decode ${s.image.path}` });
       return;
@@ -530,7 +552,14 @@ export class CompareView {
   }
 
   private makeImg(s: Slot): HTMLImageElement {
-    const img = h('img', { class: 'cmp-img', alt: `${s.image.caption}: ${s.image.path}`, 'data-ordinal': s.image.ordinal, draggable: 'false', decoding: 'async' });
+    return this.adopt(s, h('img', { decoding: 'async' }));
+  }
+
+  private adopt(s: Slot, img: HTMLImageElement): HTMLImageElement {
+    img.className = 'cmp-img';
+    img.alt = `${s.image.caption}: ${s.image.path}`;
+    img.dataset.ordinal = String(s.image.ordinal);
+    img.draggable = false;
     return img;
   }
 
@@ -627,4 +656,12 @@ export class CompareView {
 
 function round(n: number, digits = 3): string {
   return String(Number(n.toFixed(digits)));
+}
+
+function setAttr(el: Element, name: string, value: string): void {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+function setText(el: Element, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
 }

@@ -1,0 +1,167 @@
+/**
+ * `npm run bench -- compare`: the compare view (webview/compare) and core's PreviewCache on groups of
+ * four 12 MP JPEGs (4000×3000, made once under bench-data/compare/ from the real photos in
+ * ../shared/data/examples, one of them EXIF-rotated), in headless Chromium at 1280×720.
+ * Prints figures, asserts nothing:
+ *   - preview: a 12 MP JPEG → 1280 px upright preview on disk (cold), and a cache hit (warm);
+ *   - next item: show() of a group of four not seen before (fresh URLs) → all four previews painted;
+ *   - 1:1: the key press → the full 12 MP picture(s) decoded and painted;
+ *   - pan: a scripted 2 s pan at 1:1 across four full 12 MP pictures, frames dropped against 60 fps.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import { PreviewCache, previewSizeFor, readImageInfo } from '../../src/core/imagePreview';
+import type { CompareImage } from '../../webview/compare/types';
+import { launchChromium } from '../support/browser';
+import { openCompare, startComparePage, type ComparePageServer } from '../webview/comparePage';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const DIR = path.join(ROOT, 'bench-data', 'compare');
+const EXAMPLES = path.resolve(ROOT, '..', 'shared', 'data', 'examples');
+const ORD = ['first', 'second', 'third', 'fourth'];
+const PREVIEW = previewSizeFor(4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return `median ${s[Math.floor(s.length / 2)].toFixed(0)} ms, max ${s[s.length - 1].toFixed(0)} ms (n=${s.length})`;
+};
+
+/** Eight 12 MP JPEGs from the four example photos (each as is and with added noise); the third EXIF-rotated. */
+async function photos(): Promise<string[]> {
+  fs.mkdirSync(DIR, { recursive: true });
+  const src = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.jpg')).sort().map((f) => path.join(EXAMPLES, f));
+  const out: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    const file = path.join(DIR, `photo-${i}.jpg`);
+    out.push(file);
+    if (fs.existsSync(file)) continue;
+    const rotated = i % 4 === 2;
+    let img = sharp(src[i % src.length]).resize(rotated ? 3000 : 4000, rotated ? 4000 : 3000, { fit: 'fill' });
+    if (i >= 4) img = img.median(3);
+    if (rotated) img = img.rotate(-90); // stored sideways; orientation 6 turns it back upright
+    await img.jpeg({ quality: 92 }).withMetadata(rotated ? { orientation: 6 } : {}).toFile(file);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const files = await photos();
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'curator-compare-bench-'));
+  const cache = new PreviewCache(cacheDir);
+  const cold: number[] = [];
+  for (const f of files) {
+    const t = performance.now();
+    await cache.preview(f, PREVIEW);
+    cold.push(performance.now() - t);
+  }
+  const warm: number[] = [];
+  for (let r = 0; r < 5; r++) for (const f of files) {
+    const t = performance.now();
+    await cache.preview(f, PREVIEW);
+    warm.push(performance.now() - t);
+  }
+  const fresh = new PreviewCache(fs.mkdtempSync(path.join(os.tmpdir(), 'curator-compare-bench-')));
+  const t4 = performance.now();
+  await Promise.all(files.slice(0, 4).map((f) => fresh.preview(f, PREVIEW)));
+  const group4 = performance.now() - t4;
+  console.log(`preview ${PREVIEW} px of a 12 MP JPEG (sharp): cold ${stats(cold)}; group of four in parallel ${group4.toFixed(0)} ms; cache hit ${stats(warm)}`);
+
+  const server: ComparePageServer = await startComparePage();
+  const browser = await launchChromium();
+  try {
+    const infos = await Promise.all(files.map((f) => readImageInfo(f)));
+    const previews = await Promise.all(files.map((f) => cache.preview(f, PREVIEW)));
+    files.forEach((f, i) => { server.file(`full-${i}.jpg`, f); server.file(`preview-${i}.jpg`, previews[i].file); });
+    let round = 0;
+    const group = (first: number, n = 4): CompareImage[] => Array.from({ length: n }, (_, k) => {
+      const i = (first + k) % files.length;
+      const v = `?r=${round}`;
+      return {
+        ordinal: k + 1, caption: n === 1 ? 'The image' : `The ${ORD[k]} image`, path: `images/photo-${i}.jpg`,
+        width: infos[i].width, height: infos[i].height,
+        preview: { src: `/files/preview-${i}.jpg${v}`, width: previews[i].width, height: previews[i].height },
+        full: { src: `/files/full-${i}.jpg${v}` },
+      };
+    });
+    const page = await openCompare(browser, server.url, { width: 1280, height: 720 });
+    const showAndWait = async (images: CompareImage[], source: 'preview' | 'full', action?: string) => {
+      round++;
+      return page.evaluate(`new Promise((resolve) => {
+        const want = ${action ? 1 : images.length};
+        const t0 = performance.now();
+        window.__paints = [];
+        const check = () => window.__paints.filter((p) => p.source === '${source}').length >= want ? resolve(Math.max(...window.__paints.map((p) => p.t)) - t0) : setTimeout(check, 2);
+        ${action ? `window.__compare.perform('${action}');` : `window.__compare.show(${JSON.stringify(images)});`}
+        check();
+      })`) as Promise<number>;
+    };
+    // Next item: a group of four the page has not loaded (fresh URLs), previews from the warm cache;
+    // then the same with the next group prefetched (as the item pane does while you judge).
+    await showAndWait(group(4), 'preview');
+    const next: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) next.push(await showAndWait(group((r * 4) % 8), 'preview'));
+    console.log(`next item, group of four 12 MP JPEGs → all four previews painted, not prefetched: ${stats(next)}`);
+    const ahead: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      round++;
+      const g = group((r * 4) % 8);
+      round--;
+      await page.evaluate(`window.__compare.prefetch(${JSON.stringify(g)})`);
+      await page.waitForTimeout(500); // the time spent judging the current item
+      ahead.push(await showAndWait(g, 'preview'));
+    }
+    console.log(`next item, group of four 12 MP JPEGs → all four previews painted, prefetched: ${stats(ahead)}`);
+
+    // 1:1 on one 12 MP photo, and on a group of four.
+    const one: number[] = [];
+    for (let r = 0; r < Math.min(ROUNDS, 8); r++) {
+      await page.evaluate('window.__compare.perform("fit")');
+      await showAndWait(group(r % 8, 1), 'preview');
+      one.push(await showAndWait([], 'full', 'zoom1').then(async (t) => t));
+    }
+    console.log(`1:1 on one 12 MP photo → full-size picture painted: ${stats(one)}`);
+    const four: number[] = [];
+    for (let r = 0; r < Math.min(ROUNDS, 6); r++) {
+      await page.evaluate('window.__compare.perform("fit")');
+      await showAndWait(group((r * 4) % 8), 'preview');
+      four.push(await page.evaluate(`new Promise((resolve) => {
+        const t0 = performance.now();
+        window.__paints = [];
+        const check = () => window.__paints.filter((p) => p.source === 'full').length >= 4 ? resolve(Math.max(...window.__paints.map((p) => p.t)) - t0) : setTimeout(check, 2);
+        window.__compare.perform('zoom1');
+        check();
+      })`) as number);
+    }
+    console.log(`1:1 on a group of four 12 MP photos → all four full-size pictures painted: ${stats(four)}`);
+
+    // Scripted pan: 2 s at 1:1 over four full 12 MP pictures, one step per animation frame.
+    const pan = (await page.evaluate(`new Promise((resolve) => {
+      const times = [];
+      const start = performance.now();
+      let dir = -1;
+      const step = (t) => {
+        times.push(t);
+        if (t - start > 2000) {
+          const gaps = times.slice(1).map((x, i) => x - times[i]);
+          const dropped = gaps.reduce((s, g) => s + Math.max(0, Math.round(g / (1000 / 60)) - 1), 0);
+          resolve({ frames: times.length, dropped, worst: Math.max(...gaps), fps: (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000) });
+          return;
+        }
+        if (times.length % 60 === 0) dir = -dir;
+        window.__compare.panBy(dir * 12, dir * 4);
+        requestAnimationFrame(step);
+      };
+      requestAnimationFrame(step);
+    })`)) as { frames: number; dropped: number; worst: number; fps: number };
+    console.log(`synchronised pan at 1:1, four 12 MP pictures, 2 s scripted: ${pan.frames} frames, ${pan.dropped} dropped at 60 fps (${pan.fps.toFixed(1)} fps, worst frame ${pan.worst.toFixed(1)} ms)`);
+  } finally {
+    await browser.close();
+    await server.close();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
