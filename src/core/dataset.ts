@@ -9,6 +9,7 @@ import { detectFormat } from './formats/detect';
 import { normalize, recordId } from './formats/normalize';
 import { fileFingerprint, recordHash } from './hash';
 import type { FieldMapping, FormatId, Item } from './item';
+import { isParquetPath, ParquetSource } from './parquet/parquetSource';
 import { quickField } from './quickFields';
 import { depthExceededAt, jsonSyntaxError, nestedDeeperThan } from './jsonSyntax';
 import { idTextHash, indexBuffer, indexFd, type Container, type RecordIndex } from './recordIndex';
@@ -71,6 +72,8 @@ export class Dataset {
     readonly mtimeMs: number,
     opts: OpenOptions,
     readonly mapping?: FieldMapping,
+    /** Records that are not text in the file (parquet): read by row, not by byte range. */
+    private readonly rows?: ParquetSource,
   ) {
     this.format = opts.format ?? this.detect(opts.detectSample ?? 20);
   }
@@ -78,6 +81,12 @@ export class Dataset {
   /** Opens a file on disk: streams it once to build the index. */
   static open(filePath: string, opts: OpenOptions = {}): Dataset {
     const abs = path.resolve(filePath);
+    if (isParquetPath(abs)) {
+      const src = ParquetSource.open(abs, { idField: opts.mapping?.id });
+      try {
+        return new Dataset(abs, src.index, { read: () => Buffer.alloc(0), close: () => src.close() }, src.mtimeMs, opts, opts.mapping, src);
+      } catch (e) { src.close(); throw e; }
+    }
     // A FIFO, a device or a folder (directly or through a symlink) is refused before it is read.
     const { fd, stat: st } = openRegularFile(abs);
     let index: RecordIndex;
@@ -113,14 +122,16 @@ export class Dataset {
 
   get count(): number { return this.index.count; }
   get bytes(): number { return this.index.bytes; }
-  get container(): Container { return this.index.container; }
+  get container(): Container | 'parquet' { return this.rows ? 'parquet' : this.index.container; }
+  /** The parquet source behind this dataset, if any (row groups, image columns). */
+  get parquet(): ParquetSource | undefined { return this.rows; }
   get folder(): string { return path.dirname(this.path); }
 
   close(): void { this.reader.close(); }
 
-  fingerprint(): string { return fileFingerprint(this.path); }
+  fingerprint(): string { return this.rows ? this.rows.fingerprint() : fileFingerprint(this.path); }
 
-  rawBytes(i: number): Buffer { return this.reader.read(this.index.start(i), this.index.end(i)); }
+  rawBytes(i: number): Buffer { return this.rows ? this.rows.rowBytes(i) : this.reader.read(this.index.start(i), this.index.end(i)); }
   raw(i: number): string { return this.rawBytes(i).toString('utf8'); }
 
   parse(i: number): ParseResult {
@@ -291,6 +302,10 @@ export class Dataset {
 
   /** Like forEachRaw, without decoding: `buf[s..e)` holds record i's bytes (or its first maxBytes). */
   forEachRawBytes(fn: (i: number, buf: Buffer, s: number, e: number) => void, maxBytes = Infinity, from = 0, to = this.count): void {
+    if (this.rows) {
+      for (let k = from; k < to; k++) { const b = this.rows.rowBytes(k); fn(k, b, 0, Math.min(b.length, maxBytes)); }
+      return;
+    }
     const CH = 1 << 23;
     let i = from;
     while (i < to) {

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { embeddedAvailable, isEmbeddedRef } from './parquet/embeddedImages';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif', '.tif', '.tiff'];
 
@@ -17,6 +18,7 @@ const URL_RE = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
 /** Lexical check only (no file system access): is the path allowed under the root? */
 export function checkImagePathSyntax(p: string, root: string): ResolvedImage {
+  if (isEmbeddedRef(p)) return { ok: true, path: p, abs: p };
   if (p.trim() === '') return { ok: false, path: p, problem: 'empty', reason: 'the image path is empty' };
   if (/^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('/') || p.startsWith('\\')) {
     return { ok: false, path: p, problem: 'absolute', reason: `"${p}" is an absolute path; image paths must be relative to the image root` };
@@ -36,6 +38,8 @@ export function checkImagePathSyntax(p: string, root: string): ResolvedImage {
 
 /** Full check: syntax, then existence and symlinks (the real path must stay under the root). */
 export function resolveImagePath(p: string, root: string): ResolvedImage {
+  // An image inside an open dataset file (parquet): no path on disk; its bytes come from the dataset.
+  if (isEmbeddedRef(p)) return embeddedAvailable(p) ? { ok: true, path: p, abs: p } : { ok: false, path: p, problem: 'missing', reason: `the dataset file holding ${p} is not open` };
   const lexical = checkImagePathSyntax(p, root);
   if (!lexical.ok) return lexical;
   let realRoot: string;

@@ -9,7 +9,8 @@ import { resolveImagePath } from '../imagePaths';
 import type { Item } from '../item';
 import { AnswerCache, cacheKey, endpointIdentity, keyPartsFor, type CachedAnswer } from './answerCache';
 import { EndpointClient, type AskOptions, type AskResult } from './client';
-import { contentHash, ImageEncoder, type EncodedImage } from './imageEncoding';
+import { embeddedImageBytes, isEmbeddedRef } from '../parquet/embeddedImages';
+import { contentHash, encodeImageBytes, ImageEncoder, type EncodedImage } from './imageEncoding';
 import { buildContent, promptText, questionFor, type ContentPart } from './prompt';
 import { answerParams, type ResolvedProfile } from './profile';
 
@@ -66,6 +67,7 @@ export class Asker {
 
   async encodeImages(images: string[]): Promise<EncodedImage[]> {
     return Promise.all(images.map((p) => {
+      if (isEmbeddedRef(p)) return encodeImageBytes(embeddedImageBytes(p), this.encoder.options);
       const r = resolveImagePath(p, this.imageRoot);
       if (!r.ok) throw new ImageRefusedError(r.reason);
       return this.encoder.encodeFile(r.abs);
@@ -76,6 +78,7 @@ export class Asker {
   async cachedAnswer(item: Item): Promise<CachedAnswer | undefined> {
     const q = Asker.questionInput(item);
     const hashes = await Promise.all(q.images.map(async (p) => {
+      if (isEmbeddedRef(p)) return contentHash(embeddedImageBytes(p));
       const r = resolveImagePath(p, this.imageRoot);
       if (!r.ok) throw new ImageRefusedError(r.reason);
       return contentHash(await fs.promises.readFile(r.abs));

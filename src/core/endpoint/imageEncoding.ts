@@ -79,6 +79,8 @@ export class ImageEncoder {
   private readonly memo = new Map<string, Promise<EncodedImage>>();
   constructor(private readonly opts: EncodeOptions, private readonly capacity = 256) {}
 
+  get options(): EncodeOptions { return this.opts; }
+
   encodeFile(absPath: string): Promise<EncodedImage> {
     const st = fs.statSync(absPath);
     const k = `${absPath}\0${st.size}\0${st.mtimeMs}`;
