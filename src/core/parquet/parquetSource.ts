@@ -131,6 +131,7 @@ export class ParquetSource implements EmbeddedImageSource {
       count: this.count,
       bytes: this.bytes,
       errors: [],
+      errorsOmitted: 0,
       start: (i) => i,
       end: (i) => i + 1,
       line: (i) => i + 1,
