@@ -153,7 +153,9 @@ describe('build command in VS Code (code-server)', function () {
   it('opens the removed groups in the review editor too', async () => {
     const removed = path.join(ws, 'merge2compare.removed.jsonl');
     assert.ok(fs.existsSync(removed) && fs.readFileSync(removed, 'utf8').trim() !== '', 'the build wrote removed groups (the demo holds near-duplicates)');
-    await vs.openFile('merge2compare.removed.jsonl');
+    // Quick open's file index may not list a file created during the session yet: open it from the explorer.
+    await vs.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'merge2compare.removed.jsonl' }).first().dblclick();
+    await vs.page.locator('.tab.active', { hasText: 'merge2compare.removed.jsonl' }).waitFor({ state: 'visible', timeout: 30_000 });
     await vs.runCommand('Curator: Open Dataset');
     const view = vs.webview();
     await view.locator('#app[data-mode="browse"][data-state="ready"]').waitFor({ timeout: 30_000 });
