@@ -44,9 +44,14 @@ export function isWireMessage(m: unknown): m is WireMessage {
 export type Verdict = 'correct' | 'incorrect' | 'skip';
 export type Mode = 'browse' | 'review' | 'preview';
 
-/** One image of an item: a webview URI to load, or why it is not shown. */
+/**
+ * One image of an item: a webview URI to load, or why it is not shown. `src` is the picture for fit
+ * views: a downscaled upright preview when `full` (the full-size picture, for 1:1) is given, else the
+ * file itself. width/height: the image's size after EXIF rotation; srcWidth/srcHeight: the size of
+ * `src` (when known on the host).
+ */
 export type ImageView =
-  | { ok: true; path: string; src: string }
+  | { ok: true; path: string; src: string; full?: string; width?: number; height?: number; srcWidth?: number; srcHeight?: number }
   | { ok: false; path: string; problem: string; reason: string };
 
 /** An item as the webview shows it. Every string is dataset text: render it as text only. */
@@ -146,7 +151,7 @@ export interface ListRow {
 }
 
 /** Key actions the host forwards from contributed keybindings. */
-export type KeyAction = 'correct' | 'incorrect' | 'skip' | 'note' | 'undo' | 'next' | 'prev' | 'first' | 'last' | 'enlarge' | 'find' | 'escape';
+export type KeyAction = 'correct' | 'incorrect' | 'skip' | 'note' | 'undo' | 'next' | 'prev' | 'first' | 'last' | 'enlarge' | 'compare' | 'find' | 'escape';
 
 /** Where keyboard focus is inside the webview; the host mirrors it into a context key. */
 export type FocusArea = 'none' | 'item' | 'input';

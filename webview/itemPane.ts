@@ -8,7 +8,8 @@
 import * as P from '../src/protocol';
 import type { WebviewChannel } from './channel';
 import { clear, h, imageCaption, setText } from './elements';
-import { renderItem, renderProblem } from './itemView';
+import { CompareView, type CompareImage } from './compare/compareView';
+import { PROBLEM_TITLES, renderItem, renderProblem } from './itemView';
 import { Lightbox } from './lightbox';
 import { ModelAnswers } from './modelAnswers';
 
@@ -60,6 +61,9 @@ export class ItemPane {
   readonly itemEl = h('section', { class: 'item', 'aria-label': 'Item' });
   readonly main = h('main', { class: 'body' });
   private readonly lightbox = new Lightbox(() => this.reportFocus());
+  /** The compare view while compare mode is on (z or the Compare button); it replaces the image grid. */
+  private compare: CompareView | undefined;
+  readonly compareButton = h('button', { type: 'button', class: 'compare-toggle', 'aria-pressed': 'false', title: 'Compare the images at the pixel: zoom, flicker, swipe (z)' }, 'Compare');
   readonly answers: ModelAnswers;
   private readonly subs: (() => void)[] = [];
 
@@ -73,6 +77,7 @@ export class ItemPane {
       ch.on(P.KeyPressed, ({ action }) => this.onKey(action)),
       ch.on(P.ModelAnswer, (v) => this.answers.update(v)),
     );
+    this.compareButton.addEventListener('click', () => this.toggleCompare());
     this.jump.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') { e.preventDefault(); void this.goTo(this.jump.value); }
       else if (e.key === 'Escape') { this.jump.value = ''; this.jump.blur(); }
@@ -87,7 +92,7 @@ export class ItemPane {
     this.app.className = `mode-${mode}`;
     setText(this.title, plan ? `Spot check ${plan.name}` : dataset.name);
     this.title.title = dataset.path;
-    this.header.append(h('div', { class: 'heading' }, this.title, h('div', { class: 'subtitle' }, opts.subtitle)), this.progressEl, this.statusEl);
+    this.header.append(h('div', { class: 'heading' }, this.title, h('div', { class: 'subtitle' }, opts.subtitle)), this.progressEl, this.statusEl, this.compareButton);
     if (opts.jump) this.header.append(this.jump);
     for (const w of this.init.warnings) this.banner.append(h('div', { class: 'warning', role: 'alert' }, w));
     if (this.init.readOnly && this.init.readOnlyReason) this.banner.append(h('div', { class: 'warning readonly' }, this.init.readOnlyReason));
@@ -126,7 +131,7 @@ export class ItemPane {
     this.lightbox.close();
     if (r.item) {
       this.current = r.item;
-      renderItem(this.itemEl, r.item, { meta: c.meta(pos), notice: r.changed, onEnlarge: (i) => this.enlarge(i) });
+      this.renderCurrent(c.meta(pos), r.changed);
     } else {
       this.current = undefined;
       renderProblem(this.itemEl, r.problem ?? { index: pos, message: 'unknown problem' });
@@ -155,7 +160,55 @@ export class ItemPane {
     if (pos < 0 || pos >= this.controller.length) return;
     const r = await this.controller.itemAt(pos).catch(() => undefined);
     // Warm the image cache too, so the next item appears with its pictures.
-    for (const im of r?.item?.images ?? []) if (im.ok) new Image().src = im.src;
+    if (this.compare && r?.item) this.compare.prefetch(compareImages(r.item));
+    else for (const im of r?.item?.images ?? []) if (im.ok) new Image().src = im.src;
+  }
+
+  /** Renders the current item: the image grid, or the compare view in its place (kept focused across items). */
+  private renderCurrent(meta: [string, string][], notice?: string): void {
+    const item = this.current;
+    if (!item) return;
+    const hadFocus = !!this.compare && this.compare.el.contains(document.activeElement);
+    renderItem(this.itemEl, item, { meta, notice, onEnlarge: (i) => this.enlarge(i), imagesSlot: this.compare?.el });
+    if (this.compare) {
+      this.fitCompare();
+      this.compare.show(compareImages(item));
+      if (hadFocus) this.compare.el.focus({ preventScroll: true });
+    }
+  }
+
+  /** The compare view takes the height left below the text (at least 260 px; the pane scrolls past that). */
+  private fitCompare(): void {
+    const el = this.compare?.el;
+    const pane = el?.closest('.item-pane');
+    if (!el || !pane) return;
+    const top = el.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
+    el.style.height = `${Math.max(260, pane.clientHeight - top - 12)}px`;
+  }
+
+  private readonly onResize = () => this.fitCompare();
+
+  /** Compare mode on or off (z, the Compare button; Escape inside the compare view turns it off). */
+  toggleCompare(on = !this.compare): void {
+    if (on === !!this.compare) return;
+    if (on) {
+      const cv = new CompareView();
+      window.addEventListener('resize', this.onResize);
+      cv.el.addEventListener('keydown', (e) => {
+        if (e.key === 'Escape' && !e.defaultPrevented) { e.preventDefault(); this.toggleCompare(false); }
+      });
+      this.compare = cv;
+    } else {
+      window.removeEventListener('resize', this.onResize);
+      this.compare!.destroy();
+      this.compare = undefined;
+    }
+    this.compareButton.setAttribute('aria-pressed', String(on));
+    this.app.dataset.compare = String(on);
+    if (this.current) this.renderCurrent(this.controller.meta(this.position), undefined);
+    if (this.compare) this.compare.el.focus({ preventScroll: true });
+    else this.focusItem();
+    this.answers.attach(this.itemEl, this.current);
   }
 
   saveState(): void {
@@ -196,6 +249,7 @@ export class ItemPane {
       case 'first': void this.show(0); break;
       case 'last': void this.show(this.controller.length - 1); break;
       case 'enlarge': if (this.lightbox.open) this.lightbox.close(); else this.enlarge(0); break;
+      case 'compare': this.toggleCompare(); break;
       case 'find': this.jump.focus(); this.jump.select(); break;
       default: break;
     }
@@ -221,6 +275,8 @@ export class ItemPane {
 
   dispose(): void {
     this.showSeq++;
+    this.compare?.destroy();
+    window.removeEventListener('resize', this.onResize);
     this.controller?.dispose();
     for (const s of this.subs) s();
   }
@@ -231,4 +287,18 @@ export function formatBytes(n: number): string {
   if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MB`;
   if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KB`;
   return `${n} B`;
+}
+
+/** An item's images as the compare view takes them: previews for fit, full-size pictures for 1:1, faults named. */
+export function compareImages(item: P.ItemView): CompareImage[] {
+  const n = item.images.length;
+  return item.images.map((im, i): CompareImage => {
+    const base = { ordinal: i + 1, caption: imageCaption(i, n), path: im.path };
+    if (!im.ok) return { ...base, fault: { title: PROBLEM_TITLES[im.problem] ?? 'Image refused', reason: im.reason } };
+    return {
+      ...base, width: im.width, height: im.height,
+      preview: im.full && im.srcWidth && im.srcHeight ? { src: im.src, width: im.srcWidth, height: im.srcHeight } : undefined,
+      full: { src: im.full ?? im.src },
+    };
+  });
 }

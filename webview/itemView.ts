@@ -10,11 +10,24 @@ export interface ItemViewOptions {
   /** A notice above the item (record changed since the plan was drawn, …). */
   notice?: string;
   onEnlarge?: (imageIndex: number) => void;
+  /** Shown in place of the image grid (the compare view). */
+  imagesSlot?: HTMLElement;
 }
+
+/** Titles of image problems (core imagePaths and imagePreview faults; load-error: the browser's decode failed). */
+export const PROBLEM_TITLES: Record<string, string> = {
+  missing: 'Image not found',
+  'load-error': 'Image could not be decoded',
+  truncated: 'Image truncated',
+  corrupt: 'Image corrupt',
+  empty: 'Image file empty',
+  'not-an-image': 'Not an image',
+  unreadable: 'Image unreadable',
+};
 
 function placeholder(img: Extract<ImageView, { ok: false }> | { path: string; problem: string; reason: string }): HTMLElement {
   return h('div', { class: 'image-missing', role: 'img', 'aria-label': `image not shown: ${img.reason}`, 'data-problem': img.problem },
-    h('span', { class: 'image-missing-title' }, img.problem === 'missing' ? 'Image not found' : img.problem === 'load-error' ? 'Image could not be decoded' : 'Image refused'),
+    h('span', { class: 'image-missing-title' }, PROBLEM_TITLES[img.problem] ?? 'Image refused'),
     h('span', { class: 'image-missing-path' }, img.path),
     h('span', { class: 'image-missing-reason' }, img.reason));
 }
@@ -23,7 +36,8 @@ function figure(img: ImageView, i: number, n: number, description: string | unde
   const caption = imageCaption(i, n);
   let body: HTMLElement;
   if (img.ok) {
-    const el = h('img', { src: img.src, alt: `${caption}: ${img.path}`, title: 'Click to enlarge', 'data-index': i, loading: 'eager', decoding: 'async' });
+    // width/height (upright size, when the host knows it) give the box its aspect ratio before the picture paints.
+    const el = h('img', { src: img.src, alt: `${caption}: ${img.path}`, title: 'Click to enlarge · z to compare at the pixel', 'data-index': i, 'data-ordinal': i + 1, width: img.width, height: img.height, loading: 'eager', decoding: 'async' });
     el.addEventListener('error', () => el.replaceWith(placeholder({ path: img.path, problem: 'load-error', reason: 'the file exists but the browser could not decode it' })));
     el.addEventListener('click', () => opts.onEnlarge?.(i));
     body = el;
@@ -42,13 +56,10 @@ export function renderItem(root: HTMLElement, item: ItemView, opts: ItemViewOpti
   root.dataset.index = String(item.index);
   if (opts.notice) root.appendChild(h('div', { class: 'notice', role: 'status' }, opts.notice));
   const n = item.images.length;
-  const grid = h('div', { class: `images images-${Math.min(n, 4)}`, 'data-count': n });
-  item.images.forEach((img, i) => grid.appendChild(figure(img, i, n, item.descriptions?.[i], opts)));
-  if (n === 0) grid.appendChild(h('p', { class: 'muted' }, 'This record has no images.'));
-  root.appendChild(grid);
-
+  // Question and label first, the images below in one row of fixed-height boxes: the text stays in
+  // view at 1280×720 for 1–4 images and nothing moves when the next item's pictures differ in size.
   const qa = h('div', { class: 'qa' });
-  if (item.question !== undefined) qa.append(h('h3', {}, 'Question'), h('div', { class: 'text question' }, item.question));
+  if (item.question !== undefined) qa.append(h('h3', {}, 'Question'), h('div', { class: 'text question', 'data-role': 'question' }, item.question));
   if (item.candidates?.length) {
     const list = h('ol', { class: 'candidates', type: 'A' });
     item.candidates.forEach((c, i) => {
@@ -59,9 +70,18 @@ export function renderItem(root: HTMLElement, item: ItemView, opts: ItemViewOpti
     });
     qa.append(h('h3', {}, 'Options'), list);
   }
-  if (item.label !== undefined) qa.append(h('h3', {}, item.candidates?.length ? 'Answer' : 'Label'), h('div', { class: 'text label' }, item.label));
+  if (item.label !== undefined) qa.append(h('h3', {}, item.candidates?.length ? 'Answer' : 'Label'), h('div', { class: 'text label', 'data-role': 'label' }, item.label));
   else qa.append(h('h3', {}, 'Label'), h('p', { class: 'muted' }, 'This record has no label.'));
   root.appendChild(qa);
+
+  if (opts.imagesSlot && n > 0) {
+    root.appendChild(opts.imagesSlot);
+  } else {
+    const grid = h('div', { class: `images images-${Math.min(n, 4)}`, 'data-count': n });
+    item.images.forEach((img, i) => grid.appendChild(figure(img, i, n, item.descriptions?.[i], opts)));
+    if (n === 0) grid.appendChild(h('p', { class: 'muted' }, 'This record has no images.'));
+    root.appendChild(grid);
+  }
 
   const meta: [string, string][] = [
     ['index', String(item.index)],

@@ -51,8 +51,10 @@ export class ModelAnswers {
     this.item = item;
     if (!item) { this.section.remove(); return; }
     this.wanted(item.key, item.index);
-    const qa = itemEl.querySelector('.qa');
-    (qa ?? itemEl).appendChild(this.section);
+    // Below the images (grid or compare view), so the label and the pictures share the first screen.
+    const images = itemEl.querySelector(':scope > .images, :scope > .compare');
+    if (images) images.after(this.section);
+    else (itemEl.querySelector('.qa') ?? itemEl).appendChild(this.section);
     this.render();
   }
 

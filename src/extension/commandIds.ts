@@ -41,6 +41,7 @@ export const KEY_COMMANDS = {
   'curator.item.first': 'first',
   'curator.item.last': 'last',
   'curator.item.enlarge': 'enlarge',
+  'curator.item.compare': 'compare',
   'curator.item.goTo': 'find',
 } as const satisfies Record<string, KeyAction>;
 

@@ -45,6 +45,7 @@ export const COMMANDS: Record<CommandId, CommandFactory> = {
   'curator.item.first': editor.keyCommand('curator.item.first'),
   'curator.item.last': editor.keyCommand('curator.item.last'),
   'curator.item.enlarge': editor.keyCommand('curator.item.enlarge'),
+  'curator.item.compare': editor.keyCommand('curator.item.compare'),
   'curator.item.goTo': editor.keyCommand('curator.item.goTo'),
 
   'curator.previewItem': editor.previewItem,

@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { PreviewCache } from '../core/imagePreview';
 import { ModelAnswers } from './ask/modelAnswers';
 import { DatasetCache } from './datasetCache';
 import { CursorPreview } from './previewAtCursor';
@@ -25,6 +26,8 @@ export class CuratorContext implements vscode.Disposable {
   readonly spotChecks: SpotCheckTree;
   readonly statusBar: SpotCheckStatusBar;
   readonly preview: CursorPreview;
+  /** Downscaled upright previews and upright full-size copies of images, in the extension's global storage. */
+  readonly previews: PreviewCache;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Curator', { log: true });
@@ -34,6 +37,7 @@ export class CuratorContext implements vscode.Disposable {
     this.spotChecks = new SpotCheckTree();
     this.statusBar = new SpotCheckStatusBar(this.views);
     this.preview = new CursorPreview(this);
+    this.previews = new PreviewCache(path.join(extension.globalStorageUri.fsPath, 'previews'));
     extension.subscriptions.push(this);
   }
 

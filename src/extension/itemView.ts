@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { Dataset } from '../core/dataset';
+import { ImageFaultError, PreviewCache, previewSizeFor } from '../core/imagePreview';
 import { resolveImagePath } from '../core/imagePaths';
 import type { Item } from '../core/item';
 import type { ImageView, ItemProblem, ItemView } from '../protocol';
@@ -53,13 +54,42 @@ function takeDescriptions(extra: Record<string, unknown>, n: number): string[] |
   return undefined;
 }
 
-/** Item i of a dataset, or the problem that keeps it from showing. */
-export function loadItem(ds: Dataset, i: number, imageRoot: string, webview: vscode.Webview): { item?: ItemView; problem?: ItemProblem } {
+/**
+ * Item i of a dataset, or the problem that keeps it from showing. With a preview cache, each image
+ * gets an upright preview for fit views, its full-size picture for 1:1 and its size after EXIF
+ * rotation; a truncated or corrupt file becomes a refused image naming the problem.
+ */
+export async function loadItem(ds: Dataset, i: number, imageRoot: string, webview: vscode.Webview, previews?: PreviewCache): Promise<{ item?: ItemView; problem?: ItemProblem }> {
   if (!Number.isInteger(i) || i < 0 || i >= ds.count) return { problem: { index: i, message: `no record ${i}; the file has ${ds.count}` } };
+  let item: Item;
+  let view: ItemView;
   try {
-    return { item: toItemView(ds.item(i), imageRoot, webview) };
+    item = ds.item(i);
+    view = toItemView(item, imageRoot, webview);
   } catch (e) {
     const err = e as Error & { line?: number };
     return { problem: { index: i, line: err.line ?? ds.index.line(i), message: err.message } };
+  }
+  if (previews) {
+    const n = view.images.length;
+    view.images = await Promise.all(view.images.map((im, k) => {
+      const r = im.ok ? resolveImagePath(item.images[k], imageRoot) : undefined;
+      return r?.ok ? withPictures(im, r.abs, n, previews, webview) : im;
+    }));
+  }
+  return { item: view };
+}
+
+async function withPictures(im: ImageView, abs: string, groupSize: number, previews: PreviewCache, webview: vscode.Webview): Promise<ImageView> {
+  const uri = (f: string) => webview.asWebviewUri(vscode.Uri.file(f)).toString();
+  try {
+    const [p, full] = await Promise.all([previews.preview(abs, previewSizeFor(groupSize)), previews.fullSize(abs)]);
+    const base = { ok: true as const, path: im.path, width: full.width, height: full.height };
+    // A picture no larger than its preview is shown as itself (no re-encoding).
+    if (p.width === full.width && p.height === full.height) return { ...base, src: uri(full.file), srcWidth: full.width, srcHeight: full.height };
+    return { ...base, src: uri(p.file), full: uri(full.file), srcWidth: p.width, srcHeight: p.height };
+  } catch (e) {
+    if (e instanceof ImageFaultError) return { ok: false, path: im.path, problem: e.fault, reason: e.message };
+    return im; // sharp could not run here: the webview loads the file as it is
   }
 }

@@ -13,6 +13,7 @@ export function curatorHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
   const n = nonce();
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'dataset.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'curator.css'));
+  const compareStyle = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'compare.css'));
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource}`,
@@ -27,6 +28,7 @@ export function curatorHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
+<link rel="stylesheet" href="${compareStyle.toString()}">
 <title>${escapeHtml(title)}</title>
 </head>
 <body>

@@ -30,7 +30,7 @@ export interface FakeHostConfig {
 export async function startPageServer(): Promise<{ url: string; close: () => Promise<void> }> {
   const csp = `default-src 'none'; img-src 'self'; style-src 'self'; script-src 'nonce-${NONCE}'`;
   const html = `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="/curator.css"><title>curator test</title></head>
+<link rel="stylesheet" href="/curator.css"><link rel="stylesheet" href="/compare.css"><title>curator test</title></head>
 <body><div id="app" data-state="loading">Loading…</div><script nonce="${NONCE}" src="/dataset.js"></script></body></html>`;
   const server = http.createServer((req, res) => {
     const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
@@ -43,7 +43,7 @@ export async function startPageServer(): Promise<{ url: string; close: () => Pro
     };
     if (url === '/') { res.writeHead(200, { 'content-type': 'text/html' }); res.end(html); }
     else if (url === '/dataset.js') send(path.join(ROOT, 'dist', 'webview', 'dataset.js'), 'text/javascript');
-    else if (url === '/curator.css') send(path.join(ROOT, 'media', 'curator.css'), 'text/css');
+    else if (url === '/curator.css' || url === '/compare.css') send(path.join(ROOT, 'media', url.slice(1)), 'text/css');
     else if (url.startsWith('/images/') && !url.includes('..')) send(path.join(ROOT, 'demo', url), 'image/jpeg');
     else { res.writeHead(404); res.end(); }
   });

@@ -41,7 +41,7 @@ export abstract class CuratorViewBase implements vscode.Disposable {
     this.readOnlyReason = readOnly === false ? undefined : readOnly.reason;
     panel.webview.options = {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.file(imageRootFor(datasetPath)), vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(ctx.extensionUri, 'media')],
+      localResourceRoots: [vscode.Uri.file(imageRootFor(datasetPath)), vscode.Uri.file(ctx.previews.dir), vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(ctx.extensionUri, 'media')],
     };
     this.channel = new HostChannel(panel.webview, (method, e) => ctx.log.error(`${method}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
     const ch = this.channel;
@@ -88,8 +88,8 @@ export abstract class CuratorViewBase implements vscode.Disposable {
 
   protected imageRoot(): string { return imageRootFor(this.dataset.path); }
 
-  protected record(index: number): P.ItemResult {
-    return loadItem(this.dataset, index, this.imageRoot(), this.panel.webview);
+  protected record(index: number): Promise<P.ItemResult> {
+    return loadItem(this.dataset, index, this.imageRoot(), this.panel.webview, this.ctx.previews);
   }
 
   /** Distinct subset names for the browse filter (none when they cannot be read; the filter still works on text). */

@@ -105,9 +105,9 @@ export class ReviewView extends CuratorViewBase {
     };
   }
 
-  private planItem(position: number): P.ItemResult {
+  private async planItem(position: number): Promise<P.ItemResult> {
     const s = this.session;
-    const r = this.record(s.datasetIndex(position));
+    const r = await this.record(s.datasetIndex(position));
     const planned = s.plan.items[position];
     if (r.item && planned && r.item.hash !== planned.hash) {
       return { ...r, changed: `This record changed since the spot check was drawn (hash ${planned.hash} → ${r.item.hash}).` };
