@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { jsonType } from './jsonType';
 
 export type VerdictValue = 'correct' | 'incorrect' | 'skip';
 export type JournalVerdict = VerdictValue | 'undo';
@@ -39,6 +40,10 @@ export class VerdictJournal {
     if (this.fd !== undefined) return this.fd;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const fd = fs.openSync(this.file, 'a+');
+    if (!fs.fstatSync(fd).isFile()) {
+      fs.closeSync(fd);
+      throw new Error(notRegular(this.file));
+    }
     // If a crash left a torn last line, start on a fresh line so the new entry stays whole.
     const size = fs.fstatSync(fd).size;
     if (size > 0) {
@@ -77,6 +82,45 @@ export interface ReadJournal {
   warnings: string[];
 }
 
+/** What a journal that is not a regular file (FIFO, device, folder) is told, naming its path. */
+function notRegular(file: string, st?: fs.Stats): string {
+  const what = !st ? '' : st.isDirectory() ? ' (a folder)' : st.isFIFO() ? ' (a FIFO)' : st.isCharacterDevice() || st.isBlockDevice() ? ' (a device)' : st.isSocket() ? ' (a socket)' : '';
+  return `${file}: not a regular file${what}; a verdict journal must be one`;
+}
+
+/** Reads a journal's text; refuses what is not a regular file (a FIFO would block, a device never end). */
+function readJournalText(file: string): string {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
+  if (!st.isFile()) throw new Error(notRegular(file, st));
+  // Opened non-blocking and checked again on the descriptor: the path may be swapped after stat.
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const fst = fs.fstatSync(fd);
+    if (!fst.isFile()) throw new Error(notRegular(file, fst));
+    return fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Why a parsed line is not a verdict line, or undefined when it is one. */
+function lineProblem(v: unknown): string | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a verdict line (needs "key" and "verdict")';
+  const o = v as Record<string, unknown>;
+  if (typeof o.key !== 'string' || !['correct', 'incorrect', 'skip', 'undo'].includes(o.verdict as string)) return 'not a verdict line (needs "key" and "verdict")';
+  for (const f of ['note', 'reviewer', 'hash', 'at', 'correction'] as const) {
+    if (f in o && typeof o[f] !== 'string') return `field "${f}" must be a string, not ${jsonType(o[f])}`;
+  }
+  if ('reasons' in o && !(Array.isArray(o.reasons) && o.reasons.every((r) => typeof r === 'string'))) return `field "reasons" must be an array of strings, not ${Array.isArray(o.reasons) ? 'an array holding other values' : jsonType(o.reasons)}`;
+  return undefined;
+}
+
 /**
  * Reads a journal. An "undo" line cancels the most recent standing verdict for its key (undo twice
  * goes back two steps). Malformed lines are skipped with a warning naming the line.
@@ -84,27 +128,25 @@ export interface ReadJournal {
 export function readJournal(file: string): ReadJournal {
   const warnings: string[] = [];
   const lines: VerdictLine[] = [];
-  let text = '';
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+  const text = readJournalText(file);
   const rows = text.split('\n');
   const endsClean = text.endsWith('\n') || text === '';
   rows.forEach((row, k) => {
     if (row.trim() === '') return;
     const isLast = k === rows.length - 1;
+    let v: unknown;
     try {
-      const v = JSON.parse(row) as VerdictLine;
-      if (typeof v.key !== 'string' || !['correct', 'incorrect', 'skip', 'undo'].includes(v.verdict)) {
-        warnings.push(`${file}:${k + 1}: not a verdict line (needs "key" and "verdict"); ignored`);
-        return;
-      }
-      lines.push(v);
+      v = JSON.parse(row);
     } catch {
       warnings.push(isLast && !endsClean ? `${file}:${k + 1}: torn last line (the write was interrupted); ignored` : `${file}:${k + 1}: invalid JSON; ignored`);
+      return;
     }
+    const problem = lineProblem(v);
+    if (problem) {
+      warnings.push(`${file}:${k + 1}: ${problem}; ${problem.startsWith('field') ? 'line ' : ''}ignored`);
+      return;
+    }
+    lines.push(v as VerdictLine);
   });
   const stacks = new Map<string, VerdictLine[]>();
   for (const l of lines) {
