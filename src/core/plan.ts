@@ -1,6 +1,7 @@
 /** The frozen spot-check sample, `plan.json` (DESIGN §4). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { jsonType } from './jsonType';
 
 export interface PlanItem {
   key: string;
@@ -65,22 +66,70 @@ export function writePlan(dir: string, plan: Plan): string {
   return file;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/**
+ * Checks a parsed plan.json field by field; returns the first problem as `field "…" …`, or undefined.
+ * Required: name, dataset.path, seed, items (objects with key, index, hash, stratum; no key twice),
+ * population (stratum → count). Optional fields are checked when present.
+ */
+export function planProblem(p: unknown): string | undefined {
+  if (!isObject(p)) return `must hold a JSON object, not ${jsonType(p)}; not a spot-check plan`;
+  for (const f of ['name', 'dataset', 'seed', 'items', 'population'] as const) {
+    if (p[f] === undefined) return `field "${f}" is missing; not a spot-check plan`;
+  }
+  const str = (v: unknown, f: string) => (typeof v === 'string' ? undefined : `field "${f}" must be a string, not ${jsonType(v)}`);
+  const problem =
+    str(p.name, 'name') ??
+    (typeof p.seed === 'string' || typeof p.seed === 'number' ? undefined : `field "seed" must be a string or number, not ${jsonType(p.seed)}`) ??
+    (p.strata !== undefined ? str(p.strata, 'strata') : undefined) ??
+    (p.createdAt !== undefined ? str(p.createdAt, 'createdAt') : undefined) ??
+    (p.createdBy !== undefined ? str(p.createdBy, 'createdBy') : undefined) ??
+    (p.size !== undefined && !isCount(p.size) ? `field "size" must be a whole number ≥ 0, not ${JSON.stringify(p.size)}` : undefined);
+  if (problem) return problem;
+  if (!isObject(p.dataset)) return `field "dataset" must be an object, not ${jsonType(p.dataset)}`;
+  const d = p.dataset;
+  if (d.path === undefined) return 'field "dataset.path" is missing';
+  for (const f of ['path', 'fingerprint', 'format'] as const) if (d[f] !== undefined && typeof d[f] !== 'string') return `field "dataset.${f}" must be a string, not ${jsonType(d[f])}`;
+  for (const f of ['bytes', 'mtimeMs'] as const) if (d[f] !== undefined && typeof d[f] !== 'number') return `field "dataset.${f}" must be a number, not ${jsonType(d[f])}`;
+  if (!isObject(p.population)) return `field "population" must be an object (stratum → number of records), not ${jsonType(p.population)}`;
+  for (const [k, v] of Object.entries(p.population)) if (!isCount(v)) return `field "population.${k}" must be a whole number ≥ 0, not ${JSON.stringify(v)}`;
+  if (p.sizes !== undefined) {
+    if (!isObject(p.sizes)) return `field "sizes" must be an object, not ${jsonType(p.sizes)}`;
+    for (const [k, v] of Object.entries(p.sizes)) if (!isCount(v)) return `field "sizes.${k}" must be a whole number ≥ 0, not ${JSON.stringify(v)}`;
+  }
+  if (!Array.isArray(p.items)) return `field "items" must be an array, not ${jsonType(p.items)}`;
+  const seen = new Map<string, number>();
+  for (let i = 0; i < p.items.length; i++) {
+    const it: unknown = p.items[i];
+    const f = `items[${i}]`;
+    if (!isObject(it)) return `field "${f}" must be an object, not ${jsonType(it)}`;
+    for (const k of ['key', 'hash', 'stratum'] as const) if (typeof it[k] !== 'string') return `field "${f}.${k}" must be a string, not ${jsonType(it[k])}`;
+    if (!isCount(it.index)) return `field "${f}.index" must be a whole number ≥ 0, not ${JSON.stringify(it.index) ?? 'missing'}`;
+    const first = seen.get(it.key as string);
+    if (first !== undefined) return `field "${f}.key": ${JSON.stringify(it.key)} is already items[${first}]; a plan lists each item once`;
+    seen.set(it.key as string, i);
+  }
+  return undefined;
+}
+
 /** Reads a plan from its folder (or the plan.json path itself); errors name the file and field. */
 export function readPlan(dirOrFile: string): Plan & { dir: string; datasetAbs: string } {
   const file = dirOrFile.endsWith('.json') ? dirOrFile : path.join(dirOrFile, 'plan.json');
   let plan: Plan;
   try {
+    const st = fs.statSync(file);
+    if (!st.isFile()) throw new Error(`not a regular file${st.isDirectory() ? ' (a folder)' : ''}`);
     plan = JSON.parse(fs.readFileSync(file, 'utf8')) as Plan;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new Error(err.code === 'ENOENT' ? `${file}: no plan here (create one with "cocurate sample")` : `${file}: ${err.message}`);
   }
-  for (const f of ['name', 'dataset', 'seed', 'items', 'population'] as const) {
-    if (plan[f] === undefined) throw new Error(`${file}: field "${f}" is missing; not a spot-check plan`);
-  }
-  if (!Array.isArray(plan.items)) throw new Error(`${file}: field "items" must be an array`);
+  const problem = planProblem(plan);
+  if (problem) throw new Error(`${file}: ${problem}`);
   const dir = path.dirname(file);
-  return { ...plan, dir, datasetAbs: path.resolve(dir, plan.dataset.path) };
+  return { ...plan, strata: plan.strata ?? 'none', dir, datasetAbs: path.resolve(dir, plan.dataset.path) };
 }
 
 /** Plans under a curation folder, by name. */
