@@ -5,14 +5,32 @@
 import { ciPct, ciPp, confidenceLabel, pct, pp, pValue, stat3 } from './format';
 import { INDICATIVE_BELOW, type Report, type SpotcheckReport } from './model';
 
-/** Escapes text for a Markdown paragraph or table cell. */
+/**
+ * Escapes text for a Markdown paragraph, heading, link text or table cell: no HTML (entities), no
+ * emphasis, link, image or strike-through syntax, no cell break ("|"), no line break.
+ */
 export function mdText(s: string): string {
   return s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|#])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
+    .replace(/([\\`*_[\]|#~!])/g, '\\$1')
+    .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
+}
+
+/**
+ * A code span holding `s` verbatim: a backtick fence longer than any backtick run inside, padded
+ * when the text starts or ends with a backtick or space, line breaks and tabs shown as \n \r \t.
+ * In a table cell (`cell`), "|" becomes "\|" (GFM splits cells before reading code spans).
+ */
+export function mdCode(s: string, cell = false): string {
+  let t = s.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  if (cell) t = t.replace(/\|/g, '\\|');
+  if (t === '') return '` `';
+  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(t) ? ' ' : '';
+  return `${fence}${pad}${t}${pad}${fence}`;
 }
 
 function table(head: string[], rows: string[][], align?: ('l' | 'r')[]): string[] {
@@ -42,8 +60,8 @@ function spotcheckSection(s: SpotcheckReport): string[] {
     '',
   );
   out.push(
-    `- Dataset: \`${s.dataset.path.replace(/`/g, "'")}\` (fingerprint \`${s.dataset.fingerprint}\`${s.dataset.changed === null ? ', not checked' : s.dataset.changed ? `, **changed** since the plan: now \`${s.dataset.currentFingerprint}\`` : ', unchanged'})`,
-    `- Sample: ${s.size} items from a population of ${N} (seed \`${mdText(s.seed)}\`, strata: ${mdText(s.strataBy)}); population sizes: ${Object.entries(s.population).map(([k, v]) => `${mdText(k)} = ${v}`).join(', ') || '—'}`,
+    `- Dataset: ${mdCode(s.dataset.path)} (fingerprint ${mdCode(s.dataset.fingerprint)}${s.dataset.changed === null ? ', not checked' : s.dataset.changed ? `, **changed** since the plan: now ${mdCode(s.dataset.currentFingerprint ?? '')}` : ', unchanged'})`,
+    `- Sample: ${s.size} items from a population of ${N} (seed ${mdCode(s.seed)}, strata: ${mdText(s.strataBy)}); population sizes: ${Object.entries(s.population).map(([k, v]) => `${mdText(k)} = ${v}`).join(', ') || '—'}`,
     `- Reviewers: ${s.reviewers.length ? s.reviewers.map(mdText).join(', ') : 'none yet'}`,
     `- Method: Wilson score interval at ${conf}; overall weighted estimate Σ W_h p_h with variance Σ W_h² (1 − n_h/N_h) p_h(1 − p_h)/(n_h − 1), Wilson interval at the effective sample size.`,
     '',
@@ -57,7 +75,7 @@ function itemsSection(s: SpotcheckReport): string[] {
   const head = ['#', 'Key', 'Stratum', 'Verdict', ...s.reviewers.map(mdText), 'Notes'];
   const rows = s.items.map((it, i) => [
     String(i + 1),
-    `\`${it.key.replace(/`/g, "'")}\``,
+    mdCode(it.key, true),
     mdText(it.stratum),
     `${it.verdict ?? 'pending'}${it.disputed ? ' (disputed)' : ''}${it.drift ? ` — record ${it.drift}` : ''}`,
     ...s.reviewers.map((r) => it.reviewers[r]?.verdict ?? '—'),
