@@ -3,6 +3,7 @@
  * top-similarity removal, LLM merging; or a VLM teacher), resumable.
  */
 import * as path from 'node:path';
+import { guardOutput } from '../../core/outputGuard';
 import { UsageError, type ParsedArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { embedderFromSpec } from '../../core/embeddings/embedderSpec';
@@ -127,6 +128,14 @@ export const build: Command = {
     const dryRun = args.bool('dry-run');
     const out = args.str('out');
     if (!out && !dryRun) throw new UsageError('--out OUT is needed');
+    // Outputs never replace the input, a plan or a journal; build continues its own output, so an
+    // existing dataset there is fine.
+    const removedGiven = args.str('removed-out');
+    if (out) guardOutput(out, { inputs: [input], mayBeDataset: true });
+    if (kind === 'merge2compare' && (out || removedGiven)) {
+      const removedOut = removedGiven ?? removedPathFor(out!);
+      guardOutput(removedOut, { inputs: [input], otherOutputs: out ? [out] : [], mayBeDataset: true, flag: '--removed-out' });
+    }
     const counts = { pairs: count(args, 'pairs'), triples: count(args, 'triples'), quads: count(args, 'quads') };
     const concurrency = count(args, 'concurrency');
     if (concurrency === 0) throw new UsageError('--concurrency must be at least 1');

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tally } from '../../core/eval/mcq';
 import { mcqJobs, runMcqEval } from '../../core/eval/mcqRun';
+import { guardOutput } from '../../core/outputGuard';
 import { UsageError } from '../args';
 import type { Command } from '../command';
 import { BATCH_REPEATABLE_FLAGS, BATCH_USAGE, BATCH_VALUE_FLAGS, batchAsker, batchMode, reportBatchImport, writeBatchRequests } from '../batchArgs';
@@ -28,6 +29,8 @@ export const evalMcq: Command = {
   ].join('\n'),
   flags: endpointFlags({ values: [...DATASET_FLAGS, 'limit', 'out', ...BATCH_VALUE_FLAGS], repeatable: BATCH_REPEATABLE_FLAGS }),
   async run(args, io) {
+    const given = args.str('out');
+    if (given) guardOutput(given, { inputs: args.positionals.slice(0, 1) });
     const ds = openDatasetFromArgs(args.positionals[0], args);
     try {
       const limit = args.num('limit');
@@ -52,7 +55,7 @@ export const evalMcq: Command = {
       if (rows.length === 0) { io.err(`cocurate eval-mcq: ${ds.path}: no multiple-choice records (format ${ds.format}; try --format or --map)\n`); return 2; }
       if (!args.bool('json')) io.err('\n');
       if (fromBatch) reportBatchImport('eval-mcq', fromBatch.output, fromBatch.asker, io);
-      const out = path.resolve(args.str('out') ?? path.join(curationFolder, 'reports', `eval-mcq-${profile.slug}.jsonl`));
+      const out = guardOutput(given ?? path.join(curationFolder, 'reports', `eval-mcq-${profile.slug}.jsonl`), { inputs: [ds.path] });
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
       const summary = { file: ds.path, model: profile.model, profile: profile.name, answers: out, skipped, cancelled: run.cancelled, ...report };

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { guardOutput } from '../../core/outputGuard';
 import { listPlans } from '../../core/plan';
 import { buildReport } from '../../core/report/model';
 import { formatFromName, renderReport, REPORT_FORMATS, type ReportFormat } from '../../core/report/render';
@@ -41,10 +42,10 @@ export const report: Command = {
     format ??= 'md';
     const dirs = args.positionals.flatMap(expandPlanArg);
     if (args.bool('compare') && dirs.length < 2) throw new UsageError('--compare needs at least two spot checks');
+    const file = out ? guardOutput(out, { planDirs: dirs }) : undefined;
     const rep = buildReport(dirs, { confidence, compare: args.bool('compare'), checkDrift: !args.bool('no-drift') });
     const text = renderReport(rep, format);
-    if (out) {
-      const file = path.resolve(out);
+    if (file) {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, text);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { guardOutput } from '../../core/outputGuard';
 import { curationFolderFor, spotcheckDir, validatePlanName, writePlan } from '../../core/plan';
 import { drawSample } from '../../core/sampling';
 import { parseStrata } from '../../core/strata';
@@ -34,11 +35,12 @@ export const sample: Command = {
         sizes[m[1]] = Number(m[2]);
       }
     }
+    const outFolder = args.str('out') ? guardOutput(args.str('out')!, { folder: true }) : undefined;
     const ds = openDatasetFromArgs(args.positionals[0], args);
     try {
       const given = args.str('name');
       if (given !== undefined) validatePlanName(given);
-      const folder = args.str('out') ? path.resolve(args.str('out')!) : curationFolderFor(ds.path);
+      const folder = outFolder ?? curationFolderFor(ds.path);
       // Every plan folder sits at the same depth (OUT/spotchecks/NAME), so the dataset path the plan
       // stores does not depend on the name; a default name can wait for the drawn size.
       const plan = drawSample(ds, { name: given ?? 'sample', seed, size, sizes, strata, planDir: spotcheckDir(folder, 'sample') });

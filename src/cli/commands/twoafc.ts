@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { aggregateJudgements, parsePreferences, type TwoAfcResult } from '../../core/eval/twoafc';
 import { groundTruth, preferencesText, readItems, runTwoAfc, TWOAFC_QUESTION } from '../../core/eval/twoafcRun';
+import { guardOutput } from '../../core/outputGuard';
 import { UsageError, type ParsedArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
@@ -41,6 +42,8 @@ async function withModel(args: ParsedArgs, io: CommandIO): Promise<number> {
   if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError('--rounds must be a positive integer');
   const seed = args.str('seed') ?? '0';
   const question = args.str('question') ?? TWOAFC_QUESTION;
+  const given = args.str('out');
+  if (given) guardOutput(given, { inputs: args.positionals.slice(0, 1) });
   const ds = openDatasetFromArgs(args.positionals[0], args);
   try {
     const { profile, asker, curationFolder } = setupEndpoint(args, ds.path);
@@ -55,7 +58,7 @@ async function withModel(args: ParsedArgs, io: CommandIO): Promise<number> {
       throw e;
     }
     if (!args.bool('json')) io.err('\n');
-    const out = path.resolve(args.str('out') ?? path.join(curationFolder, 'reports', `twoafc-${profile.slug}.jsonl`));
+    const out = guardOutput(args.str('out') ?? path.join(curationFolder, 'reports', `twoafc-${profile.slug}.jsonl`), { inputs: [ds.path] });
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, preferencesText(run.answered));
     const { overall, perGroup, failed } = run;
