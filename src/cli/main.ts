@@ -1,11 +1,16 @@
 /** cocurate: the headless command line of Co-Instruct Curator. */
 import { parseArgs, UsageError } from './args';
+import { envSecrets, redactSecrets } from '../core/endpoint/redact';
 import type { CommandIO } from './command';
 import { COMMANDS } from './commands';
 
+// Everything the CLI prints passes the redaction helper: the keys in the environment never reach a
+// terminal or a redirected log; messages (stderr) also lose any Bearer credential or key-like URL
+// parameter. Record text on stdout is left as it is apart from the keys.
+const secrets = envSecrets();
 const io: CommandIO = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
+  out: (t) => process.stdout.write(secrets.length ? redactSecrets(t, secrets, { patterns: false }) : t),
+  err: (t) => process.stderr.write(redactSecrets(t, secrets)),
 };
 
 function help(): string {
@@ -57,6 +62,6 @@ export async function main(argv: string[]): Promise<number> {
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
-    (e) => { process.stderr.write(`cocurate: ${(e as Error).message}\n`); process.exitCode = 2; },
+    (e) => { process.stderr.write(redactSecrets(`cocurate: ${(e as Error).message}\n`, envSecrets())); process.exitCode = 2; },
   );
 }

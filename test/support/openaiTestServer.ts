@@ -57,6 +57,8 @@ export interface TestServerOptions {
   answer?: (req: RecordedRequest) => string;
   /** Bearer key the server requires (401 otherwise). */
   requireKey?: string;
+  /** Repeat the request's Authorization header in error bodies, as some servers and proxies do. */
+  echoAuthorization?: boolean;
   /** Skip decoding images and checking the request (benchmarks: a zero-cost server). */
   skipChecks?: boolean;
 }
@@ -111,6 +113,11 @@ export class OpenAITestServer {
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The echoed header for an error message ("" unless echoAuthorization). */
+  private echo(req: http.IncomingMessage): string {
+    return this.opts.echoAuthorization ? `; request headers: Authorization: ${req.headers.authorization ?? '(none)'}, url ${req.url}` : '';
   }
 
   private async checkShape(r: RecordedRequest): Promise<void> {
@@ -178,7 +185,7 @@ export class OpenAITestServer {
     res.on('close', () => { if (!res.writableFinished) r.aborted = true; end(); });
     if (!this.opts.skipChecks) await this.checkShape(r);
     if (this.opts.requireKey !== undefined && req.headers.authorization !== `Bearer ${this.opts.requireKey}`) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'bad key', type: 'auth' } }));
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `bad key${this.echo(req)}`, type: 'auth' } }));
       return;
     }
     const b = this.queue.shift() ?? this.defaultBehaviour;
@@ -198,7 +205,7 @@ export class OpenAITestServer {
       case 'status': {
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (b.retryAfter !== undefined) headers['retry-after'] = b.retryAfter;
-        res.writeHead(b.status, headers).end(b.body ?? JSON.stringify({ error: { message: `scripted ${b.status}`, type: 'test' } }));
+        res.writeHead(b.status, headers).end(b.body ?? JSON.stringify({ error: { message: `scripted ${b.status}${this.echo(req)}`, type: 'test' } }));
         return;
       }
       case 'malformed':

@@ -9,6 +9,7 @@ import type { Dataset } from '../dataset';
 import type { Asker } from '../endpoint/asker';
 import { publicEndpoint } from '../endpoint/answerCache';
 import { runBatch } from '../endpoint/batch';
+import { envSecrets, redactSecrets } from '../endpoint/redact';
 import type { Item } from '../item';
 import type { Plan } from '../plan';
 import { compareItem, summarizeAgreement, type AgreementSummary, type ItemComparison } from './agreement';
@@ -79,11 +80,12 @@ export function agreementPath(planDir: string, profileSlug: string): string {
   return path.join(planDir, `agreement-${profileSlug}.json`);
 }
 
-/** Writes the agreement file atomically. */
-export function writeSpotcheckAnswers(planDir: string, profileSlug: string, a: SpotcheckAnswers): string {
+/** Writes the agreement file atomically; failure messages pass the redaction helper (`secrets`: keys in use). */
+export function writeSpotcheckAnswers(planDir: string, profileSlug: string, a: SpotcheckAnswers, secrets: readonly string[] = envSecrets()): string {
   const file = agreementPath(planDir, profileSlug);
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(a, null, 1) + '\n');
+  const safe: SpotcheckAnswers = { ...a, failures: a.failures.map((f) => ({ key: f.key, error: redactSecrets(f.error, secrets) })) };
+  fs.writeFileSync(tmp, redactSecrets(JSON.stringify(safe, null, 1), secrets, { patterns: false }) + '\n');
   fs.renameSync(tmp, file);
   return file;
 }

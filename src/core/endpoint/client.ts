@@ -7,6 +7,7 @@
 import OpenAI from 'openai';
 import type { ContentPart } from './prompt';
 import type { ResolvedProfile } from './profile';
+import { redactSecrets } from './redact';
 import { createRouter, type RequestRouter } from './router';
 
 export type EndpointErrorKind = 'http' | 'connection' | 'timeout' | 'malformed';
@@ -94,6 +95,13 @@ function refusalHint(status: number): string {
   return '';
 }
 
+/** The same error with the key, any Bearer credential and key-like URL parameters redacted. */
+function redacted(e: Error, secrets: readonly (string | undefined)[]): Error {
+  if (!(e instanceof EndpointError)) return e;
+  const message = redactSecrets(e.message, secrets);
+  return message === e.message ? e : new EndpointError(message, e.kind, e.retryable, e.status, e.retryAfterMs);
+}
+
 /** Maps whatever one attempt threw to an EndpointError (or CancelledError). */
 function classify(e: unknown, cancelled: boolean, timedOut: boolean, timeoutMs: number, baseURL: string): Error {
   if (cancelled) return new CancelledError();
@@ -155,10 +163,11 @@ export class EndpointClient {
       if (o.signal?.aborted) throw new CancelledError();
       try {
         const r = await this.router.run((baseURL, signal) => this.once(baseURL, content, o, signal), o.signal);
-        return { ...r, attempts: attempt + 1, ms: performance.now() - t0 };
+        // A server that repeats the key in its answer does not get it into caches, files or screens.
+        return { ...r, text: redactSecrets(r.text, [this.apiKey], { patterns: false }), attempts: attempt + 1, ms: performance.now() - t0 };
       } catch (e) {
         if (e instanceof CancelledError || o.signal?.aborted) throw new CancelledError();
-        const err = e instanceof EndpointError ? e : classify(e, false, false, p.timeoutMs, p.baseURLs.join(','));
+        const err = redacted(e instanceof EndpointError ? e : classify(e, false, false, p.timeoutMs, p.baseURLs.join(',')), [this.apiKey]);
         if (!(err instanceof EndpointError) || !err.retryable || attempt >= p.maxRetries) throw err;
         const base = this.opts.backoffBaseMs ?? 500;
         const backoff = Math.min(this.opts.backoffMaxMs ?? 8000, base * 2 ** attempt) * (0.5 + Math.random() * 0.5);
@@ -206,7 +215,7 @@ export class EndpointClient {
       o.onDelta?.(msg);
       return { text: msg, finishReason: r.choices[0].finish_reason ?? null, baseURL };
     } catch (e) {
-      throw classify(e, o.signal?.aborted === true, timedOut, p.timeoutMs, baseURL);
+      throw redacted(classify(e, o.signal?.aborted === true, timedOut, p.timeoutMs, baseURL), [this.apiKey]);
     } finally {
       clearTimeout(timer);
       o.signal?.removeEventListener('abort', onAbort);
