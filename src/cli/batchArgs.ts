@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { exportBatchRequests, BatchResultsAsker, type ExportEntry } from '../core/endpoint/batchAsk';
 import { BatchFileWriter, readBatchOutput, type BatchOutput } from '../core/endpoint/batchFiles';
 import type { Asker } from '../core/endpoint/asker';
+import { guardOutput } from '../core/outputGuard';
 import { UsageError, type ParsedArgs } from './args';
 import type { CommandIO } from './command';
 
@@ -32,7 +33,7 @@ export function batchMode(args: ParsedArgs, extra: string[] = []): BatchMode {
   if (out !== undefined && ins.length) throw new UsageError('--batch-out and --batch-in are two separate phases: give one of them');
   if (out !== undefined) {
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}" with --batch-out`);
-    return { kind: 'out', dir: path.resolve(out) };
+    return { kind: 'out', dir: guardOutput(out, { folder: true, flag: '--batch-out' }) };
   }
   if (ins.length) return { kind: 'in', files: [...ins, ...extra].map((f) => path.resolve(f)) };
   return { kind: 'live' };

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sniffDataset } from './datasetSniff';
 import { readPlan } from './plan';
+import { fileKind } from './regularFile';
 
 /** An output the guard refused; the CLI prints its message and exits 2. */
 export class OutputRefused extends Error {}
@@ -75,7 +76,7 @@ export function guardOutput(out: string, opts: OutputGuardOptions = {}): string 
     return abs;
   }
   if (st?.isDirectory()) refuse('it is a folder, not a file');
-  if (st && !st.isFile()) refuse(`${via}not a regular file (a FIFO, socket or device)`);
+  if (st && !st.isFile()) refuse(`${via}${fileKind(st)}, not a regular file`);
   for (const p of new Set([abs, real])) {
     const kind = protectedKind(p);
     if (kind) refuse(`${p === abs ? 'it is ' : via}${kind}`);
