@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { jsonType } from './jsonType';
+import { NotRegularFileError, openRegularFile } from './regularFile';
 
 export interface PlanItem {
   key: string;
@@ -119,11 +120,11 @@ export function readPlan(dirOrFile: string): Plan & { dir: string; datasetAbs: s
   const file = dirOrFile.endsWith('.json') ? dirOrFile : path.join(dirOrFile, 'plan.json');
   let plan: Plan;
   try {
-    const st = fs.statSync(file);
-    if (!st.isFile()) throw new Error(`not a regular file${st.isDirectory() ? ' (a folder)' : ''}`);
-    plan = JSON.parse(fs.readFileSync(file, 'utf8')) as Plan;
+    const { fd } = openRegularFile(file, 'spot-check plan');
+    try { plan = JSON.parse(fs.readFileSync(fd, 'utf8')) as Plan; } finally { fs.closeSync(fd); }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
+    if (e instanceof NotRegularFileError) throw e;
     throw new Error(err.code === 'ENOENT' ? `${file}: no plan here (create one with "cocurate sample")` : `${file}: ${err.message}`);
   }
   const problem = planProblem(plan);

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { jsonType } from './jsonType';
+import { fileKind, NotRegularFileError, openRegularFile } from './regularFile';
 
 export type VerdictValue = 'correct' | 'incorrect' | 'skip';
 export type JournalVerdict = VerdictValue | 'undo';
@@ -17,6 +18,10 @@ export interface VerdictLine {
   hash: string;
   verdict: JournalVerdict;
   note?: string;
+  /** The right label for an item judged incorrect (issue #17); replaces the label on export. */
+  correction?: string;
+  /** Why the item is wrong: short reason names from a configurable list. */
+  reasons?: string[];
   reviewer: string;
   at: string;
 }
@@ -40,9 +45,10 @@ export class VerdictJournal {
     if (this.fd !== undefined) return this.fd;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const fd = fs.openSync(this.file, 'a+');
-    if (!fs.fstatSync(fd).isFile()) {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) {
       fs.closeSync(fd);
-      throw new Error(notRegular(this.file));
+      throw new NotRegularFileError(this.file, fileKind(st), 'verdict journal');
     }
     // If a crash left a torn last line, start on a fresh line so the new entry stays whole.
     const size = fs.fstatSync(fd).size;
@@ -60,7 +66,13 @@ export class VerdictJournal {
 
   /** Writes and fsyncs one line; returns the line as written. */
   append(entry: Omit<VerdictLine, 'v' | 'at'> & { at?: string }): VerdictLine {
-    const line: VerdictLine = { v: 1, key: entry.key, hash: entry.hash, verdict: entry.verdict, ...(entry.note !== undefined ? { note: entry.note } : {}), reviewer: entry.reviewer, at: entry.at ?? new Date().toISOString() };
+    const line: VerdictLine = {
+      v: 1, key: entry.key, hash: entry.hash, verdict: entry.verdict,
+      ...(entry.note !== undefined ? { note: entry.note } : {}),
+      ...(entry.correction !== undefined ? { correction: entry.correction } : {}),
+      ...(entry.reasons !== undefined && entry.reasons.length ? { reasons: [...entry.reasons] } : {}),
+      reviewer: entry.reviewer, at: entry.at ?? new Date().toISOString(),
+    };
     const fd = this.open();
     fs.writeSync(fd, JSON.stringify(line) + '\n');
     fs.fsyncSync(fd);
@@ -82,27 +94,17 @@ export interface ReadJournal {
   warnings: string[];
 }
 
-/** What a journal that is not a regular file (FIFO, device, folder) is told, naming its path. */
-function notRegular(file: string, st?: fs.Stats): string {
-  const what = !st ? '' : st.isDirectory() ? ' (a folder)' : st.isFIFO() ? ' (a FIFO)' : st.isCharacterDevice() || st.isBlockDevice() ? ' (a device)' : st.isSocket() ? ' (a socket)' : '';
-  return `${file}: not a regular file${what}; a verdict journal must be one`;
-}
-
 /** Reads a journal's text; refuses what is not a regular file (a FIFO would block, a device never end). */
 function readJournalText(file: string): string {
-  let st: fs.Stats;
+  let fd: number;
   try {
-    st = fs.statSync(file);
+    fd = openRegularFile(file, 'verdict journal').fd;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    if (e instanceof NotRegularFileError) throw e;
     throw new Error(`${file}: ${(e as Error).message}`);
   }
-  if (!st.isFile()) throw new Error(notRegular(file, st));
-  // Opened non-blocking and checked again on the descriptor: the path may be swapped after stat.
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
-    const fst = fs.fstatSync(fd);
-    if (!fst.isFile()) throw new Error(notRegular(file, fst));
     return fs.readFileSync(fd, 'utf8');
   } finally {
     fs.closeSync(fd);

@@ -185,7 +185,8 @@ describe('cocurate report (fixtures)', () => {
     }
   });
 
-  it('usage errors exit 2 with one clear line', () => {
+  it('usage errors exit 2 with one clear line', function () {
+    this.timeout(90_000); // a dozen CLI runs: slow on a loaded machine
     const cases: [string[], RegExp][] = [
       [['report'], /at least one spot-check folder/],
       [['report', merged, '--compare'], /--compare needs at least two/],
