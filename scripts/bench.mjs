@@ -94,7 +94,7 @@ async function main() {
     console.log(`  jq length JSON   ${fmt(jq.sec)} s  ${fmt(jq.mb, 0)} MB  (→ ${jq.out})`);
     console.log('\ncurator (whole process, node start included):');
     for (const r of rows) console.log(`  ${r.label.padEnd(28)} ${fmt(r.sec)} s  ${fmt(r.mb, 0)} MB  ${JSON.stringify(r.j)}`);
-    console.log('\nbudgets (DESIGN §7):');
+    console.log('\nbudgets (ARCHITECTURE.md, "Performance budgets"):');
     const line = (ok, text) => console.log(`  ${ok ? 'meets ' : 'MISSES'}  ${text}`);
     line(jq.sec / ij.sec >= 5, `JSON-array index ${fmt(jq.sec / ij.sec, 1)}× faster than jq length (budget ≥ 5×)`);
     line(jq.mb / ij.mb >= 5, `JSON-array index ${fmt(jq.mb / ij.mb, 1)}× less peak memory than jq (budget ≥ 5×)`);

@@ -1,5 +1,5 @@
 /**
- * Resolves image paths against an image root (DESIGN §3, §9). Paths that escape the root — URLs,
+ * Resolves image paths against an image root (ARCHITECTURE.md, "Image paths"). Paths that escape the root — URLs,
  * absolute paths, ".." segments, symlinks out of it — are refused and never read.
  */
 import * as fs from 'node:fs';

@@ -1,4 +1,4 @@
-/** The normalised view of one dataset record (DESIGN §3). */
+/** The normalised view of one dataset record (ARCHITECTURE.md, "Items and formats"). */
 
 export type FormatId =
   | 'llava'

@@ -1,4 +1,4 @@
-/** The frozen spot-check sample, `plan.json` (DESIGN §4). */
+/** The frozen spot-check sample, `plan.json` (ARCHITECTURE.md, "Sampling and plans"). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { jsonType } from './jsonType';

@@ -1,5 +1,5 @@
 /**
- * Deterministic spot-check sampling (DESIGN §4): the same dataset, seed, size and strata give the
+ * Deterministic spot-check sampling (ARCHITECTURE.md, "Sampling and plans"): the same dataset, seed, size and strata give the
  * same item list on every machine. Stratified samples allocate proportionally (largest remainder)
  * unless per-stratum sizes are given.
  */

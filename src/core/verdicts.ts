@@ -1,5 +1,5 @@
 /**
- * The verdict journal (DESIGN §4): one append-only JSONL file per reviewer. Each line is flushed to
+ * The verdict journal (ARCHITECTURE.md, "Verdict journal"): one append-only JSONL file per reviewer. Each line is flushed to
  * disk (fsync) before append() returns, so a verdict the UI shows as saved survives a crash. A torn
  * last line (crash mid-write) is ignored with a warning when reading.
  */

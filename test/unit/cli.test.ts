@@ -57,7 +57,7 @@ describe('cocurate CLI (built bundle)', function () {
     assert.equal(cocurate('show', demo('coinstruct-demo.json'), 'no-such-id').code, 2);
   });
 
-  it('sample writes plan.json in the DESIGN §4 shape, identical on rerun', () => {
+  it('sample writes plan.json in the shape ARCHITECTURE.md gives, identical on rerun', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-sample-'));
     const args = ['sample', demo('coinstruct-demo.json'), '--size', '20', '--seed', '7', '--strata', 'groupSize', '--name', 'first', '--out', out, '--json'];
     const a = cocurate(...args);

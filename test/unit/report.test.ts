@@ -1,5 +1,5 @@
 /**
- * `cocurate report` on hand-written plan and verdict files (test/fixtures/report, DESIGN §4 formats).
+ * `cocurate report` on hand-written plan and verdict files (test/fixtures/report, formats in ARCHITECTURE.md, "Sampling and plans" and "Verdict journal").
  * Reference numbers: R 4.2.2 — prop.test(k, n, correct = FALSE) for Wilson, fisher.test, binom.test,
  * and the Newcombe / stratified / κ / AC1 formulas evaluated in R (see test/unit/stats/*).
  *

@@ -62,7 +62,7 @@ export interface Merge2CompareOptions extends CommonOptions {
 
 export interface Teach2CompareOptions extends CommonOptions {
   teacher: ChatOptions;
-  /** How images are sent (DESIGN §6): padded to a square and resized to 448 px (default), or the original bytes. */
+  /** How images are sent (ARCHITECTURE.md, "Endpoint"): padded to a square and resized to 448 px (default), or the original bytes. */
   imagePreprocessing?: ImagePreprocessing;
   /** Ask for general comparisons (default true). */
   comparisons?: boolean;

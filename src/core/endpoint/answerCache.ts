@@ -1,5 +1,5 @@
 /**
- * The answers cache, `.curator/answers/<profile>.jsonl` (DESIGN §4, §6): one line per answer,
+ * The answers cache, `.curator/answers/<profile>.jsonl` (ARCHITECTURE.md, "Endpoint"): one line per answer,
  * keyed by endpoint, model, parameters, prompt text and image content hashes, so a rerun sends
  * nothing already answered. Never holds the API key (nor URL query strings, which may carry one).
  */

@@ -1,5 +1,5 @@
 /**
- * The endpoint client (DESIGN §6): one chat completion per question through the `openai` package,
+ * The endpoint client (ARCHITECTURE.md, "Endpoint"): one chat completion per question through the `openai` package,
  * streamed, with retries and backoff on 429 / 5xx / dropped connections (honouring Retry-After), a
  * per-request timeout covering the whole streamed answer, and cancellation that stops at once.
  * Requests go through a router that spreads them over the profile's base URLs.

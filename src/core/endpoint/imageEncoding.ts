@@ -1,5 +1,5 @@
 /**
- * Images as the model sees them (DESIGN §6): EXIF orientation applied, padded to a square with the
+ * Images as the model sees them (ARCHITECTURE.md, "Endpoint"): EXIF orientation applied, padded to a square with the
  * CLIP mean colour, resized to 448 px, sent as a JPEG data URI; or, in "original" mode, the file's
  * own bytes. The content hash (of the file bytes) keys the answers cache.
  */

@@ -1,5 +1,5 @@
 /**
- * Endpoint profiles (DESIGN §6): where an OpenAI-compatible vision endpoint lives, which model to
+ * Endpoint profiles (ARCHITECTURE.md, "Endpoint"): where an OpenAI-compatible vision endpoint lives, which model to
  * ask and with which parameters. A profile never holds the API key itself — only where to find it.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The item as one user message (DESIGN §6): content parts interleave ordinal text and images in
+ * The item as one user message (ARCHITECTURE.md, "Endpoint"): content parts interleave ordinal text and images in
  * order — "The first image:", image, "The second image:", image, …, then the question
  * ("The image:" for a single image).
  */

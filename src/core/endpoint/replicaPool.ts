@@ -1,6 +1,6 @@
 /**
  * Several replicas of one model (one Co-Instruct per GPU, or a vLLM fleet) behind one endpoint
- * profile (DESIGN §6, issue 9).
+ * profile (ARCHITECTURE.md, "Endpoint"; issue 9).
  *
  * `run(fn)` hands `fn` the base URL of the healthy replica with the fewest requests in flight (ties
  * go round-robin). When `fn` fails like a replica failure — a network error, a timeout, or an error

@@ -1,4 +1,4 @@
-/** Chooses a record format from the first records of a file (DESIGN §3). */
+/** Chooses a record format from the first records of a file (ARCHITECTURE.md, "Items and formats"). */
 import type { FieldMapping, FormatId } from '../item';
 
 type Rec = Record<string, unknown>;

@@ -1,4 +1,4 @@
-/** Turns one parsed record into an Item, per format (DESIGN §3). */
+/** Turns one parsed record into an Item, per format (ARCHITECTURE.md, "Items and formats"). */
 import type { FieldMapping, FormatId, Item, Turn } from '../item';
 import { stripImageMarkup } from '../ordinals';
 

@@ -1,6 +1,6 @@
 /**
  * The spot-check report model: everything a renderer shows, computed once from plan folders and
- * their verdict journals (DESIGN §4, §5). Renderers (markdown, html, json, csv) only format it.
+ * their verdict journals (ARCHITECTURE.md, "Reports"). Renderers (markdown, html, json, csv) only format it.
  *
  * Rules, stated in every report:
  * - a reviewer's verdict on an item is the latest line not cancelled by an undo;

@@ -216,7 +216,7 @@ describe('build: resumable pipeline', function () {
       assert.equal(content[0].text, 'The first image:');
       assert.match(content[1].image_url!.url, /^data:image\/jpeg;base64,\/9j\//);
       const sent = await sharp(Buffer.from(content[1].image_url!.url.split(',')[1], 'base64')).metadata();
-      assert.deepEqual([sent.width, sent.height], [448, 448], 'padded to a square, 448 px (DESIGN §6)');
+      assert.deepEqual([sent.width, sent.height], [448, 448], 'padded to a square, 448 px (ARCHITECTURE.md, Endpoint)');
       assert.equal(content[2].text, 'The second image:');
       const recs = readJsonl(out);
       assert.equal(recs.length, 15);

@@ -5,7 +5,7 @@ import { closePair } from './approx';
 // Reference values: R 4.2.2, prop.test(k, n, correct = FALSE, conf.level = c)$conf.int (the Wilson
 // score interval). 81/263 is Newcombe's (1998, Stat Med 17:857) worked example: 0.2553 to 0.3662.
 const CASES: [number, number, number, number, number][] = [
-  [240, 250, 0.95, 0.927947276418733, 0.978130088045457], // DESIGN §5: 96.0 % [92.8, 97.8]
+  [240, 250, 0.95, 0.927947276418733, 0.978130088045457], // ARCHITECTURE.md "Reports" example: 96.0 % [92.8, 97.8]
   [81, 263, 0.95, 0.255288519878274, 0.3662095769828],
   [0, 10, 0.95, 0, 0.277532799862889],
   [10, 10, 0.95, 0.722467200137111, 1],
@@ -36,7 +36,7 @@ describe('stats/wilson', () => {
     assert.throws(() => wilson(3, 2), RangeError);
     assert.throws(() => wilson(-1, 2), RangeError);
   });
-  it('DESIGN example prints as 96.0 % [92.8, 97.8]', () => {
+  it('the 240/250 example prints as 96.0 % [92.8, 97.8]', () => {
     const r = wilson(240, 250);
     assert.equal(`${(r.rate! * 100).toFixed(1)} % [${(r.ci[0] * 100).toFixed(1)}, ${(r.ci[1] * 100).toFixed(1)}]`, '96.0 % [92.8, 97.8]');
   });
