@@ -27,6 +27,8 @@ export const CONTRIBUTED_COMMANDS = [
   'curator.setEndpointKey',
   'curator.buildMerge2Compare',
   'curator.buildTeach2Compare',
+  'curator.exportBatchRequests',
+  'curator.importBatchResults',
 ] as const;
 
 /** Review and navigation keys: command id → what the webview does. Keybindings live in package.json. */

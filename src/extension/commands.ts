@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import * as ask from './ask/askFeature';
+import * as batch from './ask/batchFeature';
 import { evalMcq, evalTwoAfc } from './ask/evalCommands';
 import { merge2Compare, teach2Compare } from './build/buildFeature';
 import type { CommandId } from './commandIds';
@@ -34,6 +35,8 @@ export const COMMANDS: Record<CommandId, CommandFactory> = {
   'curator.setEndpointKey': ask.setEndpointKey,
   'curator.buildMerge2Compare': merge2Compare,
   'curator.buildTeach2Compare': teach2Compare,
+  'curator.exportBatchRequests': batch.exportBatchRequests,
+  'curator.importBatchResults': batch.importBatchResults,
 
   'curator.review.markCorrect': editor.keyCommand('curator.review.markCorrect'),
   'curator.review.markIncorrect': editor.keyCommand('curator.review.markIncorrect'),
