@@ -54,7 +54,7 @@ export class CuratorContext implements vscode.Disposable {
     if (active) return active.dataset.path;
     const doc = vscode.window.activeTextEditor?.document;
     if (doc && doc.uri.scheme === 'file' && /\.jsonl?$/i.test(doc.uri.fsPath)) return doc.uri.fsPath;
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Datasets: ['json', 'jsonl'] }, title });
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Datasets: ['json', 'jsonl', 'parquet'] }, title });
     return picked?.[0]?.fsPath;
   }
 

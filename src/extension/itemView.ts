@@ -6,12 +6,15 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { Dataset } from '../core/dataset';
 import { ImageFaultError, PreviewCache, previewSizeFor } from '../core/imagePreview';
+import { sniffMime } from '../core/endpoint/imageEncoding';
 import { resolveImagePath } from '../core/imagePaths';
+import { embeddedImageBytes, isEmbeddedRef } from '../core/parquet/embeddedImages';
 import type { Item } from '../core/item';
 import type { ImageView, ItemProblem, ItemView } from '../protocol';
 
 export function toItemView(item: Item, imageRoot: string, webview: vscode.Webview): ItemView {
   const images: ImageView[] = item.images.map((p) => {
+    if (isEmbeddedRef(p)) return embeddedImageView(p);
     const r = resolveImagePath(p, imageRoot);
     if (!r.ok) return { ok: false, path: p, problem: r.problem, reason: r.problem === 'missing' ? missingImageHint(r.reason, imageRoot) : r.reason };
     return { ok: true, path: p, src: webview.asWebviewUri(vscode.Uri.file(r.abs)).toString() };
@@ -34,6 +37,16 @@ export function toItemView(item: Item, imageRoot: string, webview: vscode.Webvie
     descriptions,
     extra: Object.keys(extra).length ? JSON.stringify(extra, null, 2) : undefined,
   };
+}
+
+/** An image inside a parquet dataset: its bytes as a data URI (no file is written). */
+function embeddedImageView(p: string): ImageView {
+  try {
+    const b = embeddedImageBytes(p);
+    return { ok: true, path: p, src: `data:${sniffMime(b)};base64,${b.toString('base64')}` };
+  } catch (e) {
+    return { ok: false, path: p, problem: 'missing', reason: (e as Error).message };
+  }
 }
 
 /** A missing image says where it was looked for and how to point the curator at the images. */
@@ -74,7 +87,8 @@ export async function loadItem(ds: Dataset, i: number, imageRoot: string, webvie
     const n = view.images.length;
     view.images = await Promise.all(view.images.map((im, k) => {
       const r = im.ok ? resolveImagePath(item.images[k], imageRoot) : undefined;
-      return r?.ok ? withPictures(im, r.abs, n, previews, webview) : im;
+      // embedded (parquet) images are already data URIs: no file to preview
+      return r?.ok && !isEmbeddedRef(item.images[k]) ? withPictures(im, r.abs, n, previews, webview) : im;
     }));
   }
   return { item: view };

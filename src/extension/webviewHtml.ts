@@ -16,7 +16,8 @@ export function curatorHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
   const compareStyle = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'compare.css'));
   const csp = [
     "default-src 'none'",
-    `img-src ${webview.cspSource}`,
+    // data: carries images embedded in parquet datasets (src/extension/itemView.ts)
+    `img-src ${webview.cspSource} data:`,
     `style-src ${webview.cspSource}`,
     `script-src 'nonce-${n}'`,
     `font-src ${webview.cspSource}`,
