@@ -10,7 +10,6 @@ import { fileKind, NotRegularFileError, openRegularFile } from './regularFile';
 
 export type VerdictValue = 'correct' | 'incorrect' | 'skip';
 export type JournalVerdict = VerdictValue | 'undo';
-export const VERDICT_VALUES: readonly VerdictValue[] = ['correct', 'incorrect', 'skip'];
 
 export interface VerdictLine {
   v: 1;

@@ -18,8 +18,3 @@ export function decodedToRawOffset(literal: string, decodedOffset: number): numb
   }
   return raw;
 }
-
-/** Encodes text for use inside a JSON string literal (without the surrounding quotes). */
-export function encodeJsonStringContent(text: string): string {
-  return JSON.stringify(text).slice(1, -1);
-}
