@@ -272,9 +272,28 @@ describe('cocurate report (fixtures)', () => {
     }
   });
 
-  it('the model states the resolution rule', () => {
-    const rep = buildReport([merged], { checkDrift: false });
-    assert.equal(rep.rule, RESOLUTION_RULE);
-    assert.match(rep.rule, /first reviewer in name order/);
+  it('resolves disagreements by the stated rule: the first reviewer in name order who judged the item, not the latest line', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curator-rule-'));
+    try {
+      const plan = JSON.parse(fs.readFileSync(path.join(merged, 'plan.json'), 'utf8')) as { items: { key: string; hash: string }[] };
+      fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ ...plan, dataset: { ...(plan as unknown as { dataset: object }).dataset, path: path.relative(dir, path.join(fixtures, 'merged.jsonl')) } }));
+      const [a, b, c] = plan.items;
+      const line = (it: { key: string; hash: string }, verdict: string, reviewer: string, at: string) => JSON.stringify({ v: 1, key: it.key, hash: it.hash, verdict, reviewer, at });
+      // carol and bob judge later than alice; "latest wins" or "majority wins" would give other answers.
+      fs.writeFileSync(path.join(dir, 'verdicts-alice.jsonl'), [line(a, 'correct', 'alice', '2026-11-28T01:00:00.000Z')].join('\n') + '\n');
+      fs.writeFileSync(path.join(dir, 'verdicts-bob.jsonl'), [line(a, 'incorrect', 'bob', '2026-11-28T02:00:00.000Z'), line(b, 'incorrect', 'bob', '2026-11-28T02:00:00.000Z'), line(c, 'skip', 'bob', '2026-11-28T02:00:00.000Z')].join('\n') + '\n');
+      fs.writeFileSync(path.join(dir, 'verdicts-carol.jsonl'), [line(a, 'incorrect', 'carol', '2026-11-28T03:00:00.000Z'), line(b, 'correct', 'carol', '2026-11-28T03:00:00.000Z'), line(c, 'skip', 'carol', '2026-11-28T03:00:00.000Z')].join('\n') + '\n');
+      const rep = buildReport([dir], { checkDrift: false });
+      const rows = rep.spotchecks[0].items;
+      const row = (key: string) => rows.find((r) => r.key === key)!;
+      assert.deepEqual([row(a.key).verdict, row(a.key).disputed], ['correct', true], 'alice (first by name) wins over a later majority');
+      assert.deepEqual([row(b.key).verdict, row(b.key).disputed], ['incorrect', true], 'bob is the first in name order who judged it');
+      assert.deepEqual([row(c.key).verdict, row(c.key).disputed], ['skip', false], 'agreement is no dispute');
+      assert.equal(rows.filter((r) => r.verdict === null).length, plan.items.length - 3, 'the other items are pending');
+      assert.equal(rep.rule, RESOLUTION_RULE);
+      assert.match(rep.rule, /first reviewer in name order/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
