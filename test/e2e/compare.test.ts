@@ -23,6 +23,8 @@ describe('compare mode in VS Code (code-server, real photos)', function () {
   let vs: VsCode;
   let ws: string;
   let view: FrameLocator;
+  /** Where the label sat on the first item: the next item must not move it sideways. */
+  let labelX = 0;
 
   before(async function () {
     ws = fs.mkdtempSync(path.join(os.tmpdir(), 'curator-e2e-compare-'));
@@ -145,6 +147,7 @@ describe('compare mode in VS Code (code-server, real photos)', function () {
     await vs.press('p');
     await vs.press('2');
     await until('2:1', async () => (await hooks())[0].scale === 2);
+    labelX = (await view.locator('[data-role="label"]').boundingBox())!.x;
     await docShot('compare');
   });
 
@@ -153,6 +156,7 @@ describe('compare mode in VS Code (code-server, real photos)', function () {
     await vs.press('ArrowRight'); // next record: the pair of the same photo, one EXIF-rotated by 180°
     await view.locator('.item[data-key="flyer-pair"] .compare').waitFor({ timeout: 15_000 });
     await until('pair painted at 2:1', async () => (await view.locator('.cmp-img[data-painted="true"]').count()) === 2 && (await hooks()).every((h) => h.scale === 2));
+    assert.equal((await view.locator('[data-role="label"]').boundingBox())!.x, labelX, 'the label did not move sideways (browse list width is fixed)');
     await vs.focusWebview('.compare');
     await vs.press('f');
     await until('flicker', async () => (await view.locator('.cmp-viewport').count()) === 1);
