@@ -135,7 +135,7 @@ export class Dataset {
   raw(i: number): string { return this.rawBytes(i).toString('utf8'); }
 
   parse(i: number): ParseResult {
-    return parseRaw(this.raw(i), i, this.index.line(i), () => this.recordColumn(i));
+    return parseRaw(this.raw(i), i, this.index.line(i), this.columnOfRecord);
   }
 
   /** Bytes [start, end) of the file. */
@@ -160,6 +160,8 @@ export class Dataset {
 
   /** 1-based column where record i starts in its line. */
   recordColumn(i: number): number { return this.columnOf(this.index.start(i)); }
+  /** recordColumn as a function value, made once (parseRaw calls it only to place an error). */
+  readonly columnOfRecord = (i: number): number => this.recordColumn(i);
 
   /** File offset of the first invalid UTF-8 byte in record i, or -1 (the text shows U+FFFD there). */
   invalidUtf8At(i: number): number {
@@ -340,14 +342,14 @@ const SHORT_RECORD = 128;
 /**
  * Parses a record's raw text; a syntax error names the line and column within the file. A record
  * nested deeper than MAX_DEPTH is refused as `too-deep`. `startColumn` is the column where the record
- * starts in its line (a function: it is only worked out when there is an error to place).
+ * starts in its line (a function of the index: it is only worked out when there is an error to place).
  */
-export function parseRaw(raw: string, index: number, startLine: number, startColumn: number | (() => number) = 1): ParseResult {
+export function parseRaw(raw: string, index: number, startLine: number, startColumn: number | ((index: number) => number) = 1): ParseResult {
   const fail = (pos: number, detail: string, code: 'syntax' | 'too-deep'): ParseResult => {
     const before = raw.slice(0, pos);
     const nl = before.lastIndexOf('\n');
     const line = startLine + (before.match(/\n/g)?.length ?? 0);
-    const column = nl >= 0 ? pos - nl : (typeof startColumn === 'function' ? startColumn() : startColumn) + pos;
+    const column = nl >= 0 ? pos - nl : (typeof startColumn === 'function' ? startColumn(index) : startColumn) + pos;
     // No stack trace: it is never shown, and capturing one costs more than a short record's parse.
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;

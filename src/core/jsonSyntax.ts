@@ -153,26 +153,21 @@ export function jsonSyntaxError(s: string): JsonFault | null {
 }
 
 /**
- * Nesting depth check on a parsed value, without recursion: true when arrays and objects nest more
- * than `max` levels (the record itself is level 1). Stops as soon as it knows.
+ * Nesting depth check on a parsed value: true when arrays and objects nest more than `max` levels
+ * (the value itself is level 1). Recursion stops at `max`, so the stack stays bounded; no allocation.
  */
-export function nestedDeeperThan(value: unknown, max: number): boolean {
+export function nestedDeeperThan(value: unknown, max: number, depth = 1): boolean {
   if (value === null || typeof value !== 'object') return false;
-  const values: unknown[] = [value];
-  const depths: number[] = [1];
-  while (values.length) {
-    const v = values.pop() as object;
-    const d = depths.pop() as number;
-    if (d > max) return true;
-    if (Array.isArray(v)) {
-      for (const c of v) {
-        if (c !== null && typeof c === 'object') { values.push(c); depths.push(d + 1); }
-      }
-    } else {
-      for (const k in v) {
-        const c = (v as Record<string, unknown>)[k];
-        if (c !== null && typeof c === 'object') { values.push(c); depths.push(d + 1); }
-      }
+  if (depth > max) return true;
+  if (Array.isArray(value)) {
+    for (let k = 0; k < value.length; k++) {
+      const c: unknown = value[k];
+      if (c !== null && typeof c === 'object' && nestedDeeperThan(c, max, depth + 1)) return true;
+    }
+  } else {
+    for (const k in value) {
+      const c = (value as Record<string, unknown>)[k];
+      if (c !== null && typeof c === 'object' && nestedDeeperThan(c, max, depth + 1)) return true;
     }
   }
   return false;

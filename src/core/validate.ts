@@ -2,7 +2,6 @@
  * Validation rules for dataset records. Every rule has a stable code and severity; every message
  * names the record index, the line and the field, and says what to do.
  */
-import { isUtf8 } from 'node:buffer';
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import { parseRaw, type Dataset } from './dataset';
 import { answerToOption } from './formats/normalize';
@@ -414,22 +413,19 @@ export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): Valida
   let cancelled = false;
   let done = 0;
   const idField = ds.mapping?.id ?? 'id';
-  let lastBuf: Buffer | undefined;
-  let lastBufOk = true;
   try {
     ds.forEachRawBytes((i, buf, s, e) => {
       const line = ds.index.line(i);
       const raw = buf.toString('utf8', s, e);
-      // Invalid UTF-8: checked natively per chunk, located only in a chunk that has some.
-      if (buf !== lastBuf) { lastBuf = buf; lastBufOk = isUtf8(buf); }
-      if (!lastBufOk) {
+      // Invalid UTF-8 decodes to U+FFFD: only a record holding one (rare) has its bytes checked.
+      if (raw.indexOf('\uFFFD') >= 0) {
         const bad = firstInvalidUtf8(buf, s, e);
         if (bad >= 0) {
           if (!out.wants(i)) out.skip('warning');
           else out.add(utf8Diagnostic(ds, i, line, buf, s, bad));
         }
       }
-      const parsed = parseRaw(raw, i, line, out.wants(i) ? () => ds.recordColumn(i) : 1);
+      const parsed = parseRaw(raw, i, line, out.wants(i) ? ds.columnOfRecord : 1);
       if (!parsed.ok) {
         const e = parsed.error;
         if (!out.wants(i)) out.skip('error');
