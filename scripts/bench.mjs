@@ -103,6 +103,33 @@ async function main() {
     line(sh.j.next.max < 50, `next item mean ${fmt(sh.j.next.mean, 3)} ms, max ${fmt(sh.j.next.max, 2)} ms; random jump max ${fmt(sh.j.jump.max, 2)} ms (budget < 50 ms)`);
     line(Math.max(sa.j.sample250_noneMs, sa.j.sample250_rangesMs, sa.j.sample250_groupSizeMs) < 1000, `250-item sample after indexing: none ${fmt(sa.j.sample250_noneMs, 0)} ms, ranges ${fmt(sa.j.sample250_rangesMs, 0)} ms, groupSize ${fmt(sa.j.sample250_groupSizeMs, 0)} ms (budget < 1000 ms)`);
     line(va.sec <= jq.sec, `validate whole file ${fmt(va.sec)} s vs jq length ${fmt(jq.sec)} s (budget: at least as fast)`);
+
+    // Persistent index (issue #15): the CLI as a user runs it, cold (--no-cache) and cached.
+    const cli = path.join(root, 'bin', 'cocurate.js');
+    if (!existsSync(path.join(root, 'dist', 'cli.js'))) console.log('\n(persistent index: skipped, run npm run build first)');
+    else {
+      const nodeBare = timed(process.execPath, ['-e', '0']);
+      const cliRun = (...args) => timed(process.execPath, [cli, ...args]);
+      const infoCold = cliRun('info', jsonFile, '--no-cache');
+      const showCold = cliRun('show', jsonFile, '400000', '--no-cache');
+      cliRun('info', jsonFile); // builds the cache file (index, group sizes)
+      cliRun('show', jsonFile, '400000'); // adds the id table to it
+      const infoCached = cliRun('info', jsonFile);
+      const showCached = cliRun('show', jsonFile, '400000');
+      const infoJsonlCold = cliRun('info', jsonlFile, '--no-cache');
+      console.log('\npersistent index (cocurate CLI, whole process):');
+      console.log(`  node -e 0                    ${fmt(nodeBare.sec)} s  ${fmt(nodeBare.mb, 0)} MB`);
+      for (const [label, t] of [['info array, cold', infoCold], ['info array, cached', infoCached], ['show 400000, cold', showCold], ['show 400000, cached', showCached], ['info JSONL, cold', infoJsonlCold]]) {
+        console.log(`  ${label.padEnd(28)} ${fmt(t.sec)} s  ${fmt(t.mb, 0)} MB`);
+      }
+      console.log('\nbudgets (issue #15):');
+      const r = (a, b) => a.sec / Math.max(b.sec, 0.01);
+      line(r(infoCached, nodeBare) <= 2.5, `cached info ${fmt(r(infoCached, nodeBare), 1)}× node -e 0 (budget ≤ 2.5×)`);
+      line(r(showCached, nodeBare) <= 3, `cached show 400000 ${fmt(r(showCached, nodeBare), 1)}× node -e 0 (budget ≤ 3×)`);
+      line(r(il, wcJsonl) <= 6, `cold JSONL index ${fmt(r(il, wcJsonl), 1)}× wc -l (budget ≤ 6×)`);
+      line(r(ij, wcJson) <= 8, `cold JSON-array index ${fmt(r(ij, wcJson), 1)}× wc -l (budget ≤ 8×)`);
+      line(jq.mb / ij.mb >= 10, `cold JSON-array index ${fmt(jq.mb / ij.mb, 1)}× less peak memory than jq (budget ≥ 10×)`);
+    }
   }
   // Other benches (endpoint, embeddings) add themselves below.
   for (const [name, file] of [['endpoint', 'out/test/bench/endpointBench.js'], ['embeddings', 'out/test/bench/embeddingBench.js'], ['editor', 'out/test/bench/editorBench.js'], ['lsp', 'out/test/bench/lspBench.js'], ['compare', 'out/test/bench/compareBench.js'], ['cues', 'out/test/bench/cuesBench.js']]) {

@@ -1,10 +1,12 @@
-/** Opening a dataset from CLI flags: --format, --container, --map. */
+/** Opening a dataset from CLI flags: --format, --container, --map, --no-cache. */
 import { Dataset } from '../core/dataset';
 import { FORMAT_IDS, parseFieldMapping, type FormatId } from '../core/item';
 import type { Container } from '../core/recordIndex';
 import { UsageError, type ParsedArgs } from './args';
 
 export const DATASET_FLAGS = ['format', 'container', 'map'];
+/** Boolean dataset flags: --no-cache bypasses the persistent index (read and write). */
+export const DATASET_BOOLEANS = ['no-cache'];
 
 export function openDatasetFromArgs(file: string | undefined, args: ParsedArgs): Dataset {
   if (!file) throw new UsageError('missing FILE (a .json or .jsonl dataset)');
@@ -19,5 +21,5 @@ export function openDatasetFromArgs(file: string | undefined, args: ParsedArgs):
   const map = args.str('map');
   let mapping;
   try { mapping = map ? parseFieldMapping(map) : undefined; } catch (e) { throw new UsageError((e as Error).message); }
-  return Dataset.open(file, { format: format as FormatId | undefined, container: container as Container | undefined, mapping });
+  return Dataset.open(file, { format: format as FormatId | undefined, container: container as Container | undefined, mapping, cache: args.bool('no-cache') ? false : undefined });
 }

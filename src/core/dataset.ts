@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { detectFormat } from './formats/detect';
 import { normalize, recordId } from './formats/normalize';
 import { fileFingerprint, recordHash } from './hash';
+import { cachedIndex, fingerprintFd, sameFingerprint, writeIndexCache, type CacheOptions, type ExtraColumns, type Fingerprint, type IndexKey } from './indexCache';
 import type { FieldMapping, FormatId, Item } from './item';
 import { isParquetPath, ParquetSource } from './parquet/parquetSource';
 import { quickField } from './quickFields';
@@ -22,6 +23,8 @@ export interface OpenOptions {
   mapping?: FieldMapping;
   /** Number of leading records used to detect the format. */
   detectSample?: number;
+  /** Persistent index (indexCache.ts): false bypasses it; default on (also off when COCURATE_NO_CACHE is set). */
+  cache?: false | CacheOptions;
 }
 
 /**
@@ -41,6 +44,15 @@ export class RecordSyntaxError extends Error {
   ) {
     super(`record ${index} (line ${line}, column ${column}): ${detail}`);
   }
+}
+
+interface CacheContext {
+  file: string;
+  fp: Fingerprint;
+  key: IndexKey;
+  extras: ExtraColumns;
+  /** The dataset's fingerprint now (an extra column is stored only while it is unchanged). */
+  current: () => Fingerprint;
 }
 
 export type ParseResult = { ok: true; value: unknown; raw: string } | { ok: false; error: RecordSyntaxError; raw: string };
@@ -90,8 +102,20 @@ export class Dataset {
     // A FIFO, a device or a folder (directly or through a symlink) is refused before it is read.
     const { fd, stat: st } = openRegularFile(abs);
     let index: RecordIndex;
+    let cacheFile: string | undefined;
+    let fromCache = false;
+    let cacheCtx: CacheContext | undefined;
     try {
-      index = indexFd(fd, { container: opts.container, fileName: abs, idField: opts.mapping?.id });
+      const build = (): RecordIndex => indexFd(fd, { container: opts.container, fileName: abs, idField: opts.mapping?.id });
+      if (opts.cache === false || process.env.COCURATE_NO_CACHE) index = build();
+      else {
+        const key: IndexKey = { container: opts.container, idField: opts.mapping?.id ?? 'id' };
+        const r = cachedIndex(fd, st, abs, key, build, opts.cache);
+        index = r.index;
+        cacheFile = r.file;
+        fromCache = r.hit;
+        if (r.file && r.fp) cacheCtx = { file: r.file, fp: r.fp, key, extras: r.extras, current: () => fingerprintFd(fd) };
+      }
     } catch (e) {
       fs.closeSync(fd);
       throw e;
@@ -109,8 +133,36 @@ export class Dataset {
       },
       close() { fs.closeSync(fd); },
     };
-    return new Dataset(abs, index, reader, st.mtimeMs, opts, opts.mapping);
+    const ds = new Dataset(abs, index, reader, st.mtimeMs, opts, opts.mapping);
+    ds.indexCache = { file: cacheFile, hit: fromCache };
+    ds.cacheCtx = cacheCtx;
+    return ds;
   }
+
+  private cacheCtx?: CacheContext;
+
+  /**
+   * A per-record column derived from the records (e.g. group sizes), kept in the index cache file:
+   * read from it when present, else computed and added to it (only while the file is unchanged).
+   * `name` must say everything the values depend on besides the file (format, mapping).
+   */
+  cachedColumn(name: string, compute: () => ArrayLike<number>): Float64Array {
+    const key = `${name}|${JSON.stringify(this.mapping ?? {})}`;
+    const ctx = this.cacheCtx;
+    const hit = ctx?.extras.get(key);
+    if (hit && hit.length === this.count) return hit;
+    const col = Float64Array.from(compute());
+    let unchanged = false;
+    try { unchanged = ctx !== undefined && sameFingerprint(ctx.fp, ctx.current()); } catch { /* closed or gone */ }
+    if (ctx && unchanged) {
+      ctx.extras.set(key, col);
+      try { writeIndexCache(ctx.file, this.path, ctx.fp, ctx.key, this.index, ctx.extras); } catch { /* the value is still right */ }
+    }
+    return col;
+  }
+
+  /** Where the index came from: a cache file read (hit) or written, or neither (file undefined). */
+  indexCache: { file?: string; hit: boolean } = { hit: false };
 
   /** Opens text held in memory (an editor document); `fileName` is used for detection and paths. */
   static fromText(text: string | Buffer, fileName: string, opts: OpenOptions = {}): Dataset {
@@ -224,6 +276,32 @@ export class Dataset {
    */
   ids(): IdTable {
     if (this.idTable) return this.idTable;
+    // Kept in the index cache as one column: the id hash, or -(hash + 2) for a duplicated id.
+    let computed: IdTable | undefined;
+    const col = this.cachedColumn(`ids/${this.mapping?.id ?? 'id'}`, () => {
+      computed = this.computeIds();
+      const enc = new Float64Array(computed.hashes.length);
+      for (let i = 0; i < enc.length; i++) enc[i] = computed.duplicates.has(i) ? -(computed.hashes[i] + 2) : computed.hashes[i];
+      return enc;
+    });
+    if (computed) return (this.idTable = computed);
+    const hashes = new Float64Array(col.length);
+    const duplicates = new Set<number>();
+    const duplicateIds = new Map<string, number[]>();
+    for (let i = 0; i < col.length; i++) {
+      const v = col[i];
+      if (v < -1) {
+        hashes[i] = -v - 2;
+        duplicates.add(i);
+        const p = this.parse(i);
+        const id = p.ok ? recordId(p.value, this.mapping) : undefined;
+        if (id !== undefined) duplicateIds.set(id, [...(duplicateIds.get(id) ?? []), i]);
+      } else hashes[i] = v;
+    }
+    return (this.idTable = { hashes, duplicates, duplicateIds });
+  }
+
+  private computeIds(): IdTable {
     const n = this.count;
     const hashes = new Float64Array(n);
     const unsure: number[] = [];
@@ -290,8 +368,7 @@ export class Dataset {
       }
       s = e;
     }
-    this.idTable = { hashes, duplicates, duplicateIds };
-    return this.idTable;
+    return { hashes, duplicates, duplicateIds };
   }
 
   /**

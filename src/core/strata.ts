@@ -116,6 +116,11 @@ export function imageCountFromBytes(buf: Buffer, s: number, e: number): number |
 
 /** Group size of every record: image fields read from record bytes, full parse when unsure. */
 export function groupSizes(ds: Dataset): Int32Array {
+  // Kept in the persistent index (indexCache.ts): a cached reopen answers without reading records.
+  return Int32Array.from(ds.cachedColumn(`groupSizes/${ds.format}`, () => computeGroupSizes(ds)));
+}
+
+function computeGroupSizes(ds: Dataset): Int32Array {
   const out = new Int32Array(ds.count);
   const quick = ds.format === 'llava';
   ds.forEachRawBytes((i, buf, s, e) => {

@@ -22,7 +22,7 @@ switch (op) {
     break;
   }
   case 'open': {
-    const ds = Dataset.open(file);
+    const ds = Dataset.open(file, { cache: false });
     const t1 = now();
     const first = ds.item(0);
     out.records = ds.count;
@@ -33,7 +33,7 @@ switch (op) {
     break;
   }
   case 'show': {
-    const ds = Dataset.open(file);
+    const ds = Dataset.open(file, { cache: false });
     const t1 = now();
     out.indexMs = t1 - t0;
     ds.item(999); // the item on screen before navigating (builds the id table once)
@@ -52,7 +52,7 @@ switch (op) {
     break;
   }
   case 'sample': {
-    const ds = Dataset.open(file);
+    const ds = Dataset.open(file, { cache: false });
     const t1 = now();
     out.indexMs = t1 - t0;
     // Co-Instruct-562K's subset boundaries, scaled when the benchmark file is smaller.
@@ -68,7 +68,7 @@ switch (op) {
     break;
   }
   case 'validate': {
-    const ds = Dataset.open(file);
+    const ds = Dataset.open(file, { cache: false });
     const res = validateDataset(ds, { checkImages: false });
     out.records = res.items;
     out.diagnostics = res.diagnostics.length;

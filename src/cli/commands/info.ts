@@ -1,12 +1,12 @@
 import { groupSizes } from '../../core/strata';
 import { emit, type Command } from '../command';
-import { DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
+import { DATASET_BOOLEANS, DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
 
 export const info: Command = {
   name: 'info',
   summary: 'format, record count, size and group sizes of a dataset',
-  usage: 'cocurate info FILE [--format F] [--container jsonl|array|grouped] [--map item=field,…] [--json]',
-  flags: { values: DATASET_FLAGS },
+  usage: 'cocurate info FILE [--no-cache] [--format F] [--container jsonl|array|grouped] [--map item=field,…] [--json]',
+  flags: { values: DATASET_FLAGS, booleans: DATASET_BOOLEANS },
   run(args, io) {
     const ds = openDatasetFromArgs(args.positionals[0], args);
     try {

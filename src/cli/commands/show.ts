@@ -1,13 +1,13 @@
 import { RecordSyntaxError } from '../../core/dataset';
 import { UsageError } from '../args';
 import { emit, type Command } from '../command';
-import { DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
+import { DATASET_BOOLEANS, DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
 
 export const show: Command = {
   name: 'show',
   summary: 'print one record as a normalised item (by 0-based index, #index or id)',
-  usage: 'cocurate show FILE INDEX|ID [--format F] [--map item=field,…] [--json]',
-  flags: { values: DATASET_FLAGS },
+  usage: 'cocurate show FILE INDEX|ID [--no-cache] [--format F] [--map item=field,…] [--json]',
+  flags: { values: DATASET_FLAGS, booleans: DATASET_BOOLEANS },
   run(args, io) {
     const [file, which] = args.positionals;
     if (which === undefined) throw new UsageError('missing INDEX or ID');

@@ -1,13 +1,13 @@
 import { DEFAULT_MAX_DIAGNOSTICS, validateDataset } from '../../core/validate';
 import { UsageError } from '../args';
 import { emit, type Command } from '../command';
-import { DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
+import { DATASET_BOOLEANS, DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
 
 export const validate: Command = {
   name: 'validate',
   summary: 'check every record: syntax, fields, placeholders, ordinals, ids, answers, image paths',
-  usage: `cocurate validate FILE [--images DIR] [--no-image-check] [--max-diagnostics N (default ${DEFAULT_MAX_DIAGNOSTICS}, 0: all)] [--format F] [--map item=field,…] [--json]`,
-  flags: { values: [...DATASET_FLAGS, 'images', 'max-diagnostics'], booleans: ['no-image-check'] },
+  usage: `cocurate validate FILE [--images DIR] [--no-image-check] [--max-diagnostics N (default ${DEFAULT_MAX_DIAGNOSTICS}, 0: all)] [--no-cache] [--format F] [--map item=field,…] [--json]`,
+  flags: { values: [...DATASET_FLAGS, 'images', 'max-diagnostics'], booleans: ['no-image-check', ...DATASET_BOOLEANS] },
   run(args, io) {
     const max = args.num('max-diagnostics', DEFAULT_MAX_DIAGNOSTICS) as number;
     if (!Number.isInteger(max) || max < 0) throw new UsageError(`--max-diagnostics must be a whole number ≥ 0, got "${args.str('max-diagnostics')}"`);
