@@ -14,6 +14,14 @@ export interface PlanItem {
 export interface Plan {
   version: 1;
   name: string;
+  /**
+   * `hunt`: a non-random queue, most suspicious first (issue #16, ARCHITECTURE.md "Image cues and
+   * label claims"); its verdicts measure the hunt's precision and never enter the spot checks'
+   * estimates. Absent: a random spot check.
+   */
+  kind?: 'spot-check' | 'hunt';
+  /** For a hunt: the suspicion score of each item, in plan order, and how it was computed. */
+  hunt?: { method: string; scores: number[] };
   dataset: {
     /** Dataset path relative to the plan's folder (posix separators), so plans travel with data. */
     path: string;

@@ -1,5 +1,8 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { auditDataset, type AuditedItem } from '../../core/claims/auditLabels';
+import { buildHuntPlan } from '../../core/claims/huntPlan';
+import { curationFolderFor, spotcheckDir, validatePlanName, writePlan } from '../../core/plan';
 import { WORKING_LONG_SIDE } from '../../core/cues/measureImage';
 import { UsageError } from '../args';
 import { emit, type Command } from '../command';
@@ -34,12 +37,16 @@ function textItem(it: AuditedItem): string {
 export const cues: Command = {
   name: 'cues',
   summary: 'measure image cues, check the claims of each label against them, rank items by suspicion',
-  usage: 'cocurate cues FILE [--images DIR] [--curator DIR] [--workers N] [--top N] [--format F] [--map item=field,…] [--json]',
-  flags: { values: [...DATASET_FLAGS, 'images', 'curator', 'workers', 'top'] },
+  usage: 'cocurate cues FILE [--images DIR] [--curator DIR] [--workers N] [--top N] [--hunt N [--name NAME] [--force]] [--format F] [--map item=field,…] [--json]',
+  flags: { values: [...DATASET_FLAGS, 'images', 'curator', 'workers', 'top', 'hunt', 'name'], booleans: ['force'] },
   async run(args, io) {
     const workers = args.num('workers');
     if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError('--workers must be a whole number ≥ 1');
     const top = args.num('top', 20) as number;
+    const hunt = args.num('hunt');
+    if (hunt !== undefined && (!Number.isInteger(hunt) || hunt < 1)) throw new UsageError('--hunt must be a whole number ≥ 1 (the most suspicious items to queue)');
+    if (hunt === undefined && (args.str('name') !== undefined || args.bool('force'))) throw new UsageError('--name and --force go with --hunt N');
+    const huntName = hunt !== undefined ? validatePlanName(args.str('name') ?? `hunt-${hunt}`) : undefined;
     const ds = openDatasetFromArgs(args.positionals[0], args);
     try {
       const curator = args.str('curator');
@@ -47,6 +54,18 @@ export const cues: Command = {
       for (const w of res.warnings) io.err(`${ds.path}: ${w}\n`);
       const unmeasured = res.items.flatMap((it) => it.images.filter((im) => !im.cues).map((im) => `record ${it.index}: ${im.path}: ${im.error}`));
       for (const u of [...new Set(unmeasured)].slice(0, 50)) io.err(`${ds.path}: ${u}\n`);
+      if (hunt !== undefined && huntName !== undefined) {
+        // A hunt: the most suspicious items as a review queue (a plan of kind "hunt"), reported apart.
+        const dir = spotcheckDir(curator ? path.resolve(curator) : curationFolderFor(ds.path), huntName);
+        const plan = buildHuntPlan(ds, res.items, { name: huntName, planDir: dir, size: hunt });
+        const file = path.join(dir, 'plan.json');
+        if (fs.existsSync(file) && !args.bool('force')) {
+          io.err(`cocurate cues: ${file} already exists; choose another --name or pass --force (its verdicts stay)\n`);
+          return 2;
+        }
+        writePlan(dir, plan);
+        io.err(`hunt: ${plan.items.length} item(s), most suspicious first → ${file}\n`);
+      }
       emit(args, io, { items: res.items.map(jsonItem) }, () => {
         const ranked = res.items.filter((it) => it.suspicion > 0).sort((a, b) => b.suspicion - a.suspicion || a.index - b.index);
         const counts = { agrees: 0, contradicts: 0, unchecked: 0 };
