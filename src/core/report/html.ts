@@ -127,8 +127,9 @@ function spotcheckCard(s: SpotcheckReport, link: boolean, index: number): string
   const notes = [...s.warnings, ...s.weighted.notes];
   const out: string[] = [];
   out.push(`<section class="card spotcheck" id="spotcheck-${index}" data-spotcheck="${esc(s.name)}">`);
-  out.push(`<h2>${esc(s.name)}</h2>`);
-  out.push(`<div class="headline"><span class="big">${pct(s.rate)}</span><span class="ci">${s.n ? `${ciPct(s.ci)} ${conf} CI` : 'no judged item yet'}</span></div>`);
+  out.push(`<h2>${esc(s.name)}${s.kind === 'hunt' ? ' (hunt)' : ''}</h2>`);
+  if (s.hunt) out.push(`<div class="headline"><span class="big">${pct(s.hunt.precision)}</span><span class="ci">${s.hunt.judged ? `${ciPct(s.hunt.ci)} ${conf} CI` : 'no judged item yet'}</span></div><div class="sub">hunt precision: ${s.hunt.incorrect} wrong label(s) found in ${s.hunt.judged} judged · most suspicious first, not an estimate of the dataset</div>`);
+  else out.push(`<div class="headline"><span class="big">${pct(s.rate)}</span><span class="ci">${s.n ? `${ciPct(s.ci)} ${conf} CI` : 'no judged item yet'}</span></div>`);
   out.push(`<div class="sub">${s.k} correct of ${s.n} judged · Wilson score interval${multi && s.weighted.rate !== null ? ` · weighted by population: <strong>${pct(s.weighted.rate)}</strong> ${ciPct(s.weighted.ci)}` : ''}</div>`);
   out.push('<div class="chips">');
   out.push(`<span class="chip">${s.skipped} skipped (excluded)</span><span class="chip">${s.pending} pending</span>`);
@@ -174,10 +175,11 @@ export function renderHtmlBody(report: Report, opts: { linkItems?: boolean } = {
   const conf = confidenceLabel(report.confidence);
   const out: string[] = [];
   if (report.spotchecks.some((s) => s.reviewers.length > 1)) out.push(`<p class="sub">${esc(report.rule)}</p>`);
-  if (report.spotchecks.length > 1) {
+  const random = report.spotchecks.filter((s) => s.kind !== 'hunt');
+  if (random.length > 1) {
     out.push('<section class="card"><h2>Overview</h2>');
     const overview = rateChart(
-      report.spotchecks.map((s) => ({ label: s.name, rate: s.rate, ci: s.ci, n: s.n, k: s.k, kind: 'stratum', indicative: s.n < INDICATIVE_BELOW })),
+      random.map((s) => ({ label: s.name, rate: s.rate, ci: s.ci, n: s.n, k: s.k, kind: 'stratum', indicative: s.n < INDICATIVE_BELOW })),
       { title: `Correctness per spot check with ${conf} intervals` },
     );
     out.push(`<div class="chart-wrap">${overview}</div>`);

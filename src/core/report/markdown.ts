@@ -41,7 +41,18 @@ function table(head: string[], rows: string[][], align?: ('l' | 'r')[]): string[
 function spotcheckSection(s: SpotcheckReport): string[] {
   const conf = confidenceLabel(s.confidence);
   const N = Object.values(s.population).reduce((a, b) => a + b, 0);
-  const out: string[] = [`## ${mdText(s.name)}`, ''];
+  const out: string[] = [`## ${mdText(s.name)}${s.kind === 'hunt' ? ' (hunt)' : ''}`, ''];
+  if (s.hunt) {
+    // A hunt is reported apart: its verdicts say how often the suspicion was right, nothing about the dataset.
+    out.push(
+      `**Hunt precision: ${s.hunt.judged ? `${pct(s.hunt.precision)} ${ciPct(s.hunt.ci)}` : '— (no judged item yet)'}** — ${s.hunt.incorrect} wrong label(s) found in ${s.hunt.judged} judged (Wilson score interval, ${conf} confidence). Most suspicious first, not a random sample: not an estimate of the dataset's correctness.`,
+      `${s.skipped} skipped, ${s.pending} not judged yet.`,
+      '',
+    );
+    for (const w of s.warnings) out.push(`- ${mdText(w)}`);
+    out.push('');
+    return out;
+  }
   out.push(
     `**Correct: ${s.n ? `${pct(s.rate)} ${ciPct(s.ci)}` : '— (no judged item yet)'}** — k = ${s.k} correct of n = ${s.n} judged (Wilson score interval, ${conf} confidence).`,
     `${s.skipped} skipped (excluded from n), ${s.pending} not judged yet${s.disputed ? `, ${s.disputed} disputed between reviewers` : ''}.`,
@@ -88,11 +99,12 @@ export function renderMarkdown(report: Report): string {
   const conf = confidenceLabel(report.confidence);
   const out: string[] = ['# Spot-check report', '', `Generated ${report.generatedAt} · ${conf} confidence · Wilson score intervals · skips excluded from n.`, ''];
   if (report.spotchecks.some((s) => s.reviewers.length > 1)) out.push(`> ${report.rule}`, '');
-  if (report.spotchecks.length > 1) {
+  const random = report.spotchecks.filter((s) => s.kind !== 'hunt');
+  if (random.length > 1) {
     out.push(
       ...table(
         ['Spot check', 'n', 'k', 'Skipped', 'Correct', `${conf} CI`, 'Weighted', 'Reviewers'],
-        report.spotchecks.map((s) => [mdText(s.name), String(s.n), String(s.k), String(s.skipped), pct(s.rate), ciPct(s.ci), `${pct(s.weighted.rate)} ${ciPct(s.weighted.ci)}`, s.reviewers.map(mdText).join(', ')]),
+        random.map((s) => [mdText(s.name), String(s.n), String(s.k), String(s.skipped), pct(s.rate), ciPct(s.ci), `${pct(s.weighted.rate)} ${ciPct(s.weighted.ci)}`, s.reviewers.map(mdText).join(', ')]),
         ['l', 'r', 'r', 'r', 'r', 'l', 'l', 'l'],
       ),
       '',

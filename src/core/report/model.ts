@@ -65,6 +65,10 @@ export interface StratumReport {
 
 export interface SpotcheckReport {
   name: string;
+  /** `hunt`: a non-random queue (most suspicious first); its rates estimate nothing about the dataset. */
+  kind: 'spot-check' | 'hunt';
+  /** For a hunt: its precision, the share of judged items whose label was wrong (Wilson interval). */
+  hunt?: { incorrect: number; judged: number; precision: number | null; ci: [number, number] };
   dir: string;
   dataset: { path: string; abs: string; fingerprint: string; currentFingerprint: string | null; changed: boolean | null };
   seed: string;
@@ -303,8 +307,13 @@ export function spotcheckReport(planDir: string, opts: ReportOptions = {}): Spot
   if (indicative.length && strata.length > 1) warnings.push(`${indicative.length === 1 ? `stratum "${indicative[0].name}" has` : `${indicative.length} strata have`} fewer than ${INDICATIVE_BELOW} judged items: ${indicative.length === 1 ? 'its rate is' : 'their rates are'} indicative only`);
   if (disputed) warnings.push(`reviewers disagree on ${disputed} item(s); ${RESOLUTION_RULE.replace(/^With several reviewers, an item/, 'each')}`);
 
+  const kind = plan.kind === 'hunt' ? 'hunt' : 'spot-check';
+  if (kind === 'hunt') warnings.unshift('a hunt (most suspicious first), not a random sample: its rates estimate nothing about the dataset and it is never compared with or pooled into spot checks; read its precision');
+  const huntPrecision = wilson(all.n - all.k, all.n, confidence);
   const out: SpotcheckReport = {
     name: plan.name,
+    kind,
+    ...(kind === 'hunt' ? { hunt: { incorrect: all.n - all.k, judged: all.n, precision: huntPrecision.rate, ci: huntPrecision.ci } } : {}),
     dir: plan.dir,
     dataset: { path: plan.dataset.path, abs: plan.datasetAbs, fingerprint: plan.dataset.fingerprint, currentFingerprint: null, changed: null },
     seed: String(plan.seed),
@@ -395,7 +404,9 @@ export function buildReport(planDirs: string[], opts: ReportOptions = {}): Repor
   const spotchecks = planDirs.map((d) => spotcheckReport(d, { ...opts, confidence }));
   const comparisons: ComparisonReport[] = [];
   if (opts.compare) {
-    for (let i = 0; i < spotchecks.length; i++) for (let j = i + 1; j < spotchecks.length; j++) comparisons.push(compareSpotchecks(spotchecks[i], spotchecks[j], confidence));
+    // Hunts are not random samples: never compared with spot checks (nor with each other).
+    const random = spotchecks.filter((s) => s.kind !== 'hunt');
+    for (let i = 0; i < random.length; i++) for (let j = i + 1; j < random.length; j++) comparisons.push(compareSpotchecks(random[i], random[j], confidence));
   }
   return {
     generatedAt: (opts.now ?? new Date()).toISOString(),
