@@ -135,4 +135,22 @@ describe('label audit: claims against cues, suspicion, cache', function () {
     assert.match(text.stdout, /images: 0 measured .* 4 from the cache/);
     assert.match(text.stdout.split('\n')[0], /suspicion 0\.\d\d/, 'most suspicious first');
   });
+
+  it('cocurate cues --hunt N writes a hunt plan (most suspicious first) and will not overwrite it without --force', () => {
+    const cur = path.join(dir, 'hunt-cli');
+    const run = (...extra: string[]) => spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), 'cues', file, '--curator', cur, ...extra], { encoding: 'utf8' });
+    const r = run('--hunt', '2', '--name', 'hunt-a');
+    assert.equal(r.status, 0, r.stderr);
+    const planFile = path.join(cur, 'spotchecks', 'hunt-a', 'plan.json');
+    assert.match(r.stderr, /hunt: 2 item\(s\), most suspicious first/);
+    const plan = JSON.parse(fs.readFileSync(planFile, 'utf8')) as { kind: string; items: { key: string }[]; hunt: { scores: number[] }; dataset: { path: string } };
+    assert.equal(plan.kind, 'hunt');
+    assert.equal(plan.items.length, 2);
+    for (const it of plan.items) assert.match(it.key, /-swapped$/);
+    assert.ok(plan.hunt.scores[0] >= plan.hunt.scores[1]);
+    assert.equal(path.resolve(path.dirname(planFile), plan.dataset.path), file);
+    assert.equal(run('--hunt', '2', '--name', 'hunt-a').status, 2);
+    assert.equal(run('--hunt', '2', '--name', 'hunt-a', '--force').status, 0);
+    assert.equal(run('--name', 'x').status, 2, '--name without --hunt is a usage error');
+  });
 });
