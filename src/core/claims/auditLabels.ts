@@ -1,5 +1,5 @@
 /**
- * The label audit of a dataset (ARCHITECTURE.md, "Label claims"): every image's cues (cached, worker
+ * The label audit of a dataset (ARCHITECTURE.md, "Image cues and label claims"): every image's cues (cached, worker
  * pool), every label's claims checked against them, and a suspicion score per item. Broken records
  * and unreadable images are reported and never stop the rest.
  */

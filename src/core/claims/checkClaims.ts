@@ -1,5 +1,5 @@
 /**
- * Checks parsed claims against measured cues (ARCHITECTURE.md, "Label claims"). A relative claim
+ * Checks parsed claims against measured cues (ARCHITECTURE.md, "Image cues and label claims"). A relative claim
  * (greater, less, most, least, ranking) contradicts the cues when the measured order disagrees by
  * more than the attribute's margin on its comparison scale, and agrees when the order matches; a
  * disagreement within the margin is too close to call and stays unchecked. Absolute claims use

@@ -1,5 +1,5 @@
 /**
- * The words a quality label uses for the measurable attributes (ARCHITECTURE.md, "Label claims"):
+ * The words a quality label uses for the measurable attributes (ARCHITECTURE.md, "Image cues and label claims"):
  * each phrase names an attribute, a form (comparative, superlative, absolute, equative "as … as")
  * and a direction in the cue's own sense (+1 = more sharpness / noise / brightness / colour /
  * contrast / blocking / quality). "Blurrier" is sharpness −1; "cleaner" is noise −1.

@@ -1,5 +1,5 @@
 /**
- * Reads the checkable claims out of a quality label (ARCHITECTURE.md, "Label claims"): comparatives
+ * Reads the checkable claims out of a quality label (ARCHITECTURE.md, "Image cues and label claims"): comparatives
  * ("the second image is blurrier than the first"), superlatives ("the sharpest"), absolute terms
  * ("overexposed", "out of focus"), rankings ("second > first > third", "… is the best, followed by …"),
  * negation ("is not as sharp as"), and images named by ordinal, letter ("Image A") or number

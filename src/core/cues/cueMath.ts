@@ -1,5 +1,5 @@
 /**
- * The pixel arithmetic of the image cues (ARCHITECTURE.md, "Image cues"): pure functions over raw
+ * The pixel arithmetic of the image cues (ARCHITECTURE.md, "Image cues and label claims"): pure functions over raw
  * 8-bit pixels, no I/O. Definitions, scales and directions are listed in the README ("Label audit").
  *
  * Luma is BT.601 (Y = 0.299 R + 0.587 G + 0.114 B, 0–255), the same luma JPEG stores.

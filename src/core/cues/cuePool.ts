@@ -1,5 +1,5 @@
 /**
- * A pool of worker threads that measure image cues (ARCHITECTURE.md, "Image cues"), one per core by
+ * A pool of worker threads that measure image cues (ARCHITECTURE.md, "Image cues and label claims"), one per core by
  * default. Jobs queue in the main thread; each worker takes one image at a time. The worker script
  * sits beside this module: out/src/core/cues/cueWorker.js under tsc, dist/cueWorker.js in the bundles.
  */

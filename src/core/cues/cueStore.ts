@@ -1,5 +1,5 @@
 /**
- * The cue cache under `<curation folder>/cues/` (ARCHITECTURE.md, "Image cues"): cues keyed by the
+ * The cue cache under `<curation folder>/cues/` (ARCHITECTURE.md, "Image cues and label claims"): cues keyed by the
  * image's content hash, and a file table (real path, size, mtime → content hash) so that a re-run
  * finds the cues of unchanged files without opening them. Both are append-only JSONL; a torn or
  * foreign line is skipped, the last line for a key wins. The version in the file names changes when

@@ -1,5 +1,5 @@
 /**
- * Worker-thread entry of the cue pool (ARCHITECTURE.md, "Image cues"): reads an image file, hashes
+ * Worker-thread entry of the cue pool (ARCHITECTURE.md, "Image cues and label claims"): reads an image file, hashes
  * its bytes and measures its cues. One libvips thread per worker; the pool runs one worker per core.
  */
 import * as fs from 'node:fs';

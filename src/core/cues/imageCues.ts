@@ -1,5 +1,5 @@
 /**
- * Cues for a set of image files (ARCHITECTURE.md, "Image cues"): from the cache when a file's size
+ * Cues for a set of image files (ARCHITECTURE.md, "Image cues and label claims"): from the cache when a file's size
  * and mtime match what was recorded (the file is not opened), else measured by the worker pool and
  * recorded. Counts what it did, so callers (and tests) can tell a cached run from a measuring one.
  */

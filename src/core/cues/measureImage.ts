@@ -1,5 +1,5 @@
 /**
- * Measures the cues of one image's bytes with sharp/libvips (ARCHITECTURE.md, "Image cues").
+ * Measures the cues of one image's bytes with sharp/libvips (ARCHITECTURE.md, "Image cues and label claims").
  *
  * Working resolution: the EXIF-rotated image reduced (Lanczos 3) so that its longer side is
  * WORKING_LONG_SIDE = 512 px; every cue except blockiness and megapixels is measured there, so a
