@@ -7,12 +7,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KEY_COMMANDS, type KeyCommandId } from './commandIds';
 import type { CommandFactory } from './commands';
-import type { CuratorContext } from './context';
+import { planDirsFromArg, type CuratorContext } from './context';
 import { DATASET_VIEW_TYPE, DatasetEditorProvider, SPOTCHECK_VIEW_TYPE, SpotCheckEditorProvider } from './datasetEditor';
 import { DatasetSuggestion } from './datasetSuggestion';
 import type { Feature } from './features';
 import { newSpotCheck, type NewSpotCheckArgs } from './newSpotCheck';
-import { planDirsFromArg } from './context';
 
 /** The language server's CodeLens "Preview · Review" above each record: {uri, index, key}. */
 function itemArg(arg: unknown): { uri: vscode.Uri; index: number } | undefined {
