@@ -46,10 +46,11 @@ export class BrowseController implements ModeController {
 
   moving(pos: number): void { this.list.select(pos); }
 
-  shown(): void {}
+  shown(): void { this.renderProgress(); }
 
   renderProgress(): void {
-    setText(this.pane.progressEl, this.length ? `${this.pane.position + 1} / ${this.length.toLocaleString('en')}` : '0 / 0');
+    const rec = this.pane.current?.index;
+    setText(this.pane.progressEl, this.length ? `${rec !== undefined ? `#${rec} · ` : ''}${this.pane.position + 1} of ${this.length.toLocaleString('en')}` : '0 of 0');
   }
 
   onKey(): boolean { return false; }

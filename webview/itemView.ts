@@ -84,7 +84,8 @@ export function renderItem(root: HTMLElement, item: ItemView, opts: ItemViewOpti
   }
 
   const meta: [string, string][] = [
-    ['index', String(item.index)],
+    // Records are "#index" (0-based) everywhere — list rows, go-to box, CLI; positions are "N of M".
+    ['record', `#${item.index}`],
     ['id', item.key],
     ['line', String(item.line)],
     ['subset', item.subset ?? '—'],

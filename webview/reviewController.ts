@@ -85,7 +85,7 @@ export class ReviewController implements ModeController {
     const p = this.progress;
     this.pane.progressEl.replaceChildren(
       h('span', { class: 'progress-count', 'data-judged': p.judged, 'data-size': p.size }, `${p.judged} / ${p.size}`),
-      h('span', { class: 'progress-detail' }, ` judged · ✓ ${p.correct} ✗ ${p.incorrect} ↷ ${p.skip} · item ${this.pane.position + 1}`),
+      h('span', { class: 'progress-detail' }, ` judged · ✓ ${p.correct} ✗ ${p.incorrect} ↷ ${p.skip} · item ${this.pane.position + 1} of ${p.size}`),
     );
   }
 

@@ -82,6 +82,21 @@ describe('compare mode in the item pane (headless Chromium, 1280×720)', functio
     }
   });
 
+  it('numbers one way everywhere: records as #index (0-based, as the list and the go-to box), positions as "N of M"', async () => {
+    page = await open();
+    assert.equal(await page.locator('dd[data-field="record"]').textContent(), '#0');
+    assert.match((await page.locator('.progress-detail').textContent())!, /item 1 of 3$/);
+    await page.close();
+    const init: InitState = { mode: 'browse', readOnly: true, start: 0, warnings: [], subsets: [], dataset: { name: 'groups.json', path: '/data/groups.json', count: 3, format: 'llava', bytes: 4000 } };
+    page = await openCurator(browser, server.url, { results: { ready: init, query: { total: 3, matches: 3, filterId: 1 } }, items: { 0: FOUR, 1: TWO, 2: ONE }, listSize: 3 });
+    await page.locator('.item[data-key="item-0"]').waitFor();
+    assert.equal((await page.locator('.progress').textContent())!.trim(), '#0 · 1 of 3');
+    await notify(page, 'key', { action: 'next' });
+    await page.locator('.item[data-key="item-1"]').waitFor();
+    assert.equal((await page.locator('.progress').textContent())!.trim(), '#1 · 2 of 3');
+    assert.equal(await page.locator('dd[data-field="record"]').textContent(), '#1');
+  });
+
   it('z swaps the grid for the compare view; 1 and the view carry over to the next item; Escape goes back to the grid', async () => {
     page = await open();
     await page.locator('.images img[data-ordinal="4"]').waitFor();
