@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
+import { replaceFileAtomic } from './atomicWrite';
 
 /** What can be wrong with an image file. */
 export type ImageFault = 'missing' | 'unreadable' | 'empty' | 'not-an-image' | 'truncated' | 'corrupt';
@@ -190,7 +191,7 @@ export class PreviewCache {
       const original = known?.original ?? (await readImageInfo(file));
       let info: sharp.OutputInfo;
       try {
-        info = await writeAtomic(out, (tmp) =>
+        info = await replaceFileAtomic(out, (tmp) =>
           sharp(file, { failOn: 'error' })
             .rotate()
             .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
@@ -200,7 +201,7 @@ export class PreviewCache {
         throw classify(file, e);
       }
       const record = { original, previews: { ...(known?.previews ?? {}), [String(maxSide)]: [info.width, info.height] as [number, number] } };
-      await writeAtomic(meta, (tmp) => fs.promises.writeFile(tmp, JSON.stringify(record)));
+      await replaceFileAtomic(meta, (tmp) => fs.promises.writeFile(tmp, JSON.stringify(record)));
       await this.noteWrite(info.size);
       return { file: out, width: info.width, height: info.height, original, contentHash: hash, cached: false };
     });
@@ -220,7 +221,7 @@ export class PreviewCache {
     return this.once(out, async () => {
       if (!(await exists(out))) {
         try {
-          const written = await writeAtomic(out, (tmp) => sharp(file, { failOn: 'error' }).rotate().png({ compressionLevel: 1 }).toFile(tmp));
+          const written = await replaceFileAtomic(out, (tmp) => sharp(file, { failOn: 'error' }).rotate().png({ compressionLevel: 1 }).toFile(tmp));
           await this.noteWrite(written.size);
         } catch (e) {
           throw classify(file, e);
@@ -295,21 +296,5 @@ async function readJson<T>(p: string): Promise<T | undefined> {
     return JSON.parse(await fs.promises.readFile(p, 'utf8')) as T;
   } catch {
     return undefined;
-  }
-}
-
-let tmpCounter = 0;
-
-/** Runs write(tmp) for a temporary name beside `file`, then renames it into place. */
-async function writeAtomic<T>(file: string, write: (tmp: string) => Promise<T>): Promise<T> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.tmp-${process.pid}-${++tmpCounter}-${path.basename(file)}`);
-  try {
-    const r = await write(tmp);
-    await fs.promises.rename(tmp, file);
-    return r;
-  } catch (e) {
-    await fs.promises.rm(tmp, { force: true });
-    throw e;
   }
 }

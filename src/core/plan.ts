@@ -1,6 +1,7 @@
 /** The frozen spot-check sample, `plan.json` (ARCHITECTURE.md, "Sampling and plans"). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from './atomicWrite';
 import { jsonType } from './jsonType';
 import { NotRegularFileError, openRegularFile } from './regularFile';
 
@@ -61,17 +62,8 @@ export function validatePlanName(name: string): string {
 
 /** Writes plan.json atomically (temp file + rename) and fsyncs it. */
 export function writePlan(dir: string, plan: Plan): string {
-  fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'plan.json');
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, JSON.stringify(plan, null, 1) + '\n');
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(plan, null, 1) + '\n', { fsync: true });
   return file;
 }
 

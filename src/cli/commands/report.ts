@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../../core/atomicWrite';
 import { guardOutput } from '../../core/outputGuard';
 import { listPlans } from '../../core/plan';
 import { buildReport } from '../../core/report/model';
@@ -46,10 +47,7 @@ export const report: Command = {
     const rep = buildReport(dirs, { confidence, compare: args.bool('compare'), checkDrift: !args.bool('no-drift') });
     const text = renderReport(rep, format);
     if (file) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, text);
-      fs.renameSync(tmp, file);
+      writeFileAtomic(file, text);
       io.out(`${file}\n`);
     } else {
       io.out(text);

@@ -3,8 +3,8 @@
  * cancel), compare each answer with the label, and write the agreement file beside the plan:
  * `<plan dir>/agreement-<profile>.json` with the summary, every item and the disagreements.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../atomicWrite';
 import type { Dataset } from '../dataset';
 import type { Asker } from '../endpoint/asker';
 import { publicEndpoint } from '../endpoint/answerCache';
@@ -83,9 +83,7 @@ export function agreementPath(planDir: string, profileSlug: string): string {
 /** Writes the agreement file atomically; failure messages pass the redaction helper (`secrets`: keys in use). */
 export function writeSpotcheckAnswers(planDir: string, profileSlug: string, a: SpotcheckAnswers, secrets: readonly string[] = envSecrets()): string {
   const file = agreementPath(planDir, profileSlug);
-  const tmp = `${file}.${process.pid}.tmp`;
   const safe: SpotcheckAnswers = { ...a, failures: a.failures.map((f) => ({ key: f.key, error: redactSecrets(f.error, secrets) })) };
-  fs.writeFileSync(tmp, redactSecrets(JSON.stringify(safe, null, 1), secrets, { patterns: false }) + '\n');
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, redactSecrets(JSON.stringify(safe, null, 1), secrets, { patterns: false }) + '\n');
   return file;
 }

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../atomicWrite';
 import { EmbeddingCache, embedderSlug, type EmbedProgress } from '../embeddings/embeddingCache';
 import type { Embedder } from '../embeddings/embedder';
 import { ImageEncoder } from '../endpoint/imageEncoding';
@@ -170,7 +171,7 @@ class Output {
     // A finished .json output is turned back into a journal so a rerun can extend or check it.
     if (!fresh && this.journal !== abs && !fs.existsSync(this.journal) && fs.existsSync(abs)) {
       const arr = JSON.parse(fs.readFileSync(abs, 'utf8')) as unknown[];
-      writeAtomic(this.journal, arr.map((r) => JSON.stringify(r) + '\n').join(''));
+      writeFileAtomic(this.journal, arr.map((r) => JSON.stringify(r) + '\n').join(''), { fsync: true });
     }
     if (fresh && this.journal !== abs && fs.existsSync(abs)) fs.rmSync(abs);
     this.writer = new RecordWriter(this.journal, { fresh });
@@ -187,25 +188,13 @@ class Output {
     }
     const lines = order.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
     const abs = path.resolve(this.file);
-    if (this.journal === abs) writeAtomic(abs, lines.map((l) => l + '\n').join(''));
+    if (this.journal === abs) writeFileAtomic(abs, lines.map((l) => l + '\n').join(''), { fsync: true });
     else {
-      writeAtomic(abs, lines.length ? `[\n${lines.join(',\n')}\n]\n` : '[]\n');
+      writeFileAtomic(abs, lines.length ? `[\n${lines.join(',\n')}\n]\n` : '[]\n', { fsync: true });
       fs.rmSync(this.journal);
     }
     return lines.length;
   }
-}
-
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
 }
 
 function outputsExist(files: string[]): boolean {

@@ -3,9 +3,9 @@
  * variables), export buttons, item links back to the review editor, and live refresh when a verdict
  * journal or plan changes.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { writeFileAtomic } from '../../core/atomicWrite';
 import { renderHtml, renderHtmlBody } from '../../core/report/html';
 import { buildReport, type DriftCache, type Report } from '../../core/report/model';
 import { renderReport } from '../../core/report/render';
@@ -127,10 +127,7 @@ export class ReportPanel implements vscode.Disposable {
       const report = this.build();
       const folder = reportsFolder(this.dirs[0]);
       const file = path.join(folder, reportFileName(report, format));
-      fs.mkdirSync(folder, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, renderReport(report, format));
-      fs.renameSync(tmp, file);
+      writeFileAtomic(file, renderReport(report, format));
       void vscode.window.showInformationMessage(`Curator: report saved to ${vscode.workspace.asRelativePath(file)}`, 'Open').then((pick) => {
         if (pick !== 'Open') return;
         const uri = vscode.Uri.file(file);
