@@ -132,7 +132,7 @@ async function main() {
     }
   }
   // Other benches (endpoint, embeddings) add themselves below.
-  for (const [name, file] of [['endpoint', 'out/test/bench/endpointBench.js'], ['embeddings', 'out/test/bench/embeddingBench.js'], ['editor', 'out/test/bench/editorBench.js'], ['lsp', 'out/test/bench/lspBench.js'], ['compare', 'out/test/bench/compareBench.js'], ['cues', 'out/test/bench/cuesBench.js']]) {
+  for (const [name, file] of [['endpoint', 'out/test/bench/endpointBench.js'], ['embeddings', 'out/test/bench/embeddingBench.js'], ['editor', 'out/test/bench/editorBench.js'], ['lsp', 'out/test/bench/lspBench.js'], ['compare', 'out/test/bench/compareBench.js'], ['cues', 'out/test/bench/cuesBench.js'], ['parquet', 'out/test/bench/parquetBench.js']]) {
     if (want(name) && existsSync(path.join(root, file))) {
       console.log(`\n=== ${name}`);
       spawnSync(process.execPath, [path.join(root, file)], { stdio: 'inherit', cwd: root });

@@ -99,7 +99,10 @@ function pageData(leaf: Leaf): Buffer {
 export function writeParquet(file: string, columns: TestColumn[], rowGroupSizes: number[]): void {
   const rows = columns[0].values.length;
   if (rowGroupSizes.reduce((a, b) => a + b, 0) !== rows) throw new Error('row group sizes must add up to the rows');
-  const chunks: Buffer[] = [Buffer.from('PAR1')];
+  // written as it goes, so a bench can write a file far larger than memory
+  const fd = fs.openSync(file, 'w');
+  const put = (...bufs: Buffer[]) => { for (const b of bufs) fs.writeSync(fd, b); };
+  put(Buffer.from('PAR1'));
   let offset = 4;
   const rowGroups: { columns: { leaf: Leaf; offset: number; size: number }[]; rows: number; bytes: number }[] = [];
   let from = 0;
@@ -112,7 +115,7 @@ export function writeParquet(file: string, columns: TestColumn[], rowGroupSizes:
           .struct(5, (d) => d.i32(1, n).i32(2, 0).i32(3, 3).i32(4, 3)));
         const size = header.length + data.length;
         group.columns.push({ leaf, offset, size });
-        chunks.push(header, data);
+        put(header, data);
         offset += size;
         group.bytes += size;
       }
@@ -150,6 +153,6 @@ export function writeParquet(file: string, columns: TestColumn[], rowGroupSizes:
   });
   const len = Buffer.alloc(4);
   len.writeUInt32LE(footer.length);
-  chunks.push(footer, len, Buffer.from('PAR1'));
-  fs.writeFileSync(file, Buffer.concat(chunks));
+  put(footer, len, Buffer.from('PAR1'));
+  fs.closeSync(fd);
 }
