@@ -15,6 +15,7 @@ export const CONTRIBUTED_COMMANDS = [
   'curator.openDemo',
   'curator.previewItemAtCursor',
   'curator.newSpotCheck',
+  'curator.newHunt',
   'curator.openSpotCheck',
   'curator.refreshSpotChecks',
   'curator.focusSpotCheck',

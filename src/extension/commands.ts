@@ -23,6 +23,7 @@ export const COMMANDS: Record<CommandId, CommandFactory> = {
   'curator.openDemo': openDemo,
   'curator.previewItemAtCursor': editor.previewItemAtCursor,
   'curator.newSpotCheck': editor.newSpotCheckCommand,
+  'curator.newHunt': editor.newHuntCommand,
   'curator.openSpotCheck': editor.openSpotCheck,
   'curator.refreshSpotChecks': editor.refreshSpotChecks,
   'curator.focusSpotCheck': editor.focusSpotCheck,

@@ -11,6 +11,7 @@ import { planDirsFromArg, type CuratorContext } from './context';
 import { DATASET_VIEW_TYPE, DatasetEditorProvider, SPOTCHECK_VIEW_TYPE, SpotCheckEditorProvider } from './datasetEditor';
 import { DatasetSuggestion } from './datasetSuggestion';
 import type { Feature } from './features';
+import { newHunt, type NewHuntArgs } from './newHunt';
 import { newSpotCheck, type NewSpotCheckArgs } from './newSpotCheck';
 
 /** The language server's CodeLens "Preview · Review" above each record: {uri, index, key}. */
@@ -30,6 +31,20 @@ export const newSpotCheckCommand: CommandFactory = (ctx) => async (arg?: unknown
   if (!file) return undefined;
   try {
     const dir = await newSpotCheck(ctx.datasets, file, opts);
+    ctx.spotChecks.refreshSoon();
+    return dir;
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
+    return undefined;
+  }
+};
+
+export const newHuntCommand: CommandFactory = (ctx) => async (arg?: unknown) => {
+  const opts = (arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? arg : {}) as NewHuntArgs;
+  const file = opts.dataset ?? (await ctx.pickDataset(arg instanceof vscode.Uri ? arg : undefined, 'Hunt for wrong labels in a dataset'));
+  if (!file) return undefined;
+  try {
+    const dir = await newHunt(ctx.datasets, file, opts);
     ctx.spotChecks.refreshSoon();
     return dir;
   } catch (e) {

@@ -1,0 +1,81 @@
+/**
+ * "Curator: New Hunt" (issue #16): measures the images and checks each label's claims against them
+ * (core label audit, with progress and Cancel), then writes a plan of kind "hunt" — the items whose
+ * labels the cues contradict, most suspicious first — and opens it for review. The report keeps its
+ * verdicts apart from the random spot checks (ARCHITECTURE.md, "Image cues and label claims").
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { auditDataset } from '../core/claims/auditLabels';
+import { buildHuntPlan } from '../core/claims/huntPlan';
+import { spotcheckDir, validatePlanName, writePlan } from '../core/plan';
+import type { DatasetCache } from './datasetCache';
+import { curationFolder, imageRootFor, reviewerName } from './settings';
+
+export interface NewHuntArgs {
+  dataset?: string;
+  /** At most this many items (prompted when absent; default 100). */
+  size?: number;
+  name?: string;
+  /** Open the review editor afterwards (default true). */
+  open?: boolean;
+}
+
+export async function newHunt(cache: DatasetCache, datasetPath: string, args: NewHuntArgs = {}): Promise<string | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Curator: a hunt writes files; trust this workspace first.');
+    return undefined;
+  }
+  let size = args.size;
+  if (size === undefined) {
+    const s = await vscode.window.showInputBox({
+      title: 'New Hunt: how many items',
+      value: '100',
+      prompt: 'The most suspicious items (labels the image cues contradict) to review, most suspicious first',
+      validateInput: (v) => (/^\s*[1-9]\d*\s*$/.test(v) ? undefined : 'a whole number ≥ 1'),
+    });
+    if (s === undefined) return undefined;
+    size = Number(s.trim());
+  }
+  const ds = cache.acquire(datasetPath);
+  try {
+    const folder = curationFolder(datasetPath);
+    const audit = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Curator: measuring images and checking label claims', cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let last = 0;
+        const res = await auditDataset(ds, {
+          imageRoot: imageRootFor(datasetPath),
+          curationFolder: folder,
+          signal: abort.signal,
+          onProgress: (done, total) => {
+            const pct = (100 * done) / Math.max(1, total);
+            if (pct - last >= 1 || done === total) { progress.report({ increment: pct - last, message: `${done} / ${total} images` }); last = pct; }
+          },
+        });
+        return token.isCancellationRequested ? undefined : res;
+      },
+    );
+    if (!audit) return undefined;
+    let name = args.name;
+    if (name === undefined) {
+      name = `hunt-${size}`;
+      for (let k = 2; fs.existsSync(path.join(spotcheckDir(folder, name), 'plan.json')); k++) name = `hunt-${size}-${k}`;
+    }
+    const dir = spotcheckDir(folder, validatePlanName(name));
+    const plan = buildHuntPlan(ds, audit.items, { name, planDir: dir, size, createdBy: reviewerName() });
+    if (plan.items.length === 0) {
+      void vscode.window.showInformationMessage(`Curator: no label in ${path.basename(datasetPath)} is contradicted by its images' cues; no hunt written.`);
+      return undefined;
+    }
+    if (fs.existsSync(path.join(dir, 'plan.json'))) throw new Error(`a plan named "${name}" exists in ${dir}; choose another name`);
+    writePlan(dir, plan);
+    if (args.open !== false) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(path.join(dir, 'plan.json')), 'curator.spotCheck');
+    return dir;
+  } finally {
+    cache.release(ds);
+  }
+}
