@@ -91,10 +91,10 @@ describe('report renderers', () => {
 
   it('CSV: one row per sampled item, every reviewer verdict and note, quoted, formula-safe', () => {
     const rows = parseCsv(renderCsv(report));
-    assert.deepEqual(rows[0], ['spotcheck', 'key', 'index', 'stratum', 'verdict', 'disputed', 'drift', 'alice verdict', 'alice note', 'bob verdict', 'bob note', 'carol verdict', 'carol note']);
+    assert.deepEqual(rows[0], ['spotcheck', 'key', 'index', 'stratum', 'verdict', 'disputed', 'drift', 'alice verdict', 'alice note', 'bob verdict', 'bob note', 'carol verdict', 'carol note', 'correction', 'reasons', 'decision']);
     assert.equal(rows.length, 1 + 40 + 25);
     const byKey = new Map(rows.slice(1).map((r) => [`${r[0]}/${r[1]}`, r]));
-    assert.deepEqual(byKey.get('merged/m-038'), ['merged', 'm-038', '38', '3', 'incorrect', 'false', '', 'incorrect', 'label says "first" | but the second is sharper <b>really</b>', '', '', '', '']);
+    assert.deepEqual(byKey.get('merged/m-038'), ['merged', 'm-038', '38', '3', 'incorrect', 'false', '', 'incorrect', 'label says "first" | but the second is sharper <b>really</b>', '', '', '', '', '', '', '']);
     assert.equal(byKey.get('merged/m-042')![8], `'=HYPERLINK("http://example.invalid")`);
     assert.deepEqual(byKey.get('merged/m-051')!.slice(4, 13), ['incorrect', 'true', '', '', '', 'incorrect', 'wrong: the third image is best', 'correct', '']);
     assert.deepEqual(byKey.get('merged/m-020')!.slice(4, 7), ['correct', 'false', 'changed']);

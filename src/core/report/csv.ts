@@ -1,7 +1,7 @@
 /**
  * CSV rendering: one row per sampled item — spot check, key, index, stratum, resolved verdict,
- * disputed, drift, then each reviewer's verdict and note. RFC 4180 quoting; text cells that a
- * spreadsheet would run as a formula (leading = + - @, tab, CR) are prefixed with an apostrophe.
+ * disputed, drift, each reviewer's verdict and note, then correction, reasons and decision. RFC 4180
+ * quoting; text cells that a spreadsheet would run as a formula (leading = + - @, tab, CR) are prefixed with an apostrophe.
  */
 import type { Report } from './model';
 
@@ -14,7 +14,7 @@ function cell(v: string | number | boolean | null | undefined, text = false): st
 
 export function renderCsv(report: Report): string {
   const reviewers = [...new Set(report.spotchecks.flatMap((s) => s.reviewers))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const head = ['spotcheck', 'key', 'index', 'stratum', 'verdict', 'disputed', 'drift', ...reviewers.flatMap((r) => [`${r} verdict`, `${r} note`])];
+  const head = ['spotcheck', 'key', 'index', 'stratum', 'verdict', 'disputed', 'drift', ...reviewers.flatMap((r) => [`${r} verdict`, `${r} note`]), 'correction', 'reasons', 'decision'];
   const lines = [head.map((h) => cell(h, true)).join(',')];
   for (const s of report.spotchecks) {
     for (const it of s.items) {
@@ -23,6 +23,8 @@ export function renderCsv(report: Report): string {
         const v = it.reviewers[r];
         row.push(cell(v?.verdict ?? ''), cell(v?.note ?? '', true));
       }
+      const decision = s.strata.find((h) => h.name === it.stratum)?.decision ?? s.decisions.spotcheck;
+      row.push(cell(it.correction ?? '', true), cell((it.reasons ?? []).join('; '), true), cell(decision?.decision ?? ''));
       lines.push(row.join(','));
     }
   }

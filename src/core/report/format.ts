@@ -1,4 +1,5 @@
-/** Number formatting shared by the report renderers: percentages to one decimal, p-values, κ. */
+/** Number formatting shared by the report renderers: percentages to one decimal, p-values, κ, decisions. */
+import type { Decision } from '../decisions';
 
 export function pct(x: number | null | undefined, digits = 1): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)} %`;
@@ -33,4 +34,10 @@ export function stat3(x: number | null | undefined): string {
 
 export function confidenceLabel(c: number): string {
   return `${+(c * 100).toFixed(2)} %`;
+}
+
+/** "keep (by alice, 2026-11-30T…, on 87.2 % [73.3, 94.4] of n = 39)". */
+export function decisionText(d: Decision): string {
+  const b = d.basis;
+  return `${d.decision} (by ${d.by}, ${d.at}${b ? `, on ${b.n ? `${pct(b.rate)} ${ciPct(b.ci)}` : 'no judged item'} of n = ${b.n}` : ''})`;
 }

@@ -5,7 +5,7 @@
  * Colours follow the VS Code theme variables when present, else the system light/dark preference.
  */
 import { forestPlot, rateChart, xml, type RateRow } from './charts';
-import { ciPct, ciPp, confidenceLabel, pct, pp, pValue, stat3 } from './format';
+import { ciPct, ciPp, confidenceLabel, decisionText, pct, pp, pValue, stat3 } from './format';
 import { INDICATIVE_BELOW, type Report, type SpotcheckReport } from './model';
 
 export interface WebviewHtmlOptions {
@@ -149,6 +149,11 @@ function spotcheckCard(s: SpotcheckReport, link: boolean, index: number): string
   out.push(`<dt>Sample</dt><dd>${s.size} of ${N} items · seed <code>${esc(s.seed)}</code> · strata: ${esc(s.strataBy)}</dd>`);
   out.push(`<dt>Population</dt><dd>${Object.entries(s.population).map(([k, v]) => `${esc(k)} = ${v}`).join(' · ') || '—'}</dd>`);
   out.push(`<dt>Reviewers</dt><dd>${s.reviewers.length ? s.reviewers.map(esc).join(', ') : 'none yet'}</dd>`);
+  const reasons = Object.entries(s.reasons).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  out.push(`<dt>Corrections</dt><dd class="corrections">${s.corrections}</dd>`);
+  out.push(`<dt>Incorrect by reason</dt><dd class="reasons">${reasons.length ? reasons.map(([r, n]) => `${esc(r)} = ${n}`).join(' · ') : 'none given'}</dd>`);
+  const strataDecisions = Object.entries(s.decisions.strata);
+  out.push(`<dt>Decision</dt><dd class="decision">${s.decisions.spotcheck ? esc(decisionText(s.decisions.spotcheck)) : 'none recorded'}${strataDecisions.map(([h, d]) => `<br>${esc(stratumLabel(s, h))}: ${esc(decisionText(d))}`).join('')}</dd>`);
   out.push(`<dt>Method</dt><dd>Wilson score interval, ${conf}; weighted estimate Σ W<sub>h</sub>p<sub>h</sub> with finite-population correction${s.weighted.se !== null ? ` (se ${(s.weighted.se * 100).toFixed(2)} pp)` : ''}</dd>`);
   out.push('</dl>');
   out.push(itemsTable(s, link));
@@ -162,7 +167,11 @@ function itemsTable(s: SpotcheckReport, link: boolean): string {
   out.push(`<table class="items"><thead><tr><th class="num">#</th><th>Key</th><th>Stratum</th><th>Verdict</th>${s.reviewers.length > 1 ? s.reviewers.map((r) => `<th>${esc(r)}</th>`).join('') : ''}<th>Note</th></tr></thead><tbody>`);
   s.items.forEach((it, i) => {
     const key = link ? `<a class="item" href="#" data-spotcheck="${esc(s.name)}" data-dir="${esc(s.dir)}" data-key="${esc(it.key)}" data-index="${it.index}" title="Open in the review editor">${esc(it.key)}</a>` : `<code>${esc(it.key)}</code>`;
-    const notes = s.reviewers.filter((r) => it.reviewers[r]?.note).map((r) => `${s.reviewers.length > 1 ? `${esc(r)}: ` : ''}${esc(it.reviewers[r].note!)}`).join('<br>');
+    const notes = [
+      ...s.reviewers.filter((r) => it.reviewers[r]?.note).map((r) => `${s.reviewers.length > 1 ? `${esc(r)}: ` : ''}${esc(it.reviewers[r].note!)}`),
+      ...(it.reasons?.length ? [`<span class="tag">${it.reasons.map(esc).join('</span> <span class="tag">')}</span>`] : []),
+      ...(it.correction !== undefined ? [`correction: <q class="correction">${esc(it.correction)}</q>`] : []),
+    ].join('<br>');
     const tags = `${it.disputed ? ' <span class="tag warn">disputed</span>' : ''}${it.drift ? ` <span class="tag warn">record ${it.drift}</span>` : ''}`;
     out.push(`<tr><td class="num">${i + 1}</td><td>${key}</td><td>${esc(it.stratum)}</td><td>${verdictSpan(it.verdict)}${tags}</td>${s.reviewers.length > 1 ? s.reviewers.map((r) => `<td>${it.reviewers[r] ? verdictSpan(it.reviewers[r].verdict) : '<span class="muted">—</span>'}</td>`).join('') : ''}<td>${notes}</td></tr>`);
   });

@@ -2,7 +2,7 @@
  * Markdown rendering (readable as plain text and in VS Code's Markdown preview). Every dataset or
  * reviewer string is escaped: no HTML and no table breakage from "|" in a note.
  */
-import { ciPct, ciPp, confidenceLabel, pct, pp, pValue, stat3 } from './format';
+import { ciPct, ciPp, confidenceLabel, decisionText, pct, pp, pValue, stat3 } from './format';
 import { INDICATIVE_BELOW, type Report, type SpotcheckReport } from './model';
 
 /**
@@ -74,11 +74,22 @@ function spotcheckSection(s: SpotcheckReport): string[] {
     `- Dataset: ${mdCode(s.dataset.path)} (fingerprint ${mdCode(s.dataset.fingerprint)}${s.dataset.changed === null ? ', not checked' : s.dataset.changed ? `, **changed** since the plan: now ${mdCode(s.dataset.currentFingerprint ?? '')}` : ', unchanged'})`,
     `- Sample: ${s.size} items from a population of ${N} (seed ${mdCode(s.seed)}, strata: ${mdText(s.strataBy)}); population sizes: ${Object.entries(s.population).map(([k, v]) => `${mdText(k)} = ${v}`).join(', ') || '—'}`,
     `- Reviewers: ${s.reviewers.length ? s.reviewers.map(mdText).join(', ') : 'none yet'}`,
+    ...curationLines(s),
     `- Method: Wilson score interval at ${conf}; overall weighted estimate Σ W_h p_h with variance Σ W_h² (1 − n_h/N_h) p_h(1 − p_h)/(n_h − 1), Wilson interval at the effective sample size.`,
     '',
   );
   const notes = [...s.warnings, ...s.weighted.notes];
   if (notes.length) out.push('> **Warnings**', '>', ...notes.map((w) => `> - ${mdText(w)}`), '');
+  return out;
+}
+
+/** Corrections, incorrect items by reason, and the decisions taken (issue #17). */
+function curationLines(s: SpotcheckReport): string[] {
+  const out: string[] = [];
+  const reasons = Object.entries(s.reasons).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  out.push(`- Corrections: ${s.corrections} item${s.corrections === 1 ? '' : 's'}; incorrect by reason: ${reasons.length ? reasons.map(([r, n]) => `${mdText(r)} = ${n}`).join(', ') : 'none given'}`);
+  const strata = Object.entries(s.decisions.strata);
+  out.push(`- Decision: ${s.decisions.spotcheck ? mdText(decisionText(s.decisions.spotcheck)) : 'none recorded'}${strata.length ? `; per stratum: ${strata.map(([h, d]) => `${mdText(h)}: ${mdText(decisionText(d))}`).join('; ')}` : ''}`);
   return out;
 }
 
@@ -90,7 +101,11 @@ function itemsSection(s: SpotcheckReport): string[] {
     mdText(it.stratum),
     `${it.verdict ?? 'pending'}${it.disputed ? ' (disputed)' : ''}${it.drift ? ` — record ${it.drift}` : ''}`,
     ...s.reviewers.map((r) => it.reviewers[r]?.verdict ?? '—'),
-    s.reviewers.map((r) => (it.reviewers[r]?.note ? `${s.reviewers.length > 1 ? `${mdText(r)}: ` : ''}${mdText(it.reviewers[r].note!)}` : '')).filter(Boolean).join('; '),
+    [
+      ...s.reviewers.map((r) => (it.reviewers[r]?.note ? `${s.reviewers.length > 1 ? `${mdText(r)}: ` : ''}${mdText(it.reviewers[r].note!)}` : '')),
+      it.reasons?.length ? `reasons: ${it.reasons.map(mdText).join(', ')}` : '',
+      it.correction !== undefined ? `correction: ${mdText(it.correction)}` : '',
+    ].filter(Boolean).join('; '),
   ]);
   return [`### Items of ${mdText(s.name)}`, '', ...table(head, rows), ''];
 }

@@ -20,6 +20,7 @@ import { newcombeDiff } from '../stats/newcombe';
 import { newcombePairedDiff } from '../stats/newcombePaired';
 import { stratifiedEstimate, type StratifiedEstimate } from '../stats/stratified';
 import { wilson } from '../stats/wilson';
+import { decisionFor, readDecisions, type Decision } from '../decisions';
 import { readAllJournals, type VerdictValue } from '../verdicts';
 
 const pct1 = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
@@ -33,6 +34,9 @@ export const RESOLUTION_RULE =
 export interface ReviewerVerdict {
   verdict: VerdictValue;
   note?: string;
+  /** The right label this reviewer wrote (issue #17). */
+  correction?: string;
+  reasons?: string[];
   at: string;
   /** The verdict was given on a different version of the record than the plan's. */
   stale: boolean;
@@ -49,6 +53,12 @@ export interface ItemRow {
   reviewers: Record<string, ReviewerVerdict>;
   /** The record differs from the one sampled ("changed") or cannot be found ("missing"). */
   drift: 'changed' | 'missing' | null;
+  /**
+   * For an item resolved incorrect: the correction of the first reviewer in name order who judged it
+   * incorrect and wrote one, and the reasons every such reviewer gave (first mention first).
+   */
+  correction?: string;
+  reasons?: string[];
 }
 
 export interface StratumReport {
@@ -61,6 +71,10 @@ export interface StratumReport {
   rate: number | null;
   ci: [number, number];
   indicative: boolean;
+  /** Items of the stratum with a correction. */
+  corrections: number;
+  /** The decision that counts for this stratum (its own, else the spot check's). */
+  decision: Decision | null;
 }
 
 export interface SpotcheckReport {
@@ -91,6 +105,12 @@ export interface SpotcheckReport {
   drift: { checked: boolean; changed: string[]; missing: string[]; moved: string[]; staleVerdicts: number };
   warnings: string[];
   items: ItemRow[];
+  /** Items resolved incorrect, counted by reason (an item with two reasons counts for both). */
+  reasons: Record<string, number>;
+  /** Items with a correction. */
+  corrections: number;
+  /** The spot check's own decision, and every stratum decision (decisions.json). */
+  decisions: { spotcheck: Decision | null; strata: Record<string, Decision> };
 }
 
 export interface ComparisonReport {
@@ -248,7 +268,13 @@ export function spotcheckReport(planDir: string, opts: ReportOptions = {}): Spot
       const it = planKeys.get(key);
       if (!it) { unknown++; continue; }
       const stale = typeof line.hash === 'string' && line.hash !== '' && line.hash !== it.hash;
-      m.set(key, { key, verdict: line.verdict as VerdictValue, ...(line.note ? { note: line.note } : {}), at: line.at, stale });
+      m.set(key, {
+        key, verdict: line.verdict as VerdictValue,
+        ...(line.note ? { note: line.note } : {}),
+        ...(line.correction !== undefined ? { correction: line.correction } : {}),
+        ...(line.reasons?.length ? { reasons: line.reasons } : {}),
+        at: line.at, stale,
+      });
     }
     byReviewer.set(j.reviewer, m);
   }
@@ -270,7 +296,16 @@ export function spotcheckReport(planDir: string, opts: ReportOptions = {}): Spot
     const agreed = order.length > 0 && order.every((v) => v === order[0]);
     const isDisputed = order.length > 1 && !agreed;
     if (isDisputed) disputed++;
-    return { key: it.key, index: it.index, stratum: it.stratum, verdict: order.length ? order[0] : null, disputed: isDisputed, reviewers: got, drift: null };
+    const verdict = order.length ? order[0] : null;
+    const row: ItemRow = { key: it.key, index: it.index, stratum: it.stratum, verdict, disputed: isDisputed, reviewers: got, drift: null };
+    if (verdict === 'incorrect') {
+      const wrong = reviewers.filter((r) => got[r]?.verdict === 'incorrect');
+      const correction = wrong.map((r) => got[r].correction).find((c) => c !== undefined);
+      const reasons = [...new Set(wrong.flatMap((r) => got[r].reasons ?? []))];
+      if (correction !== undefined) row.correction = correction;
+      if (reasons.length) row.reasons = reasons;
+    }
+    return row;
   });
   if (staleVerdicts) warnings.push(`${staleVerdicts} verdict(s) were given on a different version of the record than the plan's (hash differs)`);
 
@@ -286,12 +321,22 @@ export function spotcheckReport(planDir: string, opts: ReportOptions = {}): Spot
   const all = count(rows);
   const overall = wilson(all.k, all.n, confidence);
 
+  let decisions: ReturnType<typeof readDecisions>;
+  try {
+    decisions = readDecisions(plan.dir);
+  } catch (e) {
+    warnings.push(`decisions not read: ${(e as Error).message.split(plan.dir + path.sep).join('')}`);
+    decisions = { file: '', history: [], strata: new Map() };
+  }
+  const reasons: Record<string, number> = {};
+  for (const r of rows) for (const why of r.reasons ?? []) reasons[why] = (reasons[why] ?? 0) + 1;
   const strataNames = Object.keys(plan.population);
   for (const r of rows) if (!strataNames.includes(r.stratum)) strataNames.push(r.stratum);
   const strata: StratumReport[] = strataNames.map((name) => {
     const c = count(rows.filter((r) => r.stratum === name));
     const w = wilson(c.k, c.n, confidence);
-    return { name, N: plan.population[name] ?? 0, ...c, rate: w.rate, ci: w.ci, indicative: c.n < INDICATIVE_BELOW };
+    const corrections = rows.filter((r) => r.stratum === name && r.correction !== undefined).length;
+    return { name, N: plan.population[name] ?? 0, ...c, rate: w.rate, ci: w.ci, indicative: c.n < INDICATIVE_BELOW, corrections, decision: decisionFor(decisions, name) ?? null };
   });
   const sampled = new Set(plan.items.map((it) => it.stratum));
   const weighted = stratifiedEstimate(strata.filter((s) => sampled.has(s.name)).map((s) => ({ name: s.name, N: s.N, n: s.n, k: s.k })), confidence);
@@ -333,6 +378,9 @@ export function spotcheckReport(planDir: string, opts: ReportOptions = {}): Spot
     drift: { checked: false, changed: [], missing: [], moved: [], staleVerdicts },
     warnings,
     items: rows,
+    reasons,
+    corrections: rows.filter((r) => r.correction !== undefined).length,
+    decisions: { spotcheck: decisions.spotcheck ?? null, strata: Object.fromEntries(decisions.strata) },
   };
   if (opts.checkDrift !== false) applyDrift(plan, driftFor(plan, opts.driftCache), rows, out);
   return out;
