@@ -5,6 +5,8 @@ import { validate } from './validate';
 import { show } from './show';
 import { sample } from './sample';
 import { report } from './report';
+import { decide } from './decide';
+import { apply } from './apply';
 import { lsp } from './lsp';
 import { build } from './build';
 import { ask } from './ask';
@@ -18,6 +20,8 @@ export const COMMANDS: Command[] = [
   show,
   sample,
   report,
+  decide,
+  apply,
   lsp,
   build,
   ask,
