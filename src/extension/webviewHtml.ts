@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { escapeHtml } from '../core/htmlEscape';
 
 export function nonce(): string {
   return randomBytes(18).toString('base64').replace(/[+/=]/g, '');
@@ -39,6 +40,3 @@ export function curatorHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
 </html>`;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}

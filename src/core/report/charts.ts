@@ -3,10 +3,7 @@
  * forest plot of differences between spot checks. Colours come from CSS classes (the page's theme),
  * never from fixed fills, so the charts follow a light or dark VS Code theme.
  */
-
-export function xml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+import { escapeHtml as xml } from '../htmlEscape';
 
 const f1 = (x: number) => (x * 100).toFixed(1);
 const r2 = (x: number) => Math.round(x * 100) / 100;

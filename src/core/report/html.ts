@@ -4,7 +4,8 @@
  * buttons, item keys that link back to the review editor, and the host's script (with a nonce).
  * Colours follow the VS Code theme variables when present, else the system light/dark preference.
  */
-import { forestPlot, rateChart, xml, type RateRow } from './charts';
+import { escapeHtml as esc } from '../htmlEscape';
+import { forestPlot, rateChart, type RateRow } from './charts';
 import { ciPct, ciPp, confidenceLabel, decisionText, pct, pp, pValue, stat3 } from './format';
 import { INDICATIVE_BELOW, type Report, type SpotcheckReport } from './model';
 
@@ -13,8 +14,6 @@ export interface WebviewHtmlOptions {
   nonce: string;
   scriptUri: string;
 }
-
-const esc = xml;
 
 const STYLE = `
 :root {

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeFileAtomic } from '../../core/atomicWrite';
+import { escapeHtml } from '../../core/htmlEscape';
 import { renderHtml, renderHtmlBody } from '../../core/report/html';
 import { buildReport, type DriftCache, type Report } from '../../core/report/model';
 import { renderReport } from '../../core/report/render';
@@ -98,7 +99,7 @@ export class ReportPanel implements vscode.Disposable {
       const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'report.js')).toString();
       webview.html = renderHtml(this.report, { cspSource: webview.cspSource, nonce: nonce(), scriptUri });
     } catch (e) {
-      webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none';"></head><body><p>Cannot build the report: ${escapeText((e as Error).message)}</p></body></html>`;
+      webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none';"></head><body><p>Cannot build the report: ${escapeHtml((e as Error).message)}</p></body></html>`;
     }
   }
 
@@ -148,8 +149,4 @@ export class ReportPanel implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
-}
-
-function escapeText(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
