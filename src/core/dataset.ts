@@ -48,6 +48,8 @@ export class RecordSyntaxError extends Error {
 
 interface CacheContext {
   file: string;
+  /** The dataset's real path (the cache's key). */
+  real: string;
   fp: Fingerprint;
   key: IndexKey;
   extras: ExtraColumns;
@@ -110,11 +112,14 @@ export class Dataset {
       if (opts.cache === false || process.env.COCURATE_NO_CACHE) index = build();
       else {
         const key: IndexKey = { container: opts.container, idField: opts.mapping?.id ?? 'id' };
-        const r = cachedIndex(fd, st, abs, key, build, opts.cache);
+        // Keyed by the real path: the same file reached through a symlinked folder shares one cache.
+        let real = abs;
+        try { real = fs.realpathSync(abs); } catch { /* keep the path given */ }
+        const r = cachedIndex(fd, st, real, key, build, opts.cache);
         index = r.index;
         cacheFile = r.file;
         fromCache = r.hit;
-        if (r.file && r.fp) cacheCtx = { file: r.file, fp: r.fp, key, extras: r.extras, current: () => fingerprintFd(fd) };
+        if (r.file && r.fp) cacheCtx = { file: r.file, real, fp: r.fp, key, extras: r.extras, current: () => fingerprintFd(fd) };
       }
     } catch (e) {
       fs.closeSync(fd);
@@ -156,7 +161,7 @@ export class Dataset {
     try { unchanged = ctx !== undefined && sameFingerprint(ctx.fp, ctx.current()); } catch { /* closed or gone */ }
     if (ctx && unchanged) {
       ctx.extras.set(key, col);
-      try { writeIndexCache(ctx.file, this.path, ctx.fp, ctx.key, this.index, ctx.extras); } catch { /* the value is still right */ }
+      try { writeIndexCache(ctx.file, ctx.real, ctx.fp, ctx.key, this.index, ctx.extras); } catch { /* the value is still right */ }
     }
     return col;
   }

@@ -281,6 +281,14 @@ describe('persistent index cache', function () {
     assert.equal(check(file), true);
   });
 
+  it('the same file reached through a symlinked folder shares one cache (keyed by the real path)', () => {
+    const link = path.join(tmp, `link-${path.basename(dir)}`);
+    fs.symlinkSync(dir, link);
+    check(file);
+    assert.equal(check(path.join(link, 'data.jsonl')), true);
+    assert.equal(check(file), true);
+  });
+
   it('small files are not cached by default (1 MiB)', () => {
     const ds = Dataset.open(file);
     ds.close();
