@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { writeFileAtomic } from './atomicWrite';
 import type { Container, IndexError, RecordIndex } from './recordIndex';
 
 const MAGIC = Buffer.from([0x43, 0x43, 0x49, 0x44, 0x58, 0x00, 0x02, 0x00]); // "CCIDX" v2
@@ -222,7 +223,7 @@ export function readIndexCache(file: string, datasetAbs: string, fp: Fingerprint
   return { index, extras };
 }
 
-/** Writes a cache file atomically (temp file, then rename). Throws when the folder cannot be written. */
+/** Writes a cache file atomically (atomicWrite.ts). Throws when the folder cannot be written. */
 export function writeIndexCache(file: string, datasetAbs: string, fp: Fingerprint, key: IndexKey, index: RecordIndex, extras: ExtraColumns = new Map()): void {
   const n = index.count;
   const grouped = index.container === 'grouped';
@@ -274,15 +275,7 @@ export function writeIndexCache(file: string, datasetAbs: string, fp: Fingerprin
     view.set(col, k++ * n);
   }
   out.writeUInt32LE(crc32(out.subarray(0, out.length - SUM)), out.length - SUM);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    fs.writeFileSync(tmp, out);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    try { fs.unlinkSync(tmp); } catch { /* never written */ }
-    throw e;
-  }
+  writeFileAtomic(file, out); // no fsync: a lost cache file is rebuilt
 }
 
 export interface CachedIndexResult {
