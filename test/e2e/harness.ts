@@ -175,8 +175,10 @@ export class VsCode {
     const url = `http://${authority}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     const vs = new VsCode(page, context, server, port, url, runDir, logFile, testExit);
     try {
-      await page.goto(url);
-      if (opts.waitForWorkbench !== false) await vs.waitForWorkbench();
+      // Generous: on a loaded 2-core machine the workbench page can take over 30 s to load, and a
+      // failure here is in a "before all" hook, which mocha never retries.
+      await page.goto(url, { timeout: 120_000 });
+      if (opts.waitForWorkbench !== false) await vs.waitForWorkbench(120_000);
     } catch (e) {
       await vs.close();
       throw e;
