@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from './atomicWrite';
 import { jsonType } from './jsonType';
 import { NotRegularFileError, openRegularFile } from './regularFile';
 
@@ -106,15 +107,6 @@ export function decisionFor(d: ReadDecisions, stratum: string): Decision | undef
 export function recordDecision(spotcheckDir: string, decision: Decision): string {
   const cur = readDecisions(spotcheckDir);
   const body: DecisionsFile = { v: 1, decisions: [...cur.history, decision] };
-  const file = cur.file;
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, JSON.stringify(body, null, 1) + '\n');
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  return file;
+  writeFileAtomic(cur.file, JSON.stringify(body, null, 1) + '\n', { fsync: true });
+  return cur.file;
 }

@@ -124,7 +124,7 @@ describe('curation loop (issue #17)', function () {
       ]);
       assert.deepEqual(m.plans[0].journals, [path.join(s.planDir, 'verdicts-ann.jsonl')]);
       for (const c of m.changes) assert.match(c.at, /^\d{4}-\d\d-\d\dT/);
-      assert.deepEqual(fs.readdirSync(s.dir).filter((f) => f.endsWith('.tmp')), []);
+      assert.deepEqual(fs.readdirSync(s.dir).filter((f) => f.startsWith('.tmp-') || f.endsWith('.tmp')), []);
       const v = cocurate('validate', out, '--no-image-check');
       assert.equal(v.code, 0, v.out + v.err);
       const curated = Dataset.open(out);

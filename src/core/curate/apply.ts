@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { tempNameFor } from '../atomicWrite';
 import { Dataset } from '../dataset';
 import { decisionFor, readDecisions, type ReadDecisions } from '../decisions';
 import { recordHash } from '../hash';
@@ -69,7 +70,7 @@ function deciding(it: ItemRow): { reviewer: string; at: string } {
 
 function writeAtomic(file: string, parts: (Buffer | [number, number])[], src: number | undefined): number {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = tempNameFor(file);
   const fd = fs.openSync(tmp, 'w');
   let written = 0;
   try {
