@@ -30,6 +30,7 @@ export const CONTRIBUTED_COMMANDS = [
   'curator.buildTeach2Compare',
   'curator.exportBatchRequests',
   'curator.importBatchResults',
+  'curator.exportCuratedDataset',
 ] as const;
 
 /** Review and navigation keys: command id → what the webview does. Keybindings live in package.json. */

@@ -13,6 +13,7 @@ import type { CommandId } from './commandIds';
 import type { CuratorContext } from './context';
 import * as editor from './curatorEditorFeature';
 import { openDemo } from './demoFeature';
+import { exportCuratedDataset } from './curate/exportFeature';
 import { showReport } from './report/reportFeature';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- command arguments come from VS Code untyped
@@ -38,6 +39,7 @@ export const COMMANDS: Record<CommandId, CommandFactory> = {
   'curator.buildTeach2Compare': teach2Compare,
   'curator.exportBatchRequests': batch.exportBatchRequests,
   'curator.importBatchResults': batch.importBatchResults,
+  'curator.exportCuratedDataset': exportCuratedDataset,
 
   'curator.review.markCorrect': editor.keyCommand('curator.review.markCorrect'),
   'curator.review.markIncorrect': editor.keyCommand('curator.review.markIncorrect'),
