@@ -66,7 +66,8 @@ function hasTests(dir) {
 
 const node = process.execPath;
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-const reporter = ['--reporter', path.join(root, 'scripts', 'mocha-reporter.cjs')];
+// --exit: a browser or server that a failed hook leaked must not keep the run alive after its summary.
+const reporter = ['--exit', '--reporter', path.join(root, 'scripts', 'mocha-reporter.cjs')];
 
 const pre = ensurePrereqs(root, stages);
 if (!pre.ok) {
