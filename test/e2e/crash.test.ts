@@ -77,7 +77,7 @@ describe('crash: extension host killed while marking (code-server)', function ()
     await vs.reload();
     view = vs.webview();
     await view.locator('#app[data-mode="review"][data-state="ready"]').waitFor({ timeout: 60_000 });
-    await view.locator('.banners .warning', { hasText: 'torn last line' }).waitFor({ timeout: 10_000 });
+    await view.locator('.banners .warning', { hasText: 'torn last line' }).waitFor({ timeout: 60_000 });
     const judged = settled.latest.size;
     assert.equal((await view.locator('.progress-count').textContent())?.trim(), `${judged} / 30`);
     await vs.screenshot('e2e-crash-reloaded');
