@@ -3,8 +3,8 @@
  * names the record index, the line and the field, and says what to do.
  */
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
-import { parseRaw, type Dataset } from './dataset';
-import { answerToOption } from './formats/normalize';
+import { parseRaw, type Dataset, type RecordSyntaxError } from './dataset';
+import { answerToOption, recordId } from './formats/normalize';
 import { checkImagePathSyntax, resolveImagePath, type ResolvedImage } from './imagePaths';
 import type { FormatId, Item } from './item';
 import { firstInvalidUtf8 } from './utf8';
@@ -272,6 +272,43 @@ function checkMcq(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detail:
   }
 }
 
+/*
+ * File-level problems (ARCHITECTURE.md, "Validation"): the file's structure, a record that does not
+ * parse, an unknown format and duplicate ids, worded here once for `cocurate validate` and the
+ * language server.
+ */
+
+/** A structural fault the record index found (a broken array, a missing comma, an empty file). */
+export function structureDetail(message: string): string {
+  return `${message}; fix the file structure (the other records still load)`;
+}
+
+/** A record that does not parse: invalid JSON, or nested too deep to read. */
+export function parseProblemOf(e: RecordSyntaxError): { code: 'syntax' | 'too-deep'; severity: Severity; detail: string } {
+  return e.code === 'too-deep'
+    ? { code: 'too-deep', severity: RULES.tooDeep.severity, detail: e.detail }
+    : { code: 'syntax', severity: RULES.syntax.severity, detail: `${e.detail}; fix the JSON (the other records still load)` };
+}
+
+export const UNKNOWN_FORMAT_DETAIL =
+  'the records match no known format (LLaVA/Co-Instruct, Q-Bench, MCQ, IQA scores, descriptions); check the field names, or name the format and map the fields (cocurate --format, --map)';
+
+/** Ids seen so far in file order: the first record that used each one. */
+export class IdFirstUse {
+  private readonly first = new Map<string, number>();
+  /** Notes record `index`'s id; returns the earlier record that already used it, if any. */
+  note(id: string, index: number): number | undefined {
+    const prev = this.first.get(id);
+    if (prev === undefined) this.first.set(id, index);
+    return prev;
+  }
+}
+
+/** Record `index` reuses the id of record `prev` (on 1-based line `prevLine`). */
+export function duplicateIdProblem(id: string, prev: number, prevLine: number, idField = 'id'): RecordProblem {
+  return { rule: RULES.duplicateId, detail: `id "${id}" is already used by record ${prev} (line ${prevLine}); ids must be unique — rename it or remove this record`, fieldPath: [idField] };
+}
+
 /** Places a record problem in the file: line, column and a message naming index, line and field. */
 export function locateProblem(p: RecordProblem, index: number, raw: string, startLine: number, tree?: Node): Diagnostic {
   let offset: number | undefined;
@@ -402,14 +439,15 @@ export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): Valida
       ? prevColumn + ds.bytesAt(prevOffset, e.offset).toString('utf8').length
       : 1 + ds.bytesAt(ls, e.offset).toString('utf8').length;
     lineStart = ls; prevOffset = e.offset; prevColumn = column;
-    out.add({ index: e.index, line: e.line, column, severity: 'error', code: 'syntax', message: `record ${e.index} (line ${e.line}): ${e.message}`, detail: e.message });
+    const detail = structureDetail(e.message);
+    out.add({ index: e.index, line: e.line, column, severity: RULES.syntax.severity, code: 'syntax', message: `record ${e.index} (line ${e.line}): ${detail}`, detail });
   }
   out.skip('error', ds.index.errorsOmitted);
   if (ds.format === 'unknown' && ds.count > 0) {
-    const detail = 'the records match no known format (LLaVA/Co-Instruct, Q-Bench, MCQ, IQA scores, descriptions); pass --format or a field mapping';
-    out.add({ index: 0, line: ds.index.line(0), column: 1, severity: 'warning', code: 'unknown-format', message: `record 0 (line ${ds.index.line(0)}): ${detail}`, detail });
+    const detail = UNKNOWN_FORMAT_DETAIL;
+    out.add({ index: 0, line: ds.index.line(0), column: 1, severity: RULES.unknownFormat.severity, code: 'unknown-format', message: `record 0 (line ${ds.index.line(0)}): ${detail}`, detail });
   }
-  const seen = new Map<string, number>();
+  const ids = new IdFirstUse();
   let cancelled = false;
   let done = 0;
   const idField = ds.mapping?.id ?? 'id';
@@ -428,20 +466,16 @@ export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): Valida
       const parsed = parseRaw(raw, i, line, out.wants(i) ? ds.columnOfRecord : 1);
       if (!parsed.ok) {
         const e = parsed.error;
-        if (!out.wants(i)) out.skip('error');
-        else if (e.code === 'too-deep') out.add({ index: i, line: e.line, column: e.column, severity: 'error', code: 'too-deep', message: `record ${i} (line ${e.line}): ${e.detail}`, detail: e.detail });
-        else out.add({ index: i, line: e.line, column: e.column, severity: 'error', code: 'syntax', message: `record ${i} (line ${e.line}): ${e.detail}; fix the JSON (the other records still load)`, detail: e.detail });
+        const p = parseProblemOf(e);
+        if (!out.wants(i)) out.skip(p.severity);
+        else out.add({ index: i, line: e.line, column: e.column, severity: p.severity, code: p.code, message: `record ${i} (line ${e.line}): ${p.detail}`, detail: p.detail });
       } else {
         const value = parsed.value;
         const item = ds.itemFrom(i, value, raw, false);
         const problems = validateRecord(value, item, images);
-        const id = value && typeof value === 'object' && !Array.isArray(value) ? (value as Rec)[idField] : undefined;
-        if (typeof id === 'string' || typeof id === 'number') {
-          const key = String(id);
-          const prev = seen.get(key);
-          if (prev === undefined) seen.set(key, i);
-          else problems.push({ rule: RULES.duplicateId, detail: `id "${key}" is already used by record ${prev} (line ${ds.index.line(prev)}); ids must be unique — rename or remove one`, fieldPath: [idField] });
-        }
+        const id = recordId(value, ds.mapping);
+        const prev = id === undefined ? undefined : ids.note(id, i);
+        if (prev !== undefined) problems.push(duplicateIdProblem(id!, prev, ds.index.line(prev), idField));
         if (problems.length && !out.wants(i)) for (const p of problems) out.skip(p.rule.severity);
         else if (problems.length) {
           const tree = parseTree(raw);

@@ -11,6 +11,7 @@ import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-lan
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { matchesGlob } from '../core/glob';
 import type { ResolvedImage } from '../core/imagePaths';
+import { duplicateIdProblem, fieldText, IdFirstUse, structureDetail, UNKNOWN_FORMAT_DETAIL } from '../core/validate';
 import type { DatasetModel, DatasetModels } from './datasetModel';
 import { checkRecord, idSpan, type CheckContext, type RecordCheck } from './recordCheck';
 import { PassProgress } from './passProgress';
@@ -198,13 +199,13 @@ export class DiagnosticsRunner {
     for (const e of model.layout.errors) {
       const eol = model.text.indexOf('\n', e.offset);
       const len = Math.max(1, Math.min(eol === -1 ? model.text.length : eol, e.offset + 40) - e.offset);
-      out.push({ range: range(Math.min(e.offset, Math.max(0, model.text.length - 1)), len), severity: DiagnosticSeverity.Error, code: 'syntax', source: 'curator', message: `${e.message}; fix the file structure (records before this point still load)`, data: { record: e.index } satisfies DiagnosticData });
+      out.push({ range: range(Math.min(e.offset, Math.max(0, model.text.length - 1)), len), severity: DiagnosticSeverity.Error, code: 'syntax', source: 'curator', message: structureDetail(e.message), data: { record: e.index } satisfies DiagnosticData });
     }
     if (model.format === 'unknown' && model.count > 0) {
       const s = model.spans[0];
-      out.push({ range: range(s.start, 1), severity: DiagnosticSeverity.Warning, code: 'unknown-format', source: 'curator', message: 'the records match no known format (LLaVA/Co-Instruct, Q-Bench, MCQ, IQA scores, descriptions); check the field names', data: { record: 0 } satisfies DiagnosticData });
+      out.push({ range: range(s.start, 1), severity: DiagnosticSeverity.Warning, code: 'unknown-format', source: 'curator', message: UNKNOWN_FORMAT_DETAIL, data: { record: 0 } satisfies DiagnosticData });
     }
-    const firstById = new Map<string, number>();
+    const ids = new IdFirstUse();
     for (let i = 0; i < checks.length; i++) {
       const c = checks[i];
       const s = model.spans[i];
@@ -218,20 +219,18 @@ export class DiagnosticsRunner {
           data: { record: i } satisfies DiagnosticData,
         });
       }
-      if (c.id !== undefined) {
-        const prev = firstById.get(c.id);
-        if (prev === undefined) firstById.set(c.id, i);
-        else {
-          const span = idSpan(model.raw(i), model.mapping?.id);
-          out.push({
-            range: range(s.start + (span?.offset ?? 0), span?.length ?? 1),
-            severity: DiagnosticSeverity.Error,
-            code: 'duplicate-id',
-            source: 'curator',
-            message: `id: "${c.id}" is already used by record ${prev} (line ${model.spans[prev].line + 1}); ids must be unique — rename it or remove this record (quick fix)`,
-            data: { record: i, duplicateOf: prev } satisfies DiagnosticData,
-          });
-        }
+      const prev = c.id === undefined ? undefined : ids.note(c.id, i);
+      if (prev !== undefined) {
+        const p = duplicateIdProblem(c.id!, prev, model.spans[prev].line + 1, model.mapping?.id);
+        const span = idSpan(model.raw(i), model.mapping?.id);
+        out.push({
+          range: range(s.start + (span?.offset ?? 0), span?.length ?? 1),
+          severity: p.rule.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+          code: p.rule.code,
+          source: 'curator',
+          message: `${fieldText(p.fieldPath)}: ${p.detail}`,
+          data: { record: i, duplicateOf: prev } satisfies DiagnosticData,
+        });
       }
     }
     return out;

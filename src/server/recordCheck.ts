@@ -8,7 +8,7 @@ import { parseRaw } from '../core/dataset';
 import { normalize, recordId } from '../core/formats/normalize';
 import type { FieldMapping, FormatId, Item } from '../core/item';
 import { findOrdinalPrefixes } from '../core/ordinals';
-import { locateProblem, validateRecord, type FieldPath, type ImageCheck, type RecordProblem, type RuleCode, type Severity } from '../core/validate';
+import { locateProblem, parseProblemOf, validateRecord, type FieldPath, type ImageCheck, type RecordProblem, type RuleCode, type Severity } from '../core/validate';
 import { decodedToRawOffset } from './jsonStringOffsets';
 
 /** A problem inside a record: offsets are UTF-16 units relative to the record's first character. */
@@ -38,12 +38,13 @@ export function checkRecord(raw: string, ctx: CheckContext): RecordCheck {
   const parsed = parseRaw(raw, 0, 1);
   if (!parsed.ok) {
     const e = parsed.error;
+    const p = parseProblemOf(e);
     const offset = offsetOfLineColumn(raw, e.line - 1, e.column - 1);
     const eol = raw.indexOf('\n', offset);
     const length = Math.max(1, Math.min(eol === -1 ? raw.length : eol, offset + 40) - offset);
     return {
       parsed: false,
-      problems: [{ offset: Math.min(offset, Math.max(0, raw.length - 1)), length, code: 'syntax', severity: 'error', message: `${e.detail}; fix the JSON (the other records still load)` }],
+      problems: [{ offset: Math.min(offset, Math.max(0, raw.length - 1)), length, code: p.code, severity: p.severity, message: p.detail }],
     };
   }
   const value = parsed.value;

@@ -3,6 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
+import { Dataset } from '../../src/core/dataset';
+import { validateDataset } from '../../src/core/validate';
 import { applyEdits, TestClient, uriOf } from './lspClient';
 import { BROKEN_DEMO, DEMO, jsonlDataset, llavaLine } from './fixtures';
 
@@ -46,6 +48,42 @@ describe('language server: diagnostics', function () {
     assert.match(byCode('duplicate-id')[0].message, /already used by record 0 \(line 2\).*rename it or remove this record/);
     assert.match(byCode('image-missing')[0].message, /fix the path or set the image root/);
     await client.close(uri);
+  });
+
+  it('says what cocurate validate says: one wording per rule, from core (structure, syntax, too deep, unknown format, duplicate id, record rules)', async () => {
+    const dir = fs.mkdtempSync(path.join(DEMO, '__same-words-'));
+    const deep = '['.repeat(150) + ']'.repeat(150);
+    const files: [string, string, Record<string, unknown>][] = [
+      ['broken.json', fs.readFileSync(BROKEN_DEMO, 'utf8'), {}],
+      ['deep.jsonl', `${llavaLine(0)}\n{"id": "x", "deep": ${deep}}\n${llavaLine(1)}\n`, {}],
+      ['array.json', `[\n${llavaLine(0)}\n${llavaLine(1)}\n}`, {}],
+      ['custom/scores.jsonl', '{"id": "a", "value": 1}\n{"id": "a", "value": 2}\n', { include: ['**/custom/*.jsonl'] }],
+    ];
+    try {
+      for (const [name, text, init] of files) {
+        const file = path.join(dir, name);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, text);
+        const lsp = Object.keys(init).length ? await TestClient.start({ initializationOptions: init }) : client;
+        try {
+          const uri = uriOf(file);
+          await lsp.open(uri, text);
+          const diags = await lsp.diagnosticsAt(uri, 1);
+          const cli = validateDataset(Dataset.open(file), { maxDiagnostics: 0 }).diagnostics;
+          assert.ok(diags.length > 0, name);
+          for (const d of diags) {
+            const same = cli.filter((c) => c.code === d.code && c.line === d.range.start.line + 1);
+            assert.ok(same.length > 0, `${name}: cocurate validate reports ${String(d.code)} on line ${d.range.start.line + 1} too (${d.message})`);
+            assert.ok(same.some((c) => d.message === c.detail || d.message === `${c.field}: ${c.detail}`), `${name}: the same words for ${String(d.code)}:\n  editor: ${d.message}\n  cli:    ${same.map((c) => c.detail).join(' | ')}`);
+          }
+          await lsp.close(uri);
+        } finally {
+          if (lsp !== client) await lsp.stop();
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('revalidates only the changed line of a JSONL file and follows edits', async () => {
