@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detectFormat } from './formats/detect';
 import { normalize, recordId } from './formats/normalize';
+import { indexOfKey, itemKey } from './itemKey';
 import { fileFingerprint, recordHash } from './hash';
 import { cachedIndex, fingerprintFd, sameFingerprint, writeIndexCache, type CacheOptions, type ExtraColumns, type Fingerprint, type IndexKey } from './indexCache';
 import type { FieldMapping, FormatId, Item } from './item';
@@ -246,25 +247,21 @@ export class Dataset {
     });
   }
 
-  /** Stable key: the id when present and unique in the file, else "#<index>". */
+  /** Stable key (the rule is in itemKey.ts). */
   keyFor(i: number, value?: unknown): string {
     if (value === undefined) {
-      if (this.ids().hashes[i] === -1) return `#${i}`;
+      if (this.ids().hashes[i] === -1) return itemKey(i, undefined, true);
       const p = this.parse(i);
       value = p.ok ? p.value : null;
     }
     const id = recordId(value, this.mapping);
-    if (id === undefined || this.ids().duplicates.has(i)) return `#${i}`;
-    return id;
+    return itemKey(i, id, id === undefined || !this.ids().duplicates.has(i));
   }
 
   /** Record index for a key ("#12" or an id), or undefined. A duplicated id finds its first record. */
   findKey(key: string): number | undefined {
-    const m = /^#(\d+)$/.exec(key);
-    if (m) {
-      const i = Number(m[1]);
-      return i < this.count ? i : undefined;
-    }
+    const i = indexOfKey(key);
+    if (i !== undefined) return i < this.count ? i : undefined;
     const h = idTextHash(key);
     const { hashes } = this.ids();
     for (let i = 0; i < hashes.length; i++) {

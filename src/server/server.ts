@@ -14,7 +14,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { recordId } from '../core/formats/normalize';
 import { recordHash } from '../core/hash';
+import { itemKey } from '../core/itemKey';
 import { codeActions, convertFileEdit, type ActionData } from './codeActions';
 import { codeLenses } from './codeLens';
 import { DatasetModels, type DatasetModel } from './datasetModel';
@@ -111,13 +113,10 @@ export function startServer(connection: Connection): void {
     const checks = runner.checksFor(model.doc);
     let counts: Map<string, number> | undefined;
     return (i: number): string => {
-      const id = checks?.[i]?.id ?? idOf(model, i);
-      if (id === undefined) return `#${i}`;
-      if (checks) {
-        counts ??= countIds(checks.map((c) => c.id));
-        if ((counts.get(id) ?? 0) > 1) return `#${i}`;
-      }
-      return id;
+      const id = checks?.[i]?.id ?? recordId(model.parse(i), model.mapping);
+      if (id === undefined || !checks) return itemKey(i, id, true);
+      counts ??= countIds(checks.map((c) => c.id));
+      return itemKey(i, id, (counts.get(id) ?? 0) <= 1);
     };
   };
 
@@ -194,13 +193,6 @@ export function startServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
-}
-
-function idOf(model: DatasetModel, i: number): string | undefined {
-  const v = model.parse(i);
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const id = (v as Record<string, unknown>)[model.mapping?.id ?? 'id'];
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 }
 
 function countIds(ids: (string | undefined)[]): Map<string, number> {
