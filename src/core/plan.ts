@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomicWrite';
+import { FORMAT_IDS, type FormatId } from './item';
 import { jsonType } from './jsonType';
 import { NotRegularFileError, openRegularFile } from './regularFile';
 
@@ -29,7 +30,7 @@ export interface Plan {
     bytes: number;
     mtimeMs: number;
     fingerprint: string;
-    format?: string;
+    format?: FormatId;
   };
   seed: string;
   size: number;
@@ -93,6 +94,7 @@ export function planProblem(p: unknown): string | undefined {
   const d = p.dataset;
   if (d.path === undefined) return 'field "dataset.path" is missing';
   for (const f of ['path', 'fingerprint', 'format'] as const) if (d[f] !== undefined && typeof d[f] !== 'string') return `field "dataset.${f}" must be a string, not ${jsonType(d[f])}`;
+  if (d.format !== undefined && !(FORMAT_IDS as readonly unknown[]).includes(d.format)) return `field "dataset.format" must be one of ${FORMAT_IDS.join(', ')}, not ${JSON.stringify(d.format)}`;
   for (const f of ['bytes', 'mtimeMs'] as const) if (d[f] !== undefined && typeof d[f] !== 'number') return `field "dataset.${f}" must be a number, not ${jsonType(d[f])}`;
   if (!isObject(p.population)) return `field "population" must be an object (stratum → number of records), not ${jsonType(p.population)}`;
   for (const [k, v] of Object.entries(p.population)) if (!isCount(v)) return `field "population.${k}" must be a whole number ≥ 0, not ${JSON.stringify(v)}`;

@@ -3,7 +3,7 @@
  * (review resumes there).
  */
 import type { Plan } from './plan';
-import type { VerdictLine, VerdictValue } from './verdicts';
+import type { VerdictLine } from './verdicts';
 
 export interface SpotCheckProgress {
   judged: number;
@@ -19,7 +19,7 @@ export function spotCheckProgress(plan: Pick<Plan, 'items'>, latest: ReadonlyMap
     const v = latest.get(it.key)?.verdict;
     if (v === 'correct' || v === 'incorrect' || v === 'skip') {
       p.judged++;
-      p[v as VerdictValue]++;
+      p[v]++;
     }
   }
   return p;

@@ -25,6 +25,13 @@ export interface VerdictLine {
   at: string;
 }
 
+/** A journal line that gives a verdict (not an undo). */
+export type JudgedLine = VerdictLine & { verdict: VerdictValue };
+
+export function isJudged(l: VerdictLine): l is JudgedLine {
+  return l.verdict !== 'undo';
+}
+
 /** Reviewer names become file names: keep letters, digits, dot, dash, underscore. */
 export function reviewerSlug(reviewer: string): string {
   const s = reviewer.trim().replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
@@ -88,8 +95,8 @@ export interface ReadJournal {
   reviewer: string;
   file: string;
   lines: VerdictLine[];
-  /** Current verdict per key: the latest line not cancelled by an undo. */
-  latest: Map<string, VerdictLine>;
+  /** Current verdict per key: the latest line not cancelled by an undo (never an undo itself). */
+  latest: Map<string, JudgedLine>;
   warnings: string[];
 }
 
@@ -149,14 +156,14 @@ export function readJournal(file: string): ReadJournal {
     }
     lines.push(v as VerdictLine);
   });
-  const stacks = new Map<string, VerdictLine[]>();
+  const stacks = new Map<string, JudgedLine[]>();
   for (const l of lines) {
     const s = stacks.get(l.key) ?? [];
-    if (l.verdict === 'undo') s.pop();
-    else s.push(l);
+    if (isJudged(l)) s.push(l);
+    else s.pop();
     stacks.set(l.key, s);
   }
-  const latest = new Map<string, VerdictLine>();
+  const latest = new Map<string, JudgedLine>();
   for (const [k, s] of stacks) if (s.length) latest.set(k, s[s.length - 1]);
   const m = /verdicts-(.+)\.jsonl$/.exec(path.basename(file));
   const reviewer = lines.find((l) => l.reviewer)?.reviewer ?? (m ? m[1] : path.basename(file));

@@ -76,7 +76,7 @@ async function askOne(file: string, which: string, args: ParsedArgs, io: Command
 
 async function askPlan(planPath: string, args: ParsedArgs, io: CommandIO, mode: BatchMode = { kind: 'live' }): Promise<number> {
   const plan = readPlan(planPath);
-  const ds = Dataset.open(plan.datasetAbs, { format: plan.dataset.format as never });
+  const ds = Dataset.open(plan.datasetAbs, { format: plan.dataset.format });
   try {
     const { profile, asker: liveAsker } = setupEndpoint(args, ds.path);
     if (mode.kind === 'out') {

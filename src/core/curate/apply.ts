@@ -13,6 +13,7 @@ import { Dataset } from '../dataset';
 import { decisionFor, readDecisions, type ReadDecisions } from '../decisions';
 import { recordHash } from '../hash';
 import { readPlan } from '../plan';
+import type { FormatId } from '../item';
 import { spotcheckReport, type ItemRow } from '../report/model';
 import { assignStrata, parseStrata } from '../strata';
 import { labelSpan, replaceLabel } from './labelSpan';
@@ -106,7 +107,7 @@ export function applyCuration(planDirs: string[], out: string, opts: ApplyOption
   const warnings: string[] = [];
   const loaded: Loaded[] = [];
   let datasetAbs: string | undefined;
-  let format: string | undefined;
+  let format: FormatId | undefined;
   for (const d of planDirs) {
     const plan = readPlan(d);
     const real = fs.realpathSync(plan.datasetAbs);
@@ -118,7 +119,7 @@ export function applyCuration(planDirs: string[], out: string, opts: ApplyOption
     const journals = fs.readdirSync(plan.dir).filter((n) => /^verdicts-.+\.jsonl$/.test(n)).sort().map((n) => path.join(plan.dir, n));
     loaded.push({ dir: plan.dir, name: plan.name, strata: plan.strata, items: rep.items, planItems: new Map(plan.items.map((it) => [it.key, { index: it.index, hash: it.hash }])), decisions: readDecisions(plan.dir), journals });
   }
-  const ds = Dataset.open(datasetAbs!, format ? { format: format as never } : {});
+  const ds = Dataset.open(datasetAbs!, format ? { format } : {});
   try {
     if (ds.container !== 'jsonl' && ds.container !== 'array') throw new Error(`${ds.path}: a ${ds.container} dataset cannot be curated in place (JSON array and JSONL only)`);
     const changes = new Map<number, Change>();

@@ -191,7 +191,7 @@ function computeDrift(plan: LoadedPlan): DriftResult {
   let ds: Dataset | undefined;
   try {
     out.currentFingerprint = fileFingerprint(plan.datasetAbs);
-    ds = Dataset.open(plan.datasetAbs, plan.dataset.format ? { format: plan.dataset.format as never } : {});
+    ds = Dataset.open(plan.datasetAbs, plan.dataset.format ? { format: plan.dataset.format } : {});
     for (const it of plan.items) {
       if (it.index < ds.count && recordHash(ds.rawBytes(it.index)) === it.hash) continue;
       // The record may have moved (an id key): look it up by key before calling it changed.
@@ -269,7 +269,7 @@ export function spotcheckReport(planDir: string, opts: ReportOptions = {}): Spot
       if (!it) { unknown++; continue; }
       const stale = typeof line.hash === 'string' && line.hash !== '' && line.hash !== it.hash;
       m.set(key, {
-        key, verdict: line.verdict as VerdictValue,
+        key, verdict: line.verdict,
         ...(line.note ? { note: line.note } : {}),
         ...(line.correction !== undefined ? { correction: line.correction } : {}),
         ...(line.reasons?.length ? { reasons: line.reasons } : {}),

@@ -39,7 +39,7 @@ export const askModelForSpotCheck: CommandFactory = (ctx) => async (arg?: unknow
   const chosen = await pickProfiles(profilesOrExplain(), 'Ask which profiles?');
   if (chosen.length === 0) return undefined;
   const plan = readPlan(dir);
-  const ds = Dataset.open(plan.datasetAbs, { format: plan.dataset.format as never });
+  const ds = Dataset.open(plan.datasetAbs, { format: plan.dataset.format });
   const files: string[] = [];
   const service = ctx.answers.service;
   try {

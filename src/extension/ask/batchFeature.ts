@@ -48,7 +48,7 @@ export const exportBatchRequests: CommandFactory = (ctx) => async (arg?: unknown
   }
   if (!out) return undefined;
   const plan = readPlan(dir);
-  const ds = Dataset.open(plan.datasetAbs, { format: plan.dataset.format as never });
+  const ds = Dataset.open(plan.datasetAbs, { format: plan.dataset.format });
   try {
     const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Curator: batch requests for ${plan.name} (${profile.name})`, cancellable: true }, async (progress, token) => {
       const ctrl = new AbortController();
@@ -90,7 +90,7 @@ export const importBatchResults: CommandFactory = (ctx) => async (arg?: unknown)
   }
   if (!files?.length) return undefined;
   const plan = readPlan(dir);
-  const ds = Dataset.open(plan.datasetAbs, { format: plan.dataset.format as never });
+  const ds = Dataset.open(plan.datasetAbs, { format: plan.dataset.format });
   try {
     const output = readBatchOutput(files.map((f) => path.resolve(f)));
     const { asker: live } = await ctx.answers.service.askerFor(profile, ds.path);

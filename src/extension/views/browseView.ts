@@ -81,7 +81,7 @@ export class BrowseView extends CuratorViewBase {
       try {
         const plan = readPlan(path.join(folder, 'spotchecks', name));
         if (path.resolve(plan.datasetAbs) !== path.resolve(this.ds.path)) continue;
-        for (const [k, l] of readJournal(journalPath(plan.dir, reviewer)).latest) out.set(k, l.verdict as VerdictValue);
+        for (const [k, l] of readJournal(journalPath(plan.dir, reviewer)).latest) out.set(k, l.verdict);
       } catch (e) {
         this.ctx.log.warn(`browse verdicts: spot check ${name} skipped: ${(e as Error).message}`); // an unreadable plan does not stop browsing
       }

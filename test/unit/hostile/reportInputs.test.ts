@@ -247,6 +247,7 @@ describe('hostile report inputs (issue #12 §2)', function () {
       ['population not an object', (p) => { p.population = [1]; }, /field "population" must be an object/],
       ['a population size a string', (p) => { p.population = { 2: '36' }; }, /field "population\.2" must be a whole number ≥ 0/],
       ['dataset.path missing', (p) => { p.dataset = { fingerprint: 'x' }; }, /field "dataset\.path" is missing/],
+      ['an unknown dataset format', (p) => { (p.dataset as Record<string, unknown>).format = 'parquet-ish'; }, /field "dataset\.format" must be one of llava, .*, not "parquet-ish"/],
       ['seed an object', (p) => { p.seed = {}; }, /field "seed" must be a string or number, not an object/],
       ['strata a number', (p) => { p.strata = 1; }, /field "strata" must be a string, not a number/],
       ['not an object at all', (p) => { for (const k of Object.keys(p)) delete p[k]; (p as unknown as { length: number }).length = 0; }, /must hold a JSON object|field "name" is missing/],
