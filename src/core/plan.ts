@@ -118,7 +118,10 @@ export function planProblem(p: unknown): string | undefined {
 }
 
 /** Reads a plan from its folder (or the plan.json path itself); errors name the file and field. */
-export function readPlan(dirOrFile: string): Plan & { dir: string; datasetAbs: string } {
+/** A plan as read from disk, with its folder and the dataset's absolute path. */
+export type LoadedPlan = Plan & { dir: string; datasetAbs: string };
+
+export function readPlan(dirOrFile: string): LoadedPlan {
   const file = dirOrFile.endsWith('.json') ? dirOrFile : path.join(dirOrFile, 'plan.json');
   let plan: Plan;
   try {

@@ -6,11 +6,11 @@
  */
 import * as fs from 'node:fs';
 import type { Dataset } from './dataset';
-import { readPlan } from './plan';
+import { readPlan, type LoadedPlan } from './plan';
 import { firstUnjudged, spotCheckProgress, type SpotCheckProgress } from './spotCheckProgress';
 import { journalPath, readJournal, VerdictJournal, type VerdictLine, type VerdictValue } from './verdicts';
 
-export type LoadedPlan = ReturnType<typeof readPlan>;
+export type { LoadedPlan };
 
 /** Where open datasets come from (the extension's shared cache; a plain open/close elsewhere). */
 export interface DatasetSource {

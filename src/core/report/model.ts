@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Dataset } from '../dataset';
 import { fileFingerprint, recordHash } from '../hash';
-import { readPlan, type Plan } from '../plan';
+import { readPlan, type LoadedPlan } from '../plan';
 import { agreementStats } from '../stats/agreement';
 import { fisherExact } from '../stats/fisher';
 import { mcnemar } from '../stats/mcnemar';
@@ -160,7 +160,6 @@ export interface ReportOptions {
   now?: Date;
 }
 
-type LoadedPlan = Plan & { dir: string; datasetAbs: string };
 
 /** Reviewer names sort by code point, so "first in name order" is the same everywhere. */
 function byName(a: string, b: string): number {
