@@ -14,7 +14,10 @@ const jsonlFile = path.join(dataDir, `coinstruct-${N}.jsonl`);
 const only = process.argv.slice(2);
 
 const ORD = ['first', 'second', 'third', 'fourth'];
-const WORDS = 'the image shows clear detail sharp edges natural colours slight noise blur in the background overexposed sky low contrast compression artefacts good lighting vivid dull texture focus'.split(' ');
+const WORDS =
+  'the image shows clear detail sharp edges natural colours slight noise blur in the background overexposed sky low contrast compression artefacts good lighting vivid dull texture focus'.split(
+    ' ',
+  );
 
 function record(i) {
   // Subsets by position, as in Co-Instruct-562K: Q-Instruct singles, then pairs/triples/quads.
@@ -26,7 +29,10 @@ function record(i) {
     id: `coinstruct-${i}`,
     image: n === 1 ? images[0] : images,
     conversations: [
-      { from: 'human', value: `${prefix}${n === 2 ? 'Which image has better quality, and why?' : 'Please rank the quality of the images and justify your rankings.'}` },
+      {
+        from: 'human',
+        value: `${prefix}${n === 2 ? 'Which image has better quality, and why?' : 'Please rank the quality of the images and justify your rankings.'}`,
+      },
       { from: 'gpt', value: `The ${ORD[i % n]} image has the best quality. ${words(12 + (i % 16), i)}. "Quoted" \\ and 画质 text.` },
     ],
   };
@@ -98,10 +104,19 @@ async function main() {
     const line = (ok, text) => console.log(`  ${ok ? 'meets ' : 'MISSES'}  ${text}`);
     line(jq.sec / ij.sec >= 5, `JSON-array index ${fmt(jq.sec / ij.sec, 1)}× faster than jq length (budget ≥ 5×)`);
     line(jq.mb / ij.mb >= 5, `JSON-array index ${fmt(jq.mb / ij.mb, 1)}× less peak memory than jq (budget ≥ 5×)`);
-    line(il.sec / Math.max(wcJsonl.sec, 0.01) <= 1.5, `JSONL index ${fmt(il.sec / Math.max(wcJsonl.sec, 0.01), 1)}× wc -l time (budget ≤ 1.5×; wc ${fmt(wcJsonl.sec)} s, index ${fmt(il.sec)} s, in-process ${fmt(il.j.indexMs, 0)} ms)`);
+    line(
+      il.sec / Math.max(wcJsonl.sec, 0.01) <= 1.5,
+      `JSONL index ${fmt(il.sec / Math.max(wcJsonl.sec, 0.01), 1)}× wc -l time (budget ≤ 1.5×; wc ${fmt(wcJsonl.sec)} s, index ${fmt(il.sec)} s, in-process ${fmt(il.j.indexMs, 0)} ms)`,
+    );
     line(op.j.openToFirstItemMs < 1000, `open 300 MB array + first item ${fmt(op.j.openToFirstItemMs, 0)} ms (budget < 1000 ms)`);
-    line(sh.j.next.max < 50, `next item mean ${fmt(sh.j.next.mean, 3)} ms, max ${fmt(sh.j.next.max, 2)} ms; random jump max ${fmt(sh.j.jump.max, 2)} ms (budget < 50 ms)`);
-    line(Math.max(sa.j.sample250_noneMs, sa.j.sample250_rangesMs, sa.j.sample250_groupSizeMs) < 1000, `250-item sample after indexing: none ${fmt(sa.j.sample250_noneMs, 0)} ms, ranges ${fmt(sa.j.sample250_rangesMs, 0)} ms, groupSize ${fmt(sa.j.sample250_groupSizeMs, 0)} ms (budget < 1000 ms)`);
+    line(
+      sh.j.next.max < 50,
+      `next item mean ${fmt(sh.j.next.mean, 3)} ms, max ${fmt(sh.j.next.max, 2)} ms; random jump max ${fmt(sh.j.jump.max, 2)} ms (budget < 50 ms)`,
+    );
+    line(
+      Math.max(sa.j.sample250_noneMs, sa.j.sample250_rangesMs, sa.j.sample250_groupSizeMs) < 1000,
+      `250-item sample after indexing: none ${fmt(sa.j.sample250_noneMs, 0)} ms, ranges ${fmt(sa.j.sample250_rangesMs, 0)} ms, groupSize ${fmt(sa.j.sample250_groupSizeMs, 0)} ms (budget < 1000 ms)`,
+    );
     line(va.sec <= jq.sec, `validate whole file ${fmt(va.sec)} s vs jq length ${fmt(jq.sec)} s (budget: at least as fast)`);
 
     // Persistent index (issue #15): the CLI as a user runs it, cold (--no-cache) and cached.
@@ -119,7 +134,13 @@ async function main() {
       const infoJsonlCold = cliRun('info', jsonlFile, '--no-cache');
       console.log('\npersistent index (cocurate CLI, whole process):');
       console.log(`  node -e 0                    ${fmt(nodeBare.sec)} s  ${fmt(nodeBare.mb, 0)} MB`);
-      for (const [label, t] of [['info array, cold', infoCold], ['info array, cached', infoCached], ['show 400000, cold', showCold], ['show 400000, cached', showCached], ['info JSONL, cold', infoJsonlCold]]) {
+      for (const [label, t] of [
+        ['info array, cold', infoCold],
+        ['info array, cached', infoCached],
+        ['show 400000, cold', showCold],
+        ['show 400000, cached', showCached],
+        ['info JSONL, cold', infoJsonlCold],
+      ]) {
         console.log(`  ${label.padEnd(28)} ${fmt(t.sec)} s  ${fmt(t.mb, 0)} MB`);
       }
       console.log('\nbudgets (issue #15):');
@@ -132,7 +153,15 @@ async function main() {
     }
   }
   // Other benches (endpoint, embeddings) add themselves below.
-  for (const [name, file] of [['endpoint', 'out/test/bench/endpointBench.js'], ['embeddings', 'out/test/bench/embeddingBench.js'], ['editor', 'out/test/bench/editorBench.js'], ['lsp', 'out/test/bench/lspBench.js'], ['compare', 'out/test/bench/compareBench.js'], ['cues', 'out/test/bench/cuesBench.js'], ['parquet', 'out/test/bench/parquetBench.js']]) {
+  for (const [name, file] of [
+    ['endpoint', 'out/test/bench/endpointBench.js'],
+    ['embeddings', 'out/test/bench/embeddingBench.js'],
+    ['editor', 'out/test/bench/editorBench.js'],
+    ['lsp', 'out/test/bench/lspBench.js'],
+    ['compare', 'out/test/bench/compareBench.js'],
+    ['cues', 'out/test/bench/cuesBench.js'],
+    ['parquet', 'out/test/bench/parquetBench.js'],
+  ]) {
     if (want(name) && existsSync(path.join(root, file))) {
       console.log(`\n=== ${name}`);
       spawnSync(process.execPath, [path.join(root, file)], { stdio: 'inherit', cwd: root });
@@ -140,4 +169,7 @@ async function main() {
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

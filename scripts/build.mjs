@@ -26,7 +26,16 @@ const webviewEntries = existsSync(path.join(root, 'webview'))
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
 const builds = [
-  ...nodeEntries.map(([src, out]) => ({ ...common, entryPoints: [src], outfile: out, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], external: nodeExternals })),
+  ...nodeEntries.map(([src, out]) => ({
+    ...common,
+    entryPoints: [src],
+    outfile: out,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    external: nodeExternals,
+  })),
   ...webviewEntries.map(([src, out]) => ({ ...common, entryPoints: [src], outfile: out, platform: 'browser', target: 'es2022', format: 'iife' })),
 ];
 

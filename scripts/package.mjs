@@ -25,8 +25,10 @@ function run(cmd, args) {
 
 const sharpBinary = target === 'win32-x64' ? 'sharp-win32-x64' : `sharp-${target}`;
 if (!existsSync(path.join(root, 'node_modules', '@img', sharpBinary))) {
-  console.error(`package: node_modules/@img/${sharpBinary} is missing, so the .vsix for ${target} would have no image preprocessing; ` +
-    `install it first: npm install --no-save --os=${target.split('-')[0]} --cpu=${target.split('-')[1]} sharp`);
+  console.error(
+    `package: node_modules/@img/${sharpBinary} is missing, so the .vsix for ${target} would have no image preprocessing; ` +
+      `install it first: npm install --no-save --os=${target.split('-')[0]} --cpu=${target.split('-')[1]} sharp`,
+  );
   process.exit(2);
 }
 

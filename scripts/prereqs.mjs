@@ -52,7 +52,11 @@ export function findPython() {
 
 function codeServerReady(root) {
   // The install script is idempotent and checks the version and native addons in about a second.
-  const r = spawnSync('bash', [path.join(root, 'scripts', 'install-code-server.sh')], { cwd: root, stdio: 'inherit', env: { ...process.env, SKIP_APT: canApt() ? '0' : '1' } });
+  const r = spawnSync('bash', [path.join(root, 'scripts', 'install-code-server.sh')], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, SKIP_APT: canApt() ? '0' : '1' },
+  });
   return r.status === 0;
 }
 

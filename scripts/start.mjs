@@ -15,7 +15,10 @@ const say = (m) => console.log(`[start] ${m}`);
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
-  if (r.status !== 0) { console.error(`[start] ${cmd} ${args.join(' ')} failed (exit ${r.status})`); process.exit(2); }
+  if (r.status !== 0) {
+    console.error(`[start] ${cmd} ${args.join(' ')} failed (exit ${r.status})`);
+    process.exit(2);
+  }
 }
 
 function onPath(bin) {
@@ -33,7 +36,10 @@ function portFree(port) {
 function anyPort() {
   return new Promise((resolve) => {
     const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
   });
 }
 
@@ -59,14 +65,21 @@ const userData = path.join(runDir, 'user-data');
 mkdirSync(path.join(userData, 'User'), { recursive: true });
 const settingsFile = path.join(userData, 'User', 'settings.json');
 if (!existsSync(settingsFile)) {
-  writeFileSync(settingsFile, JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.ignoreRecommendations': true,
-    'workbench.enableExperiments': false,
-    'git.openRepositoryInParentFolders': 'never',
-  }, null, 2));
+  writeFileSync(
+    settingsFile,
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.ignoreRecommendations': true,
+        'workbench.enableExperiments': false,
+        'git.openRepositoryInParentFolders': 'never',
+      },
+      null,
+      2,
+    ),
+  );
 }
 const wanted = Number(process.env.PORT ?? 8080);
 const port = (await portFree(wanted)) ? wanted : await anyPort();
@@ -74,15 +87,32 @@ const authority = `127.0.0.1:${port}`;
 const payload = encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', `vscode-remote://${authority}${root}`]]));
 const url = `http://${authority}/?folder=${encodeURIComponent(demo)}&payload=${payload}`;
 
-const child = spawn(bin, [
-  '--bind-addr', authority, '--auth', 'none',
-  '--user-data-dir', userData, '--extensions-dir', path.join(runDir, 'extensions'),
-  '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-  demo,
-], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...env, XDG_CONFIG_HOME: path.join(runDir, 'xdg-config'), XDG_DATA_HOME: path.join(runDir, 'xdg-data') } });
+const child = spawn(
+  bin,
+  [
+    '--bind-addr',
+    authority,
+    '--auth',
+    'none',
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    path.join(runDir, 'extensions'),
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    demo,
+  ],
+  { stdio: ['ignore', 'ignore', 'inherit'], env: { ...env, XDG_CONFIG_HOME: path.join(runDir, 'xdg-config'), XDG_DATA_HOME: path.join(runDir, 'xdg-data') } },
+);
 
-process.on('SIGINT', () => { child.kill('SIGTERM'); });
-process.on('SIGTERM', () => { child.kill('SIGTERM'); });
+process.on('SIGINT', () => {
+  child.kill('SIGTERM');
+});
+process.on('SIGTERM', () => {
+  child.kill('SIGTERM');
+});
 child.on('exit', (code) => process.exit(code ?? 0));
 
 say(`code-server ${path.relative(root, bin)} is starting on ${authority}`);

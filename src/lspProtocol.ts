@@ -7,7 +7,10 @@
  */
 
 /** Client → server: the cursor moved in a dataset (in long files CodeLens follows the cursor's record). */
-export interface CursorParams { uri: string; line: number }
+export interface CursorParams {
+  uri: string;
+  line: number;
+}
 export const CURSOR_NOTIFICATION = 'curator/cursor';
 
 /** Above this many lines, CodeLens shows only at the cursor's record (`curator.lsp.codeLensLineLimit`'s default). */

@@ -15,9 +15,21 @@
 // ---------------------------------------------------------------------------------------------
 // Envelope
 
-export interface RequestType<P, R> { readonly kind: 'request'; readonly method: string; readonly _types?: [P, R] }
-export interface CommandType<P> { readonly kind: 'command'; readonly method: string; readonly _types?: [P] }
-export interface NotificationType<P> { readonly kind: 'notification'; readonly method: string; readonly _types?: [P] }
+export interface RequestType<P, R> {
+  readonly kind: 'request';
+  readonly method: string;
+  readonly _types?: [P, R];
+}
+export interface CommandType<P> {
+  readonly kind: 'command';
+  readonly method: string;
+  readonly _types?: [P];
+}
+export interface NotificationType<P> {
+  readonly kind: 'notification';
+  readonly method: string;
+  readonly _types?: [P];
+}
 
 export type ParamsOf<T> = T extends RequestType<infer P, unknown> ? P : T extends CommandType<infer P> ? P : T extends NotificationType<infer P> ? P : never;
 export type ResultOf<T> = T extends RequestType<unknown, infer R> ? R : never;
@@ -169,13 +181,19 @@ export interface PersistedState {
 // Requests (webview → host → response)
 
 export const Ready = request<{ state?: PersistedState }, InitState>('ready');
-export interface ItemResult { item?: ItemView; problem?: ItemProblem; changed?: string }
+export interface ItemResult {
+  item?: ItemView;
+  problem?: ItemProblem;
+  changed?: string;
+}
 /** Browse, preview: the record at a dataset index. */
 export const GetRecord = request<{ index: number }, ItemResult>('record');
 /** Review: the item at a plan position (`changed` says when its record changed since the plan was drawn). */
 export const GetPlanItem = request<{ position: number }, ItemResult>('review.item');
 /** Answered after the verdict is appended and fsynced; `hostMs` is the time the host spent on it. */
-export const Mark = request<{ key: string; verdict: Verdict; note?: string }, { key: string; saved: SavedVerdict; progress: Progress; hostMs?: number }>('mark');
+export const Mark = request<{ key: string; verdict: Verdict; note?: string }, { key: string; saved: SavedVerdict; progress: Progress; hostMs?: number }>(
+  'mark',
+);
 export const Undo = request<{ key: string }, { key: string; current?: SavedVerdict; progress: Progress }>('undo');
 /** Browse: apply a filter; the host keeps the matching indices and answers with their number. */
 export const Query = request<{ filter: BrowseFilter }, { total: number; matches: number; filterId: number }>('query');

@@ -15,13 +15,22 @@ export class BrowseController implements ModeController {
   private readonly matchCount = h('div', { class: 'match-count' });
   private readonly subs: (() => void)[];
 
-  constructor(private readonly pane: ItemPane, saved: P.PersistedState | undefined) {
+  constructor(
+    private readonly pane: ItemPane,
+    saved: P.PersistedState | undefined,
+  ) {
     this.filter = saved?.filter ?? {};
     this.list = new BrowseList(
       async (filterId, offset, limit) => (await pane.ch.request(P.ListPage, { filterId, offset, limit })).rows,
-      (pos) => { void this.pane.show(pos); },
+      (pos) => {
+        void this.pane.show(pos);
+      },
     );
-    this.subs = [pane.ch.on(P.ShowRecord, ({ index }) => { void this.showRecord(index); })];
+    this.subs = [
+      pane.ch.on(P.ShowRecord, ({ index }) => {
+        void this.showRecord(index);
+      }),
+    ];
     const { dataset } = pane.init;
     pane.layout({
       subtitle: `${dataset.format} · ${dataset.count.toLocaleString('en')} records · ${formatBytes(dataset.bytes)}`,
@@ -32,9 +41,13 @@ export class BrowseController implements ModeController {
   }
 
   /** Applies the saved (or no) filter and shows the first item. */
-  start(startIndex: number, scrollTop?: number): Promise<void> { return this.applyFilter(startIndex, scrollTop); }
+  start(startIndex: number, scrollTop?: number): Promise<void> {
+    return this.applyFilter(startIndex, scrollTop);
+  }
 
-  get length(): number { return this.list.length; }
+  get length(): number {
+    return this.list.length;
+  }
 
   async itemAt(pos: number): Promise<P.ItemResult | undefined> {
     const row = await this.list.rowAt(pos);
@@ -42,20 +55,33 @@ export class BrowseController implements ModeController {
     return this.pane.fetch(`r${row.index}`, () => this.pane.ch.request(P.GetRecord, { index: row.index }));
   }
 
-  meta(): [string, string][] { return []; }
+  meta(): [string, string][] {
+    return [];
+  }
 
-  moving(pos: number): void { this.list.select(pos); }
+  moving(pos: number): void {
+    this.list.select(pos);
+  }
 
-  shown(): void { this.renderProgress(); }
+  shown(): void {
+    this.renderProgress();
+  }
 
   renderProgress(): void {
     const rec = this.pane.current?.index;
-    setText(this.pane.progressEl, this.length ? `${rec !== undefined ? `#${rec} · ` : ''}${this.pane.position + 1} of ${this.length.toLocaleString('en')}` : '0 of 0');
+    setText(
+      this.pane.progressEl,
+      this.length ? `${rec !== undefined ? `#${rec} · ` : ''}${this.pane.position + 1} of ${this.length.toLocaleString('en')}` : '0 of 0',
+    );
   }
 
-  onKey(): boolean { return false; }
+  onKey(): boolean {
+    return false;
+  }
 
-  goToRecord(index: number): Promise<void> { return this.showRecord(index); }
+  goToRecord(index: number): Promise<void> {
+    return this.showRecord(index);
+  }
 
   persisted(): Omit<P.PersistedState, 'position'> {
     return { filter: this.filter, scrollTop: this.list.scrollTop, browseIndex: this.pane.current?.index };
@@ -63,7 +89,10 @@ export class BrowseController implements ModeController {
 
   /** Shows a dataset record, clearing a filter that could hide it. */
   private async showRecord(index: number): Promise<void> {
-    if (this.filtered()) { this.filter = {}; await this.applyFilter(index); } else await this.pane.show(index);
+    if (this.filtered()) {
+      this.filter = {};
+      await this.applyFilter(index);
+    } else await this.pane.show(index);
   }
 
   private filtered(): boolean {
@@ -73,9 +102,30 @@ export class BrowseController implements ModeController {
 
   private buildSide(): HTMLElement {
     const f = this.filter;
-    const group = select('Group size', [['', 'any'], ['1', '1 image'], ['2', '2 images'], ['3', '3 images'], ['4', '4+ images']], f.groupSize === undefined ? '' : String(f.groupSize));
+    const group = select(
+      'Group size',
+      [
+        ['', 'any'],
+        ['1', '1 image'],
+        ['2', '2 images'],
+        ['3', '3 images'],
+        ['4', '4+ images'],
+      ],
+      f.groupSize === undefined ? '' : String(f.groupSize),
+    );
     const subset = select('Subset', [['', 'any'], ...this.pane.init.subsets.map((s) => [s, s] as [string, string])], f.subset ?? '');
-    const verdict = select('Verdict', [['any', 'any'], ['judged', 'judged'], ['unjudged', 'not judged'], ['correct', 'correct'], ['incorrect', 'incorrect'], ['skip', 'skipped']], f.verdict ?? 'any');
+    const verdict = select(
+      'Verdict',
+      [
+        ['any', 'any'],
+        ['judged', 'judged'],
+        ['unjudged', 'not judged'],
+        ['correct', 'correct'],
+        ['incorrect', 'incorrect'],
+        ['skip', 'skipped'],
+      ],
+      f.verdict ?? 'any',
+    );
     const text = h('input', { type: 'search', class: 'filter-text', placeholder: 'Search text', 'aria-label': 'Search text', value: f.text ?? '' });
     const apply = () => {
       this.filter = {
@@ -88,23 +138,39 @@ export class BrowseController implements ModeController {
     };
     for (const s of [group.select, subset.select, verdict.select]) s.addEventListener('change', apply);
     let t: ReturnType<typeof setTimeout> | undefined;
-    text.addEventListener('input', () => { if (t) clearTimeout(t); t = setTimeout(apply, 350); });
-    text.addEventListener('keydown', (e) => { if (e.key === 'Enter') { if (t) clearTimeout(t); apply(); } });
+    text.addEventListener('input', () => {
+      if (t) clearTimeout(t);
+      t = setTimeout(apply, 350);
+    });
+    text.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        if (t) clearTimeout(t);
+        apply();
+      }
+    });
     return h('aside', { class: 'side' }, h('div', { class: 'filters' }, group.el, subset.el, verdict.el, text, this.matchCount), this.list.el);
   }
 
   private async applyFilter(startIndex: number, scrollTop?: number): Promise<void> {
     const r = await this.pane.ch.request(P.Query, { filter: this.filter });
     this.list.reset(r.filterId, r.matches);
-    setText(this.matchCount, r.matches === r.total ? `${r.total.toLocaleString('en')} records` : `${r.matches.toLocaleString('en')} of ${r.total.toLocaleString('en')} match`);
+    setText(
+      this.matchCount,
+      r.matches === r.total ? `${r.total.toLocaleString('en')} records` : `${r.matches.toLocaleString('en')} of ${r.total.toLocaleString('en')} match`,
+    );
     if (scrollTop !== undefined) this.list.scrollTop = scrollTop;
-    if (r.matches === 0) { this.pane.showNothing('No record matches the filter.'); return; }
+    if (r.matches === 0) {
+      this.pane.showNothing('No record matches the filter.');
+      return;
+    }
     // Without a filter, list positions are dataset indices; with one, start at the first match.
     const unfiltered = r.matches === r.total;
     await this.pane.show(unfiltered ? Math.min(startIndex, r.total - 1) : 0);
   }
 
-  dispose(): void { for (const s of this.subs) s(); }
+  dispose(): void {
+    for (const s of this.subs) s();
+  }
 }
 
 function select(label: string, options: [string, string][], value: string): { el: HTMLElement; select: HTMLSelectElement } {

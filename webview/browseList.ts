@@ -27,8 +27,12 @@ export class BrowseList {
     new ResizeObserver(() => this.render()).observe(this.el);
   }
 
-  get length(): number { return this.total; }
-  get selection(): number { return this.selected; }
+  get length(): number {
+    return this.total;
+  }
+  get selection(): number {
+    return this.selected;
+  }
 
   /** A new result set (after a filter change). */
   reset(filterId: number, total: number): void {
@@ -67,8 +71,12 @@ export class BrowseList {
     this.render();
   }
 
-  get scrollTop(): number { return this.el.scrollTop; }
-  set scrollTop(v: number) { this.el.scrollTop = v; }
+  get scrollTop(): number {
+    return this.el.scrollTop;
+  }
+  set scrollTop(v: number) {
+    this.el.scrollTop = v;
+  }
 
   private load(page: number): Promise<void> {
     if (page < 0 || page * PAGE >= this.total) return Promise.resolve();
@@ -93,26 +101,39 @@ export class BrowseList {
     for (let pos = first; pos <= last; pos++) {
       const page = Math.floor(pos / PAGE);
       const p = this.pages.get(page);
-      if (!Array.isArray(p)) { void this.load(page); }
+      if (!Array.isArray(p)) {
+        void this.load(page);
+      }
       const r = Array.isArray(p) ? p[pos % PAGE] : undefined;
-      const el = h('div', {
-        class: `row${pos === this.selected ? ' selected' : ''}${r?.error ? ' error' : ''}`,
-        role: 'option',
-        'aria-selected': pos === this.selected ? 'true' : 'false',
-        'data-position': pos,
-        'data-index': r?.index,
-        'data-key': r?.key,
-      },
-      r ? h('div', { class: 'row-head' },
-        h('span', { class: 'row-index' }, `#${r.index}`),
-        h('span', { class: 'row-key' }, r.key),
-        h('span', { class: 'row-group' }, `${r.groupSize} img`),
-        r.subset ? h('span', { class: 'row-subset' }, r.subset) : null,
-        r.verdict ? h('span', { class: `row-verdict verdict-${r.verdict}` }, r.verdict) : null) : h('div', { class: 'row-head muted' }, '…'),
-      r ? h('div', { class: 'row-snippet' }, r.snippet) : null);
+      const el = h(
+        'div',
+        {
+          class: `row${pos === this.selected ? ' selected' : ''}${r?.error ? ' error' : ''}`,
+          role: 'option',
+          'aria-selected': pos === this.selected ? 'true' : 'false',
+          'data-position': pos,
+          'data-index': r?.index,
+          'data-key': r?.key,
+        },
+        r
+          ? h(
+              'div',
+              { class: 'row-head' },
+              h('span', { class: 'row-index' }, `#${r.index}`),
+              h('span', { class: 'row-key' }, r.key),
+              h('span', { class: 'row-group' }, `${r.groupSize} img`),
+              r.subset ? h('span', { class: 'row-subset' }, r.subset) : null,
+              r.verdict ? h('span', { class: `row-verdict verdict-${r.verdict}` }, r.verdict) : null,
+            )
+          : h('div', { class: 'row-head muted' }, '…'),
+        r ? h('div', { class: 'row-snippet' }, r.snippet) : null,
+      );
       el.style.top = `${pos * ROW_HEIGHT}px`;
       el.style.height = `${ROW_HEIGHT}px`;
-      el.addEventListener('click', () => { this.select(pos, false); this.onSelect(pos, r); });
+      el.addEventListener('click', () => {
+        this.select(pos, false);
+        this.onSelect(pos, r);
+      });
       this.rowsEl.appendChild(el);
     }
   }

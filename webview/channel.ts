@@ -38,11 +38,17 @@ export class WebviewChannel<S> {
   /** Handles a notification; returns the function that stops handling it (a controller that goes away). */
   on<T extends NotificationType<unknown>>(type: T, handler: (params: ParamsOf<T>) => void): () => void {
     this.handlers.set(type.method, handler as (p: unknown) => void);
-    return () => { if (this.handlers.get(type.method) === handler) this.handlers.delete(type.method); };
+    return () => {
+      if (this.handlers.get(type.method) === handler) this.handlers.delete(type.method);
+    };
   }
 
-  get state(): S | undefined { return this.api.getState(); }
-  set state(s: S) { this.api.setState(s); }
+  get state(): S | undefined {
+    return this.api.getState();
+  }
+  set state(s: S) {
+    this.api.setState(s);
+  }
 
   private receive(m: unknown): void {
     if (!isWireMessage(m)) return;

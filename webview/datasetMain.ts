@@ -27,7 +27,9 @@ class CuratorApp {
   private pane: ItemPane | undefined;
 
   async start(): Promise<void> {
-    this.ch.on(P.Refresh, () => { void this.load(); });
+    this.ch.on(P.Refresh, () => {
+      void this.load();
+    });
     this.watchFocus();
     await this.load();
   }

@@ -63,11 +63,19 @@ export class ItemPane {
   private readonly lightbox = new Lightbox(() => this.reportFocus());
   /** The compare view while compare mode is on (z or the Compare button); it replaces the image grid. */
   private compare: CompareView | undefined;
-  readonly compareButton = h('button', { type: 'button', class: 'compare-toggle', 'aria-pressed': 'false', title: 'Compare the images at the pixel: zoom, flicker, swipe (z)' }, 'Compare');
+  readonly compareButton = h(
+    'button',
+    { type: 'button', class: 'compare-toggle', 'aria-pressed': 'false', title: 'Compare the images at the pixel: zoom, flicker, swipe (z)' },
+    'Compare',
+  );
   readonly answers: ModelAnswers;
   private readonly subs: (() => void)[] = [];
 
-  constructor(readonly ch: WebviewChannel<P.PersistedState>, readonly init: P.InitState, readonly app: HTMLElement) {
+  constructor(
+    readonly ch: WebviewChannel<P.PersistedState>,
+    readonly init: P.InitState,
+    readonly app: HTMLElement,
+  ) {
     this.answers = new ModelAnswers(
       (key, index) => ch.command(P.AskModel, { key, index }),
       (key, index) => ch.command(P.ModelAnswersWanted, { key, index }),
@@ -79,8 +87,13 @@ export class ItemPane {
     );
     this.compareButton.addEventListener('click', () => this.toggleCompare());
     this.jump.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') { e.preventDefault(); void this.goTo(this.jump.value); }
-      else if (e.key === 'Escape') { this.jump.value = ''; this.jump.blur(); }
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        void this.goTo(this.jump.value);
+      } else if (e.key === 'Escape') {
+        this.jump.value = '';
+        this.jump.blur();
+      }
     });
   }
 
@@ -92,7 +105,12 @@ export class ItemPane {
     this.app.className = `mode-${mode}`;
     setText(this.title, plan ? `Spot check ${plan.name}` : dataset.name);
     this.title.title = dataset.path;
-    this.header.append(h('div', { class: 'heading' }, this.title, h('div', { class: 'subtitle' }, opts.subtitle)), this.progressEl, this.statusEl, this.compareButton);
+    this.header.append(
+      h('div', { class: 'heading' }, this.title, h('div', { class: 'subtitle' }, opts.subtitle)),
+      this.progressEl,
+      this.statusEl,
+      this.compareButton,
+    );
     if (opts.jump) this.header.append(this.jump);
     for (const w of this.init.warnings) this.banner.append(h('div', { class: 'warning', role: 'alert' }, w));
     if (this.init.readOnly && this.init.readOnlyReason) this.banner.append(h('div', { class: 'warning readonly' }, this.init.readOnlyReason));
@@ -115,7 +133,9 @@ export class ItemPane {
     return r;
   }
 
-  dropFetched(): void { this.cache.clear(); }
+  dropFetched(): void {
+    this.cache.clear();
+  }
 
   async show(pos: number): Promise<void> {
     const c = this.controller;
@@ -195,7 +215,10 @@ export class ItemPane {
       const cv = new CompareView();
       window.addEventListener('resize', this.onResize);
       cv.el.addEventListener('keydown', (e) => {
-        if (e.key === 'Escape' && !e.defaultPrevented) { e.preventDefault(); this.toggleCompare(false); }
+        if (e.key === 'Escape' && !e.defaultPrevented) {
+          e.preventDefault();
+          this.toggleCompare(false);
+        }
       });
       this.compare = cv;
     } else {
@@ -223,8 +246,13 @@ export class ItemPane {
     const item = this.current;
     if (!item) return;
     const n = item.images.length;
-    const shown = item.images.map((im, k) => (im.ok ? { src: im.src, path: im.path, caption: imageCaption(k, n), k } : undefined)).filter((x): x is NonNullable<typeof x> => !!x);
-    const at = Math.max(0, shown.findIndex((s) => s.k === i));
+    const shown = item.images
+      .map((im, k) => (im.ok ? { src: im.src, path: im.path, caption: imageCaption(k, n), k } : undefined))
+      .filter((x): x is NonNullable<typeof x> => !!x);
+    const at = Math.max(
+      0,
+      shown.findIndex((s) => s.k === i),
+    );
     this.lightbox.show(shown, at);
   }
 
@@ -244,14 +272,31 @@ export class ItemPane {
     if (this.lightbox.open && action !== 'enlarge') this.lightbox.close();
     if (this.controller.onKey(action)) return;
     switch (action) {
-      case 'next': void this.show(this.position + 1); break;
-      case 'prev': void this.show(this.position - 1); break;
-      case 'first': void this.show(0); break;
-      case 'last': void this.show(this.controller.length - 1); break;
-      case 'enlarge': if (this.lightbox.open) this.lightbox.close(); else this.enlarge(0); break;
-      case 'compare': this.toggleCompare(); break;
-      case 'find': this.jump.focus(); this.jump.select(); break;
-      default: break;
+      case 'next':
+        void this.show(this.position + 1);
+        break;
+      case 'prev':
+        void this.show(this.position - 1);
+        break;
+      case 'first':
+        void this.show(0);
+        break;
+      case 'last':
+        void this.show(this.controller.length - 1);
+        break;
+      case 'enlarge':
+        if (this.lightbox.open) this.lightbox.close();
+        else this.enlarge(0);
+        break;
+      case 'compare':
+        this.toggleCompare();
+        break;
+      case 'find':
+        this.jump.focus();
+        this.jump.select();
+        break;
+      default:
+        break;
     }
   }
 
@@ -296,7 +341,9 @@ export function compareImages(item: P.ItemView): CompareImage[] {
     const base = { ordinal: i + 1, caption: imageCaption(i, n), path: im.path };
     if (!im.ok) return { ...base, fault: { title: PROBLEM_TITLES[im.problem] ?? 'Image refused', reason: im.reason } };
     return {
-      ...base, width: im.width, height: im.height,
+      ...base,
+      width: im.width,
+      height: im.height,
       preview: im.full && im.srcWidth && im.srcHeight ? { src: im.src, width: im.srcWidth, height: im.srcHeight } : undefined,
       full: { src: im.full ?? im.src },
     };

@@ -26,10 +26,13 @@ export const PROBLEM_TITLES: Record<string, string> = {
 };
 
 function placeholder(img: Extract<ImageView, { ok: false }> | { path: string; problem: string; reason: string }): HTMLElement {
-  return h('div', { class: 'image-missing', role: 'img', 'aria-label': `image not shown: ${img.reason}`, 'data-problem': img.problem },
+  return h(
+    'div',
+    { class: 'image-missing', role: 'img', 'aria-label': `image not shown: ${img.reason}`, 'data-problem': img.problem },
     h('span', { class: 'image-missing-title' }, PROBLEM_TITLES[img.problem] ?? 'Image refused'),
     h('span', { class: 'image-missing-path' }, img.path),
-    h('span', { class: 'image-missing-reason' }, img.reason));
+    h('span', { class: 'image-missing-reason' }, img.reason),
+  );
 }
 
 function figure(img: ImageView, i: number, n: number, description: string | undefined, opts: ItemViewOptions): HTMLElement {
@@ -37,17 +40,32 @@ function figure(img: ImageView, i: number, n: number, description: string | unde
   let body: HTMLElement;
   if (img.ok) {
     // width/height (upright size, when the host knows it) give the box its aspect ratio before the picture paints.
-    const el = h('img', { src: img.src, alt: `${caption}: ${img.path}`, title: 'Click to enlarge · z to compare at the pixel', 'data-index': i, 'data-ordinal': i + 1, width: img.width, height: img.height, loading: 'eager', decoding: 'async' });
-    el.addEventListener('error', () => el.replaceWith(placeholder({ path: img.path, problem: 'load-error', reason: 'the file exists but the browser could not decode it' })));
+    const el = h('img', {
+      src: img.src,
+      alt: `${caption}: ${img.path}`,
+      title: 'Click to enlarge · z to compare at the pixel',
+      'data-index': i,
+      'data-ordinal': i + 1,
+      width: img.width,
+      height: img.height,
+      loading: 'eager',
+      decoding: 'async',
+    });
+    el.addEventListener('error', () =>
+      el.replaceWith(placeholder({ path: img.path, problem: 'load-error', reason: 'the file exists but the browser could not decode it' })),
+    );
     el.addEventListener('click', () => opts.onEnlarge?.(i));
     body = el;
   } else {
     body = placeholder(img);
   }
-  return h('figure', { class: 'image', 'data-ok': img.ok ? 'true' : 'false' },
+  return h(
+    'figure',
+    { class: 'image', 'data-ok': img.ok ? 'true' : 'false' },
     h('figcaption', {}, h('span', { class: 'ordinal' }, caption), h('span', { class: 'path', title: img.path }, img.path)),
     body,
-    description !== undefined ? h('p', { class: 'description' }, description) : null);
+    description !== undefined ? h('p', { class: 'description' }, description) : null,
+  );
 }
 
 export function renderItem(root: HTMLElement, item: ItemView, opts: ItemViewOptions = {}): void {
@@ -64,13 +82,26 @@ export function renderItem(root: HTMLElement, item: ItemView, opts: ItemViewOpti
     const list = h('ol', { class: 'candidates', type: 'A' });
     item.candidates.forEach((c, i) => {
       const correct = item.correct !== undefined && c === item.correct;
-      list.appendChild(h('li', { class: correct ? 'candidate correct' : 'candidate', 'data-letter': LETTERS[i] ?? String(i + 1), 'aria-label': correct ? `${c} (correct answer)` : c },
-        h('span', { class: 'letter' }, `${LETTERS[i] ?? i + 1}.`), ' ', h('span', { class: 'candidate-text' }, c),
-        correct ? ' ' : null, correct ? h('span', { class: 'badge correct-badge' }, '✓ correct') : null));
+      list.appendChild(
+        h(
+          'li',
+          {
+            class: correct ? 'candidate correct' : 'candidate',
+            'data-letter': LETTERS[i] ?? String(i + 1),
+            'aria-label': correct ? `${c} (correct answer)` : c,
+          },
+          h('span', { class: 'letter' }, `${LETTERS[i] ?? i + 1}.`),
+          ' ',
+          h('span', { class: 'candidate-text' }, c),
+          correct ? ' ' : null,
+          correct ? h('span', { class: 'badge correct-badge' }, '✓ correct') : null,
+        ),
+      );
     });
     qa.append(h('h3', {}, 'Options'), list);
   }
-  if (item.label !== undefined) qa.append(h('h3', {}, item.candidates?.length ? 'Answer' : 'Label'), h('div', { class: 'text label', 'data-role': 'label' }, item.label));
+  if (item.label !== undefined)
+    qa.append(h('h3', {}, item.candidates?.length ? 'Answer' : 'Label'), h('div', { class: 'text label', 'data-role': 'label' }, item.label));
   else qa.append(h('h3', {}, 'Label'), h('p', { class: 'muted' }, 'This record has no label.'));
   root.appendChild(qa);
 
@@ -104,7 +135,7 @@ export function renderProblem(root: HTMLElement, p: ItemProblem): void {
   clear(root);
   root.dataset.key = '';
   root.dataset.index = String(p.index);
-  root.appendChild(h('div', { class: 'problem', role: 'alert' },
-    h('h3', {}, `Record ${p.index}${p.line ? ` (line ${p.line})` : ''} cannot be shown`),
-    h('p', {}, p.message)));
+  root.appendChild(
+    h('div', { class: 'problem', role: 'alert' }, h('h3', {}, `Record ${p.index}${p.line ? ` (line ${p.line})` : ''} cannot be shown`), h('p', {}, p.message)),
+  );
 }

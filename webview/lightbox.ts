@@ -1,7 +1,11 @@
 /** Click-to-enlarge: one image at full size over the view; click, Escape or ←/→ inside it. */
 import { clear, h } from './elements';
 
-export interface LightboxImage { src: string; path: string; caption: string }
+export interface LightboxImage {
+  src: string;
+  path: string;
+  caption: string;
+}
 
 export class Lightbox {
   readonly el = h('div', { class: 'lightbox', hidden: true, tabindex: -1, role: 'dialog', 'aria-modal': 'true' });
@@ -20,7 +24,9 @@ export class Lightbox {
     });
   }
 
-  get open(): boolean { return !this.el.hidden; }
+  get open(): boolean {
+    return !this.el.hidden;
+  }
 
   show(images: LightboxImage[], i: number): void {
     if (!images.length) return;

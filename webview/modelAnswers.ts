@@ -8,7 +8,12 @@ import type { ItemView, ModelAnswerView } from '../src/protocol';
 import { clear, h } from './elements';
 
 const STATE_LABEL: Record<ModelAnswerView['state'], string> = {
-  asking: 'asking…', streaming: 'streaming…', done: 'answered', cached: 'from cache', error: 'failed', cancelled: 'cancelled',
+  asking: 'asking…',
+  streaming: 'streaming…',
+  done: 'answered',
+  cached: 'from cache',
+  error: 'failed',
+  cancelled: 'cancelled',
 };
 
 export class ModelAnswers {
@@ -25,11 +30,17 @@ export class ModelAnswers {
     private readonly step: (key: string, direction: 1 | -1) => void,
   ) {
     const button = h('button', { class: 'ask-model', type: 'button', title: 'Ask the configured endpoint profiles (Curator: Ask Model)' }, 'Ask model');
-    button.addEventListener('click', () => { if (this.item) this.ask(this.item.key, this.item.index); });
+    button.addEventListener('click', () => {
+      if (this.item) this.ask(this.item.key, this.item.index);
+    });
     const prev = h('button', { class: 'disagreement-prev', type: 'button', title: 'Previous item where a model disagrees with the label' }, '◀');
     const next = h('button', { class: 'disagreement-next', type: 'button', title: 'Next item where a model disagrees with the label' }, '▶');
-    prev.addEventListener('click', () => { if (this.item) this.step(this.item.key, -1); });
-    next.addEventListener('click', () => { if (this.item) this.step(this.item.key, 1); });
+    prev.addEventListener('click', () => {
+      if (this.item) this.step(this.item.key, -1);
+    });
+    next.addEventListener('click', () => {
+      if (this.item) this.step(this.item.key, 1);
+    });
     this.disagreementNav.append(h('span', { class: 'disagreement-count' }), prev, next);
     this.section.append(h('div', { class: 'model-answers-head' }, h('h3', {}, 'Model answers'), button, this.disagreementNav), this.columns);
   }
@@ -49,7 +60,10 @@ export class ModelAnswers {
   /** Places the section under a freshly rendered item and shows what is known for it. */
   attach(itemEl: HTMLElement, item: ItemView | undefined): void {
     this.item = item;
-    if (!item) { this.section.remove(); return; }
+    if (!item) {
+      this.section.remove();
+      return;
+    }
     this.wanted(item.key, item.index);
     // Below the images (grid or compare view), so the label and the pictures share the first screen.
     const images = itemEl.querySelector(':scope > .images, :scope > .compare');
@@ -79,16 +93,33 @@ export class ModelAnswers {
       return;
     }
     for (const a of answers) {
-      const col = h('div', { class: `model-answer state-${a.state}${a.agreement ? ` agreement-${a.agreement}` : ''}`, 'data-profile': a.profile, 'data-state': a.state, 'data-agreement': a.agreement ?? '' },
-        h('div', { class: 'model-answer-head' },
+      const col = h(
+        'div',
+        {
+          class: `model-answer state-${a.state}${a.agreement ? ` agreement-${a.agreement}` : ''}`,
+          'data-profile': a.profile,
+          'data-state': a.state,
+          'data-agreement': a.agreement ?? '',
+        },
+        h(
+          'div',
+          { class: 'model-answer-head' },
           h('span', { class: 'profile', title: a.model }, a.profile),
           h('span', { class: 'badge state' }, STATE_LABEL[a.state]),
           a.agreement === 'agree' ? h('span', { class: 'badge agree' }, '✓ agrees with the label') : null,
           a.agreement === 'disagree' ? h('span', { class: 'badge disagree' }, '✗ disagrees with the label') : null,
-          a.agreement && a.agreement !== 'agree' && a.agreement !== 'disagree' ? h('span', { class: 'badge unparsed' }, a.agreement === 'answer-unparsed' ? 'answer not parsed' : a.agreement === 'label-unparsed' ? 'label not parsed' : 'not comparable') : null),
+          a.agreement && a.agreement !== 'agree' && a.agreement !== 'disagree'
+            ? h(
+                'span',
+                { class: 'badge unparsed' },
+                a.agreement === 'answer-unparsed' ? 'answer not parsed' : a.agreement === 'label-unparsed' ? 'label not parsed' : 'not comparable',
+              )
+            : null,
+        ),
         a.answerChoice !== undefined ? h('div', { class: 'choices' }, `model → ${a.answerChoice}`, h('br'), `label → ${a.labelChoice ?? '—'}`) : null,
         h('div', { class: 'text model-answer-text' }, a.text),
-        a.error ? h('div', { class: 'error' }, a.error) : null);
+        a.error ? h('div', { class: 'error' }, a.error) : null,
+      );
       this.columns.appendChild(col);
     }
   }

@@ -28,11 +28,19 @@ channel.on(ReportUpdate, ({ html, generatedAt }) => {
   const wasOpen = [...main.querySelectorAll('details')].map((d) => d.open);
   const y = window.scrollY;
   main.innerHTML = html;
-  main.querySelectorAll('details').forEach((d, i) => { if (i < wasOpen.length) d.open = wasOpen[i]; });
+  main.querySelectorAll('details').forEach((d, i) => {
+    if (i < wasOpen.length) d.open = wasOpen[i];
+  });
   main.dataset.generatedAt = generatedAt;
   window.scrollTo(0, y);
 });
 
-window.addEventListener('scroll', () => { channel.state = { scrollY: window.scrollY }; }, { passive: true });
+window.addEventListener(
+  'scroll',
+  () => {
+    channel.state = { scrollY: window.scrollY };
+  },
+  { passive: true },
+);
 const saved = channel.state?.scrollY;
 if (saved) window.scrollTo(0, saved);

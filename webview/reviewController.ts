@@ -16,7 +16,12 @@ export class ReviewController implements ModeController {
   private readonly draftNotes = new Map<string, string>();
   private progress: P.Progress;
   private readonly savedLog = h('ol', { class: 'saved-log', 'aria-label': 'Verdicts saved in this session' });
-  private readonly noteInput = h('input', { class: 'note-input', type: 'text', placeholder: 'Note for this item — Enter saves, Escape cancels', 'aria-label': 'Note' });
+  private readonly noteInput = h('input', {
+    class: 'note-input',
+    type: 'text',
+    placeholder: 'Note for this item — Enter saves, Escape cancels',
+    'aria-label': 'Note',
+  });
   private readonly subs: (() => void)[];
 
   constructor(private readonly pane: ItemPane) {
@@ -25,12 +30,19 @@ export class ReviewController implements ModeController {
     this.progress = init.progress!;
     for (const [k, s] of Object.entries(init.verdicts ?? {})) this.verdicts.set(k, { verdict: s.verdict, note: s.note, state: 'saved' });
     this.subs = [
-      pane.ch.on(P.ShowPlanPosition, ({ position }) => { void this.pane.show(position).then(() => this.pane.focusItem()); }),
+      pane.ch.on(P.ShowPlanPosition, ({ position }) => {
+        void this.pane.show(position).then(() => this.pane.focusItem());
+      }),
       pane.ch.on(P.ModelDisagreements, ({ keys }) => pane.answers.setDisagreements(keys)),
     ];
     this.noteInput.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') { e.preventDefault(); void this.saveNote(); }
-      else if (e.key === 'Escape') { e.preventDefault(); this.closeNote(); }
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        void this.saveNote();
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        this.closeNote();
+      }
     });
     const { dataset, readOnly } = init;
     pane.noteBox.replaceChildren(h('label', {}, 'Note '), this.noteInput);
@@ -38,48 +50,80 @@ export class ReviewController implements ModeController {
     pane.layout({
       subtitle: `${dataset.name} · ${this.plan.size} items · seed ${this.plan.seed} · strata ${this.plan.strata} · reviewer ${this.plan.reviewer}`,
       jump: true,
-      footer: h('footer', { class: 'keys' },
+      footer: h(
+        'footer',
+        { class: 'keys' },
         readOnly ? 'Read-only: ←/→ move' : 'c correct · x incorrect · s skip · n note · u/Backspace undo · ←/→ move · e enlarge · g go to',
-        h('details', { class: 'saved-log-box' }, h('summary', {}, 'Saved in this session'), this.savedLog)),
+        h('details', { class: 'saved-log-box' }, h('summary', {}, 'Saved in this session'), this.savedLog),
+      ),
     });
     this.renderProgress();
   }
 
-  get length(): number { return this.plan.size; }
+  get length(): number {
+    return this.plan.size;
+  }
 
   itemAt(pos: number): Promise<P.ItemResult> {
     return this.pane.fetch(`p${pos}`, () => this.pane.ch.request(P.GetPlanItem, { position: pos }));
   }
 
   meta(pos: number): [string, string][] {
-    return [['position', `${pos + 1} of ${this.plan.size}`], ['stratum', this.plan.items[pos].stratum]];
+    return [
+      ['position', `${pos + 1} of ${this.plan.size}`],
+      ['stratum', this.plan.items[pos].stratum],
+    ];
   }
 
-  moving(): void { this.closeNote(false); }
+  moving(): void {
+    this.closeNote(false);
+  }
 
-  shown(): void { this.renderVerdict(); }
+  shown(): void {
+    this.renderVerdict();
+  }
 
-  persisted(): Omit<P.PersistedState, 'position'> { return {}; }
+  persisted(): Omit<P.PersistedState, 'position'> {
+    return {};
+  }
 
   async goToRecord(index: number): Promise<void> {
     const pos = this.plan.items.findIndex((it) => it.index === index);
-    if (pos < 0) { this.pane.flash(`record ${index} is not in this spot check`, 'error'); return; }
+    if (pos < 0) {
+      this.pane.flash(`record ${index} is not in this spot check`, 'error');
+      return;
+    }
     await this.pane.show(pos);
   }
 
   onKey(action: P.KeyAction): boolean {
     switch (action) {
-      case 'correct': case 'incorrect': case 'skip': void this.mark(action); return true;
-      case 'undo': void this.undo(); return true;
-      case 'note': this.openNote(); return true;
-      case 'escape': this.closeNote(); return true;
-      default: return false;
+      case 'correct':
+      case 'incorrect':
+      case 'skip':
+        void this.mark(action);
+        return true;
+      case 'undo':
+        void this.undo();
+        return true;
+      case 'note':
+        this.openNote();
+        return true;
+      case 'escape':
+        this.closeNote();
+        return true;
+      default:
+        return false;
     }
   }
 
-  private keyAt(pos: number): string | undefined { return this.plan.items[pos]?.key; }
+  private keyAt(pos: number): string | undefined {
+    return this.plan.items[pos]?.key;
+  }
 
-  private verdictOf(key: string): Local | undefined { return this.verdicts.get(key); }
+  private verdictOf(key: string): Local | undefined {
+    return this.verdicts.get(key);
+  }
 
   renderProgress(): void {
     const p = this.progress;
@@ -109,7 +153,10 @@ export class ReviewController implements ModeController {
   }
 
   private async mark(verdict: P.Verdict): Promise<void> {
-    if (this.pane.init.readOnly) { this.pane.flash(this.pane.init.readOnlyReason ?? 'read-only', 'error'); return; }
+    if (this.pane.init.readOnly) {
+      this.pane.flash(this.pane.init.readOnlyReason ?? 'read-only', 'error');
+      return;
+    }
     const pos = this.pane.position;
     const key = this.keyAt(pos);
     if (!key) return;
@@ -130,7 +177,8 @@ export class ReviewController implements ModeController {
       this.progress = r.progress;
       this.logSaved(key, r.saved.verdict, pos);
       this.pane.flash(`saved: ${key} ${r.saved.verdict} (${r.progress.judged} / ${r.progress.size})`);
-      if (pos === this.length - 1 && r.progress.judged === r.progress.size) this.pane.flash(`saved: ${key} ${r.saved.verdict} — all ${r.progress.size} items judged`);
+      if (pos === this.length - 1 && r.progress.judged === r.progress.size)
+        this.pane.flash(`saved: ${key} ${r.saved.verdict} — all ${r.progress.size} items judged`);
     } catch (e) {
       this.verdicts.set(key, { verdict, note, state: 'failed', error: (e as Error).message });
       this.pane.flash(`NOT saved: ${key}: ${(e as Error).message}`, 'error');
@@ -154,8 +202,14 @@ export class ReviewController implements ModeController {
       await this.pane.show(pos);
     }
     const v = this.verdictOf(key);
-    if (!v) { this.pane.flash('nothing to undo here'); return; }
-    if (v.state !== 'saved') { this.pane.flash('wait until the verdict is saved'); return; }
+    if (!v) {
+      this.pane.flash('nothing to undo here');
+      return;
+    }
+    if (v.state !== 'saved') {
+      this.pane.flash('wait until the verdict is saved');
+      return;
+    }
     try {
       const r = await this.pane.ch.request(P.Undo, { key });
       if (r.current) this.verdicts.set(key, { ...r.current, state: 'saved' });
@@ -209,5 +263,7 @@ export class ReviewController implements ModeController {
     this.renderVerdict();
   }
 
-  dispose(): void { for (const s of this.subs) s(); }
+  dispose(): void {
+    for (const s of this.subs) s();
+  }
 }

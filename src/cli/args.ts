@@ -30,8 +30,14 @@ export function parseArgs(argv: string[], spec: FlagSpec): ParsedArgs {
   const lists = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--') { positionals.push(...argv.slice(i + 1)); break; }
-    if (!a.startsWith('--') || a === '-') { positionals.push(a); continue; }
+    if (a === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('--') || a === '-') {
+      positionals.push(a);
+      continue;
+    }
     const eq = a.indexOf('=');
     const name = a.slice(2, eq < 0 ? undefined : eq);
     if (booleans.has(name)) {
@@ -50,7 +56,10 @@ export function parseArgs(argv: string[], spec: FlagSpec): ParsedArgs {
     positionals,
     flags,
     lists,
-    str: (n) => { const v = flags.get(n); return typeof v === 'string' ? v : undefined; },
+    str: (n) => {
+      const v = flags.get(n);
+      return typeof v === 'string' ? v : undefined;
+    },
     bool: (n) => flags.get(n) === true,
     num: (n, dflt) => {
       const v = flags.get(n);

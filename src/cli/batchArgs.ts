@@ -40,22 +40,35 @@ export function batchMode(args: ParsedArgs, extra: string[] = []): BatchMode {
 }
 
 /** Writes the batch input files for `entries`; prints where they went. Exit code 1 when an item failed. */
-export async function writeBatchRequests(entries: ExportEntry[], asker: Asker, dir: string, prefix: string, args: ParsedArgs, io: CommandIO, signal?: AbortSignal): Promise<number> {
+export async function writeBatchRequests(
+  entries: ExportEntry[],
+  asker: Asker,
+  dir: string,
+  prefix: string,
+  args: ParsedArgs,
+  io: CommandIO,
+  signal?: AbortSignal,
+): Promise<number> {
   const writer = new BatchFileWriter(dir, prefix);
   const res = await exportBatchRequests(entries, asker, writer, {
     concurrency: args.num('concurrency') ?? asker.profile.concurrency,
     signal,
-    onProgress: (done, total) => { if (!args.bool('json')) io.err(`\r${done}/${total} prepared`); },
+    onProgress: (done, total) => {
+      if (!args.bool('json')) io.err(`\r${done}/${total} prepared`);
+    },
   });
   if (!args.bool('json')) io.err('\n');
   if (args.bool('json')) {
     io.out(JSON.stringify({ files: res.written.files, requests: res.written.requests, cached: res.cached, failures: res.failures }, null, 2) + '\n');
   } else {
-    const lines = [`${res.written.requests} request(s) in ${res.written.files.length} batch file(s)${res.cached ? `; ${res.cached} item(s) already answered in the cache` : ''}`];
+    const lines = [
+      `${res.written.requests} request(s) in ${res.written.files.length} batch file(s)${res.cached ? `; ${res.cached} item(s) already answered in the cache` : ''}`,
+    ];
     for (const f of res.written.files) lines.push(`  ${f.file}  (${f.requests} requests, ${(f.bytes / 1e6).toFixed(1)} MB)`);
     for (const f of res.failures.slice(0, 10)) lines.push(`  not written ${f.key}: ${f.error}`);
     if (res.failures.length > 10) lines.push(`  … and ${res.failures.length - 10} more`);
-    if (res.written.requests) lines.push('', 'Run them (OpenAI Batch API, or vllm run-batch -i FILE -o OUT --model M), then import the output with --batch-in OUT.jsonl.');
+    if (res.written.requests)
+      lines.push('', 'Run them (OpenAI Batch API, or vllm run-batch -i FILE -o OUT --model M), then import the output with --batch-in OUT.jsonl.');
     io.out(lines.join('\n') + '\n');
   }
   if (signal?.aborted) return 2;
@@ -72,8 +85,13 @@ export function batchAsker(asker: Asker, files: string[]): { asker: BatchResults
 export function reportBatchImport(command: string, output: BatchOutput, asker: BatchResultsAsker, io: CommandIO): number {
   const unknown = asker.unknownResults();
   const errors = [...output.results.values()].filter((r) => !r.ok).length;
-  io.err(`cocurate ${command}: ${output.lines} batch output line(s): ${output.results.size - errors} answer(s), ${errors} error line(s)${unknown.length ? `, ${unknown.length} for no item here` : ''}${output.problems.length ? `, ${output.problems.length} unreadable` : ''}\n`);
+  io.err(
+    `cocurate ${command}: ${output.lines} batch output line(s): ${output.results.size - errors} answer(s), ${errors} error line(s)${unknown.length ? `, ${unknown.length} for no item here` : ''}${output.problems.length ? `, ${output.problems.length} unreadable` : ''}\n`,
+  );
   for (const p of output.problems.slice(0, 20)) io.err(`  ${p.where}: ${p.message}\n`);
-  for (const u of unknown.slice(0, 20)) io.err(`  ${u.where}: custom_id "${u.customId}" matches no item of this ${command === 'ask' ? 'spot check' : 'dataset'} for profile "${asker.profile.slug}"\n`);
+  for (const u of unknown.slice(0, 20))
+    io.err(
+      `  ${u.where}: custom_id "${u.customId}" matches no item of this ${command === 'ask' ? 'spot check' : 'dataset'} for profile "${asker.profile.slug}"\n`,
+    );
   return output.problems.length + unknown.length;
 }

@@ -20,6 +20,15 @@ export function openDatasetFromArgs(file: string | undefined, args: ParsedArgs):
   }
   const map = args.str('map');
   let mapping;
-  try { mapping = map ? parseFieldMapping(map) : undefined; } catch (e) { throw new UsageError((e as Error).message); }
-  return Dataset.open(file, { format: format as FormatId | undefined, container: container as Container | undefined, mapping, cache: args.bool('no-cache') ? false : undefined });
+  try {
+    mapping = map ? parseFieldMapping(map) : undefined;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return Dataset.open(file, {
+    format: format as FormatId | undefined,
+    container: container as Container | undefined,
+    mapping,
+    cache: args.bool('no-cache') ? false : undefined,
+  });
 }

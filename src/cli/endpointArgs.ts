@@ -7,7 +7,19 @@ import { apiKeyFromEnv, DEFAULT_API_KEY_ENV, resolveProfile, type ImagePreproces
 import { curationFolderFor } from '../core/plan';
 import { UsageError, type ParsedArgs } from './args';
 
-export const ENDPOINT_VALUE_FLAGS = ['model', 'name', 'temperature', 'max-tokens', 'timeout-ms', 'concurrency', 'images', 'image-size', 'retries', 'curation', 'image-root'];
+export const ENDPOINT_VALUE_FLAGS = [
+  'model',
+  'name',
+  'temperature',
+  'max-tokens',
+  'timeout-ms',
+  'concurrency',
+  'images',
+  'image-size',
+  'retries',
+  'curation',
+  'image-root',
+];
 export const ENDPOINT_BOOLEAN_FLAGS = ['no-stream', 'no-cache'];
 export const ENDPOINT_REPEATABLE_FLAGS = ['endpoint'];
 
@@ -30,7 +42,11 @@ export function endpointFlags(extra: { values?: string[]; booleans?: string[]; r
 }
 
 export function profileFromArgs(args: ParsedArgs): ResolvedProfile {
-  const endpoints = args.list('endpoint').flatMap((e) => e.split(',')).map((s) => s.trim()).filter(Boolean);
+  const endpoints = args
+    .list('endpoint')
+    .flatMap((e) => e.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (endpoints.length === 0) throw new UsageError('--endpoint URL is required');
   const model = args.str('model');
   if (!model) throw new UsageError('--model M is required');

@@ -61,7 +61,12 @@ export async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (e) => { process.stderr.write(redactSecrets(`cocurate: ${(e as Error).message}\n`, envSecrets())); process.exitCode = 2; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(redactSecrets(`cocurate: ${(e as Error).message}\n`, envSecrets()));
+      process.exitCode = 2;
+    },
   );
 }

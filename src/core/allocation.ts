@@ -25,9 +25,7 @@ export function allocateProportional(strata: StratumSize[], size: number): Map<s
     });
     let given = quotas.reduce((s, q) => s + q.floor, 0);
     for (const q of quotas) alloc.set(q.s.name, (alloc.get(q.s.name) ?? 0) + q.floor);
-    const byRemainder = quotas
-      .filter((q) => q.floor < q.room)
-      .sort((a, b) => b.rem - a.rem || b.s.population - a.s.population || a.order - b.order);
+    const byRemainder = quotas.filter((q) => q.floor < q.room).sort((a, b) => b.rem - a.rem || b.s.population - a.s.population || a.order - b.order);
     for (const q of byRemainder) {
       if (given >= remaining) break;
       alloc.set(q.s.name, (alloc.get(q.s.name) ?? 0) + 1);

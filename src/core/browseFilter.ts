@@ -41,7 +41,11 @@ export function filterRecords(ds: Dataset, f: BrowseFilterSpec, verdictOf: (key:
     if (needle && !raw.toLowerCase().includes(needle) && !raw.toLowerCase().includes(text!)) return;
     if (f.groupSize !== undefined || f.subset || (f.verdict && f.verdict !== 'any')) {
       let item;
-      try { item = ds.itemFrom(i, JSON.parse(raw), raw); } catch { return; }
+      try {
+        item = ds.itemFrom(i, JSON.parse(raw), raw);
+      } catch {
+        return;
+      }
       if (f.groupSize !== undefined && (f.groupSize >= 4 ? item.groupSize < 4 : item.groupSize !== f.groupSize)) return;
       if (f.subset && item.subset !== f.subset) return;
       if (f.verdict && f.verdict !== 'any') {
@@ -57,12 +61,19 @@ export function filterRecords(ds: Dataset, f: BrowseFilterSpec, verdictOf: (key:
 /** Distinct subset names among the first `limit` records (for a filter menu). */
 export function subsetNames(ds: Dataset, limit = 5000): string[] {
   const names = new Set<string>();
-  ds.forEachRaw((i, raw) => {
-    try {
-      const s = ds.itemFrom(i, JSON.parse(raw), raw).subset;
-      if (s) names.add(s);
-    } catch { /* broken record: no subset */ }
-  }, Infinity, 0, Math.min(limit, ds.count));
+  ds.forEachRaw(
+    (i, raw) => {
+      try {
+        const s = ds.itemFrom(i, JSON.parse(raw), raw).subset;
+        if (s) names.add(s);
+      } catch {
+        /* broken record: no subset */
+      }
+    },
+    Infinity,
+    0,
+    Math.min(limit, ds.count),
+  );
   return [...names].sort();
 }
 

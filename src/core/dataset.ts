@@ -9,7 +9,16 @@ import { detectFormat } from './formats/detect';
 import { normalize, recordId } from './formats/normalize';
 import { indexOfKey, itemKey } from './itemKey';
 import { fileFingerprint, recordHash } from './hash';
-import { cachedIndex, fingerprintFd, sameFingerprint, writeIndexCache, type CacheOptions, type ExtraColumns, type Fingerprint, type IndexKey } from './indexCache';
+import {
+  cachedIndex,
+  fingerprintFd,
+  sameFingerprint,
+  writeIndexCache,
+  type CacheOptions,
+  type ExtraColumns,
+  type Fingerprint,
+  type IndexKey,
+} from './indexCache';
 import type { FieldMapping, FormatId, Item } from './item';
 import { isParquetPath, ParquetSource } from './parquet/parquetSource';
 import { quickField } from './quickFields';
@@ -100,7 +109,10 @@ export class Dataset {
       const src = ParquetSource.open(abs, { idField: opts.mapping?.id });
       try {
         return new Dataset(abs, src.index, { read: () => Buffer.alloc(0), close: () => src.close() }, src.mtimeMs, opts, opts.mapping, src);
-      } catch (e) { src.close(); throw e; }
+      } catch (e) {
+        src.close();
+        throw e;
+      }
     }
     // A FIFO, a device or a folder (directly or through a symlink) is refused before it is read.
     const { fd, stat: st } = openRegularFile(abs);
@@ -115,7 +127,11 @@ export class Dataset {
         const key: IndexKey = { container: opts.container, idField: opts.mapping?.id ?? 'id' };
         // Keyed by the real path: the same file reached through a symlinked folder shares one cache.
         let real = abs;
-        try { real = fs.realpathSync(abs); } catch { /* keep the path given */ }
+        try {
+          real = fs.realpathSync(abs);
+        } catch {
+          /* keep the path given */
+        }
         const r = cachedIndex(fd, st, real, key, build, opts.cache);
         index = r.index;
         cacheFile = r.file;
@@ -137,7 +153,9 @@ export class Dataset {
         }
         return buf.subarray(0, got);
       },
-      close() { fs.closeSync(fd); },
+      close() {
+        fs.closeSync(fd);
+      },
     };
     const ds = new Dataset(abs, index, reader, st.mtimeMs, opts, opts.mapping);
     ds.indexCache = { file: cacheFile, hit: fromCache };
@@ -159,10 +177,18 @@ export class Dataset {
     if (hit && hit.length === this.count) return hit;
     const col = Float64Array.from(compute());
     let unchanged = false;
-    try { unchanged = ctx !== undefined && sameFingerprint(ctx.fp, ctx.current()); } catch { /* closed or gone */ }
+    try {
+      unchanged = ctx !== undefined && sameFingerprint(ctx.fp, ctx.current());
+    } catch {
+      /* closed or gone */
+    }
     if (ctx && unchanged) {
       ctx.extras.set(key, col);
-      try { writeIndexCache(ctx.file, ctx.real, ctx.fp, ctx.key, this.index, ctx.extras); } catch { /* the value is still right */ }
+      try {
+        writeIndexCache(ctx.file, ctx.real, ctx.fp, ctx.key, this.index, ctx.extras);
+      } catch {
+        /* the value is still right */
+      }
     }
     return col;
   }
@@ -178,36 +204,60 @@ export class Dataset {
     return new Dataset(path.resolve(fileName), index, reader, Date.now(), opts, opts.mapping);
   }
 
-  get count(): number { return this.index.count; }
-  get bytes(): number { return this.index.bytes; }
-  get container(): Container | 'parquet' { return this.rows ? 'parquet' : this.index.container; }
+  get count(): number {
+    return this.index.count;
+  }
+  get bytes(): number {
+    return this.index.bytes;
+  }
+  get container(): Container | 'parquet' {
+    return this.rows ? 'parquet' : this.index.container;
+  }
   /** The parquet source behind this dataset, if any (row groups, image columns). */
-  get parquet(): ParquetSource | undefined { return this.rows; }
-  get folder(): string { return path.dirname(this.path); }
+  get parquet(): ParquetSource | undefined {
+    return this.rows;
+  }
+  get folder(): string {
+    return path.dirname(this.path);
+  }
 
-  close(): void { this.reader.close(); }
+  close(): void {
+    this.reader.close();
+  }
 
-  fingerprint(): string { return this.rows ? this.rows.fingerprint() : fileFingerprint(this.path); }
+  fingerprint(): string {
+    return this.rows ? this.rows.fingerprint() : fileFingerprint(this.path);
+  }
 
-  rawBytes(i: number): Buffer { return this.rows ? this.rows.rowBytes(i) : this.reader.read(this.index.start(i), this.index.end(i)); }
-  raw(i: number): string { return this.rawBytes(i).toString('utf8'); }
+  rawBytes(i: number): Buffer {
+    return this.rows ? this.rows.rowBytes(i) : this.reader.read(this.index.start(i), this.index.end(i));
+  }
+  raw(i: number): string {
+    return this.rawBytes(i).toString('utf8');
+  }
 
   parse(i: number): ParseResult {
     return parseRaw(this.raw(i), i, this.index.line(i), this.columnOfRecord);
   }
 
   /** Bytes [start, end) of the file. */
-  bytesAt(start: number, end: number): Buffer { return this.reader.read(start, end); }
+  bytesAt(start: number, end: number): Buffer {
+    return this.reader.read(start, end);
+  }
 
   /** 1-based column (UTF-16 code units) of the byte at `offset` in its line. */
   columnOf(offset: number): number {
-    const STEP = 4096, LIMIT = 1 << 20;
+    const STEP = 4096,
+      LIMIT = 1 << 20;
     let lineStart = -1;
     let pos = offset;
     while (pos > 0 && offset - pos < LIMIT) {
       const from = Math.max(0, pos - STEP);
       const k = this.reader.read(from, pos).lastIndexOf(0x0a);
-      if (k >= 0) { lineStart = from + k + 1; break; }
+      if (k >= 0) {
+        lineStart = from + k + 1;
+        break;
+      }
       pos = from;
     }
     if (lineStart < 0) lineStart = pos; // the file's first line, or a line longer than 1 MiB (counted from there)
@@ -217,7 +267,9 @@ export class Dataset {
   }
 
   /** 1-based column where record i starts in its line. */
-  recordColumn(i: number): number { return this.columnOf(this.index.start(i)); }
+  recordColumn(i: number): number {
+    return this.columnOf(this.index.start(i));
+  }
   /** recordColumn as a function value, made once (parseRaw calls it only to place an error). */
   readonly columnOfRecord = (i: number): number => this.recordColumn(i);
 
@@ -350,8 +402,9 @@ export class Dataset {
       if (e - s > 1) {
         const h = hashOf(sorted[s]);
         const members: number[] = [];
-        if (wide) { for (let i = 0; i < n; i++) if (hashes[i] === h) members.push(i); }
-        else for (let k = s; k < e; k++) members.push(sorted[k] - h * SHIFT);
+        if (wide) {
+          for (let i = 0; i < n; i++) if (hashes[i] === h) members.push(i);
+        } else for (let k = s; k < e; k++) members.push(sorted[k] - h * SHIFT);
         const byId = new Map<string, number[]>();
         for (const i of members) {
           const p = this.parse(i);
@@ -384,7 +437,10 @@ export class Dataset {
   /** Like forEachRaw, without decoding: `buf[s..e)` holds record i's bytes (or its first maxBytes). */
   forEachRawBytes(fn: (i: number, buf: Buffer, s: number, e: number) => void, maxBytes = Infinity, from = 0, to = this.count): void {
     if (this.rows) {
-      for (let k = from; k < to; k++) { const b = this.rows.rowBytes(k); fn(k, b, 0, Math.min(b.length, maxBytes)); }
+      for (let k = from; k < to; k++) {
+        const b = this.rows.rowBytes(k);
+        fn(k, b, 0, Math.min(b.length, maxBytes));
+      }
       return;
     }
     const CH = 1 << 23;
@@ -439,7 +495,11 @@ export function parseRaw(raw: string, index: number, startLine: number, startCol
     }
   };
   const tooDeep = (): ParseResult =>
-    fail(Math.max(0, depthExceededAt(raw, MAX_DEPTH)), `the record is nested deeper than ${MAX_DEPTH} levels (arrays and objects inside each other); it is not read — flatten it`, 'too-deep');
+    fail(
+      Math.max(0, depthExceededAt(raw, MAX_DEPTH)),
+      `the record is nested deeper than ${MAX_DEPTH} levels (arrays and objects inside each other); it is not read — flatten it`,
+      'too-deep',
+    );
   // A short record is checked without JSON.parse: a thrown SyntaxError costs more than the parse.
   if (raw.length <= SHORT_RECORD) {
     const f = jsonSyntaxError(raw);
@@ -453,7 +513,10 @@ export function parseRaw(raw: string, index: number, startLine: number, startCol
     const msg = (e as Error).message;
     const f = jsonSyntaxError(raw);
     if (f) return fail(f.pos, `invalid JSON: ${f.message}`, 'syntax');
-    const detail = msg.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '').replace(/, ".*" is not valid JSON$/s, '');
+    const detail = msg
+      .replace(/^JSON\.parse: /, '')
+      .replace(/ in JSON at position \d+.*$/, '')
+      .replace(/, ".*" is not valid JSON$/s, '');
     return fail(syntaxErrorPosition(raw, msg), `invalid JSON: ${detail}`, 'syntax');
   }
   if (nestedDeeperThan(value, MAX_DEPTH)) return tooDeep();

@@ -61,9 +61,11 @@ function decisionProblem(d: unknown, i: number): string | undefined {
   const f = `decisions[${i}]`;
   if (!d || typeof d !== 'object' || Array.isArray(d)) return `field "${f}" must be an object, not ${jsonType(d)}`;
   const o = d as Record<string, unknown>;
-  if (!DECISION_VALUES.includes(o.decision as DecisionValue)) return `field "${f}.decision" must be one of ${DECISION_VALUES.join(', ')}, not ${JSON.stringify(o.decision)}`;
+  if (!DECISION_VALUES.includes(o.decision as DecisionValue))
+    return `field "${f}.decision" must be one of ${DECISION_VALUES.join(', ')}, not ${JSON.stringify(o.decision)}`;
   for (const k of ['by', 'at'] as const) if (typeof o[k] !== 'string') return `field "${f}.${k}" must be a string, not ${jsonType(o[k])}`;
-  for (const k of ['stratum', 'note'] as const) if (o[k] !== undefined && typeof o[k] !== 'string') return `field "${f}.${k}" must be a string, not ${jsonType(o[k])}`;
+  for (const k of ['stratum', 'note'] as const)
+    if (o[k] !== undefined && typeof o[k] !== 'string') return `field "${f}.${k}" must be a string, not ${jsonType(o[k])}`;
   if (!o.basis || typeof o.basis !== 'object' || Array.isArray(o.basis)) return `field "${f}.basis" must be an object, not ${jsonType(o.basis)}`;
   return undefined;
 }
@@ -75,14 +77,22 @@ export function readDecisions(spotcheckDir: string): ReadDecisions {
   let text: string;
   try {
     const { fd } = openRegularFile(file, 'decisions file');
-    try { text = fs.readFileSync(fd, 'utf8'); } finally { fs.closeSync(fd); }
+    try {
+      text = fs.readFileSync(fd, 'utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return out;
     if (e instanceof NotRegularFileError) throw e;
     throw new Error(`${file}: ${(e as Error).message}`);
   }
   let parsed: unknown;
-  try { parsed = JSON.parse(text); } catch (e) { throw new Error(`${file}: ${(e as Error).message}`); }
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${file}: must hold a JSON object, not ${jsonType(parsed)}`);
   const list = (parsed as Record<string, unknown>).decisions;
   if (!Array.isArray(list)) throw new Error(`${file}: field "decisions" must be an array, not ${jsonType(list)}`);

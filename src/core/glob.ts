@@ -24,15 +24,38 @@ export function globToRegExp(glob: string): RegExp {
         if (glob[i + 1] === '*') {
           // "**/" matches zero or more folders; a trailing "**" matches everything.
           i++;
-          if (glob[i + 1] === '/') { i++; re += '(?:[^/]*/)*'; } else re += '.*';
+          if (glob[i + 1] === '/') {
+            i++;
+            re += '(?:[^/]*/)*';
+          } else re += '.*';
         } else re += '[^/]*';
         break;
-      case '?': re += '[^/]'; break;
-      case '[': inClass = true; re += '['; if (glob[i + 1] === '!') { re += '^'; i++; } break;
-      case '{': braces++; re += '(?:'; break;
-      case '}': if (braces > 0) { braces--; re += ')'; } else re += '\\}'; break;
-      case ',': re += braces > 0 ? '|' : ','; break;
-      default: re += c.replace(/[.+^$()|\\]/g, '\\$&');
+      case '?':
+        re += '[^/]';
+        break;
+      case '[':
+        inClass = true;
+        re += '[';
+        if (glob[i + 1] === '!') {
+          re += '^';
+          i++;
+        }
+        break;
+      case '{':
+        braces++;
+        re += '(?:';
+        break;
+      case '}':
+        if (braces > 0) {
+          braces--;
+          re += ')';
+        } else re += '\\}';
+        break;
+      case ',':
+        re += braces > 0 ? '|' : ',';
+        break;
+      default:
+        re += c.replace(/[.+^$()|\\]/g, '\\$&');
     }
   }
   const rx = new RegExp(`^${re}$`);

@@ -23,7 +23,11 @@ export type ImageFault = 'missing' | 'unreadable' | 'empty' | 'not-an-image' | '
 
 /** A file that cannot be shown, with a message naming the file and the problem. */
 export class ImageFaultError extends Error {
-  constructor(readonly file: string, readonly fault: ImageFault, readonly detail: string) {
+  constructor(
+    readonly file: string,
+    readonly fault: ImageFault,
+    readonly detail: string,
+  ) {
     super(`${file}: ${FAULT_TEXT[fault]}${detail ? ` (${detail})` : ''}`);
     this.name = 'ImageFaultError';
   }
@@ -80,7 +84,9 @@ function classify(file: string, e: unknown): ImageFaultError {
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'ENOENT') return new ImageFaultError(file, 'missing', '');
   if (err?.code === 'EACCES' || err?.code === 'EISDIR' || err?.code === 'EPERM') return new ImageFaultError(file, 'unreadable', err.code);
-  const msg = String(err?.message ?? e).replace(/\s+/g, ' ').trim();
+  const msg = String(err?.message ?? e)
+    .replace(/\s+/g, ' ')
+    .trim();
   if (/corrupt header|bad header|not a jpeg|invalid/i.test(msg)) return new ImageFaultError(file, 'corrupt', msg);
   if (/premature end|truncated|unexpected end|end of file|short read|not enough data/i.test(msg)) return new ImageFaultError(file, 'truncated', msg);
   if (/unsupported image format|input file contains unsupported/i.test(msg)) return new ImageFaultError(file, 'not-an-image', msg);
@@ -149,7 +155,10 @@ export class PreviewCache {
   private readonly running = new Map<string, Promise<unknown>>();
   private written = 0;
 
-  constructor(readonly dir: string, opts: PreviewCacheOptions = {}) {
+  constructor(
+    readonly dir: string,
+    opts: PreviewCacheOptions = {},
+  ) {
     this.quality = opts.quality ?? 85;
     this.maxBytes = opts.maxBytes ?? 512 * 1024 * 1024;
   }
@@ -196,7 +205,8 @@ export class PreviewCache {
             .rotate()
             .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
             .jpeg({ quality: this.quality, mozjpeg: false })
-            .toFile(tmp));
+            .toFile(tmp),
+        );
       } catch (e) {
         throw classify(file, e);
       }
@@ -245,7 +255,9 @@ export class PreviewCache {
       try {
         const st = await fs.promises.stat(path.join(this.dir, n));
         if (st.isFile()) files.push({ p: path.join(this.dir, n), size: st.size, t: st.mtimeMs });
-      } catch { /* removed meanwhile by another window */ }
+      } catch {
+        /* removed meanwhile by another window */
+      }
     }
     let total = files.reduce((s, f) => s + f.size, 0);
     let removed = 0;

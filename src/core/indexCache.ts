@@ -150,11 +150,25 @@ class LoadedIndex implements RecordIndex {
     readonly errors: IndexError[],
     readonly errorsOmitted: number,
   ) {}
-  get count(): number { return this.starts.length; }
-  start(i: number): number { this.check(i); return this.starts[i]; }
-  end(i: number): number { this.check(i); return this.ends[i]; }
-  line(i: number): number { this.check(i); return this.lines[i]; }
-  idHash(i: number): number { this.check(i); return this.idHashes[i]; }
+  get count(): number {
+    return this.starts.length;
+  }
+  start(i: number): number {
+    this.check(i);
+    return this.starts[i];
+  }
+  end(i: number): number {
+    this.check(i);
+    return this.ends[i];
+  }
+  line(i: number): number {
+    this.check(i);
+    return this.lines[i];
+  }
+  idHash(i: number): number {
+    this.check(i);
+    return this.idHashes[i];
+  }
   group(i: number): string | undefined {
     if (this.container !== 'grouped' || !this.groupIds) return undefined;
     this.check(i);
@@ -172,7 +186,12 @@ export type CacheMiss = 'absent' | 'not-a-file' | 'truncated' | 'corrupt' | 'for
  * Reads a cache file for the dataset with fingerprint `fp`; the index, or why not. Never throws for
  * a bad cache file (any fault is a miss).
  */
-export function readIndexCache(file: string, datasetAbs: string, fp: Fingerprint, key: IndexKey): { index: RecordIndex; extras: ExtraColumns } | { miss: CacheMiss } {
+export function readIndexCache(
+  file: string,
+  datasetAbs: string,
+  fp: Fingerprint,
+  key: IndexKey,
+): { index: RecordIndex; extras: ExtraColumns } | { miss: CacheMiss } {
   let buf: Buffer;
   try {
     const st = fs.statSync(file);
@@ -218,7 +237,18 @@ export function readIndexCache(file: string, datasetAbs: string, fp: Fingerprint
   if (crc32(buf.subarray(0, expected - SUM)) !== buf.readUInt32LE(expected - SUM)) return { miss: 'corrupt' };
   const body = buf.subarray(colStart, expected - SUM);
   const col = (k: number): Float64Array => new Float64Array(body.buffer, body.byteOffset + k * n * 8, n);
-  const index = new LoadedIndex(header.container, header.bytes, col(0), col(1), col(2), col(3), core === 5 ? col(4) : undefined, header.groupNames, header.errors, header.errorsOmitted);
+  const index = new LoadedIndex(
+    header.container,
+    header.bytes,
+    col(0),
+    col(1),
+    col(2),
+    col(3),
+    core === 5 ? col(4) : undefined,
+    header.groupNames,
+    header.errors,
+    header.errorsOmitted,
+  );
   const extras: ExtraColumns = new Map(extraNames.map((name, k) => [name, col(core + k)]));
   return { index, extras };
 }
@@ -234,7 +264,11 @@ export function writeIndexCache(file: string, datasetAbs: string, fp: Fingerprin
     for (let i = 0; i < n; i++) {
       const g = index.group(i) ?? '';
       let k = ids.get(g);
-      if (k === undefined) { k = groupNames.length; groupNames.push(g); ids.set(g, k); }
+      if (k === undefined) {
+        k = groupNames.length;
+        groupNames.push(g);
+        ids.set(g, k);
+      }
       groupIds[i] = k;
     }
   }

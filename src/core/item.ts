@@ -1,14 +1,6 @@
 /** The normalised view of one dataset record (ARCHITECTURE.md, "Items and formats"). */
 
-export type FormatId =
-  | 'llava'
-  | 'qbench-a1'
-  | 'qbench-hf'
-  | 'qbench2-pair'
-  | 'mcq'
-  | 'iqa'
-  | 'descriptions'
-  | 'unknown';
+export type FormatId = 'llava' | 'qbench-a1' | 'qbench-hf' | 'qbench2-pair' | 'mcq' | 'iqa' | 'descriptions' | 'unknown';
 
 export const FORMAT_IDS: readonly FormatId[] = ['llava', 'qbench-a1', 'qbench-hf', 'qbench2-pair', 'mcq', 'iqa', 'descriptions', 'unknown'];
 
@@ -62,7 +54,10 @@ export interface FieldMapping {
 export function parseFieldMapping(spec: string): FieldMapping {
   const allowed = new Set(['id', 'images', 'question', 'candidates', 'answer', 'type', 'concern', 'subset']);
   const out: Record<string, string> = {};
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     if (eq <= 0) throw new Error(`field mapping "${part}" must look like item=recordField`);
     const k = part.slice(0, eq).trim();

@@ -31,7 +31,10 @@ export function jsonSyntaxError(s: string): JsonFault | null {
     for (;;) {
       if (p >= n) return { pos: n, message: 'Unterminated string in JSON' };
       const c = s.charCodeAt(p);
-      if (c === 0x22) { p++; return null; }
+      if (c === 0x22) {
+        p++;
+        return null;
+      }
       if (c < 0x20) return { pos: p, message: 'Bad control character in string literal' };
       if (c === 0x5c) {
         p++;
@@ -46,7 +49,10 @@ export function jsonSyntaxError(s: string): JsonFault | null {
           p += 5;
           continue;
         }
-        if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) { p++; continue; }
+        if (e === 0x22 || e === 0x5c || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+          p++;
+          continue;
+        }
         return { pos: p, message: 'Bad escaped character' };
       }
       p++;

@@ -17,7 +17,8 @@ export interface PlaceholderCount {
 }
 
 export function countPlaceholders(text: string): PlaceholderCount {
-  let angle = 0, pipe = 0;
+  let angle = 0,
+    pipe = 0;
   for (const m of text.matchAll(PLACEHOLDER_RE)) {
     if (m[0] === '<image>') angle++;
     else pipe++;

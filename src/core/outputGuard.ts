@@ -39,12 +39,24 @@ export function protectedKind(file: string): string | undefined {
 
 function realOrResolved(p: string): string {
   const abs = path.resolve(p);
-  try { return fs.realpathSync(abs); } catch { /* not there (yet) */ }
-  try { return path.join(fs.realpathSync(path.dirname(abs)), path.basename(abs)); } catch { return abs; }
+  try {
+    return fs.realpathSync(abs);
+  } catch {
+    /* not there (yet) */
+  }
+  try {
+    return path.join(fs.realpathSync(path.dirname(abs)), path.basename(abs));
+  } catch {
+    return abs;
+  }
 }
 
 function statOrUndefined(p: string): fs.Stats | undefined {
-  try { return fs.statSync(p); } catch { return undefined; }
+  try {
+    return fs.statSync(p);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first 256 KiB of a regular file, as text. */
@@ -66,7 +78,9 @@ function head(file: string): string {
 export function guardOutput(out: string, opts: OutputGuardOptions = {}): string {
   const abs = path.resolve(out);
   const flag = opts.flag ?? '--out';
-  const refuse = (why: string): never => { throw new OutputRefused(`refusing to write ${abs}: ${why}; choose another ${flag}`); };
+  const refuse = (why: string): never => {
+    throw new OutputRefused(`refusing to write ${abs}: ${why}; choose another ${flag}`);
+  };
   const real = realOrResolved(abs);
   const via = real !== abs ? `it leads to ${real}, ` : 'it is ';
   const st = statOrUndefined(abs);
@@ -88,7 +102,9 @@ export function guardOutput(out: string, opts: OutputGuardOptions = {}): string 
     try {
       const plan = readPlan(dir);
       protect.push({ file: plan.datasetAbs, what: `the dataset of spot check "${plan.name}"` });
-    } catch { /* an unreadable plan is reported by the command itself */ }
+    } catch {
+      /* an unreadable plan is reported by the command itself */
+    }
   }
   for (const f of opts.otherOutputs ?? []) protect.push({ file: f, what: 'another output of this command' });
   for (const p of protect) {

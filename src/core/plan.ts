@@ -93,9 +93,12 @@ export function planProblem(p: unknown): string | undefined {
   if (!isObject(p.dataset)) return `field "dataset" must be an object, not ${jsonType(p.dataset)}`;
   const d = p.dataset;
   if (d.path === undefined) return 'field "dataset.path" is missing';
-  for (const f of ['path', 'fingerprint', 'format'] as const) if (d[f] !== undefined && typeof d[f] !== 'string') return `field "dataset.${f}" must be a string, not ${jsonType(d[f])}`;
-  if (d.format !== undefined && !(FORMAT_IDS as readonly unknown[]).includes(d.format)) return `field "dataset.format" must be one of ${FORMAT_IDS.join(', ')}, not ${JSON.stringify(d.format)}`;
-  for (const f of ['bytes', 'mtimeMs'] as const) if (d[f] !== undefined && typeof d[f] !== 'number') return `field "dataset.${f}" must be a number, not ${jsonType(d[f])}`;
+  for (const f of ['path', 'fingerprint', 'format'] as const)
+    if (d[f] !== undefined && typeof d[f] !== 'string') return `field "dataset.${f}" must be a string, not ${jsonType(d[f])}`;
+  if (d.format !== undefined && !(FORMAT_IDS as readonly unknown[]).includes(d.format))
+    return `field "dataset.format" must be one of ${FORMAT_IDS.join(', ')}, not ${JSON.stringify(d.format)}`;
+  for (const f of ['bytes', 'mtimeMs'] as const)
+    if (d[f] !== undefined && typeof d[f] !== 'number') return `field "dataset.${f}" must be a number, not ${jsonType(d[f])}`;
   if (!isObject(p.population)) return `field "population" must be an object (stratum → number of records), not ${jsonType(p.population)}`;
   for (const [k, v] of Object.entries(p.population)) if (!isCount(v)) return `field "population.${k}" must be a whole number ≥ 0, not ${JSON.stringify(v)}`;
   if (p.sizes !== undefined) {
@@ -126,7 +129,11 @@ export function readPlan(dirOrFile: string): LoadedPlan {
   let plan: Plan;
   try {
     const { fd } = openRegularFile(file, 'spot-check plan');
-    try { plan = JSON.parse(fs.readFileSync(fd, 'utf8')) as Plan; } finally { fs.closeSync(fd); }
+    try {
+      plan = JSON.parse(fs.readFileSync(fd, 'utf8')) as Plan;
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (e instanceof NotRegularFileError) throw e;
@@ -142,7 +149,10 @@ export function readPlan(dirOrFile: string): LoadedPlan {
 export function listPlans(curationFolder: string): string[] {
   const root = path.join(curationFolder, 'spotchecks');
   try {
-    return fs.readdirSync(root).filter((n) => fs.existsSync(path.join(root, n, 'plan.json'))).sort();
+    return fs
+      .readdirSync(root)
+      .filter((n) => fs.existsSync(path.join(root, n, 'plan.json')))
+      .sort();
   } catch {
     return [];
   }

@@ -13,7 +13,10 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 export function quickField(head: string, field: string, headIsWhole = false): unknown | undefined | null {
   let re = patterns.get(field);
   if (!re) {
-    re = new RegExp(`${escapeRe(JSON.stringify(field))}\\s*:\\s*("(?:[^"\\\\]|\\\\.)*"|-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?|\\[(?:\\s*(?:"(?:[^"\\\\]|\\\\.)*"|-?\\d+(?:\\.\\d+)?)\\s*,?)*\\s*\\])`, 'g');
+    re = new RegExp(
+      `${escapeRe(JSON.stringify(field))}\\s*:\\s*("(?:[^"\\\\]|\\\\.)*"|-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?|\\[(?:\\s*(?:"(?:[^"\\\\]|\\\\.)*"|-?\\d+(?:\\.\\d+)?)\\s*,?)*\\s*\\])`,
+      'g',
+    );
     patterns.set(field, re);
   }
   re.lastIndex = 0;

@@ -4,7 +4,10 @@
  */
 
 function hash128(text: string): [number, number, number, number] {
-  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
+  let h1 = 1779033703,
+    h2 = 3144134277,
+    h3 = 1013904242,
+    h4 = 2773480762;
   for (let i = 0; i < text.length; i++) {
     const k = text.charCodeAt(i);
     h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
@@ -16,12 +19,18 @@ function hash128(text: string): [number, number, number, number] {
   h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
   h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
   h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
-  h1 ^= h2 ^ h3 ^ h4; h2 ^= h1; h3 ^= h1; h4 ^= h1;
+  h1 ^= h2 ^ h3 ^ h4;
+  h2 ^= h1;
+  h3 ^= h1;
+  h4 ^= h1;
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 
 export class Random {
-  private a: number; private b: number; private c: number; private d: number;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
   constructor(seed: string | number) {
     [this.a, this.b, this.c, this.d] = hash128(String(seed));
     for (let i = 0; i < 15; i++) this.nextUint32();
@@ -39,14 +48,17 @@ export class Random {
   }
 
   /** Uniform float in [0, 1). */
-  next(): number { return this.nextUint32() / 4294967296; }
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
 
   /** Uniform integer in [0, n), unbiased (rejection sampling); n ≤ 2^32. */
   int(n: number): number {
     if (!(n >= 1 && n <= 4294967296)) throw new RangeError(`int(${n}): n must be in 1..2^32`);
     const limit = Math.floor(4294967296 / n) * n;
     let x: number;
-    do x = this.nextUint32(); while (x >= limit);
+    do x = this.nextUint32();
+    while (x >= limit);
     return x % n;
   }
 
@@ -54,7 +66,9 @@ export class Random {
   shuffle<T>(a: T[]): T[] {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      const t = a[i]; a[i] = a[j]; a[j] = t;
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
     }
     return a;
   }

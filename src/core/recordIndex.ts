@@ -109,14 +109,26 @@ function leadingIdHash(buf: Buffer, p: number, n: number, field: Buffer): number
 }
 
 const CHUNK = 1 << 22; // 4 MiB
-const QUOTE = 0x22, BACKSLASH = 0x5c, NL = 0x0a, CR = 0x0d, SPACE = 0x20, TAB = 0x09;
-const LBRACE = 0x7b, RBRACE = 0x7d, LBRACK = 0x5b, RBRACK = 0x5d, COMMA = 0x2c, COLON = 0x3a;
+const QUOTE = 0x22,
+  BACKSLASH = 0x5c,
+  NL = 0x0a,
+  CR = 0x0d,
+  SPACE = 0x20,
+  TAB = 0x09;
+const LBRACE = 0x7b,
+  RBRACE = 0x7d,
+  LBRACK = 0x5b,
+  RBRACK = 0x5d,
+  COMMA = 0x2c,
+  COLON = 0x3a;
 
 /** Growable numeric column (Float64 so offsets beyond 4 GiB stay exact). */
 class Column {
   data: Float64Array;
   length = 0;
-  constructor(capacity = 1024) { this.data = new Float64Array(capacity); }
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(capacity);
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const next = new Float64Array(this.data.length * 2);
@@ -138,11 +150,25 @@ class BuiltIndex implements RecordIndex {
   errorsOmitted = 0;
   bytes = 0;
   constructor(public container: Container) {}
-  get count(): number { return this.ends.length; }
-  start(i: number): number { this.check(i); return this.starts.data[i]; }
-  end(i: number): number { this.check(i); return this.ends.data[i]; }
-  line(i: number): number { this.check(i); return this.lines.data[i]; }
-  idHash(i: number): number { this.check(i); return this.idHashes.data[i]; }
+  get count(): number {
+    return this.ends.length;
+  }
+  start(i: number): number {
+    this.check(i);
+    return this.starts.data[i];
+  }
+  end(i: number): number {
+    this.check(i);
+    return this.ends.data[i];
+  }
+  line(i: number): number {
+    this.check(i);
+    return this.lines.data[i];
+  }
+  idHash(i: number): number {
+    this.check(i);
+    return this.idHashes.data[i];
+  }
   group(i: number): string | undefined {
     if (this.container !== 'grouped') return undefined;
     this.check(i);
@@ -302,7 +328,10 @@ function scanLines(src: ByteSource, chunkSize: number, start: number, field: Buf
         while (b > p && isWs(buf[b - 1])) b--;
         if (b > p && base + b > lastContentEnd) lastContentEnd = base + b;
       }
-      if (nl === -1 || nl >= n) { p = n; break; }
+      if (nl === -1 || nl >= n) {
+        p = n;
+        break;
+      }
       if (firstContent >= 0) {
         idx.starts.push(firstContent);
         idx.ends.push(lastContentEnd);
@@ -403,15 +432,23 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
         const q = buf.indexOf(QUOTE, p);
         if (q === -1 || q >= n) {
           // String continues into the next chunk; an odd run of trailing backslashes escapes its first byte.
-          let r = n - 1, run = 0;
-          while (r >= p && buf[r] === BACKSLASH) { run++; r--; }
+          let r = n - 1,
+            run = 0;
+          while (r >= p && buf[r] === BACKSLASH) {
+            run++;
+            r--;
+          }
           if (stringIsKey && keyBytes) for (let k = p; k < n; k++) keyBytes.push(buf[k]);
           escapePending = (run & 1) === 1;
           p = n;
           break;
         }
-        let r = q - 1, run = 0;
-        while (r >= p && buf[r] === BACKSLASH) { run++; r--; }
+        let r = q - 1,
+          run = 0;
+        while (r >= p && buf[r] === BACKSLASH) {
+          run++;
+          r--;
+        }
         if (stringIsKey && keyBytes) for (let k = p; k < q; k++) keyBytes.push(buf[k]);
         if (run & 1) {
           if (stringIsKey && keyBytes) keyBytes.push(QUOTE);
@@ -420,11 +457,18 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
         }
         inString = false;
         p = q + 1;
-        if (depth === recordDepth && recStart >= 0) { recEnd = base + p; recClosed = true; }
+        if (depth === recordDepth && recStart >= 0) {
+          recEnd = base + p;
+          recClosed = true;
+        }
         if (stringIsKey && keyBytes) {
           stringIsKey = false;
           let name: string;
-          try { name = JSON.parse(`"${Buffer.from(keyBytes).toString('utf8')}"`); } catch { name = Buffer.from(keyBytes).toString('utf8'); }
+          try {
+            name = JSON.parse(`"${Buffer.from(keyBytes).toString('utf8')}"`);
+          } catch {
+            name = Buffer.from(keyBytes).toString('utf8');
+          }
           idx.groupNames.push(name);
           currentGroup = idx.groupNames.length - 1;
           keyBytes = null;
@@ -432,7 +476,10 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
         continue;
       }
       const b = buf[p];
-      if (b === SPACE || b === NL || b === CR || b === TAB) { p++; continue; }
+      if (b === SPACE || b === NL || b === CR || b === TAB) {
+        p++;
+        continue;
+      }
       if (!started) {
         const want = container === 'array' ? LBRACK : LBRACE;
         if (b !== want) {
@@ -484,30 +531,70 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
           recLine = line;
           recIdHash = b === LBRACE ? leadingIdHash(buf, p, n, field) : NaN;
         }
-        if (b === QUOTE) { inString = true; p++; continue; }
-        if (b === LBRACE || b === LBRACK) { depth++; p++; continue; }
+        if (b === QUOTE) {
+          inString = true;
+          p++;
+          continue;
+        }
+        if (b === LBRACE || b === LBRACK) {
+          depth++;
+          p++;
+          continue;
+        }
         // A bare literal (number, true, false, null) as a record.
         recEnd = base + p + 1;
         p++;
-        while (p < n && !isWs(buf[p]) && buf[p] !== COMMA && buf[p] !== RBRACK && buf[p] !== RBRACE) { p++; recEnd = base + p; }
+        while (p < n && !isWs(buf[p]) && buf[p] !== COMMA && buf[p] !== RBRACK && buf[p] !== RBRACE) {
+          p++;
+          recEnd = base + p;
+        }
         recClosed = p < n;
         continue;
       }
       if (depth < recordDepth) {
         // Grouped container, depth 1: keys, colons, commas, and arrays of records.
-        if (b === QUOTE) { inString = true; stringIsKey = true; keyBytes = []; p++; continue; }
-        if (b === COLON || b === COMMA) { p++; continue; }
-        if (b === LBRACK) { depth++; p++; continue; }
-        if (b === RBRACE) { depth--; finished = true; p++; continue; }
+        if (b === QUOTE) {
+          inString = true;
+          stringIsKey = true;
+          keyBytes = [];
+          p++;
+          continue;
+        }
+        if (b === COLON || b === COMMA) {
+          p++;
+          continue;
+        }
+        if (b === LBRACK) {
+          depth++;
+          p++;
+          continue;
+        }
+        if (b === RBRACE) {
+          depth--;
+          finished = true;
+          p++;
+          continue;
+        }
         err(base + p, p, `group "${idx.groupNames[currentGroup] ?? '?'}" is not an array of records`);
         return finishRead(src, buf, idx, base + n);
       }
       // Inside a record.
-      if (b === QUOTE) { inString = true; p++; continue; }
-      if (b === LBRACE || b === LBRACK) { depth++; p++; continue; }
+      if (b === QUOTE) {
+        inString = true;
+        p++;
+        continue;
+      }
+      if (b === LBRACE || b === LBRACK) {
+        depth++;
+        p++;
+        continue;
+      }
       if (b === RBRACE || b === RBRACK) {
         depth--;
-        if (depth === recordDepth) { recEnd = base + p + 1; recClosed = true; }
+        if (depth === recordDepth) {
+          recEnd = base + p + 1;
+          recClosed = true;
+        }
         p++;
         continue;
       }

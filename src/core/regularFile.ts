@@ -9,7 +9,11 @@ import * as fs from 'node:fs';
 /** A path that exists but is not a regular file. */
 export class NotRegularFileError extends Error {
   readonly code = 'ENOTREG';
-  constructor(readonly path: string, readonly kind: string, what: string) {
+  constructor(
+    readonly path: string,
+    readonly kind: string,
+    what: string,
+  ) {
     super(`${path}: is ${kind}, not a regular file; a ${what} must be a regular file`);
   }
 }

@@ -39,7 +39,9 @@ export function drawSample(ds: Dataset, opts: SampleOptions): Plan {
   }
   const names = [...members.keys()].sort(compareStrata);
   if (opts.strata.kind === 'ranges') {
-    for (const r of opts.strata.ranges) if (!members.has(r.name)) throw new Error(`strata range "${r.name}" (${r.from}-${r.to === Infinity ? '' : r.to}) holds no record; the file has ${ds.count}`);
+    for (const r of opts.strata.ranges)
+      if (!members.has(r.name))
+        throw new Error(`strata range "${r.name}" (${r.from}-${r.to === Infinity ? '' : r.to}) holds no record; the file has ${ds.count}`);
   }
   const population: Record<string, number> = {};
   for (const n of names) population[n] = members.get(n)!.length;
@@ -55,7 +57,10 @@ export function drawSample(ds: Dataset, opts: SampleOptions): Plan {
   } else {
     const size = opts.size ?? proposedSampleSize(names.reduce((a, n) => a + population[n], 0));
     if (!Number.isInteger(size) || size < 1) throw new Error('sample size must be a positive whole number');
-    alloc = allocateProportional(names.map((n) => ({ name: n, population: population[n] })), size);
+    alloc = allocateProportional(
+      names.map((n) => ({ name: n, population: population[n] })),
+      size,
+    );
   }
 
   // One generator per stratum, seeded from the seed and the stratum name: adding a stratum does not
@@ -100,5 +105,9 @@ export function drawSample(ds: Dataset, opts: SampleOptions): Plan {
 }
 
 function safeUser(): string {
-  try { return os.userInfo().username; } catch { return process.env.USER ?? 'unknown'; }
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
 }

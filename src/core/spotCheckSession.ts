@@ -26,7 +26,11 @@ export class SpotCheckSession {
   warnings: string[] = [];
   private readonly keys: Set<string>;
 
-  constructor(planDir: string, public reviewer: string, private readonly cache: DatasetSource) {
+  constructor(
+    planDir: string,
+    public reviewer: string,
+    private readonly cache: DatasetSource,
+  ) {
     this.plan = readPlan(planDir);
     if (!fs.existsSync(this.plan.datasetAbs)) throw new Error(`the dataset of spot check "${this.plan.name}" is gone: ${this.plan.datasetAbs}`);
     this.ds = cache.acquire(this.plan.datasetAbs);
@@ -38,10 +42,16 @@ export class SpotCheckSession {
     this.journal = new VerdictJournal(file);
   }
 
-  get journalFile(): string { return this.journal.file; }
+  get journalFile(): string {
+    return this.journal.file;
+  }
 
-  progress(): SpotCheckProgress { return spotCheckProgress(this.plan, this.latest); }
-  resumePosition(): number { return firstUnjudged(this.plan, this.latest); }
+  progress(): SpotCheckProgress {
+    return spotCheckProgress(this.plan, this.latest);
+  }
+  resumePosition(): number {
+    return firstUnjudged(this.plan, this.latest);
+  }
 
   /** Dataset index of plan position `pos` (by key when the record moved, by index otherwise). */
   datasetIndex(pos: number): number {

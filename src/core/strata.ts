@@ -21,14 +21,17 @@ export function parseStrata(spec: string | undefined): StrataSpec {
     return { kind: 'field', field };
   }
   if (s.startsWith('ranges:')) {
-    const ranges = s.slice(7).split(',').map((part) => {
-      const m = /^\s*([^=]+?)\s*=\s*(\d+)\s*-\s*(\d*)\s*$/.exec(part);
-      if (!m) throw new Error(`strata range "${part}" must look like Name=FROM-TO (TO may be empty for "to the end")`);
-      const from = Number(m[2]);
-      const to = m[3] === '' ? Infinity : Number(m[3]);
-      if (to < from) throw new Error(`strata range "${part}" ends before it starts`);
-      return { name: m[1], from, to };
-    });
+    const ranges = s
+      .slice(7)
+      .split(',')
+      .map((part) => {
+        const m = /^\s*([^=]+?)\s*=\s*(\d+)\s*-\s*(\d*)\s*$/.exec(part);
+        if (!m) throw new Error(`strata range "${part}" must look like Name=FROM-TO (TO may be empty for "to the end")`);
+        const from = Number(m[2]);
+        const to = m[3] === '' ? Infinity : Number(m[3]);
+        if (to < from) throw new Error(`strata range "${part}" ends before it starts`);
+        return { name: m[1], from, to };
+      });
     const sorted = [...ranges].sort((a, b) => a.from - b.from);
     for (let i = 1; i < sorted.length; i++) {
       if (sorted[i].from <= sorted[i - 1].to) throw new Error(`strata ranges "${sorted[i - 1].name}" and "${sorted[i].name}" overlap`);
@@ -45,10 +48,14 @@ export function parseStrata(spec: string | undefined): StrataSpec {
 
 export function strataToString(s: StrataSpec): string {
   switch (s.kind) {
-    case 'none': return 'none';
-    case 'groupSize': return 'groupSize';
-    case 'field': return `field:${s.field}`;
-    case 'ranges': return `ranges:${s.ranges.map((r) => `${r.name}=${r.from}-${r.to === Infinity ? '' : r.to}`).join(',')}`;
+    case 'none':
+      return 'none';
+    case 'groupSize':
+      return 'groupSize';
+    case 'field':
+      return `field:${s.field}`;
+    case 'ranges':
+      return `ranges:${s.ranges.map((r) => `${r.name}=${r.from}-${r.to === Infinity ? '' : r.to}`).join(',')}`;
   }
 }
 
@@ -86,8 +93,10 @@ export function imageCountFromBytes(buf: Buffer, s: number, e: number): number |
   let depth = 0;
   for (let q = s; q < k; q++) {
     const c = buf[q];
-    if (c === 0x22) { q = stringEnd(buf, q, k); if (q < 0) return null; }
-    else if (c === 0x7b || c === 0x5b) depth++;
+    if (c === 0x22) {
+      q = stringEnd(buf, q, k);
+      if (q < 0) return null;
+    } else if (c === 0x7b || c === 0x5b) depth++;
     else if (c === 0x7d || c === 0x5d) depth--;
   }
   if (depth !== 1) return null;
@@ -105,7 +114,10 @@ export function imageCountFromBytes(buf: Buffer, s: number, e: number): number |
     if (q >= e) return null;
     const c = buf[q];
     if (c === 0x5d) return count;
-    if (c === 0x2c) { q++; continue; }
+    if (c === 0x2c) {
+      q++;
+      continue;
+    }
     if (c !== 0x22) return null;
     const end = stringEnd(buf, q, e);
     if (end < 0) return null;
@@ -123,16 +135,29 @@ export function groupSizes(ds: Dataset): Int32Array {
 function computeGroupSizes(ds: Dataset): Int32Array {
   const out = new Int32Array(ds.count);
   const quick = ds.format === 'llava';
-  ds.forEachRawBytes((i, buf, s, e) => {
-    if (quick) {
-      const n = imageCountFromBytes(buf, s, e);
-      if (n !== null) { out[i] = n; return; }
-    }
-    if (quick) { try { out[i] = ds.item(i).groupSize; } catch { out[i] = -1; } return; }
-    // Whole records are in the chunk: parse them from it (one read per chunk, not one per record).
-    const p = parseRaw(buf.toString('utf8', s, e), i, ds.index.line(i));
-    out[i] = p.ok ? ds.itemFrom(i, p.value, p.raw, false).groupSize : -1;
-  }, quick ? HEAD : Infinity);
+  ds.forEachRawBytes(
+    (i, buf, s, e) => {
+      if (quick) {
+        const n = imageCountFromBytes(buf, s, e);
+        if (n !== null) {
+          out[i] = n;
+          return;
+        }
+      }
+      if (quick) {
+        try {
+          out[i] = ds.item(i).groupSize;
+        } catch {
+          out[i] = -1;
+        }
+        return;
+      }
+      // Whole records are in the chunk: parse them from it (one read per chunk, not one per record).
+      const p = parseRaw(buf.toString('utf8', s, e), i, ds.index.line(i));
+      out[i] = p.ok ? ds.itemFrom(i, p.value, p.raw, false).groupSize : -1;
+    },
+    quick ? HEAD : Infinity,
+  );
   return out;
 }
 
@@ -170,7 +195,8 @@ export function assignStrata(ds: Dataset, spec: StrataSpec): (string | undefined
 
 /** Orders stratum names: numbers numerically, then text by code points (same on every machine). */
 export function compareStrata(a: string, b: string): number {
-  const na = /^-?\d+$/.test(a), nb = /^-?\d+$/.test(b);
+  const na = /^-?\d+$/.test(a),
+    nb = /^-?\d+$/.test(b);
   if (na && nb) return Number(a) - Number(b);
   if (na !== nb) return na ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;

@@ -9,14 +9,18 @@ export function firstInvalidUtf8(buf: Uint8Array, from = 0, to = buf.length): nu
   if (isUtf8(buf.subarray(from, to))) return -1;
   for (let k = from; k < to; ) {
     const b = buf[k];
-    if (b < 0x80) { k++; continue; }
+    if (b < 0x80) {
+      k++;
+      continue;
+    }
     let need: number;
     if (b >= 0xc2 && b <= 0xdf) need = 1;
     else if (b >= 0xe0 && b <= 0xef) need = 2;
     else if (b >= 0xf0 && b <= 0xf4) need = 3;
     else return k;
     // Second-byte limits exclude overlong forms, surrogates and code points past U+10FFFF.
-    let lo = 0x80, hi = 0xbf;
+    let lo = 0x80,
+      hi = 0xbf;
     if (b === 0xe0) lo = 0xa0;
     else if (b === 0xed) hi = 0x9f;
     else if (b === 0xf0) lo = 0x90;

@@ -25,11 +25,19 @@ export const RULES = {
   wrongType: { code: 'wrong-type', severity: 'error', description: 'A field has the wrong JSON type.' },
   placeholderCount: { code: 'placeholder-count', severity: 'error', description: 'The number of image placeholders differs from the number of images.' },
   mixedPlaceholders: { code: 'mixed-placeholders', severity: 'warning', description: 'A record mixes <image> and <|image|> placeholders.' },
-  ordinalOrder: { code: 'ordinal-order', severity: 'error', description: 'Ordinal prefixes ("The first image:", …) are out of order or do not match the image count.' },
+  ordinalOrder: {
+    code: 'ordinal-order',
+    severity: 'error',
+    description: 'Ordinal prefixes ("The first image:", …) are out of order or do not match the image count.',
+  },
   duplicateId: { code: 'duplicate-id', severity: 'error', description: 'Two records share an id.' },
   emptyLabel: { code: 'empty-label', severity: 'error', description: 'The label or answer is empty.' },
   answerNotCandidate: { code: 'answer-not-candidate', severity: 'error', description: 'The multiple-choice answer is not among the candidates.' },
-  pathEscapesRoot: { code: 'path-escapes-root', severity: 'error', description: 'An image path is a URL, absolute, or leaves the image root; it is never read.' },
+  pathEscapesRoot: {
+    code: 'path-escapes-root',
+    severity: 'error',
+    description: 'An image path is a URL, absolute, or leaves the image root; it is never read.',
+  },
   imageMissing: { code: 'image-missing', severity: 'error', description: 'An image file does not exist under the image root.' },
   tooManyImages: { code: 'too-many-images', severity: 'warning', description: 'More than 4 images in one item.' },
   unsupportedImageType: { code: 'unsupported-image-type', severity: 'error', description: 'An image path has a file type that is not an image.' },
@@ -90,10 +98,25 @@ type Rec = Record<string, unknown>;
 
 const REQUIRED: Partial<Record<FormatId, [string, 'string' | 'array' | 'number' | 'string|array'][]>> = {
   llava: [['conversations', 'array']],
-  'qbench-a1': [['img_path', 'string'], ['question', 'string'], ['candidates', 'array']],
-  'qbench2-pair': [['img_path', 'string'], ['question', 'string'], ['candidates', 'array']],
-  'qbench-hf': [['question', 'string'], ['option0', 'string'], ['option1', 'string']],
-  iqa: [['img_path', 'string'], ['gt_score', 'number']],
+  'qbench-a1': [
+    ['img_path', 'string'],
+    ['question', 'string'],
+    ['candidates', 'array'],
+  ],
+  'qbench2-pair': [
+    ['img_path', 'string'],
+    ['question', 'string'],
+    ['candidates', 'array'],
+  ],
+  'qbench-hf': [
+    ['question', 'string'],
+    ['option0', 'string'],
+    ['option1', 'string'],
+  ],
+  iqa: [
+    ['img_path', 'string'],
+    ['gt_score', 'number'],
+  ],
   descriptions: [['description', 'string']],
 };
 
@@ -109,7 +132,9 @@ const jsonType = (v: unknown): string => (v === null ? 'null' : Array.isArray(v)
 /** Checks one parsed record against its format's rules. */
 export function validateRecord(value: unknown, item: Item, images?: ImageCheck): RecordProblem[] {
   const out: RecordProblem[] = [];
-  const add = (rule: RecordProblem['rule'], detail: string, fieldPath?: FieldPath): void => { out.push({ rule, detail, fieldPath }); };
+  const add = (rule: RecordProblem['rule'], detail: string, fieldPath?: FieldPath): void => {
+    out.push({ rule, detail, fieldPath });
+  };
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     add(RULES.notObject, `the record is ${jsonType(value)}; each record must be a JSON object`);
     return out;
@@ -125,7 +150,8 @@ export function validateRecord(value: unknown, item: Item, images?: ImageCheck):
   if (format === 'descriptions' && typeof r.description === 'string' && r.description.trim() === '') {
     add(RULES.emptyLabel, 'the description is empty; write what the image shows or drop the record', ['description']);
   }
-  if (format === 'descriptions' && !('image' in r) && !('img_path' in r)) add(RULES.missingField, '"image" is missing; a description needs its image', ['image']);
+  if (format === 'descriptions' && !('image' in r) && !('img_path' in r))
+    add(RULES.missingField, '"image" is missing; a description needs its image', ['image']);
   if (format === 'qbench-hf' && !['image', 'image1'].some((k) => k in r)) add(RULES.missingField, '"image" (or "image1") is missing', ['image']);
   checkMcq(r, item, add);
 
@@ -186,7 +212,8 @@ function checkLlava(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detai
   if (imgv !== undefined && !typeOk(imgv, 'string|array')) {
     add(RULES.wrongType, `"image" is ${jsonType(imgv)} but must be a string or an array of strings`, ['image']);
   }
-  let angle = 0, pipe = 0;
+  let angle = 0,
+    pipe = 0;
   let expectHuman = true;
   let orderReported = false;
   conv.forEach((t, k) => {
@@ -204,7 +231,11 @@ function checkLlava(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detai
     }
     const isHuman = from === 'human' || from === 'user';
     if (typeof from === 'string' && isHuman !== expectHuman && !orderReported && from !== 'system') {
-      add(RULES.turnOrder, `turn ${k} is from "${from}" but a ${expectHuman ? 'human' : 'gpt'} turn was expected; turns alternate human, gpt, …`, ['conversations', k, 'from']);
+      add(RULES.turnOrder, `turn ${k} is from "${from}" but a ${expectHuman ? 'human' : 'gpt'} turn was expected; turns alternate human, gpt, …`, [
+        'conversations',
+        k,
+        'from',
+      ]);
       orderReported = true;
     }
     if (from !== 'system') expectHuman = !isHuman;
@@ -217,7 +248,8 @@ function checkLlava(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detai
       pipe += c.pipe;
     } else {
       const c = countPlaceholders(text);
-      if (c.angle + c.pipe > 0) add(RULES.placeholderCount, `the answer in turn ${k} contains an image placeholder; only human turns may hold images`, ['conversations', k, 'value']);
+      if (c.angle + c.pipe > 0)
+        add(RULES.placeholderCount, `the answer in turn ${k} contains an image placeholder; only human turns may hold images`, ['conversations', k, 'value']);
     }
   });
   const n = item.images.length;
@@ -225,7 +257,11 @@ function checkLlava(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detai
   const firstHuman = conv.findIndex((t) => t && typeof t === 'object' && ((t as Rec).from === 'human' || (t as Rec).from === 'user'));
   const fp: FieldPath = firstHuman >= 0 ? ['conversations', firstHuman, 'value'] : ['conversations'];
   if (placeholders !== n) {
-    add(RULES.placeholderCount, `${placeholders} image placeholder${placeholders === 1 ? '' : 's'} in the human turns but ${n} image${n === 1 ? '' : 's'} in "image"; make them match (one <image> per image, in order)`, fp);
+    add(
+      RULES.placeholderCount,
+      `${placeholders} image placeholder${placeholders === 1 ? '' : 's'} in the human turns but ${n} image${n === 1 ? '' : 's'} in "image"; make them match (one <image> per image, in order)`,
+      fp,
+    );
   }
   if (angle > 0 && pipe > 0) add(RULES.mixedPlaceholders, `both <image> (${angle}) and <|image|> (${pipe}) are used; pick one style (quick fix: convert)`, fp);
   if (firstHuman >= 0) {
@@ -238,11 +274,17 @@ function checkLlava(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detai
 function checkMcq(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detail: string, fp?: FieldPath) => void): void {
   const f = item.format;
   if (f === 'qbench-a1' || f === 'qbench2-pair') {
-    if (Array.isArray(r.candidates) && r.candidates.length < 2) add(RULES.wrongType, `"candidates" has ${r.candidates.length} option(s); a question needs at least 2`, ['candidates']);
+    if (Array.isArray(r.candidates) && r.candidates.length < 2)
+      add(RULES.wrongType, `"candidates" has ${r.candidates.length} option(s); a question needs at least 2`, ['candidates']);
     if ('correct_ans' in r) {
-      if (typeof r.correct_ans !== 'string' || r.correct_ans.trim() === '') add(RULES.emptyLabel, '"correct_ans" is empty; give the correct option text', ['correct_ans']);
+      if (typeof r.correct_ans !== 'string' || r.correct_ans.trim() === '')
+        add(RULES.emptyLabel, '"correct_ans" is empty; give the correct option text', ['correct_ans']);
       else if (Array.isArray(r.candidates) && !r.candidates.map(String).includes(r.correct_ans)) {
-        add(RULES.answerNotCandidate, `"correct_ans" "${r.correct_ans}" is not one of the candidates (${r.candidates.map((c) => JSON.stringify(c)).join(', ')}); copy the option text exactly`, ['correct_ans']);
+        add(
+          RULES.answerNotCandidate,
+          `"correct_ans" "${r.correct_ans}" is not one of the candidates (${r.candidates.map((c) => JSON.stringify(c)).join(', ')}); copy the option text exactly`,
+          ['correct_ans'],
+        );
       }
     }
   } else if (f === 'qbench-hf') {
@@ -252,13 +294,23 @@ function checkMcq(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detail:
       const opt = k >= 0 ? r[`option${k}`] : undefined;
       if (letter === '') add(RULES.emptyLabel, '"correct_choice" is empty; give the letter of the correct option', ['correct_choice']);
       else if (k < 0 || opt === undefined || opt === null || opt === 'N/A') {
-        add(RULES.answerNotCandidate, `"correct_choice" "${String(r.correct_choice)}" names no option (options in use: ${[0, 1, 2, 3].filter((i) => r[`option${i}`] !== undefined && r[`option${i}`] !== 'N/A').map((i) => 'ABCD'[i]).join(', ')})`, ['correct_choice']);
+        add(
+          RULES.answerNotCandidate,
+          `"correct_choice" "${String(r.correct_choice)}" names no option (options in use: ${[0, 1, 2, 3]
+            .filter((i) => r[`option${i}`] !== undefined && r[`option${i}`] !== 'N/A')
+            .map((i) => 'ABCD'[i])
+            .join(', ')})`,
+          ['correct_choice'],
+        );
       }
     }
   } else if (f === 'mcq') {
-    if (!item.candidates || item.candidates.length < 2) add(RULES.missingField, 'the question has fewer than 2 candidates; map the candidates field (--map candidates=FIELD)', ['candidates']);
+    if (!item.candidates || item.candidates.length < 2)
+      add(RULES.missingField, 'the question has fewer than 2 candidates; map the candidates field (--map candidates=FIELD)', ['candidates']);
     else if (item.label !== undefined && item.correct === undefined) {
-      add(RULES.answerNotCandidate, `the answer "${item.label}" is not one of the candidates (${item.candidates.map((c) => JSON.stringify(c)).join(', ')})`, ['answer']);
+      add(RULES.answerNotCandidate, `the answer "${item.label}" is not one of the candidates (${item.candidates.map((c) => JSON.stringify(c)).join(', ')})`, [
+        'answer',
+      ]);
     }
     // A record without an answer (a test split) is fine.
   } else if (f === 'llava' && item.candidates && item.label !== undefined) {
@@ -266,8 +318,14 @@ function checkMcq(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detail:
     if (ans === '') return;
     const looksLikeLetter = /^\(?[A-J]\)?(?:[.):]|\s|$)/.test(ans);
     if (looksLikeLetter && answerToOption(ans, item.candidates) === undefined) {
-      const last = (r.conversations as unknown[]).findIndex((t) => t && typeof t === 'object' && ((t as Rec).from === 'gpt' || (t as Rec).from === 'assistant'));
-      add(RULES.answerNotCandidate, `the answer "${ans.slice(0, 40)}" names an option the question does not offer (${item.candidates.length} options: ${'ABCDEFGHIJ'.slice(0, item.candidates.length).split('').join(', ')})`, ['conversations', last, 'value']);
+      const last = (r.conversations as unknown[]).findIndex(
+        (t) => t && typeof t === 'object' && ((t as Rec).from === 'gpt' || (t as Rec).from === 'assistant'),
+      );
+      add(
+        RULES.answerNotCandidate,
+        `the answer "${ans.slice(0, 40)}" names an option the question does not offer (${item.candidates.length} options: ${'ABCDEFGHIJ'.slice(0, item.candidates.length).split('').join(', ')})`,
+        ['conversations', last, 'value'],
+      );
     }
   }
 }
@@ -306,7 +364,11 @@ export class IdFirstUse {
 
 /** Record `index` reuses the id of record `prev` (on 1-based line `prevLine`). */
 export function duplicateIdProblem(id: string, prev: number, prevLine: number, idField = 'id'): RecordProblem {
-  return { rule: RULES.duplicateId, detail: `id "${id}" is already used by record ${prev} (line ${prevLine}); ids must be unique — rename it or remove this record`, fieldPath: [idField] };
+  return {
+    rule: RULES.duplicateId,
+    detail: `id "${id}" is already used by record ${prev} (line ${prevLine}); ids must be unique — rename it or remove this record`,
+    fieldPath: [idField],
+  };
 }
 
 /** Places a record problem in the file: line, column and a message naming index, line and field. */
@@ -321,7 +383,7 @@ export function locateProblem(p: RecordProblem, index: number, raw: string, star
     if (node) {
       const prop = node.parent?.type === 'property' && node.parent.children?.[1] === node ? node.parent : undefined;
       const missing = !findNodeAtLocation(t!, p.fieldPath);
-      const target = missing ? node : prop ?? node;
+      const target = missing ? node : (prop ?? node);
       offset = target.offset;
       length = target.length;
     }
@@ -394,7 +456,9 @@ class DiagnosticList {
   private last = Infinity;
   constructor(private readonly cap: number) {}
   /** Would a diagnostic on record `index` be kept? (Saves placing one that would be dropped.) */
-  wants(index: number): boolean { return index <= this.last; }
+  wants(index: number): boolean {
+    return index <= this.last;
+  }
   count(severity: Severity): void {
     if (severity === 'error') this.errors++;
     else this.warnings++;
@@ -406,7 +470,10 @@ class DiagnosticList {
   }
   add(d: Diagnostic): void {
     this.count(d.severity);
-    if (!this.wants(d.index)) { this.omitted++; return; }
+    if (!this.wants(d.index)) {
+      this.omitted++;
+      return;
+    }
     this.list.push(d);
     if (this.cap > 0 && this.list.length >= 2 * this.cap) this.cut();
   }
@@ -432,68 +499,103 @@ export function validateDataset(ds: Dataset, opts: ValidateOptions = {}): Valida
   const to = opts.to ?? ds.count;
   // Structural faults carry byte columns; editors count UTF-16 units. Faults on one line are
   // converted incrementally (a long line of garbage is decoded once, not once per fault).
-  let lineStart = -1, prevOffset = 0, prevColumn = 1;
+  let lineStart = -1,
+    prevOffset = 0,
+    prevColumn = 1;
   for (const e of ds.index.errors) {
     const ls = e.offset - (e.column - 1);
-    const column = ls === lineStart && e.offset >= prevOffset
-      ? prevColumn + ds.bytesAt(prevOffset, e.offset).toString('utf8').length
-      : 1 + ds.bytesAt(ls, e.offset).toString('utf8').length;
-    lineStart = ls; prevOffset = e.offset; prevColumn = column;
+    const column =
+      ls === lineStart && e.offset >= prevOffset
+        ? prevColumn + ds.bytesAt(prevOffset, e.offset).toString('utf8').length
+        : 1 + ds.bytesAt(ls, e.offset).toString('utf8').length;
+    lineStart = ls;
+    prevOffset = e.offset;
+    prevColumn = column;
     const detail = structureDetail(e.message);
-    out.add({ index: e.index, line: e.line, column, severity: RULES.syntax.severity, code: 'syntax', message: `record ${e.index} (line ${e.line}): ${detail}`, detail });
+    out.add({
+      index: e.index,
+      line: e.line,
+      column,
+      severity: RULES.syntax.severity,
+      code: 'syntax',
+      message: `record ${e.index} (line ${e.line}): ${detail}`,
+      detail,
+    });
   }
   out.skip('error', ds.index.errorsOmitted);
   if (ds.format === 'unknown' && ds.count > 0) {
     const detail = UNKNOWN_FORMAT_DETAIL;
-    out.add({ index: 0, line: ds.index.line(0), column: 1, severity: RULES.unknownFormat.severity, code: 'unknown-format', message: `record 0 (line ${ds.index.line(0)}): ${detail}`, detail });
+    out.add({
+      index: 0,
+      line: ds.index.line(0),
+      column: 1,
+      severity: RULES.unknownFormat.severity,
+      code: 'unknown-format',
+      message: `record 0 (line ${ds.index.line(0)}): ${detail}`,
+      detail,
+    });
   }
   const ids = new IdFirstUse();
   let cancelled = false;
   let done = 0;
   const idField = ds.mapping?.id ?? 'id';
   try {
-    ds.forEachRawBytes((i, buf, s, e) => {
-      const line = ds.index.line(i);
-      const raw = buf.toString('utf8', s, e);
-      // Invalid UTF-8 decodes to U+FFFD: only a record holding one (rare) has its bytes checked.
-      if (raw.indexOf('\uFFFD') >= 0) {
-        const bad = firstInvalidUtf8(buf, s, e);
-        if (bad >= 0) {
-          if (!out.wants(i)) out.skip('warning');
-          else out.add(utf8Diagnostic(ds, i, line, buf, s, bad));
-        }
-      }
-      const parsed = parseRaw(raw, i, line, out.wants(i) ? ds.columnOfRecord : 1);
-      if (!parsed.ok) {
-        const e = parsed.error;
-        const p = parseProblemOf(e);
-        if (!out.wants(i)) out.skip(p.severity);
-        else out.add({ index: i, line: e.line, column: e.column, severity: p.severity, code: p.code, message: `record ${i} (line ${e.line}): ${p.detail}`, detail: p.detail });
-      } else {
-        const value = parsed.value;
-        const item = ds.itemFrom(i, value, raw, false);
-        const problems = validateRecord(value, item, images);
-        const id = recordId(value, ds.mapping);
-        const prev = id === undefined ? undefined : ids.note(id, i);
-        if (prev !== undefined) problems.push(duplicateIdProblem(id!, prev, ds.index.line(prev), idField));
-        if (problems.length && !out.wants(i)) for (const p of problems) out.skip(p.rule.severity);
-        else if (problems.length) {
-          const tree = parseTree(raw);
-          let firstColumn: number | undefined;
-          for (const p of problems) {
-            const d = locateProblem(p, i, raw, line, tree);
-            // locateProblem counts columns from the record's start; on its first line, add where it starts.
-            if (d.line === line) d.column += (firstColumn ??= ds.recordColumn(i)) - 1;
-            out.add(d);
+    ds.forEachRawBytes(
+      (i, buf, s, e) => {
+        const line = ds.index.line(i);
+        const raw = buf.toString('utf8', s, e);
+        // Invalid UTF-8 decodes to U+FFFD: only a record holding one (rare) has its bytes checked.
+        if (raw.indexOf('\uFFFD') >= 0) {
+          const bad = firstInvalidUtf8(buf, s, e);
+          if (bad >= 0) {
+            if (!out.wants(i)) out.skip('warning');
+            else out.add(utf8Diagnostic(ds, i, line, buf, s, bad));
           }
         }
-      }
-      done++;
-      if (opts.onProgress && done % 5000 === 0 && opts.onProgress(done, to - from) === false) {
-        cancelled = true;
-        throw new StopIteration();
-      }
-    }, Infinity, from, to);
+        const parsed = parseRaw(raw, i, line, out.wants(i) ? ds.columnOfRecord : 1);
+        if (!parsed.ok) {
+          const e = parsed.error;
+          const p = parseProblemOf(e);
+          if (!out.wants(i)) out.skip(p.severity);
+          else
+            out.add({
+              index: i,
+              line: e.line,
+              column: e.column,
+              severity: p.severity,
+              code: p.code,
+              message: `record ${i} (line ${e.line}): ${p.detail}`,
+              detail: p.detail,
+            });
+        } else {
+          const value = parsed.value;
+          const item = ds.itemFrom(i, value, raw, false);
+          const problems = validateRecord(value, item, images);
+          const id = recordId(value, ds.mapping);
+          const prev = id === undefined ? undefined : ids.note(id, i);
+          if (prev !== undefined) problems.push(duplicateIdProblem(id!, prev, ds.index.line(prev), idField));
+          if (problems.length && !out.wants(i)) for (const p of problems) out.skip(p.rule.severity);
+          else if (problems.length) {
+            const tree = parseTree(raw);
+            let firstColumn: number | undefined;
+            for (const p of problems) {
+              const d = locateProblem(p, i, raw, line, tree);
+              // locateProblem counts columns from the record's start; on its first line, add where it starts.
+              if (d.line === line) d.column += (firstColumn ??= ds.recordColumn(i)) - 1;
+              out.add(d);
+            }
+          }
+        }
+        done++;
+        if (opts.onProgress && done % 5000 === 0 && opts.onProgress(done, to - from) === false) {
+          cancelled = true;
+          throw new StopIteration();
+        }
+      },
+      Infinity,
+      from,
+      to,
+    );
   } catch (e) {
     if (!(e instanceof StopIteration)) throw e;
   }

@@ -34,7 +34,10 @@ export function isJudged(l: VerdictLine): l is JudgedLine {
 
 /** Reviewer names become file names: keep letters, digits, dot, dash, underscore. */
 export function reviewerSlug(reviewer: string): string {
-  const s = reviewer.trim().replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '');
+  const s = reviewer
+    .trim()
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+/, '');
   return s || 'reviewer';
 }
 
@@ -73,11 +76,15 @@ export class VerdictJournal {
   /** Writes and fsyncs one line; returns the line as written. */
   append(entry: Omit<VerdictLine, 'v' | 'at'> & { at?: string }): VerdictLine {
     const line: VerdictLine = {
-      v: 1, key: entry.key, hash: entry.hash, verdict: entry.verdict,
+      v: 1,
+      key: entry.key,
+      hash: entry.hash,
+      verdict: entry.verdict,
       ...(entry.note !== undefined ? { note: entry.note } : {}),
       ...(entry.correction !== undefined ? { correction: entry.correction } : {}),
       ...(entry.reasons !== undefined && entry.reasons.length ? { reasons: [...entry.reasons] } : {}),
-      reviewer: entry.reviewer, at: entry.at ?? new Date().toISOString(),
+      reviewer: entry.reviewer,
+      at: entry.at ?? new Date().toISOString(),
     };
     const fd = this.open();
     fs.writeSync(fd, JSON.stringify(line) + '\n');
@@ -121,11 +128,13 @@ function readJournalText(file: string): string {
 function lineProblem(v: unknown): string | undefined {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a verdict line (needs "key" and "verdict")';
   const o = v as Record<string, unknown>;
-  if (typeof o.key !== 'string' || !['correct', 'incorrect', 'skip', 'undo'].includes(o.verdict as string)) return 'not a verdict line (needs "key" and "verdict")';
+  if (typeof o.key !== 'string' || !['correct', 'incorrect', 'skip', 'undo'].includes(o.verdict as string))
+    return 'not a verdict line (needs "key" and "verdict")';
   for (const f of ['note', 'reviewer', 'hash', 'at', 'correction'] as const) {
     if (f in o && typeof o[f] !== 'string') return `field "${f}" must be a string, not ${jsonType(o[f])}`;
   }
-  if ('reasons' in o && !(Array.isArray(o.reasons) && o.reasons.every((r) => typeof r === 'string'))) return `field "reasons" must be an array of strings, not ${Array.isArray(o.reasons) ? 'an array holding other values' : jsonType(o.reasons)}`;
+  if ('reasons' in o && !(Array.isArray(o.reasons) && o.reasons.every((r) => typeof r === 'string')))
+    return `field "reasons" must be an array of strings, not ${Array.isArray(o.reasons) ? 'an array holding other values' : jsonType(o.reasons)}`;
   return undefined;
 }
 
@@ -173,7 +182,11 @@ export function readJournal(file: string): ReadJournal {
 /** Every reviewer's journal in a spot-check folder. */
 export function readAllJournals(spotcheckDir: string): ReadJournal[] {
   let names: string[] = [];
-  try { names = fs.readdirSync(spotcheckDir); } catch { return []; }
+  try {
+    names = fs.readdirSync(spotcheckDir);
+  } catch {
+    return [];
+  }
   return names
     .filter((n) => /^verdicts-.+\.jsonl$/.test(n))
     .sort()

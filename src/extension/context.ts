@@ -41,10 +41,14 @@ export class CuratorContext implements vscode.Disposable {
     extension.subscriptions.push(this);
   }
 
-  get extensionUri(): vscode.Uri { return this.extension.extensionUri; }
+  get extensionUri(): vscode.Uri {
+    return this.extension.extensionUri;
+  }
 
   /** Verdicts of a spot check changed (a mark, an undo, another reviewer): views that count them refresh. */
-  verdictsChanged(): void { this.spotChecks.refreshSoon(); }
+  verdictsChanged(): void {
+    this.spotChecks.refreshSoon();
+  }
 
   /** The dataset a command is about: its argument (Uri or path), the active curator view, the active text editor, or a file picker. */
   async pickDataset(arg: unknown, title: string): Promise<string | undefined> {
@@ -65,7 +69,10 @@ export class CuratorContext implements vscode.Disposable {
     const review = this.views.activeReview;
     if (review) return review.session.plan.dir;
     const found = await vscode.workspace.findFiles('**/spotchecks/*/plan.json', '**/node_modules/**', 200);
-    const pick = await vscode.window.showQuickPick(found.map((f) => ({ label: path.basename(path.dirname(f.fsPath)), description: vscode.workspace.asRelativePath(f), dir: path.dirname(f.fsPath) })), { title });
+    const pick = await vscode.window.showQuickPick(
+      found.map((f) => ({ label: path.basename(path.dirname(f.fsPath)), description: vscode.workspace.asRelativePath(f), dir: path.dirname(f.fsPath) })),
+      { title },
+    );
     return pick?.dir;
   }
 

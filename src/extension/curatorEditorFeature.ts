@@ -66,7 +66,9 @@ export const openSpotCheck: CommandFactory = (ctx) => async (arg?: unknown) => {
 export const previewItem: CommandFactory = (ctx) => async (arg?: unknown) => {
   const a = itemArg(arg);
   if (!a) return;
-  const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === a.uri.toString()) ?? (await vscode.window.showTextDocument(a.uri, { preview: false }));
+  const editor =
+    vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === a.uri.toString()) ??
+    (await vscode.window.showTextDocument(a.uri, { preview: false }));
   ctx.preview.open(editor, a.index);
 };
 
@@ -79,7 +81,10 @@ export const reviewItem: CommandFactory = (ctx) => async (arg?: unknown) => {
 
 export const previewItemAtCursor: CommandFactory = (ctx) => () => {
   const editor = vscode.window.activeTextEditor;
-  if (!editor) { void vscode.window.showInformationMessage('Curator: open a dataset in a text editor first.'); return; }
+  if (!editor) {
+    void vscode.window.showInformationMessage('Curator: open a dataset in a text editor first.');
+    return;
+  }
   ctx.preview.open(editor);
 };
 
@@ -99,7 +104,17 @@ export const internalActiveView: CommandFactory = (ctx) => () => {
   const v = ctx.views.active;
   if (!v) return undefined;
   const review = v.mode === 'review' ? v.session : undefined;
-  return { ready: v.ready, mode: v.mode, readOnly: v.readOnly, focus: v.focus, position: v.position, dataset: v.dataset.path, spotCheck: review?.plan.dir, journal: review?.journalFile, progress: review?.progress() };
+  return {
+    ready: v.ready,
+    mode: v.mode,
+    readOnly: v.readOnly,
+    focus: v.focus,
+    position: v.position,
+    dataset: v.dataset.path,
+    spotCheck: review?.plan.dir,
+    journal: review?.journalFile,
+    progress: review?.progress(),
+  };
 };
 
 export const curatorEditorFeature: Feature = {
@@ -115,7 +130,9 @@ export const curatorEditorFeature: Feature = {
     // `npm start` asks for the demo dataset to open in the curator.
     const openOnStart = process.env.COCURATE_OPEN_DATASET;
     if (openOnStart && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(openOnStart))) {
-      setTimeout(() => { void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(openOnStart), DATASET_VIEW_TYPE); }, 500);
+      setTimeout(() => {
+        void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(openOnStart), DATASET_VIEW_TYPE);
+      }, 500);
     }
   },
 };

@@ -7,7 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Dataset } from '../core/dataset';
 
-interface Entry { ds: Dataset; mtimeMs: number; size: number; users: number }
+interface Entry {
+  ds: Dataset;
+  mtimeMs: number;
+  size: number;
+  users: number;
+}
 
 export class DatasetCache {
   private readonly open = new Map<string, Entry>();
@@ -34,7 +39,10 @@ export class DatasetCache {
 
   release(ds: Dataset): void {
     const e = this.open.get(ds.path);
-    if (!e || e.ds !== ds) { ds.close(); return; }
+    if (!e || e.ds !== ds) {
+      ds.close();
+      return;
+    }
     e.users--;
     if (e.users <= 0) {
       e.ds.close();

@@ -29,7 +29,9 @@ async function withIndexProgress<T>(title: string, fn: () => T): Promise<T> {
 export class DatasetEditorProvider implements vscode.CustomReadonlyEditorProvider<FileDocument> {
   constructor(private readonly ctx: CuratorContext) {}
 
-  openCustomDocument(uri: vscode.Uri): FileDocument { return new FileDocument(uri); }
+  openCustomDocument(uri: vscode.Uri): FileDocument {
+    return new FileDocument(uri);
+  }
 
   async resolveCustomEditor(doc: FileDocument, panel: vscode.WebviewPanel): Promise<void> {
     const file = doc.uri.fsPath;
@@ -37,8 +39,11 @@ export class DatasetEditorProvider implements vscode.CustomReadonlyEditorProvide
       const ds = await withIndexProgress(`Curator: indexing ${path.basename(file)}`, () => this.ctx.datasets.acquire(file));
       new BrowseView(this.ctx, panel, ds); // lives until the panel closes (it disposes itself)
     } catch (e) {
-      showFailure(panel, `Cannot open ${file} as a dataset: ${(e as Error).message}. Check that it is readable JSON or JSONL in a supported format ` +
-        '(README › Formats; `cocurate validate FILE` names the first broken record), or open it as text with "Reopen Editor With… › Text Editor".');
+      showFailure(
+        panel,
+        `Cannot open ${file} as a dataset: ${(e as Error).message}. Check that it is readable JSON or JSONL in a supported format ` +
+          '(README › Formats; `cocurate validate FILE` names the first broken record), or open it as text with "Reopen Editor With… › Text Editor".',
+      );
     }
   }
 }
@@ -46,12 +51,17 @@ export class DatasetEditorProvider implements vscode.CustomReadonlyEditorProvide
 export class SpotCheckEditorProvider implements vscode.CustomReadonlyEditorProvider<FileDocument> {
   constructor(private readonly ctx: CuratorContext) {}
 
-  openCustomDocument(uri: vscode.Uri): FileDocument { return new FileDocument(uri); }
+  openCustomDocument(uri: vscode.Uri): FileDocument {
+    return new FileDocument(uri);
+  }
 
   async resolveCustomEditor(doc: FileDocument, panel: vscode.WebviewPanel): Promise<void> {
     const dir = path.dirname(doc.uri.fsPath);
     try {
-      const session = await withIndexProgress(`Curator: opening spot check ${path.basename(dir)}`, () => new SpotCheckSession(dir, this.ctx.settings.reviewer, this.ctx.datasets));
+      const session = await withIndexProgress(
+        `Curator: opening spot check ${path.basename(dir)}`,
+        () => new SpotCheckSession(dir, this.ctx.settings.reviewer, this.ctx.datasets),
+      );
       panel.title = `Spot check ${session.plan.name}`;
       new ReviewView(this.ctx, panel, session); // lives until the panel closes (it disposes itself)
     } catch (e) {

@@ -48,10 +48,14 @@ export class DatasetSuggestion implements vscode.Disposable {
     if (this.asked.has(key) || this.state.get<boolean>(key)) return;
     this.asked.add(key);
     void this.state.update(key, true);
-    void vscode.window.showInformationMessage(`This looks like a ${format} dataset. Open it with the Curator to see its image groups?`, 'Open with Curator', 'Not now').then((choice) => {
-      if (choice === 'Open with Curator') void vscode.commands.executeCommand('vscode.openWith', uri, 'curator.dataset');
-    });
+    void vscode.window
+      .showInformationMessage(`This looks like a ${format} dataset. Open it with the Curator to see its image groups?`, 'Open with Curator', 'Not now')
+      .then((choice) => {
+        if (choice === 'Open with Curator') void vscode.commands.executeCommand('vscode.openWith', uri, 'curator.dataset');
+      });
   }
 
-  dispose(): void { this.sub.dispose(); }
+  dispose(): void {
+    this.sub.dispose();
+  }
 }

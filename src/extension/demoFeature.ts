@@ -21,7 +21,9 @@ export const openDemo: CommandFactory = (ctx) => async () => {
       fs.cpSync(source, target, { recursive: true, filter: (f) => path.basename(f) !== '.curator' });
     }
   } catch (e) {
-    void vscode.window.showErrorMessage(`Curator: could not copy the demo dataset from ${source} to ${target}: ${(e as Error).message}. Check that this folder is writable.`);
+    void vscode.window.showErrorMessage(
+      `Curator: could not copy the demo dataset from ${source} to ${target}: ${(e as Error).message}. Check that this folder is writable.`,
+    );
     return undefined;
   }
   await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(dataset), 'curator.dataset');

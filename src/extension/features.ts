@@ -8,7 +8,4 @@ export interface Feature {
   activate(ctx: CuratorContext): void | Promise<void>;
 }
 
-export const FEATURES: Feature[] = [
-  curatorEditorFeature,
-  languageClientFeature,
-];
+export const FEATURES: Feature[] = [curatorEditorFeature, languageClientFeature];

@@ -12,8 +12,13 @@ export class HostChannel {
   private readonly commands = new Map<string, Handler>();
   private readonly sub: vscode.Disposable;
 
-  constructor(private readonly webview: vscode.Webview, private readonly onError: (method: string, e: unknown) => void = () => {}) {
-    this.sub = webview.onDidReceiveMessage((m: unknown) => { void this.dispatch(m); });
+  constructor(
+    private readonly webview: vscode.Webview,
+    private readonly onError: (method: string, e: unknown) => void = () => {},
+  ) {
+    this.sub = webview.onDidReceiveMessage((m: unknown) => {
+      void this.dispatch(m);
+    });
   }
 
   onRequest<T extends RequestType<unknown, unknown>>(type: T, handler: (params: ParamsOf<T>) => ResultOf<T> | Promise<ResultOf<T>>): void {
@@ -28,13 +33,19 @@ export class HostChannel {
     return this.webview.postMessage({ kind: 'notification', method: type.method, params } satisfies WireMessage);
   }
 
-  dispose(): void { this.sub.dispose(); }
+  dispose(): void {
+    this.sub.dispose();
+  }
 
   private async dispatch(m: unknown): Promise<void> {
     if (!isWireMessage(m)) return;
     if (m.kind === 'command') {
       const h = this.commands.get(m.method);
-      try { await h?.(m.params); } catch (e) { this.onError(m.method, e); }
+      try {
+        await h?.(m.params);
+      } catch (e) {
+        this.onError(m.method, e);
+      }
       return;
     }
     if (m.kind !== 'request') return;

@@ -51,7 +51,8 @@ function embeddedImageView(p: string): ImageView {
 
 /** A missing image says where it was looked for and how to point the curator at the images. */
 function missingImageHint(reason: string, imageRoot: string): string {
-  if (!fs.existsSync(imageRoot)) return `the image root ${imageRoot} does not exist — set "curator.imageRoot" (Settings › Curator) to the folder the dataset's image paths are relative to`;
+  if (!fs.existsSync(imageRoot))
+    return `the image root ${imageRoot} does not exist — set "curator.imageRoot" (Settings › Curator) to the folder the dataset's image paths are relative to`;
   return `${reason} — image paths resolve against ${imageRoot}; if the images live elsewhere, set "curator.imageRoot" (Settings › Curator) to their folder`;
 }
 
@@ -72,7 +73,13 @@ function takeDescriptions(extra: Record<string, unknown>, n: number): string[] |
  * gets an upright preview for fit views, its full-size picture for 1:1 and its size after EXIF
  * rotation; a truncated or corrupt file becomes a refused image naming the problem.
  */
-export async function loadItem(ds: Dataset, i: number, imageRoot: string, webview: vscode.Webview, previews?: PreviewCache): Promise<{ item?: ItemView; problem?: ItemProblem }> {
+export async function loadItem(
+  ds: Dataset,
+  i: number,
+  imageRoot: string,
+  webview: vscode.Webview,
+  previews?: PreviewCache,
+): Promise<{ item?: ItemView; problem?: ItemProblem }> {
   if (!Number.isInteger(i) || i < 0 || i >= ds.count) return { problem: { index: i, message: `no record ${i}; the file has ${ds.count}` } };
   let item: Item;
   let view: ItemView;
@@ -85,11 +92,13 @@ export async function loadItem(ds: Dataset, i: number, imageRoot: string, webvie
   }
   if (previews) {
     const n = view.images.length;
-    view.images = await Promise.all(view.images.map((im, k) => {
-      const r = im.ok ? resolveImagePath(item.images[k], imageRoot) : undefined;
-      // embedded (parquet) images are already data URIs: no file to preview
-      return r?.ok && !isEmbeddedRef(item.images[k]) ? withPictures(im, r.abs, n, previews, webview) : im;
-    }));
+    view.images = await Promise.all(
+      view.images.map((im, k) => {
+        const r = im.ok ? resolveImagePath(item.images[k], imageRoot) : undefined;
+        // embedded (parquet) images are already data URIs: no file to preview
+        return r?.ok && !isEmbeddedRef(item.images[k]) ? withPictures(im, r.abs, n, previews, webview) : im;
+      }),
+    );
   }
   return { item: view };
 }

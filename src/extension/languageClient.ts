@@ -29,7 +29,9 @@ class DatasetLanguageClient implements vscode.Disposable {
   constructor(private readonly ctx: CuratorContext) {
     this.subs.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.consider(d)),
-      vscode.workspace.onDidCloseTextDocument((d) => { this.decided.delete(d.uri.toString()); }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.decided.delete(d.uri.toString());
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         // Which documents the server sees is decided when they open: start over so open ones are re-judged.
         if (e.affectsConfiguration('curator.lsp.enabled') || e.affectsConfiguration('curator.lsp.include')) void this.restart();
@@ -85,7 +87,10 @@ class DatasetLanguageClient implements vscode.Disposable {
       },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: LANGUAGES.flatMap((language) => [{ language, scheme: 'file' }, { language, scheme: 'untitled' }]),
+      documentSelector: LANGUAGES.flatMap((language) => [
+        { language, scheme: 'file' },
+        { language, scheme: 'untitled' },
+      ]),
       synchronize: { configurationSection: 'curator' },
       initializationOptions: JSON.parse(JSON.stringify(vscode.workspace.getConfiguration('curator'))) as unknown,
       diagnosticCollectionName: 'curator',
@@ -115,7 +120,9 @@ class DatasetLanguageClient implements vscode.Disposable {
     if (!this.client || doc.lineCount <= CURSOR_LINES || !this.accepted.has(doc.uri.toString())) return;
     if (this.cursorTimer) clearTimeout(this.cursorTimer);
     const line = e.selections[0]?.active.line ?? 0;
-    this.cursorTimer = setTimeout(() => { void this.client?.sendNotification(CURSOR_NOTIFICATION, { uri: doc.uri.toString(), line } satisfies CursorParams); }, 150);
+    this.cursorTimer = setTimeout(() => {
+      void this.client?.sendNotification(CURSOR_NOTIFICATION, { uri: doc.uri.toString(), line } satisfies CursorParams);
+    }, 150);
   }
 
   async stop(): Promise<void> {

@@ -53,7 +53,10 @@ export async function newHunt(cache: DatasetCache, datasetPath: string, args: Ne
           signal: abort.signal,
           onProgress: (done, total) => {
             const pct = (100 * done) / Math.max(1, total);
-            if (pct - last >= 1 || done === total) { progress.report({ increment: pct - last, message: `${done} / ${total} images` }); last = pct; }
+            if (pct - last >= 1 || done === total) {
+              progress.report({ increment: pct - last, message: `${done} / ${total} images` });
+              last = pct;
+            }
           },
         });
         return token.isCancellationRequested ? undefined : res;

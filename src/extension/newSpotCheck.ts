@@ -41,7 +41,11 @@ export async function newSpotCheck(cache: DatasetCache, datasetPath: string, arg
     // Propose min(default, records) and refuse more than the file holds here, not after every prompt.
     let population: number;
     const counted = cache.acquire(datasetPath);
-    try { population = counted.count; } finally { cache.release(counted); }
+    try {
+      population = counted.count;
+    } finally {
+      cache.release(counted);
+    }
     const s = await vscode.window.showInputBox({
       title: 'New Spot Check (1/3): sample size',
       value: String(proposedSampleSize(population, defaultSpotCheckSize())),
@@ -68,7 +72,18 @@ export async function newSpotCheck(cache: DatasetCache, datasetPath: string, arg
     if (!pick) return undefined;
     strata = pick.value;
     if (!strata) {
-      strata = await vscode.window.showInputBox({ title: 'Strata', prompt: 'field:NAME or ranges:Name=FROM-TO,…', validateInput: (v) => { try { parseStrata(v); return undefined; } catch (e) { return (e as Error).message; } } });
+      strata = await vscode.window.showInputBox({
+        title: 'Strata',
+        prompt: 'field:NAME or ranges:Name=FROM-TO,…',
+        validateInput: (v) => {
+          try {
+            parseStrata(v);
+            return undefined;
+          } catch (e) {
+            return (e as Error).message;
+          }
+        },
+      });
       if (strata === undefined) return undefined;
     }
   }

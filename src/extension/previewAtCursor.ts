@@ -10,7 +10,8 @@ import { PreviewView } from './views/previewView';
 /** The record whose byte range holds `byteOffset` (or the nearest one before it). */
 export function recordAtByte(ds: Dataset, byteOffset: number): number | undefined {
   if (ds.count === 0) return undefined;
-  let lo = 0, hi = ds.count - 1;
+  let lo = 0,
+    hi = ds.count - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     if (ds.index.start(mid) <= byteOffset) lo = mid;
@@ -40,7 +41,9 @@ export class CursorPreview implements vscode.Disposable {
   }
 
   /** The record shown, or undefined when no preview is open. */
-  get shownIndex(): number | undefined { return this.panel ? this.last : undefined; }
+  get shownIndex(): number | undefined {
+    return this.panel ? this.last : undefined;
+  }
 
   /** Opens (or re-targets) the preview for an editor; `at` overrides the cursor's record. */
   open(editor: vscode.TextEditor, at?: number): void {
@@ -54,9 +57,18 @@ export class CursorPreview implements vscode.Disposable {
       this.panel.panel.reveal(vscode.ViewColumn.Beside, true);
       return;
     }
-    const webviewPanel = vscode.window.createWebviewPanel('curator.preview', 'Curator Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: true });
+    const webviewPanel = vscode.window.createWebviewPanel(
+      'curator.preview',
+      'Curator Preview',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, retainContextWhenHidden: true },
+    );
     this.panel = new PreviewView(this.ctx, webviewPanel, ds, index);
-    webviewPanel.onDidDispose(() => { this.panel = undefined; this.doc = undefined; this.ds = undefined; });
+    webviewPanel.onDidDispose(() => {
+      this.panel = undefined;
+      this.doc = undefined;
+      this.ds = undefined;
+    });
   }
 
   private dataset(): Dataset {

@@ -18,7 +18,11 @@ function config(scope?: vscode.Uri): vscode.WorkspaceConfiguration {
 export function reviewerName(): string {
   const v = config().get<string>('reviewer', '').trim();
   if (v) return v;
-  try { return os.userInfo().username || 'reviewer'; } catch { return process.env.USER ?? 'reviewer'; }
+  try {
+    return os.userInfo().username || 'reviewer';
+  } catch {
+    return process.env.USER ?? 'reviewer';
+  }
 }
 
 function workspaceFolderFor(datasetPath: string): string | undefined {
@@ -63,20 +67,32 @@ export class Settings implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private markLoaded!: () => void;
   /** Resolves once the configuration has loaded: a reviewer is set explicitly, a configuration change arrived, or the grace period passed. */
-  readonly loaded = new Promise<void>((r) => { this.markLoaded = r; });
+  readonly loaded = new Promise<void>((r) => {
+    this.markLoaded = r;
+  });
   private readonly grace: NodeJS.Timeout;
 
   constructor() {
     // Any configuration event means settings arrived; the reviewer may have come with them even
     // when the event does not name it.
-    this.subs.push(vscode.workspace.onDidChangeConfiguration(() => { this.markLoaded(); this.check(); }));
+    this.subs.push(
+      vscode.workspace.onDidChangeConfiguration(() => {
+        this.markLoaded();
+        this.check();
+      }),
+    );
     const r = config().inspect<string>('reviewer');
     if (r && [r.globalValue, r.workspaceValue, r.workspaceFolderValue].some((v) => typeof v === 'string' && v.trim())) this.markLoaded();
-    this.grace = setTimeout(() => { this.markLoaded(); this.check(); }, SETTINGS_GRACE_MS);
+    this.grace = setTimeout(() => {
+      this.markLoaded();
+      this.check();
+    }, SETTINGS_GRACE_MS);
   }
 
   /** The reviewer whose journal views write. */
-  get reviewer(): string { return this.current; }
+  get reviewer(): string {
+    return this.current;
+  }
 
   private check(): void {
     const now = reviewerName();

@@ -15,12 +15,17 @@ export class SpotCheckStatusBar implements vscode.Disposable {
   }
 
   /** The spot check panel shown last (the status bar keeps showing it while another editor is active). */
-  get panel(): ReviewView | undefined { return this.lastPanel; }
+  get panel(): ReviewView | undefined {
+    return this.lastPanel;
+  }
 
   update(p: ReviewView | undefined): void {
     if (p) this.lastPanel = p;
     const cur = this.lastPanel;
-    if (!cur) { this.item.hide(); return; }
+    if (!cur) {
+      this.item.hide();
+      return;
+    }
     const s = cur.session;
     const pr = s.progress();
     this.item.text = `$(checklist) ${s.plan.name} ${pr.judged} / ${pr.size}`;
@@ -29,8 +34,14 @@ export class SpotCheckStatusBar implements vscode.Disposable {
   }
 
   forget(p: ReviewView): void {
-    if (this.lastPanel === p) { this.lastPanel = undefined; this.item.hide(); }
+    if (this.lastPanel === p) {
+      this.lastPanel = undefined;
+      this.item.hide();
+    }
   }
 
-  dispose(): void { this.sub.dispose(); this.item.dispose(); }
+  dispose(): void {
+    this.sub.dispose();
+    this.item.dispose();
+  }
 }

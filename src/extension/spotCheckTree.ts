@@ -46,7 +46,9 @@ export class SpotCheckTree implements vscode.TreeDataProvider<SpotCheckNode>, vs
     this.watcher.onDidDelete(later);
   }
 
-  refresh(): void { this.changed.fire(undefined); }
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
 
   refreshSoon(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -73,7 +75,9 @@ export class SpotCheckTree implements vscode.TreeDataProvider<SpotCheckNode>, vs
     const p = n.progress;
     item.description = `${describeProgress(p)} · ✓${p.correct} ✗${p.incorrect} ↷${p.skip}`;
     const md = new vscode.MarkdownString();
-    md.appendText(`${n.name}\n\n${n.dataset}\n\nreviewer ${reviewerName()}: ${p.judged} of ${p.size} judged — ${p.correct} correct, ${p.incorrect} incorrect, ${p.skip} skipped\n\n${n.reviewers} reviewer journal(s)`);
+    md.appendText(
+      `${n.name}\n\n${n.dataset}\n\nreviewer ${reviewerName()}: ${p.judged} of ${p.size} judged — ${p.correct} correct, ${p.incorrect} incorrect, ${p.skip} skipped\n\n${n.reviewers} reviewer journal(s)`,
+    );
     item.tooltip = md;
     item.iconPath = new vscode.ThemeIcon(p.judged >= p.size ? 'pass-filled' : p.judged > 0 ? 'circle-large-outline' : 'circle-outline');
     item.command = { command: 'curator.openSpotCheck', title: 'Open Spot Check', arguments: [n] };

@@ -39,4 +39,3 @@ export function curatorHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
 </body>
 </html>`;
 }
-

@@ -63,7 +63,14 @@ export function codeActions(model: DatasetModel, startOffset: number, endOffset:
     // Ordinal prefixes.
     if (check?.problems.some((p) => p.code === 'ordinal-order') || diagsFor(i, 'ordinal-order').length) {
       const fix = renumberOrdinals(model, i);
-      if (fix) out.push({ title: `Renumber the ordinal prefixes${label}`, kind: CodeActionKind.QuickFix, diagnostics: diagsFor(i, 'ordinal-order'), isPreferred: true, edit: { changes: { [uri]: fix } } });
+      if (fix)
+        out.push({
+          title: `Renumber the ordinal prefixes${label}`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: diagsFor(i, 'ordinal-order'),
+          isPreferred: true,
+          edit: { changes: { [uri]: fix } },
+        });
     }
     // Duplicate record: confirmed against the current results (never remove on a stale diagnostic).
     const dups = diagsFor(i, 'duplicate-id');
@@ -99,7 +106,12 @@ function firstWithId(checks: RecordCheck[], i: number): number | undefined {
 function convertRecord(model: DatasetModel, i: number, from: string, to: string, title: string, diagnostics: Diagnostic[]): CodeAction {
   const s = model.spans[i];
   const edits = replaceAll(model, from, to, s.start, s.end);
-  return { title, kind: diagnostics.length ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite, diagnostics: diagnostics.length ? diagnostics : undefined, edit: { changes: { [model.doc.uri]: edits } } };
+  return {
+    title,
+    kind: diagnostics.length ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite,
+    diagnostics: diagnostics.length ? diagnostics : undefined,
+    edit: { changes: { [model.doc.uri]: edits } },
+  };
 }
 
 function convertFile(model: DatasetModel, from: string, to: string, lazy: boolean): CodeAction {
@@ -132,7 +144,9 @@ export function renumberOrdinals(model: DatasetModel, i: number): TextEdit[] | u
   if (!item || !value || typeof value !== 'object') return undefined;
   const conv = (value as Record<string, unknown>).conversations;
   if (!Array.isArray(conv)) return undefined;
-  const k = conv.findIndex((t) => t && typeof t === 'object' && ((t as Record<string, unknown>).from === 'human' || (t as Record<string, unknown>).from === 'user'));
+  const k = conv.findIndex(
+    (t) => t && typeof t === 'object' && ((t as Record<string, unknown>).from === 'human' || (t as Record<string, unknown>).from === 'user'),
+  );
   if (k < 0) return undefined;
   const field = typeof (conv[k] as Record<string, unknown>).value === 'string' ? 'value' : 'content';
   const fieldPath = ['conversations', k, field];

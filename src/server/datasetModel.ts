@@ -33,8 +33,12 @@ export class DatasetModel {
     this.format = detectFormat(sample, mapping);
   }
 
-  get count(): number { return this.layout.spans.length; }
-  get spans(): RecordSpan[] { return this.layout.spans; }
+  get count(): number {
+    return this.layout.spans.length;
+  }
+  get spans(): RecordSpan[] {
+    return this.layout.spans;
+  }
 
   raw(i: number): string {
     const s = this.layout.spans[i];
@@ -45,7 +49,11 @@ export class DatasetModel {
   parse(i: number): unknown {
     if (this.parsedCache.has(i)) return this.parsedCache.get(i);
     let v: unknown;
-    try { v = JSON.parse(this.raw(i)); } catch { v = undefined; }
+    try {
+      v = JSON.parse(this.raw(i));
+    } catch {
+      v = undefined;
+    }
     if (this.parsedCache.size > 256) this.parsedCache.clear();
     this.parsedCache.set(i, v);
     return v;
@@ -58,15 +66,25 @@ export class DatasetModel {
   }
 
   /** Record index at a document offset, or -1. */
-  recordAt(offset: number): number { return recordAt(this.layout.spans, offset); }
+  recordAt(offset: number): number {
+    return recordAt(this.layout.spans, offset);
+  }
 }
 
 /** The file system path of a document URI (file: URIs), else the URI's path part. */
 export function documentPath(uri: string): string {
   if (uri.startsWith('file:')) {
-    try { return fileURLToPath(uri); } catch { /* fall through */ }
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      /* fall through */
+    }
   }
-  try { return decodeURIComponent(new URL(uri).pathname); } catch { return uri; }
+  try {
+    return decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    return uri;
+  }
 }
 
 /** Caches one model per document URI; a new version rebuilds it. */
@@ -88,5 +106,7 @@ export class DatasetModels {
     return m && m.version === doc.version ? m : undefined;
   }
 
-  delete(uri: string): void { this.models.delete(uri); }
+  delete(uri: string): void {
+    this.models.delete(uri);
+  }
 }

@@ -83,7 +83,10 @@ export class DiagnosticsRunner {
     const st = this.state(doc.uri);
     const gen = ++st.generation;
     if (st.timer) clearTimeout(st.timer);
-    st.timer = setTimeout(() => { st.timer = undefined; this.runSafely(doc, gen); }, this.settings().debounceMs);
+    st.timer = setTimeout(() => {
+      st.timer = undefined;
+      this.runSafely(doc, gen);
+    }, this.settings().debounceMs);
   }
 
   /** Saved: image files may have appeared; re-check records that reported image problems. */
@@ -135,7 +138,17 @@ export class DiagnosticsRunner {
     const t0 = performance.now();
     const model = this.models.get(doc);
     const settings = this.settings();
-    const stats: ValidationStats = { uri: doc.uri, version: doc.version, dataset: false, format: model.format, records: model.count, checked: 0, reused: 0, diagnostics: 0, millis: 0 };
+    const stats: ValidationStats = {
+      uri: doc.uri,
+      version: doc.version,
+      dataset: false,
+      format: model.format,
+      records: model.count,
+      checked: 0,
+      reused: 0,
+      diagnostics: 0,
+      millis: 0,
+    };
     if (!this.isDataset(model)) {
       st.version = doc.version;
       st.checks = [];
@@ -199,11 +212,25 @@ export class DiagnosticsRunner {
     for (const e of model.layout.errors) {
       const eol = model.text.indexOf('\n', e.offset);
       const len = Math.max(1, Math.min(eol === -1 ? model.text.length : eol, e.offset + 40) - e.offset);
-      out.push({ range: range(Math.min(e.offset, Math.max(0, model.text.length - 1)), len), severity: DiagnosticSeverity.Error, code: 'syntax', source: 'curator', message: structureDetail(e.message), data: { record: e.index } satisfies DiagnosticData });
+      out.push({
+        range: range(Math.min(e.offset, Math.max(0, model.text.length - 1)), len),
+        severity: DiagnosticSeverity.Error,
+        code: 'syntax',
+        source: 'curator',
+        message: structureDetail(e.message),
+        data: { record: e.index } satisfies DiagnosticData,
+      });
     }
     if (model.format === 'unknown' && model.count > 0) {
       const s = model.spans[0];
-      out.push({ range: range(s.start, 1), severity: DiagnosticSeverity.Warning, code: 'unknown-format', source: 'curator', message: UNKNOWN_FORMAT_DETAIL, data: { record: 0 } satisfies DiagnosticData });
+      out.push({
+        range: range(s.start, 1),
+        severity: DiagnosticSeverity.Warning,
+        code: 'unknown-format',
+        source: 'curator',
+        message: UNKNOWN_FORMAT_DETAIL,
+        data: { record: 0 } satisfies DiagnosticData,
+      });
     }
     const ids = new IdFirstUse();
     for (let i = 0; i < checks.length; i++) {
@@ -239,7 +266,8 @@ export class DiagnosticsRunner {
 
 /** Length of the common prefix of two strings (binary search over native slice comparisons). */
 export function commonPrefixLength(a: string, b: string): number {
-  let lo = 0, hi = Math.min(a.length, b.length);
+  let lo = 0,
+    hi = Math.min(a.length, b.length);
   if (a.slice(0, hi) === b.slice(0, hi)) return hi;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
@@ -251,7 +279,8 @@ export function commonPrefixLength(a: string, b: string): number {
 
 /** Length of the common suffix, leaving out the first `skip` characters of the shorter string. */
 export function commonSuffixLength(a: string, b: string, skip: number): number {
-  let lo = 0, hi = Math.min(a.length, b.length) - skip;
+  let lo = 0,
+    hi = Math.min(a.length, b.length) - skip;
   if (hi <= 0) return 0;
   if (a.slice(a.length - hi) === b.slice(b.length - hi)) return hi;
   while (lo < hi) {

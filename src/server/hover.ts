@@ -56,12 +56,18 @@ export async function imageHoverText(value: string, resolved: ResolvedImage): Pr
   }
   const file = resolved.abs;
   let bytes = 0;
-  try { bytes = fs.statSync(file).size; } catch { /* vanished */ }
+  try {
+    bytes = fs.statSync(file).size;
+  } catch {
+    /* vanished */
+  }
   let dims = '';
   try {
     const h = readImageHeader(file);
     if (h) dims = `${h.width} × ${h.height} px · ${h.type.toUpperCase()}`;
-  } catch { /* unreadable */ }
+  } catch {
+    /* unreadable */
+  }
   const fileUri = pathToFileURL(file).href;
   const thumb = await thumbnailDataUri(file);
   lines.push(`![${escapeMarkdown(path.basename(file))}](${thumb ?? fileUri})`, '');
@@ -101,7 +107,9 @@ function recordSummary(model: DatasetModel, i: number, ctx: HoverContext): strin
     out.push('**Spot checks:**');
     for (const v of verdicts) {
       const stale = v.hash && v.hash !== hash ? ' (given on an earlier version of this record)' : '';
-      out.push(`- ${VERDICT_MARK[v.verdict] ?? v.verdict} — ${escapeMarkdown(v.reviewer)}, ${escapeMarkdown(v.spotcheck)}, ${escapeMarkdown(v.at.slice(0, 10))}${stale}${v.note ? `: ${escapeMarkdown(clip(v.note, 120))}` : ''}`);
+      out.push(
+        `- ${VERDICT_MARK[v.verdict] ?? v.verdict} — ${escapeMarkdown(v.reviewer)}, ${escapeMarkdown(v.spotcheck)}, ${escapeMarkdown(v.at.slice(0, 10))}${stale}${v.note ? `: ${escapeMarkdown(clip(v.note, 120))}` : ''}`,
+      );
     }
   }
   return out.join('\n');

@@ -32,7 +32,8 @@ export function imageAt(model: DatasetModel, offset: number, imageRoot: string):
   const mapped = model.mapping?.images;
   const inImageField = field !== undefined && (IMAGE_FIELDS.has(field) || field === mapped) && p.length <= 2;
   const value = node.value;
-  const looksLikeImage = IMAGE_EXTENSIONS.includes(path.extname(value.split('_cat_')[0] ?? value).toLowerCase()) || IMAGE_EXTENSIONS.includes(path.extname(value).toLowerCase());
+  const looksLikeImage =
+    IMAGE_EXTENSIONS.includes(path.extname(value.split('_cat_')[0] ?? value).toLowerCase()) || IMAGE_EXTENSIONS.includes(path.extname(value).toLowerCase());
   if (!inImageField && !(looksLikeImage && !value.includes('\n'))) return undefined;
   if (value.trim() === '') return undefined;
   return { record: i, value, start: span.start + node.offset, end: span.start + node.offset + node.length, resolved: resolveImagePath(value, imageRoot) };

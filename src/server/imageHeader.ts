@@ -66,8 +66,14 @@ function jpegSize(first: Buffer, fd?: number): ImageHeader | undefined {
     let o = pos - base;
     if (buf[o] !== 0xff) return undefined;
     const marker = buf[o + 1];
-    if (marker === 0xff) { pos += 1; continue; }
-    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { pos += 2; continue; }
+    if (marker === 0xff) {
+      pos += 1;
+      continue;
+    }
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      pos += 2;
+      continue;
+    }
     const len = buf.readUInt16BE(o + 2);
     const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isSof) {

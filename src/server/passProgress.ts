@@ -30,11 +30,16 @@ export class PassProgress {
     this.requested = true;
     this.connection.window.createWorkDoneProgress().then(
       (r) => {
-        if (this.closed) { r.done(); return; }
+        if (this.closed) {
+          r.done();
+          return;
+        }
         this.reporter = r;
         r.begin(this.title, percentage, message);
       },
-      () => { /* the client declined */ },
+      () => {
+        /* the client declined */
+      },
     );
   }
 

@@ -8,7 +8,16 @@ import { parseRaw } from '../core/dataset';
 import { normalize, recordId } from '../core/formats/normalize';
 import type { FieldMapping, FormatId, Item } from '../core/item';
 import { findOrdinalPrefixes } from '../core/ordinals';
-import { locateProblem, parseProblemOf, validateRecord, type FieldPath, type ImageCheck, type RecordProblem, type RuleCode, type Severity } from '../core/validate';
+import {
+  locateProblem,
+  parseProblemOf,
+  validateRecord,
+  type FieldPath,
+  type ImageCheck,
+  type RecordProblem,
+  type RuleCode,
+  type Severity,
+} from '../core/validate';
 import { decodedToRawOffset } from './jsonStringOffsets';
 
 /** A problem inside a record: offsets are UTF-16 units relative to the record's first character. */
@@ -97,7 +106,7 @@ export function valueAt(value: unknown, fieldPath: FieldPath): unknown {
 
 function firstLineLength(raw: string): number {
   const nl = raw.indexOf('\n');
-  return Math.max(1, (nl === -1 ? raw.length : nl));
+  return Math.max(1, nl === -1 ? raw.length : nl);
 }
 
 function offsetOfLineColumn(raw: string, line: number, column: number): number {

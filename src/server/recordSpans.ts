@@ -54,7 +54,8 @@ function jsonlLayout(text: string): RecordLayout {
   while (pos <= text.length) {
     let nl = text.indexOf('\n', pos);
     if (nl === -1) nl = text.length;
-    let a = pos, b = nl;
+    let a = pos,
+      b = nl;
     while (a < b && isWs(text.charCodeAt(a))) a++;
     while (b > a && isWs(text.charCodeAt(b - 1))) b--;
     if (a < b) spans.push({ start: a, end: b, line });
@@ -75,13 +76,25 @@ function byteToCharConverter(text: string, byteLength: number): (byte: number) =
   let byte = 0;
   let ch = 0;
   return (target) => {
-    if (target < byte) { byte = 0; ch = 0; }
+    if (target < byte) {
+      byte = 0;
+      ch = 0;
+    }
     while (byte < target && ch < text.length) {
       const c = text.charCodeAt(ch);
-      if (c < 0x80) { byte += 1; ch += 1; }
-      else if (c < 0x800) { byte += 2; ch += 1; }
-      else if (c >= 0xd800 && c <= 0xdbff && ch + 1 < text.length) { byte += 4; ch += 2; }
-      else { byte += 3; ch += 1; }
+      if (c < 0x80) {
+        byte += 1;
+        ch += 1;
+      } else if (c < 0x800) {
+        byte += 2;
+        ch += 1;
+      } else if (c >= 0xd800 && c <= 0xdbff && ch + 1 < text.length) {
+        byte += 4;
+        ch += 2;
+      } else {
+        byte += 3;
+        ch += 1;
+      }
     }
     return ch;
   };
@@ -89,10 +102,15 @@ function byteToCharConverter(text: string, byteLength: number): (byte: number) =
 
 /** Index of the record containing (or nearest before) a document offset; -1 when none. */
 export function recordAt(spans: RecordSpan[], offset: number): number {
-  let lo = 0, hi = spans.length - 1, found = -1;
+  let lo = 0,
+    hi = spans.length - 1,
+    found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (spans[mid].start <= offset) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    if (spans[mid].start <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   if (found >= 0 && offset <= spans[found].end) return found;
   return -1;

@@ -28,7 +28,6 @@ import { curationFolderFor, DEFAULT_SETTINGS, imageRootFor, mergeSettings, works
 import { SpotcheckVerdicts } from './spotcheckVerdicts';
 import { documentSymbols } from './symbols';
 
-
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const models = new DatasetModels();
@@ -41,7 +40,12 @@ export function startServer(connection: Connection): void {
   let lazyEdits = false;
   let codeLensRefresh = false;
 
-  const runner = new DiagnosticsRunner(connection, models, () => settings, (file) => workspaceFolderOf(file, workspaceFolders));
+  const runner = new DiagnosticsRunner(
+    connection,
+    models,
+    () => settings,
+    (file) => workspaceFolderOf(file, workspaceFolders),
+  );
 
   connection.onInitialize((params): InitializeResult => {
     initSettings = mergeSettings(DEFAULT_SETTINGS, params.initializationOptions);
@@ -89,7 +93,10 @@ export function startServer(connection: Connection): void {
 
   // TextDocuments fires onDidOpen then onDidChangeContent for an opened document: validate once, now.
   const justOpened = new Set<string>();
-  documents.onDidOpen((e) => { justOpened.add(e.document.uri); runner.opened(e.document); });
+  documents.onDidOpen((e) => {
+    justOpened.add(e.document.uri);
+    runner.opened(e.document);
+  });
   documents.onDidChangeContent((e) => {
     if (justOpened.delete(e.document.uri)) return;
     runner.changed(e.document);
@@ -137,12 +144,14 @@ export function startServer(connection: Connection): void {
     const img = imageAt(model, model.doc.offsetAt(p.position), rootFor(model));
     if (!img || !img.resolved.ok) return null;
     const zero = { line: 0, character: 0 };
-    return [{
-      originSelectionRange: { start: model.doc.positionAt(img.start), end: model.doc.positionAt(img.end) },
-      targetUri: pathToFileURL(img.resolved.abs).href,
-      targetRange: { start: zero, end: zero },
-      targetSelectionRange: { start: zero, end: zero },
-    }];
+    return [
+      {
+        originSelectionRange: { start: model.doc.positionAt(img.start), end: model.doc.positionAt(img.end) },
+        targetUri: pathToFileURL(img.resolved.abs).href,
+        targetRange: { start: zero, end: zero },
+        targetSelectionRange: { start: zero, end: zero },
+      },
+    ];
   });
 
   connection.onDocumentSymbol((p) => {

@@ -36,8 +36,14 @@ export function mergeSettings(base: ServerSettings, input: unknown): ServerSetti
   const lsp = (src.lsp && typeof src.lsp === 'object' ? src.lsp : {}) as Record<string, unknown>;
   const pick = (k: string): unknown => (lsp[k] !== undefined ? lsp[k] : src[k]);
   const out = { ...base };
-  const str = (k: keyof ServerSettings): void => { const v = pick(k); if (typeof v === 'string') (out as Record<string, unknown>)[k] = v; };
-  const num = (k: keyof ServerSettings): void => { const v = pick(k); if (typeof v === 'number' && Number.isFinite(v) && v >= 0) (out as Record<string, unknown>)[k] = v; };
+  const str = (k: keyof ServerSettings): void => {
+    const v = pick(k);
+    if (typeof v === 'string') (out as Record<string, unknown>)[k] = v;
+  };
+  const num = (k: keyof ServerSettings): void => {
+    const v = pick(k);
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) (out as Record<string, unknown>)[k] = v;
+  };
   str('imageRoot');
   str('curationFolder');
   num('debounceMs');

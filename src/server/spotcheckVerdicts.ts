@@ -15,7 +15,11 @@ export interface KeyVerdict {
   hash: string;
 }
 
-interface CachedJournal { mtimeMs: number; size: number; journal: ReadJournal }
+interface CachedJournal {
+  mtimeMs: number;
+  size: number;
+  journal: ReadJournal;
+}
 
 export class SpotcheckVerdicts {
   private journals = new Map<string, CachedJournal>();
@@ -25,12 +29,23 @@ export class SpotcheckVerdicts {
     const out = new Map<string, KeyVerdict[]>();
     const root = path.join(curationFolder, 'spotchecks');
     let names: string[] = [];
-    try { names = fs.readdirSync(root); } catch { return out; }
+    try {
+      names = fs.readdirSync(root);
+    } catch {
+      return out;
+    }
     for (const name of names.sort()) {
       const dir = path.join(root, name);
       if (!this.planNames(dir, datasetPath)) continue;
       let files: string[] = [];
-      try { files = fs.readdirSync(dir).filter((f) => /^verdicts-.+\.jsonl$/.test(f)).sort(); } catch { continue; }
+      try {
+        files = fs
+          .readdirSync(dir)
+          .filter((f) => /^verdicts-.+\.jsonl$/.test(f))
+          .sort();
+      } catch {
+        continue;
+      }
       for (const f of files) {
         const j = this.journal(path.join(dir, f));
         if (!j) continue;
@@ -47,7 +62,11 @@ export class SpotcheckVerdicts {
   /** A spot check belongs to the dataset when its plan names it (or when it has no plan). */
   private planNames(dir: string, datasetPath: string): boolean {
     let plan: { dataset?: { path?: string } };
-    try { plan = JSON.parse(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8')); } catch { return true; }
+    try {
+      plan = JSON.parse(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8'));
+    } catch {
+      return true;
+    }
     const p = plan.dataset?.path;
     if (typeof p !== 'string') return true;
     // Plans store the dataset path relative to their own folder.
@@ -56,7 +75,11 @@ export class SpotcheckVerdicts {
 
   private journal(file: string): ReadJournal | undefined {
     let st: fs.Stats;
-    try { st = fs.statSync(file); } catch { return undefined; }
+    try {
+      st = fs.statSync(file);
+    } catch {
+      return undefined;
+    }
     const hit = this.journals.get(file);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.journal;
     const journal = readJournal(file);

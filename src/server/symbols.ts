@@ -13,7 +13,11 @@ export function documentSymbols(model: DatasetModel, checks?: RecordCheck[]): Do
     const c = checks?.[i];
     if (c) id = c.id;
     else {
-      try { id = recordId(JSON.parse(model.raw(i)), model.mapping); } catch { id = undefined; }
+      try {
+        id = recordId(JSON.parse(model.raw(i)), model.mapping);
+      } catch {
+        id = undefined;
+      }
     }
     const range = { start: doc.positionAt(s.start), end: doc.positionAt(s.end) };
     const at = id === undefined ? undefined : idValueSpan(model.raw(i), id, model.mapping?.id ?? 'id');

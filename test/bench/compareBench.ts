@@ -32,7 +32,11 @@ const stats = (xs: number[]) => {
 /** Eight 12 MP JPEGs from the four example photos (each as is and with added noise); the third EXIF-rotated. */
 async function photos(): Promise<string[]> {
   fs.mkdirSync(DIR, { recursive: true });
-  const src = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.jpg')).sort().map((f) => path.join(EXAMPLES, f));
+  const src = fs
+    .readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .map((f) => path.join(EXAMPLES, f));
   const out: string[] = [];
   for (let i = 0; i < 8; i++) {
     const file = path.join(DIR, `photo-${i}.jpg`);
@@ -42,7 +46,10 @@ async function photos(): Promise<string[]> {
     let img = sharp(src[i % src.length]).resize(rotated ? 3000 : 4000, rotated ? 4000 : 3000, { fit: 'fill' });
     if (i >= 4) img = img.median(3);
     if (rotated) img = img.rotate(-90); // stored sideways; orientation 6 turns it back upright
-    await img.jpeg({ quality: 92 }).withMetadata(rotated ? { orientation: 6 } : {}).toFile(file);
+    await img
+      .jpeg({ quality: 92 })
+      .withMetadata(rotated ? { orientation: 6 } : {})
+      .toFile(file);
   }
   return out;
 }
@@ -58,34 +65,44 @@ async function main(): Promise<void> {
     cold.push(performance.now() - t);
   }
   const warm: number[] = [];
-  for (let r = 0; r < 5; r++) for (const f of files) {
-    const t = performance.now();
-    await cache.preview(f, PREVIEW);
-    warm.push(performance.now() - t);
-  }
+  for (let r = 0; r < 5; r++)
+    for (const f of files) {
+      const t = performance.now();
+      await cache.preview(f, PREVIEW);
+      warm.push(performance.now() - t);
+    }
   const fresh = new PreviewCache(fs.mkdtempSync(path.join(os.tmpdir(), 'curator-compare-bench-')));
   const t4 = performance.now();
   await Promise.all(files.slice(0, 4).map((f) => fresh.preview(f, PREVIEW)));
   const group4 = performance.now() - t4;
-  console.log(`preview ${PREVIEW} px of a 12 MP JPEG (sharp): cold ${stats(cold)}; group of four in parallel ${group4.toFixed(0)} ms; cache hit ${stats(warm)}`);
+  console.log(
+    `preview ${PREVIEW} px of a 12 MP JPEG (sharp): cold ${stats(cold)}; group of four in parallel ${group4.toFixed(0)} ms; cache hit ${stats(warm)}`,
+  );
 
   const server: ComparePageServer = await startComparePage();
   const browser = await launchChromium();
   try {
     const infos = await Promise.all(files.map((f) => readImageInfo(f)));
     const previews = await Promise.all(files.map((f) => cache.preview(f, PREVIEW)));
-    files.forEach((f, i) => { server.file(`full-${i}.jpg`, f); server.file(`preview-${i}.jpg`, previews[i].file); });
-    let round = 0;
-    const group = (first: number, n = 4): CompareImage[] => Array.from({ length: n }, (_, k) => {
-      const i = (first + k) % files.length;
-      const v = `?r=${round}`;
-      return {
-        ordinal: k + 1, caption: n === 1 ? 'The image' : `The ${ORD[k]} image`, path: `images/photo-${i}.jpg`,
-        width: infos[i].width, height: infos[i].height,
-        preview: { src: `/files/preview-${i}.jpg${v}`, width: previews[i].width, height: previews[i].height },
-        full: { src: `/files/full-${i}.jpg${v}` },
-      };
+    files.forEach((f, i) => {
+      server.file(`full-${i}.jpg`, f);
+      server.file(`preview-${i}.jpg`, previews[i].file);
     });
+    let round = 0;
+    const group = (first: number, n = 4): CompareImage[] =>
+      Array.from({ length: n }, (_, k) => {
+        const i = (first + k) % files.length;
+        const v = `?r=${round}`;
+        return {
+          ordinal: k + 1,
+          caption: n === 1 ? 'The image' : `The ${ORD[k]} image`,
+          path: `images/photo-${i}.jpg`,
+          width: infos[i].width,
+          height: infos[i].height,
+          preview: { src: `/files/preview-${i}.jpg${v}`, width: previews[i].width, height: previews[i].height },
+          full: { src: `/files/full-${i}.jpg${v}` },
+        };
+      });
     const page = await openCompare(browser, server.url, { width: 1280, height: 720 });
     const showAndWait = async (images: CompareImage[], source: 'preview' | 'full', action?: string) => {
       round++;
@@ -127,13 +144,15 @@ async function main(): Promise<void> {
     for (let r = 0; r < Math.min(ROUNDS, 6); r++) {
       await page.evaluate('window.__compare.perform("fit")');
       await showAndWait(group((r * 4) % 8), 'preview');
-      four.push(await page.evaluate(`new Promise((resolve) => {
+      four.push(
+        (await page.evaluate(`new Promise((resolve) => {
         const t0 = performance.now();
         window.__paints = [];
         const check = () => window.__paints.filter((p) => p.source === 'full').length >= 4 ? resolve(Math.max(...window.__paints.map((p) => p.t)) - t0) : setTimeout(check, 2);
         window.__compare.perform('zoom1');
         check();
-      })`) as number);
+      })`)) as number,
+      );
     }
     console.log(`1:1 on a group of four 12 MP photos → all four full-size pictures painted: ${stats(four)}`);
 
@@ -156,7 +175,9 @@ async function main(): Promise<void> {
       };
       requestAnimationFrame(step);
     })`)) as { frames: number; dropped: number; worst: number; fps: number };
-    console.log(`synchronised pan at 1:1, four 12 MP pictures, 2 s scripted: ${pan.frames} frames, ${pan.dropped} dropped at 60 fps (${pan.fps.toFixed(1)} fps, worst frame ${pan.worst.toFixed(1)} ms)`);
+    console.log(
+      `synchronised pan at 1:1, four 12 MP pictures, 2 s scripted: ${pan.frames} frames, ${pan.dropped} dropped at 60 fps (${pan.fps.toFixed(1)} fps, worst frame ${pan.worst.toFixed(1)} ms)`,
+    );
   } finally {
     await browser.close();
     await server.close();
@@ -164,4 +185,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

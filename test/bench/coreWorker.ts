@@ -40,9 +40,18 @@ switch (op) {
     out.firstItemMs = now() - t1;
     // Next/previous navigation and random jumps, 200 each.
     const nav: number[] = [];
-    for (let i = 1000; i < 1200; i++) { const s = now(); ds.item(i); nav.push(now() - s); }
+    for (let i = 1000; i < 1200; i++) {
+      const s = now();
+      ds.item(i);
+      nav.push(now() - s);
+    }
     const jumps: number[] = [];
-    for (let k = 0; k < 200; k++) { const i = (k * 2654435761) % ds.count; const s = now(); ds.item(i); jumps.push(now() - s); }
+    for (let k = 0; k < 200; k++) {
+      const i = (k * 2654435761) % ds.count;
+      const s = now();
+      ds.item(i);
+      jumps.push(now() - s);
+    }
     const stats = (a: number[]): { mean: number; max: number } => ({ mean: a.reduce((x, y) => x + y, 0) / a.length, max: Math.max(...a) });
     out.next = stats(nav);
     out.jump = stats(jumps);

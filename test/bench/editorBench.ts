@@ -34,12 +34,21 @@ function generate(): void {
       id: `coinstruct-${i}`,
       image: n === 1 ? imgs[0] : imgs,
       conversations: [
-        { from: 'human', value: `${prefix}${n === 2 ? 'Which image has better quality, and why?' : 'Please rank the quality of the images and justify your rankings.'}` },
-        { from: 'gpt', value: `The ${ORD[i % n]} image has the best quality: its details stay sharp and its colours natural, while the others show ${['noise', 'blur', 'compression artefacts', 'over-exposure'][i % 4]} that hides fine texture.` },
+        {
+          from: 'human',
+          value: `${prefix}${n === 2 ? 'Which image has better quality, and why?' : 'Please rank the quality of the images and justify your rankings.'}`,
+        },
+        {
+          from: 'gpt',
+          value: `The ${ORD[i % n]} image has the best quality: its details stay sharp and its colours natural, while the others show ${['noise', 'blur', 'compression artefacts', 'over-exposure'][i % 4]} that hides fine texture.`,
+        },
       ],
     };
     buf += JSON.stringify(rec, null, 2).replace(/^/gm, '  ') + (i < N - 1 ? ',\n' : '\n');
-    if (buf.length > 1 << 22) { fs.writeSync(fd, buf); buf = ''; }
+    if (buf.length > 1 << 22) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
   }
   fs.writeSync(fd, buf + ']\n');
   fs.closeSync(fd);
@@ -67,7 +76,10 @@ async function main(): Promise<void> {
   ds.close();
   console.log(`core index in this process: ${indexMs} ms`);
 
-  const vs = await VsCode.start({ workspace: DIR, settings: { 'curator.reviewer': 'bench', 'curator.suggestOpenWithCurator': false, 'workbench.editorAssociations': { '*.json': 'curator.dataset' } } });
+  const vs = await VsCode.start({
+    workspace: DIR,
+    settings: { 'curator.reviewer': 'bench', 'curator.suggestOpenWithCurator': false, 'workbench.editorAssociations': { '*.json': 'curator.dataset' } },
+  });
   try {
     const view = vs.webview();
     // Open: quick open the file (associated with the curator) → first item rendered.
@@ -75,7 +87,10 @@ async function main(): Promise<void> {
     const tOpen = Date.now();
     await vs.page.keyboard.press('Control+P');
     await vs.page.locator('.quick-input-widget input.input').fill(path.basename(FILE));
-    await vs.page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(FILE) }).first().waitFor();
+    await vs.page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(FILE) })
+      .first()
+      .waitFor();
     await vs.page.keyboard.press('Enter');
     await view.locator('#app[data-mode="browse"][data-state="ready"] .item[data-index="0"]').waitFor({ timeout: 120_000 });
     const openMs = Date.now() - tOpen;
@@ -118,4 +133,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

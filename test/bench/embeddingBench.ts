@@ -19,11 +19,38 @@ import { makeTinyEmbeddingModel } from '../support/makeTinyEmbeddingModel';
 const N = Number(process.env.BENCH_DESCRIPTIONS ?? 19000);
 const SPEED_SAMPLE = Number(process.env.BENCH_MINILM_SENTENCES ?? 256);
 
-const SUBJECTS = 'animal apple boats bridge building car cat chestnut city coast cyprus dog duck flower forest harvest horse house lake loom mountain parthenocissus portrait railway river road sheep sky statue steam locomotive street sunset tree village waterfall'.split(' ');
+const SUBJECTS =
+  'animal apple boats bridge building car cat chestnut city coast cyprus dog duck flower forest harvest horse house lake loom mountain parthenocissus portrait railway river road sheep sky statue steam locomotive street sunset tree village waterfall'.split(
+    ' ',
+  );
 const LEVELS = ['slight', 'mild', 'noticeable', 'strong', 'severe'];
-const DISTORTIONS = ['gaussian blur', 'lens blur', 'motion blur', 'colour diffusion', 'colour shift', 'colour quantisation', 'over-saturation', 'desaturation',
-  'jpeg compression', 'white noise', 'impulse noise', 'multiplicative noise', 'over-brightening', 'darkening', 'pixelation', 'over-sharpening', 'low contrast'];
-const DETAILS = ['Details stay clear', 'Fine details are lost', 'Edges look soft', 'Textures are smeared', 'The subject is still recognisable', 'The background is noisy'];
+const DISTORTIONS = [
+  'gaussian blur',
+  'lens blur',
+  'motion blur',
+  'colour diffusion',
+  'colour shift',
+  'colour quantisation',
+  'over-saturation',
+  'desaturation',
+  'jpeg compression',
+  'white noise',
+  'impulse noise',
+  'multiplicative noise',
+  'over-brightening',
+  'darkening',
+  'pixelation',
+  'over-sharpening',
+  'low contrast',
+];
+const DETAILS = [
+  'Details stay clear',
+  'Fine details are lost',
+  'Edges look soft',
+  'Textures are smeared',
+  'The subject is still recognisable',
+  'The background is noisy',
+];
 const VERDICTS = ['excellent', 'good', 'acceptable', 'fair', 'poor', 'low'];
 
 function descriptions(n: number): { image: string; description: string }[] {
@@ -36,9 +63,15 @@ function descriptions(n: number): { image: string; description: string }[] {
 }
 
 /** CPU seconds used by this process so far (all threads, ONNX Runtime's included). */
-const cpuSeconds = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const cpuSeconds = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
-interface Rate { perSecond: number; perCpuSecond: number }
+interface Rate {
+  perSecond: number;
+  perCpuSecond: number;
+}
 
 async function rate(folder: string, texts: string[], batch: number, dtype?: 'fp32' | 'q8'): Promise<Rate> {
   const e = new TransformersEmbedder({ folder, batchSize: batch, dtype });
@@ -66,13 +99,22 @@ async function main(): Promise<void> {
     t = performance.now();
     const mini = makeMiniLmShapedModel(path.join(tmp, 'minilm'), { words });
     const miniMs = performance.now() - t;
-    console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(
+      `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
     console.log(`models generated: tiny hashed ${tinyMs.toFixed(0)} ms; MiniLM-shaped (6×384, random fp32 weights) ${miniMs.toFixed(0)} ms`);
 
     const sample = recs.slice(0, SPEED_SAMPLE).map((r) => r.description);
     const miniRate = await rate(mini, sample, 32, 'fp32');
     const miniQ8Rate = await rate(mini, sample, 32, 'q8');
-    const tinyRate = await rate(tiny, recs.slice(0, 4096).map((r) => r.description), 64);
+    const tinyRate = await rate(
+      tiny,
+      recs.slice(0, 4096).map((r) => r.description),
+      64,
+    );
     console.log(`local embedder (transformers.js, mean pooling, normalised):`);
     console.log(`  MiniLM-shaped fp32   ${showRate(miniRate)}  (${SPEED_SAMPLE} descriptions of ~30 tokens, batch 32)`);
     console.log(`  MiniLM-shaped q8     ${showRate(miniQ8Rate)}  (the same, dynamically quantized int8 weights)`);
@@ -89,7 +131,12 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const c0 = cpuSeconds();
       const r = await runMerge2Compare({
-        input, out: path.join(work, 'm2c.jsonl'), embedder: new TransformersEmbedder({ folder: tiny, batchSize: 64 }), threshold: 0.9, dryRun: true, seed: 1,
+        input,
+        out: path.join(work, 'm2c.jsonl'),
+        embedder: new TransformersEmbedder({ folder: tiny, batchSize: 64 }),
+        threshold: 0.9,
+        dryRun: true,
+        seed: 1,
         onProgress: (p) => {
           if (p.phase !== phase) {
             const now = performance.now();
@@ -100,25 +147,46 @@ async function main(): Promise<void> {
         },
       });
       if (phase) phases[phase] = (phases[phase] ?? 0) + performance.now() - last;
-      return { ms: performance.now() - t0, cpu: cpuSeconds() - c0, phases, groups: r.groups, retention: r.retention!.map((x) => `${x.size}: ${(100 * x.retention).toFixed(1)} %`).join(', ') };
+      return {
+        ms: performance.now() - t0,
+        cpu: cpuSeconds() - c0,
+        phases,
+        groups: r.groups,
+        retention: r.retention!.map((x) => `${x.size}: ${(100 * x.retention).toFixed(1)} %`).join(', '),
+      };
     };
     const cold = await dry();
     const warm = await dry();
     const show = (label: string, d: typeof cold): void => {
-      const p = Object.entries(d.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ');
+      const p = Object.entries(d.phases)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+        .join(', ');
       console.log(`  ${label.padEnd(22)} ${(d.ms / 1000).toFixed(1)} s = ${(N / (d.ms / 1000)).toFixed(0)} descriptions/s; ${d.cpu.toFixed(1)} CPU-s  [${p}]`);
     };
     console.log(`Merge2Compare dry run, ${N} descriptions → ${cold.groups} groups (retention ${cold.retention}):`);
     show('tiny model, cold cache', cold);
     show('warm embeddings cache', warm);
     const overhead = cold.ms - (cold.phases.embedding ?? 0);
-    for (const [label, r] of [['fp32', miniRate], ['q8', miniQ8Rate]] as const) {
-      console.log(`  projected cold run with a MiniLM-class model (${label}): ${(overhead / 1000 + N / r.perSecond).toFixed(0)} s (${N} / ${r.perSecond.toFixed(0)} sentences/s + ${(overhead / 1000).toFixed(1)} s of matching and filtering)`);
+    for (const [label, r] of [
+      ['fp32', miniRate],
+      ['q8', miniQ8Rate],
+    ] as const) {
+      console.log(
+        `  projected cold run with a MiniLM-class model (${label}): ${(overhead / 1000 + N / r.perSecond).toFixed(0)} s (${N} / ${r.perSecond.toFixed(0)} sentences/s + ${(overhead / 1000).toFixed(1)} s of matching and filtering)`,
+      );
     }
-    console.log(`load average now ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (figures are wall-clock on a shared machine; per-CPU-second rates depend less on load)`);
+    console.log(
+      `load average now ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')} (figures are wall-clock on a shared machine; per-CPU-second rates depend less on load)`,
+    );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -12,9 +12,14 @@ async function main(): Promise<void> {
   process.stdout.write(`${server.url}\n`);
   process.on('message', (m) => {
     if (m === 'stats' && process.send) process.send({ maxInFlight: server.maxInFlight, requests: server.requests.length });
-    if (m === 'reset') { server.maxInFlight = 0; server.requests.length = 0; }
+    if (m === 'reset') {
+      server.maxInFlight = 0;
+      server.requests.length = 0;
+    }
   });
-  process.on('disconnect', () => { void server.close().then(() => process.exit(0)); });
+  process.on('disconnect', () => {
+    void server.close().then(() => process.exit(0));
+  });
 }
 
 void main();

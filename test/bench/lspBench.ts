@@ -21,7 +21,9 @@ async function main(): Promise<void> {
       await client.diagnosticsAt(uri, 1, 120000);
       const s = await client.statsAt(uri, 1);
       runs.push(s.millis);
-      console.log(`  open + full validation, run ${k + 1}: ${s.millis.toFixed(0)} ms in the server (${s.records} records, ${(text.length / 1e6).toFixed(1)} MB), ${ms(t)} from didOpen to diagnostics`);
+      console.log(
+        `  open + full validation, run ${k + 1}: ${s.millis.toFixed(0)} ms in the server (${s.records} records, ${(text.length / 1e6).toFixed(1)} MB), ${ms(t)} from didOpen to diagnostics`,
+      );
       if (k < 2) await client.close(uri);
     }
     const uri = uriOf(path.join(DEMO, '__bench-2.jsonl'));
@@ -32,7 +34,9 @@ async function main(): Promise<void> {
       await client.change(uri, ++version, [{ range: { start: { line, character: 0 }, end: { line, character: lines[line].length } }, text: broken }]);
       await client.diagnosticsAt(uri, version, 60000);
       const s = await client.statsAt(uri, version);
-      console.log(`  edit line ${line}: checked ${s.checked}, reused ${s.reused}; ${s.millis.toFixed(0)} ms in the server, ${ms(t)} from didChange to diagnostics`);
+      console.log(
+        `  edit line ${line}: checked ${s.checked}, reused ${s.reused}; ${s.millis.toFixed(0)} ms in the server, ${ms(t)} from didChange to diagnostics`,
+      );
     }
     const req = async (label: string, method: string, params: object): Promise<void> => {
       const t = performance.now();
@@ -42,7 +46,11 @@ async function main(): Promise<void> {
     await req('hover on an image path (thumbnail, cold)', 'textDocument/hover', { textDocument: { uri }, position: { line: 12000, character: 30 } });
     await req('hover on an image path (thumbnail, warm)', 'textDocument/hover', { textDocument: { uri }, position: { line: 12000, character: 30 } });
     await req('document symbols', 'textDocument/documentSymbol', { textDocument: { uri } });
-    await req('code actions at an edited line', 'textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 10000, character: 5 }, end: { line: 10000, character: 5 } }, context: { diagnostics: [] } });
+    await req('code actions at an edited line', 'textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 10000, character: 5 }, end: { line: 10000, character: 5 } },
+      context: { diagnostics: [] },
+    });
     await req('CodeLens (cursor record only)', 'textDocument/codeLens', { textDocument: { uri } });
     const best = Math.min(...runs);
     console.log(`  ${best < 2000 ? 'meets ' : 'MISSES'}  full validation of 20 MB / 20K lines: best ${best.toFixed(0)} ms (budget < 2000 ms)`);
@@ -51,4 +59,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

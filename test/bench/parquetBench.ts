@@ -21,7 +21,15 @@ async function generate(): Promise<void> {
   fs.mkdirSync(path.dirname(FILE), { recursive: true });
   console.log('generating a parquet with ~1 GB of images …');
   // 24 distinct noisy pictures of ~420 KB, reused: the file is large, the generator's memory is not
-  const pics = await Promise.all(Array.from({ length: 24 }, (_, i) => sharp({ create: { width: 1024, height: 768, channels: 3, background: { r: i * 10, g: 100, b: 200 - i * 5 }, noise: { type: 'gaussian', mean: 120, sigma: 60 } } }).jpeg({ quality: 92 }).toBuffer()));
+  const pics = await Promise.all(
+    Array.from({ length: 24 }, (_, i) =>
+      sharp({
+        create: { width: 1024, height: 768, channels: 3, background: { r: i * 10, g: 100, b: 200 - i * 5 }, noise: { type: 'gaussian', mean: 120, sigma: 60 } },
+      })
+        .jpeg({ quality: 92 })
+        .toBuffer(),
+    ),
+  );
   const n = (f: (i: number) => string) => Array.from({ length: ROWS }, (_, i) => f(i));
   const cols: TestColumn[] = [
     { name: 'id', kind: 'string', values: n((i) => `qb-${i}`) },
@@ -35,7 +43,11 @@ async function generate(): Promise<void> {
     { name: 'question_type', kind: 'string', values: n(() => 'what') },
     { name: 'question_concern', kind: 'string', values: n(() => 'distortion') },
   ];
-  writeParquet(FILE, cols, Array.from({ length: ROWS / GROUP }, () => GROUP));
+  writeParquet(
+    FILE,
+    cols,
+    Array.from({ length: ROWS / GROUP }, () => GROUP),
+  );
 }
 
 const PROBE = `
@@ -60,14 +72,24 @@ async function main(): Promise<void> {
   await generate();
   const size = fs.statSync(FILE).size;
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, '-e', PROBE, FILE], { encoding: 'utf8' });
-  if (r.status !== 0) { console.error(r.stderr); process.exit(1); }
+  if (r.status !== 0) {
+    console.error(r.stderr);
+    process.exit(1);
+  }
   const [sec, kb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
   const j = JSON.parse(r.stdout.trim()) as Record<string, number>;
   const mb = (b: number) => (b / 1e6).toFixed(1);
   console.log(`file ${mb(size)} MB, ${j.rows} rows in ${j.groups} row groups (${j.format})`);
-  console.log(`  open + first item: ${j.openToFirstItemMs.toFixed(0)} ms; read ${mb(j.afterOpen)} MB to open (footer + format detection on the first rows), ${mb(j.afterItems)} MB after 10 items`);
-  console.log(`  two images decoded (${mb(j.img0)} + ${mb(j.img1)} MB, from two row groups): ${mb(j.afterImages)} MB read in all = ${(100 * j.afterImages / size).toFixed(1)} % of the file`);
-  console.log(`  process: ${sec.toFixed(2)} s, peak RSS ${(kb / 1024).toFixed(0)} MB (${(kb * 1024 / size * 100).toFixed(1)} % of the file size)`);
+  console.log(
+    `  open + first item: ${j.openToFirstItemMs.toFixed(0)} ms; read ${mb(j.afterOpen)} MB to open (footer + format detection on the first rows), ${mb(j.afterItems)} MB after 10 items`,
+  );
+  console.log(
+    `  two images decoded (${mb(j.img0)} + ${mb(j.img1)} MB, from two row groups): ${mb(j.afterImages)} MB read in all = ${((100 * j.afterImages) / size).toFixed(1)} % of the file`,
+  );
+  console.log(`  process: ${sec.toFixed(2)} s, peak RSS ${(kb / 1024).toFixed(0)} MB (${(((kb * 1024) / size) * 100).toFixed(1)} % of the file size)`);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

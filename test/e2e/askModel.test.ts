@@ -32,7 +32,11 @@ describe('model answers in VS Code (code-server)', function () {
   let teacher: OpenAITestServer;
 
   before(async function () {
-    served = await OpenAITestServer.start({ expectImageSize: 448, requireKey: KEY, answer: (r) => (/rank/i.test(r.question) ? 'first > second > third' : 'The second image has better quality.') });
+    served = await OpenAITestServer.start({
+      expectImageSize: 448,
+      requireKey: KEY,
+      answer: (r) => (/rank/i.test(r.question) ? 'first > second > third' : 'The second image has better quality.'),
+    });
     served.defaultBehaviour = { kind: 'answer', chunkDelayMs: 40 };
     teacher = await OpenAITestServer.start({ requireKey: KEY, answer: () => `The first image is clearer, so the first image is better. ${HOSTILE}` });
     ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'e2e-ask');
@@ -92,7 +96,13 @@ describe('model answers in VS Code (code-server)', function () {
     assert.equal(served.requests.length, 1);
     assert.equal(teacher.requests.length, 1);
     assert.deepEqual(served.requests[0].problems, []);
-    assert.deepEqual(served.requests[0].images.map((i) => [i.width, i.height]), [[448, 448], [448, 448]]);
+    assert.deepEqual(
+      served.requests[0].images.map((i) => [i.width, i.height]),
+      [
+        [448, 448],
+        [448, 448],
+      ],
+    );
     assert.equal(served.requests[0].headers.authorization, `Bearer ${KEY}`);
     // the "Ask model" button asks again: answered from the cache, nothing sent
     await view.locator('button.ask-model').click();
@@ -119,7 +129,10 @@ describe('model answers in VS Code (code-server)', function () {
       assert.equal(a.items.length + a.failures.length, 8, f);
       assert.equal(a.cancelled, false);
     }
-    await vs.page.locator('.notification-toast', { hasText: /agreement \d+\/\d+/ }).first().waitFor({ timeout: 30_000 });
+    await vs.page
+      .locator('.notification-toast', { hasText: /agreement \d+\/\d+/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     // the item on screen gets its answers once the run is done; the next one when shown
     await view.locator('.item[data-position="0"] .model-answer[data-state="cached"]').first().waitFor({ timeout: 15_000 });
     await vs.screenshot('e2e-ask-spotcheck');
@@ -184,7 +197,13 @@ describe('model answers in VS Code (code-server)', function () {
     while (!fs.existsSync(md) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
     const text = fs.readFileSync(md, 'utf8');
     assert.match(text, /\| all \| 24 \| 12 \| 0\.000 \|/, 'always "the second image": every pair flips, κ = 0');
-    assert.equal(fs.readFileSync(path.join(ws, '.curator', 'reports', 'twoafc-served.jsonl'), 'utf8').trim().split('\n').length, 24);
+    assert.equal(
+      fs
+        .readFileSync(path.join(ws, '.curator', 'reports', 'twoafc-served.jsonl'), 'utf8')
+        .trim()
+        .split('\n').length,
+      24,
+    );
     await vs.page.locator('.tab', { hasText: 'Preview twoafc-served.md' }).waitFor({ timeout: 30_000 });
     await vs.screenshot('e2e-eval-twoafc');
     await vs.openFile('mcq-demo.jsonl');
@@ -211,7 +230,11 @@ describe('model answers in an untrusted workspace', function () {
   before(async function () {
     server = await OpenAITestServer.start();
     ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'e2e-ask-untrusted');
-    vs = await VsCode.start({ workspace: ws, trusted: false, settings: { 'curator.endpoints': [{ name: 'served', baseURL: server.url, model: 'm', apiKeySource: 'none' }] } });
+    vs = await VsCode.start({
+      workspace: ws,
+      trusted: false,
+      settings: { 'curator.endpoints': [{ name: 'served', baseURL: server.url, model: 'm', apiKeySource: 'none' }] },
+    });
   });
 
   after(async function () {
@@ -244,7 +267,10 @@ describe('cancelling "Ask Model for Spot Check"', function () {
     ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'e2e-ask-cancel');
     const argv = [path.join(ws, 'coinstruct-demo.json'), '--size', '10', '--seed', '2', '--name', 'cancel-me'];
     assert.equal(await sample.run(parseArgs(argv, sample.flags), { out: () => {}, err: (t) => process.stderr.write(t) }), 0);
-    vs = await VsCode.start({ workspace: ws, settings: { 'curator.endpoints': [{ name: 'slow', baseURL: server.url, model: 'm', apiKeySource: 'none', concurrency: 2 }] } });
+    vs = await VsCode.start({
+      workspace: ws,
+      settings: { 'curator.endpoints': [{ name: 'slow', baseURL: server.url, model: 'm', apiKeySource: 'none', concurrency: 2 }] },
+    });
   });
 
   after(async function () {
@@ -270,6 +296,9 @@ describe('cancelling "Ask Model for Spot Check"', function () {
     assert.equal(server.requests.length, 2, 'nothing was sent after the cancel');
     const until = Date.now() + 10_000;
     while (!server.requests.every((r) => r.aborted) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(server.requests.every((r) => r.aborted), 'the requests in flight were aborted');
+    assert.ok(
+      server.requests.every((r) => r.aborted),
+      'the requests in flight were aborted',
+    );
   });
 });

@@ -40,7 +40,9 @@ describe('build command in VS Code (code-server)', function () {
     ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'e2e-build');
     const descriptions = JSON.parse(fs.readFileSync(path.join(ws, 'descriptions-demo.json'), 'utf8')) as { description: string }[];
     makeTinyEmbeddingModel(path.join(ws, 'tiny-model'), { words: descriptions.map((d) => d.description) });
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     // The first five calls are answered at once; later ones wait until the test opens the gate.
     server = await startBuildTestServer({
       chat: async (b, n) => {
@@ -101,7 +103,12 @@ describe('build command in VS Code (code-server)', function () {
     await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
     await vs.page.locator('.notifications-toasts', { hasText: 'build cancelled' }).waitFor({ state: 'visible', timeout: 30_000 });
     const journals = ['merge2compare.jsonl', 'merge2compare.removed.jsonl'].map((f) => path.join(ws, f)).filter((f) => fs.existsSync(f));
-    const lines = journals.flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()));
+    const lines = journals.flatMap((f) =>
+      fs
+        .readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim()),
+    );
     assert.equal(lines.length, 5, 'the five answered groups, nothing else');
     for (const l of lines) JSON.parse(l);
   });
@@ -126,7 +133,10 @@ describe('build command in VS Code (code-server)', function () {
       const ds = Dataset.open(file);
       try {
         total += ds.count;
-        assert.deepEqual(validateDataset(ds).diagnostics.filter((d) => d.severity === 'error'), []);
+        assert.deepEqual(
+          validateDataset(ds).diagnostics.filter((d) => d.severity === 'error'),
+          [],
+        );
       } finally {
         ds.close();
       }
@@ -146,7 +156,10 @@ describe('build command in VS Code (code-server)', function () {
   it('refuses to continue the finished output with other call settings (typed endpoint: no profile temperature)', async () => {
     const before = server.chatRequests.length;
     await startBuild(false, true);
-    await vs.page.locator('.notifications-toasts', { hasText: /different settings \(temperature\)/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await vs.page
+      .locator('.notifications-toasts', { hasText: /different settings \(temperature\)/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(server.chatRequests.length, before);
   });
 
@@ -159,7 +172,10 @@ describe('build command in VS Code (code-server)', function () {
     await vs.runCommand('Curator: Open Dataset');
     const view = vs.webview();
     await view.locator('#app[data-mode="browse"][data-state="ready"]').waitFor({ timeout: 30_000 });
-    await view.locator('.subtitle', { hasText: /llava · \d+ records?/ }).first().waitFor({ timeout: 30_000 });
+    await view
+      .locator('.subtitle', { hasText: /llava · \d+ records?/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     const firstId = (JSON.parse(fs.readFileSync(path.join(ws, 'merge2compare.removed.jsonl'), 'utf8').split('\n')[0]) as { id: string }).id;
     assert.equal(await view.locator('.item').getAttribute('data-key'), firstId);
     await vs.screenshot('e2e-build-open-removed');

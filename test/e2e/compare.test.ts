@@ -30,25 +30,47 @@ describe('compare mode in VS Code (code-server, real photos)', function () {
     ws = fs.mkdtempSync(path.join(os.tmpdir(), 'curator-e2e-compare-'));
     const img = path.join(ws, 'images');
     fs.mkdirSync(img);
-    for (const f of ['singapore_flyer.jpg', 'boy_colorful.jpg', 'midjourney_lowstep_036.jpg', '2415943373.jpg']) fs.copyFileSync(path.join(EXAMPLES, f), path.join(img, f));
+    for (const f of ['singapore_flyer.jpg', 'boy_colorful.jpg', 'midjourney_lowstep_036.jpg', '2415943373.jpg'])
+      fs.copyFileSync(path.join(EXAMPLES, f), path.join(img, f));
     // EXIF-rotated copies: the pixels stored as is, tagged to be turned on display.
-    await sharp(path.join(EXAMPLES, '2415943373.jpg')).jpeg({ quality: 92 }).withMetadata({ orientation: 6 }).toFile(path.join(img, '2415943373-orientation-6.jpg'));
-    await sharp(path.join(EXAMPLES, 'singapore_flyer.jpg')).jpeg({ quality: 92 }).withMetadata({ orientation: 3 }).toFile(path.join(img, 'singapore_flyer-orientation-3.jpg'));
+    await sharp(path.join(EXAMPLES, '2415943373.jpg'))
+      .jpeg({ quality: 92 })
+      .withMetadata({ orientation: 6 })
+      .toFile(path.join(img, '2415943373-orientation-6.jpg'));
+    await sharp(path.join(EXAMPLES, 'singapore_flyer.jpg'))
+      .jpeg({ quality: 92 })
+      .withMetadata({ orientation: 3 })
+      .toFile(path.join(img, 'singapore_flyer-orientation-3.jpg'));
     const record = (id: string, images: string[], label: string) => ({
-      id, image: images.map((f) => `images/${f}`),
+      id,
+      image: images.map((f) => `images/${f}`),
       conversations: [
-        { from: 'human', value: `${images.map((_, k) => `The ${ORD[k]} image: <image>`).join('\n')}\nPlease rank the quality of the images and justify your rankings.` },
+        {
+          from: 'human',
+          value: `${images.map((_, k) => `The ${ORD[k]} image: <image>`).join('\n')}\nPlease rank the quality of the images and justify your rankings.`,
+        },
         { from: 'gpt', value: label },
       ],
     });
     const data = [
-      record('four-photos', ['singapore_flyer.jpg', '2415943373-orientation-6.jpg', 'boy_colorful.jpg', 'midjourney_lowstep_036.jpg'],
-        'Ranking from best to worst: the third image > the second image > the first image > the fourth image. The third image is sharp with vivid, natural colours; the second is clean but slightly soft; the first shows motion blur in the lights; the fourth has the smeared texture of a low-step generation.'),
-      record('flyer-pair', ['singapore_flyer.jpg', 'singapore_flyer-orientation-3.jpg'], 'The two images show the same scene at the same quality; the second is the first turned upside down in its file and shown upright.'),
+      record(
+        'four-photos',
+        ['singapore_flyer.jpg', '2415943373-orientation-6.jpg', 'boy_colorful.jpg', 'midjourney_lowstep_036.jpg'],
+        'Ranking from best to worst: the third image > the second image > the first image > the fourth image. The third image is sharp with vivid, natural colours; the second is clean but slightly soft; the first shows motion blur in the lights; the fourth has the smeared texture of a low-step generation.',
+      ),
+      record(
+        'flyer-pair',
+        ['singapore_flyer.jpg', 'singapore_flyer-orientation-3.jpg'],
+        'The two images show the same scene at the same quality; the second is the first turned upside down in its file and shown upright.',
+      ),
     ];
     fs.writeFileSync(path.join(ws, 'photos.json'), JSON.stringify(data, null, 2));
     // An editor area of about 1280×720: viewport minus the activity bar, title, tabs and status bar.
-    vs = await VsCode.start({ workspace: ws, settings: { 'curator.reviewer': 'e2e', 'workbench.sideBar.location': 'left' }, viewport: { width: 1330, height: 830 } });
+    vs = await VsCode.start({
+      workspace: ws,
+      settings: { 'curator.reviewer': 'e2e', 'workbench.sideBar.location': 'left' },
+      viewport: { width: 1330, height: 830 },
+    });
   });
 
   after(async function () {
@@ -63,10 +85,13 @@ describe('compare mode in VS Code (code-server, real photos)', function () {
     }
   });
 
-  const hooks = (): Promise<Hook[]> => view.locator('.cmp-viewport').evaluateAll((els) => els.map((e) => {
-    const d = (e as unknown as { dataset: Record<string, string> }).dataset;
-    return { x: Number(d.viewX), y: Number(d.viewY), scale: Number(d.viewScale), ordinal: Number(d.ordinal) };
-  }));
+  const hooks = (): Promise<Hook[]> =>
+    view.locator('.cmp-viewport').evaluateAll((els) =>
+      els.map((e) => {
+        const d = (e as unknown as { dataset: Record<string, string> }).dataset;
+        return { x: Number(d.viewX), y: Number(d.viewY), scale: Number(d.viewScale), ordinal: Number(d.ordinal) };
+      }),
+    );
 
   async function until(what: string, check: () => Promise<boolean>, timeout = 30_000): Promise<void> {
     const end = Date.now() + timeout;
@@ -100,8 +125,13 @@ describe('compare mode in VS Code (code-server, real photos)', function () {
     const ordinals = await view.locator('.item .images img').evaluateAll((els) => els.map((e) => e.getAttribute('data-ordinal')));
     assert.deepEqual(ordinals, ['1', '2', '3', '4']);
     // The EXIF-rotated photo arrives with its upright size (768×1024) from the host.
-    await until('images decoded', async () => (await view.locator('.item .images img').evaluateAll((els) => els.every((e) => (e as unknown as { complete: boolean }).complete))));
-    const natural = await view.locator('.item .images img[data-ordinal="2"]').evaluate((e) => [(e as unknown as { naturalWidth: number }).naturalWidth, (e as unknown as { naturalHeight: number }).naturalHeight]);
+    await until(
+      'images decoded',
+      async () => await view.locator('.item .images img').evaluateAll((els) => els.every((e) => (e as unknown as { complete: boolean }).complete)),
+    );
+    const natural = await view
+      .locator('.item .images img[data-ordinal="2"]')
+      .evaluate((e) => [(e as unknown as { naturalWidth: number }).naturalWidth, (e as unknown as { naturalHeight: number }).naturalHeight]);
     assert.ok(natural[1] > natural[0], `the rotated photo is upright (portrait): ${natural.join('×')}`);
   });
 
@@ -111,8 +141,20 @@ describe('compare mode in VS Code (code-server, real photos)', function () {
     await view.locator('.item .compare').waitFor({ timeout: 15_000 });
     await until('four pictures painted', async () => (await view.locator('.cmp-img[data-painted="true"]').count()) === 4);
     const fit = await hooks();
-    assert.deepEqual(fit.map((h) => h.ordinal), [1, 2, 3, 4]);
-    assert.deepEqual(fit.map((h) => [h.x, h.y]), [[810, 540], [384, 512], [256, 256], [256, 256]], 'fit centres in upright pixels (the rotated photo is 768×1024)');
+    assert.deepEqual(
+      fit.map((h) => h.ordinal),
+      [1, 2, 3, 4],
+    );
+    assert.deepEqual(
+      fit.map((h) => [h.x, h.y]),
+      [
+        [810, 540],
+        [384, 512],
+        [256, 256],
+        [256, 256],
+      ],
+      'fit centres in upright pixels (the rotated photo is 768×1024)',
+    );
     const label = (await view.locator('[data-role="label"]').boundingBox())!;
     const frame = (await vs.page.locator('iframe.webview.ready >> visible=true').first().boundingBox())!;
     assert.ok(label.y + label.height <= frame.y + frame.height, 'label in view in compare mode');
@@ -155,7 +197,10 @@ describe('compare mode in VS Code (code-server, real photos)', function () {
     await view.locator('.item .compare').waitFor();
     await vs.press('ArrowRight'); // next record: the pair of the same photo, one EXIF-rotated by 180°
     await view.locator('.item[data-key="flyer-pair"] .compare').waitFor({ timeout: 15_000 });
-    await until('pair painted at 2:1', async () => (await view.locator('.cmp-img[data-painted="true"]').count()) === 2 && (await hooks()).every((h) => h.scale === 2));
+    await until(
+      'pair painted at 2:1',
+      async () => (await view.locator('.cmp-img[data-painted="true"]').count()) === 2 && (await hooks()).every((h) => h.scale === 2),
+    );
     assert.equal((await view.locator('[data-role="label"]').boundingBox())!.x, labelX, 'the label did not move sideways (browse list width is fixed)');
     await vs.focusWebview('.compare');
     await vs.press('f');

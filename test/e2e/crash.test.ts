@@ -52,7 +52,9 @@ describe('crash: extension host killed while marking (code-server)', function ()
       await vs.page.waitForTimeout(40);
     }
     // What the UI showed as saved (the session log lists each verdict once the host confirmed it).
-    const shown = await view.locator('.saved-log li').evaluateAll((els) => els.map((e) => ({ key: e.getAttribute('data-key')!, verdict: e.getAttribute('data-verdict')! })));
+    const shown = await view
+      .locator('.saved-log li')
+      .evaluateAll((els) => els.map((e) => ({ key: e.getAttribute('data-key')!, verdict: e.getAttribute('data-verdict')! })));
     await vs.screenshot('e2e-crash-after-kill');
     assert.ok(shown.length >= 3, `some verdicts were saved before the kill (shown: ${shown.length})`);
     const before = readJournal(journal);
@@ -91,6 +93,9 @@ describe('crash: extension host killed while marking (code-server)', function ()
     const after = readJournal(journal);
     assert.equal(after.latest.size, judged + 1);
     assert.equal(after.lines.at(-1)?.verdict, 'correct');
-    assert.ok(after.warnings.some((w) => /invalid JSON|torn/.test(w)), 'the torn line is reported, not loaded');
+    assert.ok(
+      after.warnings.some((w) => /invalid JSON|torn/.test(w)),
+      'the torn line is reported, not loaded',
+    );
   });
 });

@@ -47,7 +47,16 @@ describe('curator in VS Code (code-server)', function () {
     const imgs = view.locator('.item .images img');
     await imgs.first().waitFor();
     await view.locator('.item .images').evaluate(async (el) => {
-      await Promise.all([...el.querySelectorAll('img')].map((i) => (i.complete ? Promise.resolve() : new Promise((r) => { i.onload = r; i.onerror = r; }))));
+      await Promise.all(
+        [...el.querySelectorAll('img')].map((i) =>
+          i.complete
+            ? Promise.resolve()
+            : new Promise((r) => {
+                i.onload = r;
+                i.onerror = r;
+              }),
+        ),
+      );
     });
     const widths = await imgs.evaluateAll((els) => els.map((e) => (e as unknown as { naturalWidth: number }).naturalWidth));
     const captions = await view.locator('.item .images figcaption .ordinal').allTextContents();
@@ -64,7 +73,11 @@ describe('curator in VS Code (code-server)', function () {
     await vs.screenshot('e2e-browse');
   });
 
-  for (const [id, n] of [['demo-group2-004', 2], ['demo-group3-012', 3], ['demo-group4-025', 4]] as const) {
+  for (const [id, n] of [
+    ['demo-group2-004', 2],
+    ['demo-group3-012', 3],
+    ['demo-group4-025', 4],
+  ] as const) {
     it(`shows the ${n}-image group ${id} with every image loaded`, async () => {
       await goTo(id);
       const { widths, captions } = await loadedImages();
@@ -103,14 +116,20 @@ describe('curator in VS Code (code-server)', function () {
     await vs.focusWebview();
     await view.locator('#app[data-focus="item"]').waitFor({ timeout: 10_000 });
     const expectProgress = (k: number) => view.locator('.progress-count', { hasText: `${k} / 20` }).waitFor({ timeout: 10_000 });
-    await vs.press('c'); await expectProgress(1);
-    await vs.press('x'); await expectProgress(2);
-    await vs.press('s'); await expectProgress(3);
-    await vs.press('c'); await expectProgress(4);
+    await vs.press('c');
+    await expectProgress(1);
+    await vs.press('x');
+    await expectProgress(2);
+    await vs.press('s');
+    await expectProgress(3);
+    await vs.press('c');
+    await expectProgress(4);
     // undo goes back to the last judged item and removes its verdict
-    await vs.press('u'); await expectProgress(3);
+    await vs.press('u');
+    await expectProgress(3);
     assert.equal(await view.locator('.item').getAttribute('data-position'), '3');
-    await vs.press('x'); await expectProgress(4);
+    await vs.press('x');
+    await expectProgress(4);
     // a note on the item just judged: ← back, n, type, Enter (keys do not mark while typing)
     await vs.press('ArrowLeft');
     await view.locator('.item[data-position="3"]').waitFor();
@@ -123,16 +142,22 @@ describe('curator in VS Code (code-server)', function () {
     await view.locator('#app[data-focus="item"]').waitFor({ timeout: 10_000 });
     await vs.press('ArrowRight');
     await view.locator('.item[data-position="4"]').waitFor();
-    await vs.press('c'); await expectProgress(5);
-    await vs.press('Backspace'); await expectProgress(4);
-    await vs.press('c'); await expectProgress(5);
+    await vs.press('c');
+    await expectProgress(5);
+    await vs.press('Backspace');
+    await expectProgress(4);
+    await vs.press('c');
+    await expectProgress(5);
     await vs.screenshot('e2e-review-marked');
 
     const plan = JSON.parse(fs.readFileSync(path.join(ws, '.curator', 'spotchecks', PLAN_NAME, 'plan.json'), 'utf8')) as { items: { key: string }[] };
     const j = readJournal(path.join(ws, '.curator', 'spotchecks', PLAN_NAME, 'verdicts-e2e.jsonl'));
     assert.deepEqual(j.warnings, []);
     const keys = plan.items.map((i) => i.key);
-    assert.deepEqual(keys.slice(0, 5).map((k) => j.latest.get(k)?.verdict), ['correct', 'incorrect', 'skip', 'incorrect', 'correct']);
+    assert.deepEqual(
+      keys.slice(0, 5).map((k) => j.latest.get(k)?.verdict),
+      ['correct', 'incorrect', 'skip', 'incorrect', 'correct'],
+    );
     assert.equal(j.latest.get(keys[3])?.note, 'colours swapped, check source');
     assert.equal(j.latest.size, 5);
   });

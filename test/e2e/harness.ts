@@ -116,7 +116,13 @@ export class VsCode {
     const workspace = path.resolve(opts.workspace);
     const ext = path.resolve(opts.extensionPath ?? REPO_ROOT);
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `cocurate-vscode-${++sessionCount}-`));
-    const dirs = { userData: path.join(runDir, 'user-data'), extensions: path.join(runDir, 'extensions'), xdgConfig: path.join(runDir, 'xdg-config'), xdgData: path.join(runDir, 'xdg-data'), profile: path.join(runDir, 'chromium') };
+    const dirs = {
+      userData: path.join(runDir, 'user-data'),
+      extensions: path.join(runDir, 'extensions'),
+      xdgConfig: path.join(runDir, 'xdg-config'),
+      xdgData: path.join(runDir, 'xdg-data'),
+      profile: path.join(runDir, 'chromium'),
+    };
     for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
     const trusted = opts.trusted !== false;
     const settings = { ...QUIET_SETTINGS, 'security.workspace.trust.enabled': !trusted, ...opts.settings };
@@ -131,17 +137,31 @@ export class VsCode {
 
     if (opts.vsix) {
       const inst = spawnSync(bin, ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', path.resolve(opts.vsix)], {
-        encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData }, timeout: 120_000,
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData },
+        timeout: 120_000,
       });
-      if (inst.status !== 0) throw new Error(`code-server --install-extension ${opts.vsix} failed (${inst.status ?? inst.signal}): ${inst.stdout}${inst.stderr}`);
+      if (inst.status !== 0)
+        throw new Error(`code-server --install-extension ${opts.vsix} failed (${inst.status ?? inst.signal}): ${inst.stdout}${inst.stderr}`);
     }
     const port = await freePort();
     const logFile = path.join(runDir, 'code-server.log');
     const out = fs.openSync(logFile, 'a');
     const args = [
-      '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-      '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions,
-      '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened',
+      '--config',
+      config,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--user-data-dir',
+      dirs.userData,
+      '--extensions-dir',
+      dirs.extensions,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
       ...(trusted ? ['--disable-workspace-trust'] : []),
       workspace,
     ];
@@ -166,8 +186,13 @@ export class VsCode {
     });
     const page = context.pages()[0] ?? (await context.newPage());
     let resolveExit: (code: number) => void = () => {};
-    const testExit = new Promise<number>((r) => { resolveExit = r; });
-    if (opts.extensionTestsPath) await page.exposeFunction('codeAutomationExit', (code: number) => { resolveExit(code); });
+    const testExit = new Promise<number>((r) => {
+      resolveExit = r;
+    });
+    if (opts.extensionTestsPath)
+      await page.exposeFunction('codeAutomationExit', (code: number) => {
+        resolveExit(code);
+      });
 
     const authority = `127.0.0.1:${port}`;
     const payload: [string, string][] = opts.vsix ? [] : [['extensionDevelopmentPath', `vscode-remote://${authority}${ext}`]];
@@ -191,7 +216,11 @@ export class VsCode {
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
     // The explorer lists the folder once the workspace is up; another view may be showing instead
     // (after a reload the side bar shows what it showed before), so any side-bar pane will do.
-    await this.page.locator('.explorer-folders-view .monaco-list-row, .part.sidebar .pane-body .monaco-list-row').first().waitFor({ state: 'visible', timeout: Math.min(timeout, 20_000) }).catch(() => undefined);
+    await this.page
+      .locator('.explorer-folders-view .monaco-list-row, .part.sidebar .pane-body .monaco-list-row')
+      .first()
+      .waitFor({ state: 'visible', timeout: Math.min(timeout, 20_000) })
+      .catch(() => undefined);
   }
 
   /**
@@ -234,7 +263,8 @@ export class VsCode {
     await input.waitFor({ state: 'visible', timeout: 15_000 });
     const deadline = Date.now() + 15_000;
     while ((await input.inputValue()).startsWith('>') && Date.now() < deadline) await this.page.waitForTimeout(100);
-    if (title !== undefined) await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
+    if (title !== undefined)
+      await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
     if (text !== undefined) await input.fill(text);
     if (pick !== undefined) {
       await input.fill(pick);
@@ -315,7 +345,9 @@ export class VsCode {
         const pid = Number(d);
         (children.get(ppid) ?? children.set(ppid, []).get(ppid)!).push(pid);
         cmd.set(pid, fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' '));
-      } catch { /* process ended */ }
+      } catch {
+        /* process ended */
+      }
     }
     const out: number[] = [];
     const walk = (pid: number) => {
@@ -331,12 +363,18 @@ export class VsCode {
   /** code-server's own output so far, and the browser console. */
   log(): string {
     let s = '';
-    try { s = fs.readFileSync(this.logFile, 'utf8'); } catch { /* not written */ }
+    try {
+      s = fs.readFileSync(this.logFile, 'utf8');
+    } catch {
+      /* not written */
+    }
     return `${s}\n--- browser console ---\n${this.consoleLines.join('\n')}`;
   }
 
   /** Browser console lines so far (extension host output arrives here too). */
-  get console(): readonly string[] { return this.consoleLines; }
+  get console(): readonly string[] {
+    return this.consoleLines;
+  }
 
   async close(): Promise<void> {
     await this.context.close().catch(() => undefined);
@@ -349,7 +387,9 @@ export class VsCode {
  * Runs mocha tests inside the real extension host: `testsPath` is a compiled file exporting
  * `run(): Promise<void>`. Resolves with the exit code (0 = all passed) and the console output.
  */
-export async function runExtensionTests(opts: Omit<StartOptions, 'extensionTestsPath'> & { testsPath: string; timeout?: number }): Promise<{ code: number; output: string }> {
+export async function runExtensionTests(
+  opts: Omit<StartOptions, 'extensionTestsPath'> & { testsPath: string; timeout?: number },
+): Promise<{ code: number; output: string }> {
   const vs = await VsCode.start({ ...opts, extensionTestsPath: opts.testsPath, waitForWorkbench: false });
   try {
     const timeout = opts.timeout ?? 180_000;
@@ -384,9 +424,15 @@ async function waitForHealth(port: number, server: ChildProcess, logFile: string
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}: ${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
     const ok = await new Promise<boolean>((resolve) => {
-      const req = http.get({ host: '127.0.0.1', port, path: '/healthz', timeout: 1000 }, (res) => { res.resume(); resolve(res.statusCode === 200); });
+      const req = http.get({ host: '127.0.0.1', port, path: '/healthz', timeout: 1000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
       req.on('error', () => resolve(false));
-      req.on('timeout', () => { req.destroy(); resolve(false); });
+      req.on('timeout', () => {
+        req.destroy();
+        resolve(false);
+      });
     });
     if (ok) return;
     await new Promise((r) => setTimeout(r, 150));
@@ -397,9 +443,23 @@ async function waitForHealth(port: number, server: ChildProcess, logFile: string
 async function killGroup(p: ChildProcess): Promise<void> {
   if (!p.pid || p.exitCode !== null) return;
   const gone = new Promise<void>((r) => p.once('exit', () => r()));
-  try { process.kill(-p.pid, 'SIGTERM'); } catch { return; }
-  const t = setTimeout(() => { try { process.kill(-p.pid!, 'SIGKILL'); } catch { /* gone */ } }, 3000);
+  try {
+    process.kill(-p.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const t = setTimeout(() => {
+    try {
+      process.kill(-p.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }, 3000);
   await gone;
   clearTimeout(t);
-  try { process.kill(-p.pid, 'SIGKILL'); } catch { /* the whole group is gone */ }
+  try {
+    process.kill(-p.pid, 'SIGKILL');
+  } catch {
+    /* the whole group is gone */
+  }
 }

@@ -35,7 +35,11 @@ describe('New Hunt (code-server)', function () {
     const plan = JSON.parse(fs.readFileSync(file, 'utf8')) as { kind: string; items: { key: string }[]; hunt: { scores: number[] } };
     assert.equal(plan.kind, 'hunt');
     assert.equal(plan.items.length, 5);
-    assert.deepEqual([...plan.hunt.scores].sort((a, b) => b - a), plan.hunt.scores, 'most suspicious first');
+    assert.deepEqual(
+      [...plan.hunt.scores].sort((a, b) => b - a),
+      plan.hunt.scores,
+      'most suspicious first',
+    );
     assert.ok(plan.hunt.scores.every((s) => s > 0));
     assert.ok(fs.existsSync(path.join(ws, '.curator', 'cues', 'cues-v1.jsonl')), 'cues cached in the curation folder');
     await vs.webview().locator('#app[data-mode="review"][data-state="ready"]').waitFor({ timeout: 60_000 });

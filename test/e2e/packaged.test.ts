@@ -44,11 +44,23 @@ describe('packaged .vsix in code-server', function () {
 
   it('is lean: bundles, native sharp for the target, no sources or tests', () => {
     const listing = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n');
-    for (const f of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/webview/dataset.js', 'extension/LICENSE.txt']) {
+    for (const f of [
+      'extension/package.json',
+      'extension/dist/extension.js',
+      'extension/dist/server.js',
+      'extension/dist/webview/dataset.js',
+      'extension/LICENSE.txt',
+    ]) {
       assert.ok(listing.includes(f), `${f} missing from the .vsix`);
     }
-    assert.ok(listing.some((f) => f.startsWith('extension/node_modules/@img/sharp-')), 'sharp binary missing');
-    assert.deepEqual(listing.filter((f) => /^extension\/(src|test|out|webview|bench-data|\.code-server)\/|\.map$|(?<!\.d)\.ts$/.test(f)), []);
+    assert.ok(
+      listing.some((f) => f.startsWith('extension/node_modules/@img/sharp-')),
+      'sharp binary missing',
+    );
+    assert.deepEqual(
+      listing.filter((f) => /^extension\/(src|test|out|webview|bench-data|\.code-server)\/|\.map$|(?<!\.d)\.ts$/.test(f)),
+      [],
+    );
     assert.ok(fs.statSync(vsix).size < 30e6, `${fs.statSync(vsix).size} bytes`);
   });
 
@@ -71,10 +83,17 @@ describe('packaged .vsix in code-server', function () {
     await view.locator('#app[data-mode="browse"][data-state="ready"]').waitFor({ timeout: 30_000 });
     const img = view.locator('.item .images img').first();
     await img.waitFor();
-    await img.evaluate((i) => new Promise<void>((r) => {
-      const el = i as unknown as { complete: boolean; onload: unknown; onerror: unknown };
-      if (el.complete) r(); else { el.onload = () => r(); el.onerror = () => r(); }
-    }));
+    await img.evaluate(
+      (i) =>
+        new Promise<void>((r) => {
+          const el = i as unknown as { complete: boolean; onload: unknown; onerror: unknown };
+          if (el.complete) r();
+          else {
+            el.onload = () => r();
+            el.onerror = () => r();
+          }
+        }),
+    );
     assert.ok((await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)) > 0, 'the first image did not load');
     await vs.screenshot('packaged-browse');
 

@@ -17,19 +17,29 @@ describe('parquet datasets in VS Code (code-server)', function () {
 
   before(async function () {
     ws = copyWorkspace(path.join(REPO_ROOT, 'demo'), 'e2e-parquet');
-    const pics = await Promise.all([0, 1, 2].map((i) => sharp({ create: { width: 96 + 32 * i, height: 64, channels: 3, background: { r: 200, g: 60 * i, b: 40 } } }).png().toBuffer()));
-    writeParquet(path.join(ws, 'qbench.parquet'), [
-      { name: 'id', kind: 'string', values: ['pq-0', 'pq-1', 'pq-2'] },
-      { name: 'image', kind: 'image', values: pics.map((bytes, i) => ({ bytes, path: `${i}.png` })) },
-      { name: 'question', kind: 'string', values: ['Is it red?', 'Is it sharp?', 'Is it dark?'] },
-      { name: 'option0', kind: 'string', values: ['Yes', 'Yes', 'Yes'] },
-      { name: 'option1', kind: 'string', values: ['No', 'No', 'No'] },
-      { name: 'option2', kind: 'string', values: ['N/A', 'N/A', 'N/A'] },
-      { name: 'option3', kind: 'string', values: ['N/A', 'N/A', 'N/A'] },
-      { name: 'correct_choice', kind: 'string', values: ['A', 'B', 'A'] },
-      { name: 'question_type', kind: 'string', values: ['yes-or-no', 'yes-or-no', 'yes-or-no'] },
-      { name: 'question_concern', kind: 'string', values: ['other', 'other', 'other'] },
-    ], [2, 1]);
+    const pics = await Promise.all(
+      [0, 1, 2].map((i) =>
+        sharp({ create: { width: 96 + 32 * i, height: 64, channels: 3, background: { r: 200, g: 60 * i, b: 40 } } })
+          .png()
+          .toBuffer(),
+      ),
+    );
+    writeParquet(
+      path.join(ws, 'qbench.parquet'),
+      [
+        { name: 'id', kind: 'string', values: ['pq-0', 'pq-1', 'pq-2'] },
+        { name: 'image', kind: 'image', values: pics.map((bytes, i) => ({ bytes, path: `${i}.png` })) },
+        { name: 'question', kind: 'string', values: ['Is it red?', 'Is it sharp?', 'Is it dark?'] },
+        { name: 'option0', kind: 'string', values: ['Yes', 'Yes', 'Yes'] },
+        { name: 'option1', kind: 'string', values: ['No', 'No', 'No'] },
+        { name: 'option2', kind: 'string', values: ['N/A', 'N/A', 'N/A'] },
+        { name: 'option3', kind: 'string', values: ['N/A', 'N/A', 'N/A'] },
+        { name: 'correct_choice', kind: 'string', values: ['A', 'B', 'A'] },
+        { name: 'question_type', kind: 'string', values: ['yes-or-no', 'yes-or-no', 'yes-or-no'] },
+        { name: 'question_concern', kind: 'string', values: ['other', 'other', 'other'] },
+      ],
+      [2, 1],
+    );
     vs = await VsCode.start({ workspace: ws, settings: { 'curator.reviewer': 'e2e', 'curator.suggestOpenWithCurator': false } });
   });
 
@@ -57,10 +67,27 @@ describe('parquet datasets in VS Code (code-server)', function () {
     const img = view.locator('.item .images img').first();
     await img.waitFor({ timeout: 15_000 });
     type Img = { complete: boolean; naturalWidth: number; onload: unknown; onerror: unknown };
-    await img.evaluate((el) => new Promise((r) => { const i = el as unknown as Img; if (i.complete) r(null); else { i.onload = r; i.onerror = r; } }));
+    await img.evaluate(
+      (el) =>
+        new Promise((r) => {
+          const i = el as unknown as Img;
+          if (i.complete) r(null);
+          else {
+            i.onload = r;
+            i.onerror = r;
+          }
+        }),
+    );
     assert.equal(await img.evaluate((el) => (el as unknown as Img).naturalWidth), 96);
     await vs.screenshot('e2e-parquet');
-    const after = fs.readdirSync(ws).filter((f) => f !== '.curator' && f !== '.vscode').sort();
-    assert.deepEqual(after, before.filter((f) => f !== '.curator' && f !== '.vscode'), 'no file written beside the dataset');
+    const after = fs
+      .readdirSync(ws)
+      .filter((f) => f !== '.curator' && f !== '.vscode')
+      .sort();
+    assert.deepEqual(
+      after,
+      before.filter((f) => f !== '.curator' && f !== '.vscode'),
+      'no file written beside the dataset',
+    );
   });
 });

@@ -54,7 +54,11 @@ describe('language server in VS Code (code-server)', function () {
       /both <image> \(1\) and <\|image\|> \(1\) are used/,
       /invalid JSON/,
     ];
-    for (const re of expected) assert.ok(ours.some((r) => re.test(r)), `no problem matching ${re} in:\n${ours.join('\n')}`);
+    for (const re of expected)
+      assert.ok(
+        ours.some((r) => re.test(r)),
+        `no problem matching ${re} in:\n${ours.join('\n')}`,
+      );
     await vs.screenshot('lsp-problems-panel');
     // The editor underlines them (decorations exist for visible lines: go to the duplicate id).
     await goTo(60, 12);
@@ -94,7 +98,10 @@ describe('language server in VS Code (code-server)', function () {
   it('shows the item CodeLens above records', async () => {
     await vs.page.keyboard.press('Escape');
     // Lenses of commands no feature has registered are hidden; at least one of the three is there.
-    await vs.page.locator('.monaco-editor .codelens-decoration', { hasText: /Preview|Review|Ask model/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await vs.page
+      .locator('.monaco-editor .codelens-decoration', { hasText: /Preview|Review|Ask model/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
   });
 
   it('converts <image> to <|image|> in the whole file with a quick fix, and one Undo reverts it', async () => {
@@ -107,7 +114,13 @@ describe('language server in VS Code (code-server)', function () {
     await item.waitFor({ state: 'visible', timeout: 15_000 });
     // Choose it with the keyboard (the menu is keyboard-driven).
     for (let k = 0; k < 6; k++) {
-      const focused = (await vs.page.locator('.action-widget .monaco-list-row.focused').first().innerText().catch(() => '')).trim();
+      const focused = (
+        await vs.page
+          .locator('.action-widget .monaco-list-row.focused')
+          .first()
+          .innerText()
+          .catch(() => '')
+      ).trim();
       if (focused.includes('Convert every <image> to <|image|> in the file')) break;
       await vs.page.keyboard.press('ArrowDown');
     }

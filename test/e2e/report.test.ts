@@ -20,7 +20,9 @@ function reportWorkspace(): string {
 }
 
 /** The browser's getComputedStyle, typed without the DOM library. */
-interface Styled { getComputedStyle(e: unknown): { backgroundColor: string; fill: string } }
+interface Styled {
+  getComputedStyle(e: unknown): { backgroundColor: string; fill: string };
+}
 
 /** Relative luminance (0 dark – 1 light) of a CSS rgb() colour. */
 function luminance(rgb: string): number {
@@ -42,7 +44,10 @@ async function pickColorTheme(vs: VsCode, label: string): Promise<void> {
     try {
       await input.waitFor({ state: 'visible', timeout: 10_000 });
       await input.fill('>Preferences: Color Theme');
-      await vs.page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click({ timeout: 5_000 });
+      await vs.page
+        .locator('.quick-input-widget .monaco-list-row', { hasText: /^Preferences: Color Theme/ })
+        .first()
+        .click({ timeout: 5_000 });
       await vs.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: 10_000 });
       await input.fill(label);
       await vs.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().click({ timeout: 5_000 });
@@ -95,7 +100,10 @@ for (const theme of ['light', 'dark'] as const) {
       const bg = await view.locator('body').evaluate((b) => (globalThis as unknown as Styled).getComputedStyle(b).backgroundColor);
       const lum = luminance(bg);
       assert.ok(theme === 'light' ? lum > 0.8 : lum < 0.25, `background ${bg} does not follow the ${theme} theme`);
-      const fill = await view.locator('svg.chart text.value').first().evaluate((t) => (globalThis as unknown as Styled).getComputedStyle(t).fill);
+      const fill = await view
+        .locator('svg.chart text.value')
+        .first()
+        .evaluate((t) => (globalThis as unknown as Styled).getComputedStyle(t).fill);
       assert.ok(theme === 'light' ? luminance(fill) < 0.5 : luminance(fill) > 0.5, `chart text ${fill} is not readable on ${bg}`);
       await vs.screenshot(`report-${theme}`);
       await merged.locator('.chart-wrap').scrollIntoViewIfNeeded();
@@ -107,7 +115,10 @@ for (const theme of ['light', 'dark'] as const) {
         const journal = path.join(ws, '.curator/spotchecks/removed/verdicts-alice.jsonl');
         const plan = JSON.parse(fs.readFileSync(path.join(ws, '.curator/spotchecks/removed/plan.json'), 'utf8')) as { items: { key: string; hash: string }[] };
         const item = plan.items[2]; // judged incorrect in the fixture
-        fs.appendFileSync(journal, JSON.stringify({ v: 1, key: item.key, hash: item.hash, verdict: 'correct', reviewer: 'alice', at: new Date().toISOString() }) + '\n');
+        fs.appendFileSync(
+          journal,
+          JSON.stringify({ v: 1, key: item.key, hash: item.hash, verdict: 'correct', reviewer: 'alice', at: new Date().toISOString() }) + '\n',
+        );
         const removed = view.locator('section.spotcheck[data-spotcheck="removed"]');
         await removed.locator('.big', { hasText: '76.0 %' }).waitFor({ timeout: 20_000 });
       });
@@ -124,7 +135,11 @@ for (const theme of ['light', 'dark'] as const) {
 
       it('from the review editor, shows that spot check without asking', async () => {
         await vs.openFile('.curator/spotchecks/removed/plan.json');
-        await vs.webview().locator('#app[data-mode="review"]').waitFor({ timeout: 60_000 }).catch(() => undefined);
+        await vs
+          .webview()
+          .locator('#app[data-mode="review"]')
+          .waitFor({ timeout: 60_000 })
+          .catch(() => undefined);
         await vs.runCommand('Curator: Show Spot-Check Report', 120_000);
         await vs.page.locator('.tabs-container .tab', { hasText: 'Report: removed' }).first().waitFor({ timeout: 60_000 });
         await vs.webview().locator('section.spotcheck[data-spotcheck="removed"] .big').waitFor({ timeout: 60_000 });
@@ -138,9 +153,16 @@ for (const theme of ['light', 'dark'] as const) {
       it('an item link opens the item', async () => {
         const before = await vs.page.locator('.tabs-container .tab').count();
         await view.locator('a.item[data-key="m-003"]').click();
-        await vs.page.locator('.tabs-container .tab').nth(before).waitFor({ timeout: 15_000 }).catch(() => undefined);
+        await vs.page
+          .locator('.tabs-container .tab')
+          .nth(before)
+          .waitFor({ timeout: 15_000 })
+          .catch(() => undefined);
         const labels = await vs.page.locator('.tabs-container .tab').allTextContents();
-        assert.ok(labels.some((l) => /merged/.test(l) && !/^Report/.test(l.trim())), `no editor opened for the item; tabs: ${labels.join(' | ')}`);
+        assert.ok(
+          labels.some((l) => /merged/.test(l) && !/^Report/.test(l.trim())),
+          `no editor opened for the item; tabs: ${labels.join(' | ')}`,
+        );
         await vs.screenshot('report-item-link');
       });
     }

@@ -19,8 +19,12 @@ function rangeText(text: string, d: Diagnostic): string {
 describe('language server: diagnostics', function () {
   this.timeout(60000);
   let client: TestClient;
-  before(async () => { client = await TestClient.start(); });
-  after(async () => { await client.stop(); });
+  before(async () => {
+    client = await TestClient.start();
+  });
+  after(async () => {
+    await client.stop();
+  });
 
   it('underlines every fault of the broken demo with an exact range and a message that says what to do', async () => {
     const text = fs.readFileSync(BROKEN_DEMO, 'utf8');
@@ -29,7 +33,16 @@ describe('language server: diagnostics', function () {
     const diags = await client.diagnosticsAt(uri, 1);
     const byCode = (code: string): Diagnostic[] => diags.filter((d) => d.code === code);
     const codes = [...new Set(diags.map((d) => d.code))].sort();
-    assert.deepEqual(codes, ['duplicate-id', 'empty-label', 'image-missing', 'mixed-placeholders', 'ordinal-order', 'path-escapes-root', 'placeholder-count', 'syntax']);
+    assert.deepEqual(codes, [
+      'duplicate-id',
+      'empty-label',
+      'image-missing',
+      'mixed-placeholders',
+      'ordinal-order',
+      'path-escapes-root',
+      'placeholder-count',
+      'syntax',
+    ]);
     for (const d of diags) {
       assert.equal(d.source, 'curator');
       assert.ok(d.message.length > 20, d.message);
@@ -74,7 +87,10 @@ describe('language server: diagnostics', function () {
           for (const d of diags) {
             const same = cli.filter((c) => c.code === d.code && c.line === d.range.start.line + 1);
             assert.ok(same.length > 0, `${name}: cocurate validate reports ${String(d.code)} on line ${d.range.start.line + 1} too (${d.message})`);
-            assert.ok(same.some((c) => d.message === c.detail || d.message === `${c.field}: ${c.detail}`), `${name}: the same words for ${String(d.code)}:\n  editor: ${d.message}\n  cli:    ${same.map((c) => c.detail).join(' | ')}`);
+            assert.ok(
+              same.some((c) => d.message === c.detail || d.message === `${c.field}: ${c.detail}`),
+              `${name}: the same words for ${String(d.code)}:\n  editor: ${d.message}\n  cli:    ${same.map((c) => c.detail).join(' | ')}`,
+            );
           }
           await lsp.close(uri);
         } finally {
@@ -103,13 +119,24 @@ describe('language server: diagnostics', function () {
     const cut = '\\nThe second image: <image>'.length;
     await client.change(uri, 2, [{ range: { start: { line, character: at }, end: { line, character: at + cut } }, text: '' }]);
     const d2 = await client.diagnosticsAt(uri, 2);
-    assert.deepEqual(d2.map((d) => [d.code, d.range.start.line]), [['placeholder-count', line], ['ordinal-order', line]]);
+    assert.deepEqual(
+      d2.map((d) => [d.code, d.range.start.line]),
+      [
+        ['placeholder-count', line],
+        ['ordinal-order', line],
+      ],
+    );
     const s2 = await client.statsAt(uri, 2);
     assert.equal(s2.checked, 1, 'only the edited line is parsed and checked again');
     assert.equal(s2.reused, 999);
 
     // Insert a new broken line above: every later diagnostic moves down one line.
-    await client.change(uri, 3, [{ range: { start: { line: 10, character: 0 }, end: { line: 10, character: 0 } }, text: '{"id": "rec-3", "image": "images/x.jpg", "conversations": []}\n' }]);
+    await client.change(uri, 3, [
+      {
+        range: { start: { line: 10, character: 0 }, end: { line: 10, character: 0 } },
+        text: '{"id": "rec-3", "image": "images/x.jpg", "conversations": []}\n',
+      },
+    ]);
     const d3 = await client.diagnosticsAt(uri, 3);
     const lines3 = d3.map((d) => `${d.code}@${d.range.start.line}`).sort();
     assert.deepEqual(lines3, ['duplicate-id@10', 'image-missing@10', 'missing-field@10', 'ordinal-order@500', 'placeholder-count@500'].sort());
@@ -131,7 +158,10 @@ describe('language server: diagnostics', function () {
     const uri = uriOf(path.join(DEMO, '__lsp-unicode.json'));
     await client.open(uri, text);
     const diags = await client.diagnosticsAt(uri, 1);
-    assert.deepEqual(diags.map((d) => d.code), ['image-missing']);
+    assert.deepEqual(
+      diags.map((d) => d.code),
+      ['image-missing'],
+    );
     assert.equal(rangeText(text, diags[0]), '"images/没有-😀.jpg"');
     await client.close(uri);
   });
@@ -188,7 +218,10 @@ describe('language server: diagnostics', function () {
       const u = uriOf('/tmp/custom/scores.jsonl');
       await inc.open(u, '{"name": "a", "value": 1}\n{"name": "b", "value": 2}\n');
       const d = await inc.diagnosticsAt(u, 1);
-      assert.deepEqual(d.map((x) => x.code), ['unknown-format']);
+      assert.deepEqual(
+        d.map((x) => x.code),
+        ['unknown-format'],
+      );
     } finally {
       await inc.stop();
     }

@@ -27,7 +27,9 @@ describe('language server: hover, symbols, navigation, quick fixes', function ()
     await client.open(uri, text);
     await client.diagnosticsAt(uri, 1);
   });
-  after(async () => { await client.stop(); });
+  after(async () => {
+    await client.stop();
+  });
 
   const request = <T>(method: string, params: object): Promise<T> => client.connection.sendRequest(method, params) as Promise<T>;
 
@@ -72,8 +74,12 @@ describe('language server: hover, symbols, navigation, quick fixes', function ()
       const sc = path.join(dir, '.curator', 'spotchecks', 'first-pass');
       fs.mkdirSync(sc, { recursive: true });
       fs.writeFileSync(path.join(sc, 'plan.json'), JSON.stringify({ version: 1, name: 'first-pass', dataset: { path: '../../../set.jsonl' }, items: [] }));
-      const line = (key: string, verdict: string, reviewer: string, note?: string): string => JSON.stringify({ v: 1, key, hash: 'x', verdict, reviewer, at: '2026-11-28T03:00:00Z', ...(note ? { note } : {}) }) + '\n';
-      fs.writeFileSync(path.join(sc, 'verdicts-alice.jsonl'), line('rec-1', 'correct', 'alice') + line('rec-2', 'correct', 'alice') + line('rec-2', 'undo', 'alice'));
+      const line = (key: string, verdict: string, reviewer: string, note?: string): string =>
+        JSON.stringify({ v: 1, key, hash: 'x', verdict, reviewer, at: '2026-11-28T03:00:00Z', ...(note ? { note } : {}) }) + '\n';
+      fs.writeFileSync(
+        path.join(sc, 'verdicts-alice.jsonl'),
+        line('rec-1', 'correct', 'alice') + line('rec-2', 'correct', 'alice') + line('rec-2', 'undo', 'alice'),
+      );
       fs.writeFileSync(path.join(sc, 'verdicts-bob.jsonl'), line('rec-1', 'incorrect', 'bob', 'noise is in the second image'));
       const u = uriOf(data);
       await client.open(u, body);
@@ -92,29 +98,51 @@ describe('language server: hover, symbols, navigation, quick fixes', function ()
 
   it('lists one symbol per record, named by id', async () => {
     const symbols = await request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
-    assert.deepEqual(symbols.map((s) => s.name), [
-      'demo-group2-005', 'broken-placeholders', 'broken-ordinals', 'demo-group2-005', 'broken-empty-answer',
-      'broken-escape', 'broken-missing-image', 'broken-mixed', '#8', 'demo-group2-006',
-    ]);
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      [
+        'demo-group2-005',
+        'broken-placeholders',
+        'broken-ordinals',
+        'demo-group2-005',
+        'broken-empty-answer',
+        'broken-escape',
+        'broken-missing-image',
+        'broken-mixed',
+        '#8',
+        'demo-group2-006',
+      ],
+    );
     assert.equal(symbols.length, 10);
     assert.equal(symbols[2].range.start.line + 1, 40);
     assert.equal(symbols[2].selectionRange.start.line + 1, 41);
   });
 
   it('goes to the image file from an image path', async () => {
-    const links = await request<LocationLink[]>('textDocument/definition', { textDocument: { uri }, position: pos(text, 'images/railway-336702_07_03.jpg', 0, 4) });
+    const links = await request<LocationLink[]>('textDocument/definition', {
+      textDocument: { uri },
+      position: pos(text, 'images/railway-336702_07_03.jpg', 0, 4),
+    });
     assert.equal(links.length, 1);
     assert.equal(links[0].targetUri, pathToFileURL(path.join(DEMO, 'images', 'railway-336702_07_03.jpg')).href);
-    const none = await request<LocationLink[] | null>('textDocument/definition', { textDocument: { uri }, position: pos(text, 'images/does-not-exist.jpg', 0, 4) });
+    const none = await request<LocationLink[] | null>('textDocument/definition', {
+      textDocument: { uri },
+      position: pos(text, 'images/does-not-exist.jpg', 0, 4),
+    });
     assert.equal(none, null);
   });
 
   it('puts Preview · Review · Ask model above every record, running the extension commands', async () => {
     const lenses = await request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
     assert.equal(lenses.length, 30);
-    assert.deepEqual(lenses.slice(0, 3).map((l) => [l.command!.title, l.command!.command]), [
-      ['Preview', 'curator.previewItem'], ['Review', 'curator.reviewItem'], ['Ask model', 'curator.askModel'],
-    ]);
+    assert.deepEqual(
+      lenses.slice(0, 3).map((l) => [l.command!.title, l.command!.command]),
+      [
+        ['Preview', 'curator.previewItem'],
+        ['Review', 'curator.reviewItem'],
+        ['Ask model', 'curator.askModel'],
+      ],
+    );
     assert.deepEqual(lenses[6].command!.arguments, [{ uri, index: 2, key: 'broken-ordinals' }]);
     // A duplicated id is not a key: the item is addressed by index.
     assert.deepEqual(lenses[9].command!.arguments, [{ uri, index: 3, key: '#3' }]);
@@ -125,11 +153,17 @@ describe('language server: hover, symbols, navigation, quick fixes', function ()
     await client.open(u, jsonlDataset(6000));
     await client.diagnosticsAt(u, 1);
     const first = await request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: u } });
-    assert.deepEqual(first.map((l) => l.range.start.line), [0, 0, 0]);
+    assert.deepEqual(
+      first.map((l) => l.range.start.line),
+      [0, 0, 0],
+    );
     await client.connection.sendNotification(CURSOR_NOTIFICATION, { uri: u, line: 4242 } satisfies CursorParams);
     // Messages are handled in order: the next request sees the cursor.
     const at = await request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: u } });
-    assert.deepEqual(at.map((l) => l.range.start.line), [4242, 4242, 4242]);
+    assert.deepEqual(
+      at.map((l) => l.range.start.line),
+      [4242, 4242, 4242],
+    );
     assert.equal((at[0].command!.arguments![0] as { key: string }).key, 'rec-4242');
     await client.close(u);
   });
@@ -171,7 +205,10 @@ describe('language server: hover, symbols, navigation, quick fixes', function ()
 
   it('quick fix: removes a duplicate record (JSON array and JSONL), leaving valid JSON', async () => {
     const records = [JSON.parse(llavaLine(0)), JSON.parse(llavaLine(1)), JSON.parse(llavaLine(0)), JSON.parse(llavaLine(2))];
-    for (const [name, body] of [['__dups.json', arrayDataset(records)], ['__dups.jsonl', records.map((r) => JSON.stringify(r)).join('\n') + '\n']] as const) {
+    for (const [name, body] of [
+      ['__dups.json', arrayDataset(records)],
+      ['__dups.jsonl', records.map((r) => JSON.stringify(r)).join('\n') + '\n'],
+    ] as const) {
       const u = uriOf(path.join(DEMO, name));
       await client.open(u, body);
       const diags = (await client.diagnosticsAt(u, 1)).filter((d) => d.code === 'duplicate-id');
@@ -180,8 +217,17 @@ describe('language server: hover, symbols, navigation, quick fixes', function ()
       const remove = actions.find((a) => a.title.startsWith('Remove record 2'))!;
       assert.equal(remove.title, 'Remove record 2 (an exact copy of record 0)');
       const out = applyEdits(body, editsOf(remove, u));
-      const parsed = name.endsWith('.jsonl') ? out.trim().split('\n').map((l) => JSON.parse(l)) : JSON.parse(out);
-      assert.deepEqual(parsed.map((r: { id: string }) => r.id), ['rec-0', 'rec-1', 'rec-2'], name);
+      const parsed = name.endsWith('.jsonl')
+        ? out
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l))
+        : JSON.parse(out);
+      assert.deepEqual(
+        parsed.map((r: { id: string }) => r.id),
+        ['rec-0', 'rec-1', 'rec-2'],
+        name,
+      );
       await client.close(u);
     }
     // The duplicate is the last record: the comma before it goes with it.
@@ -190,7 +236,10 @@ describe('language server: hover, symbols, navigation, quick fixes', function ()
     await client.open(u, last);
     const diags = (await client.diagnosticsAt(u, 1)).filter((d) => d.code === 'duplicate-id');
     const remove = (await actionsAt(u, diags[0].range.start, diags)).find((a) => a.title.startsWith('Remove record 2'))!;
-    assert.deepEqual(JSON.parse(applyEdits(last, editsOf(remove, u))).map((r: { id: string }) => r.id), ['rec-0', 'rec-1']);
+    assert.deepEqual(
+      JSON.parse(applyEdits(last, editsOf(remove, u))).map((r: { id: string }) => r.id),
+      ['rec-0', 'rec-1'],
+    );
     await client.close(u);
   });
 });

@@ -5,7 +5,10 @@ import { ROOT } from './lspClient';
 
 export const DEMO = path.join(ROOT, 'demo');
 export const BROKEN_DEMO = path.join(DEMO, 'broken-demo.json');
-export const DEMO_IMAGES = fs.readdirSync(path.join(DEMO, 'images')).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+export const DEMO_IMAGES = fs
+  .readdirSync(path.join(DEMO, 'images'))
+  .filter((f) => /\.(jpe?g|png)$/i.test(f))
+  .sort();
 
 const ANSWER =
   'The second image has better quality than the first image. The first image shows strong white noise over the whole frame, ' +

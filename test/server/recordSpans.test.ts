@@ -11,8 +11,14 @@ describe('language server internals', () => {
     const { container, spans, errors } = recordLayout(text, 'x.json');
     assert.equal(container, 'array');
     assert.deepEqual(errors, []);
-    assert.deepEqual(spans.map((s) => JSON.parse(text.slice(s.start, s.end)).id), ['a', 'b', 'c']);
-    assert.deepEqual(spans.map((s) => s.line), [1, 5, 9]);
+    assert.deepEqual(
+      spans.map((s) => JSON.parse(text.slice(s.start, s.end)).id),
+      ['a', 'b', 'c'],
+    );
+    assert.deepEqual(
+      spans.map((s) => s.line),
+      [1, 5, 9],
+    );
     assert.equal(recordAt(spans, spans[1].start + 3), 1);
     assert.equal(recordAt(spans, spans[1].end + 1), -1, 'between records');
   });
@@ -20,7 +26,14 @@ describe('language server internals', () => {
   it('finds JSONL records as non-blank lines (CRLF, BOM, blank lines, no final newline)', () => {
     const text = '\ufeff{"id":1}\r\n\r\n  {"id":2}  \n{"id":3}';
     const { spans } = recordLayout(text, 'x.jsonl');
-    assert.deepEqual(spans.map((s) => [text.slice(s.start, s.end), s.line]), [['{"id":1}', 0], ['{"id":2}', 2], ['{"id":3}', 3]]);
+    assert.deepEqual(
+      spans.map((s) => [text.slice(s.start, s.end), s.line]),
+      [
+        ['{"id":1}', 0],
+        ['{"id":2}', 2],
+        ['{"id":3}', 3],
+      ],
+    );
   });
 
   it('measures the unchanged prefix and suffix of two texts', () => {

@@ -37,25 +37,51 @@ export async function runBatchStandIn(inputFile: string, outputFile: string, err
   let n = 0;
   for (const [i, line] of lines.entries()) {
     let req: { custom_id?: unknown; method?: unknown; url?: unknown; body?: { stream?: unknown } };
-    try { req = JSON.parse(line); } catch { invalid.push(`line ${i + 1}: not JSON`); continue; }
+    try {
+      req = JSON.parse(line);
+    } catch {
+      invalid.push(`line ${i + 1}: not JSON`);
+      continue;
+    }
     const keys = Object.keys(req).sort().join(',');
     if (keys !== 'body,custom_id,method,url') invalid.push(`line ${i + 1}: fields ${keys}`);
-    if (typeof req.custom_id !== 'string' || !req.custom_id) { invalid.push(`line ${i + 1}: custom_id`); continue; }
+    if (typeof req.custom_id !== 'string' || !req.custom_id) {
+      invalid.push(`line ${i + 1}: custom_id`);
+      continue;
+    }
     if (seen.has(req.custom_id)) invalid.push(`line ${i + 1}: duplicate custom_id ${req.custom_id}`);
     seen.add(req.custom_id);
     if (req.method !== 'POST') invalid.push(`line ${i + 1}: method ${String(req.method)}`);
     if (req.url !== '/v1/chat/completions') invalid.push(`line ${i + 1}: url ${String(req.url)}`);
-    if (!req.body || typeof req.body !== 'object') { invalid.push(`line ${i + 1}: body`); continue; }
+    if (!req.body || typeof req.body !== 'object') {
+      invalid.push(`line ${i + 1}: body`);
+      continue;
+    }
     if (req.body.stream) invalid.push(`line ${i + 1}: streaming is not available in a batch`);
     const id = `batch_req_${String(++n).padStart(6, '0')}`;
     if (opts.expire?.(req.custom_id)) {
-      err.push(JSON.stringify({ id, custom_id: req.custom_id, response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } }));
+      err.push(
+        JSON.stringify({
+          id,
+          custom_id: req.custom_id,
+          response: null,
+          error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' },
+        }),
+      );
       continue;
     }
-    const res = await fetch(`${opts.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req.body) });
+    const res = await fetch(`${opts.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(req.body),
+    });
     const bodyText = await res.text();
     let body: unknown;
-    try { body = JSON.parse(bodyText); } catch { body = { error: { message: bodyText } }; }
+    try {
+      body = JSON.parse(bodyText);
+    } catch {
+      body = { error: { message: bodyText } };
+    }
     const outLine = JSON.stringify({ id, custom_id: req.custom_id, response: { status_code: res.status, request_id: `req_${n}`, body }, error: null });
     (res.ok ? out : err).push(outLine);
   }

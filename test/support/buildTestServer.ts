@@ -86,6 +86,10 @@ export async function startBuildTestServer(opts: BuildTestServerOptions = {}): P
     url: `http://127.0.0.1:${port}/v1`,
     chatRequests,
     embeddingRequests,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -42,13 +42,24 @@ function encoderGraph(s: EncoderShape, vocabSize: number, seed: number, quantize
     return a;
   };
   const ones = (n: number): Float32Array => new Float32Array(n).fill(1);
-  const H = s.hidden, I = s.intermediate, dh = H / s.heads;
+  const H = s.hidden,
+    I = s.intermediate,
+    dh = H / s.heads;
   const nodes: Buffer[] = [];
   const inits: Buffer[] = [];
-  const w = (name: string, dims: number[], values: Float32Array): string => { inits.push(floatTensor(name, dims, values)); return name; };
+  const w = (name: string, dims: number[], values: Float32Array): string => {
+    inits.push(floatTensor(name, dims, values));
+    return name;
+  };
   const scalar = (name: string, v: number): string => w(name, [], Float32Array.of(v));
-  const ints = (name: string, v: number[]): string => { inits.push(int64Tensor(name, v)); return name; };
-  const op = (type: string, inputs: string[], out: string, attrs: Buffer[] = []): string => { nodes.push(node(type, inputs, [out], attrs)); return out; };
+  const ints = (name: string, v: number[]): string => {
+    inits.push(int64Tensor(name, v));
+    return name;
+  };
+  const op = (type: string, inputs: string[], out: string, attrs: Buffer[] = []): string => {
+    nodes.push(node(type, inputs, [out], attrs));
+    return out;
+  };
   const matmul = (x: string, name: string, inDim: number, outDim: number): string => {
     const weight = noise(`${name}.weight`, inDim * outDim, Math.sqrt(3 / inDim));
     if (!quantized) return op('MatMul', [x, w(`${name}.weight`, [inDim, outDim], weight)], `${name}.mm`);
@@ -67,10 +78,15 @@ function encoderGraph(s: EncoderShape, vocabSize: number, seed: number, quantize
   const linear = (x: string, name: string, inDim: number, outDim: number): string =>
     op('Add', [matmul(x, name, inDim, outDim), w(`${name}.bias`, [outDim], noise(`${name}.bias`, outDim, 0.02))], `${name}.out`);
   const layerNorm = (x: string, name: string): string =>
-    op('LayerNormalization', [x, w(`${name}.gamma`, [H], ones(H)), w(`${name}.beta`, [H], new Float32Array(H))], `${name}.out`, [intAttr('axis', -1), floatAttr('epsilon', 1e-12)]);
+    op('LayerNormalization', [x, w(`${name}.gamma`, [H], ones(H)), w(`${name}.beta`, [H], new Float32Array(H))], `${name}.out`, [
+      intAttr('axis', -1),
+      floatAttr('epsilon', 1e-12),
+    ]);
 
   // embeddings: word + position + token type, then LayerNorm
-  ints('axes_0', [0]); ints('axes_12', [1, 2]); ints('idx_1', [1]);
+  ints('axes_0', [0]);
+  ints('axes_12', [1, 2]);
+  ints('idx_1', [1]);
   const word = op('Gather', [w('emb.word', [vocabSize, H], noise('emb.word', vocabSize * H, 0.5)), 'input_ids'], 'emb.word.out', [intAttr('axis', 0)]);
   const tokenType = op('Gather', [w('emb.type', [2, H], noise('emb.type', 2 * H, 0.02)), 'token_type_ids'], 'emb.type.out', [intAttr('axis', 0)]);
   const shape = op('Shape', ['input_ids'], 'ids.shape');
@@ -78,7 +94,9 @@ function encoderGraph(s: EncoderShape, vocabSize: number, seed: number, quantize
   const start = op('Squeeze', [ints('range.start', [0]), 'axes_0'], 'range.start0');
   const step = op('Squeeze', [ints('range.step', [1]), 'axes_0'], 'range.step0');
   const positions = op('Range', [start, seqLen, step], 'positions');
-  const pos = op('Gather', [w('emb.position', [s.positions, H], noise('emb.position', s.positions * H, 0.02)), positions], 'emb.position.out', [intAttr('axis', 0)]);
+  const pos = op('Gather', [w('emb.position', [s.positions, H], noise('emb.position', s.positions * H, 0.02)), positions], 'emb.position.out', [
+    intAttr('axis', 0),
+  ]);
   let x = layerNorm(op('Add', [op('Add', [word, tokenType], 'emb.sum1'), pos], 'emb.sum'), 'emb.ln');
 
   // additive attention mask: (1 - mask) * -10000, shaped [batch, 1, 1, tokens]
@@ -87,29 +105,43 @@ function encoderGraph(s: EncoderShape, vocabSize: number, seed: number, quantize
   ints('heads.shape', [0, 0, s.heads, dh]);
   ints('merge.shape', [0, 0, H]);
   const scale = scalar('attn.scale', 1 / Math.sqrt(dh));
-  const sqrtHalf = scalar('gelu.rsqrt2', Math.SQRT1_2), half = scalar('gelu.half', 0.5), unit = scalar('gelu.one', 1);
+  const sqrtHalf = scalar('gelu.rsqrt2', Math.SQRT1_2),
+    half = scalar('gelu.half', 0.5),
+    unit = scalar('gelu.one', 1);
 
   for (let l = 0; l < s.layers; l++) {
     const p = `l${l}`;
-    const heads = (t: string, perm: number[], name: string): string => op('Transpose', [op('Reshape', [t, 'heads.shape'], `${name}.r`)], `${name}.t`, [intsAttr('perm', perm)]);
+    const heads = (t: string, perm: number[], name: string): string =>
+      op('Transpose', [op('Reshape', [t, 'heads.shape'], `${name}.r`)], `${name}.t`, [intsAttr('perm', perm)]);
     const q = heads(linear(x, `${p}.q`, H, H), [0, 2, 1, 3], `${p}.qh`);
     const k = heads(linear(x, `${p}.k`, H, H), [0, 2, 3, 1], `${p}.kh`);
     const v = heads(linear(x, `${p}.v`, H, H), [0, 2, 1, 3], `${p}.vh`);
     const scores = op('Add', [op('Mul', [op('MatMul', [q, k], `${p}.qk`), scale], `${p}.scaled`), bias], `${p}.scores`);
     const probs = op('Softmax', [scores], `${p}.probs`, [intAttr('axis', -1)]);
-    const ctx = op('Reshape', [op('Transpose', [op('MatMul', [probs, v], `${p}.ctx`)], `${p}.ctx.t`, [intsAttr('perm', [0, 2, 1, 3])]), 'merge.shape'], `${p}.ctx.m`);
+    const ctx = op(
+      'Reshape',
+      [op('Transpose', [op('MatMul', [probs, v], `${p}.ctx`)], `${p}.ctx.t`, [intsAttr('perm', [0, 2, 1, 3])]), 'merge.shape'],
+      `${p}.ctx.m`,
+    );
     x = layerNorm(op('Add', [linear(ctx, `${p}.o`, H, H), x], `${p}.res1`), `${p}.ln1`);
     const up = linear(x, `${p}.up`, H, I);
-    const gelu = op('Mul', [op('Mul', [up, half], `${p}.g.half`), op('Add', [unit, op('Erf', [op('Mul', [up, sqrtHalf], `${p}.g.s`)], `${p}.g.erf`)], `${p}.g.1p`)], `${p}.gelu`);
+    const gelu = op(
+      'Mul',
+      [op('Mul', [up, half], `${p}.g.half`), op('Add', [unit, op('Erf', [op('Mul', [up, sqrtHalf], `${p}.g.s`)], `${p}.g.erf`)], `${p}.g.1p`)],
+      `${p}.gelu`,
+    );
     x = layerNorm(op('Add', [linear(gelu, `${p}.down`, I, H), x], `${p}.res2`), `${p}.ln2`);
   }
   nodes.push(node('Identity', [x], ['last_hidden_state']));
 
-  return model({
-    name: quantized ? 'minilm_shaped_random_q8' : 'minilm_shaped_random',
-    nodes,
-    initializers: inits,
-    inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((n) => valueInfo(n, INT64, ['batch', 'tokens'])),
-    outputs: [valueInfo('last_hidden_state', FLOAT, ['batch', 'tokens', H])],
-  }, 17);
+  return model(
+    {
+      name: quantized ? 'minilm_shaped_random_q8' : 'minilm_shaped_random',
+      nodes,
+      initializers: inits,
+      inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((n) => valueInfo(n, INT64, ['batch', 'tokens'])),
+      outputs: [valueInfo('last_hidden_state', FLOAT, ['batch', 'tokens', H])],
+    },
+    17,
+  );
 }

@@ -24,13 +24,20 @@ light lighting bright brightness dark darker exposure overexposed underexposed c
 saturation saturated vivid dull warm cool composition subject background foreground motion lens compression artifacts
 jpeg pixel pixels resolution visible slight slightly strong strongly mild noticeable heavy heavily overall acceptable
 rank ranking because while both other has have shows appears looks seems stay stays lost preserved loss fine`;
-const STOP = new Set('a an the of and or to in on at by for with from as is are was were be been it its this that these those there here which who what when where why how all any each some no not very than then also but'.split(' '));
+const STOP = new Set(
+  'a an the of and or to in on at by for with from as is are was were be been it its this that these those there here which who what when where why how all any each some no not very than then also but'.split(
+    ' ',
+  ),
+);
 
 function tokenVector(token: string, dim: number): Float32Array {
   const v = new Float32Array(dim);
   let block = Buffer.alloc(0);
   for (let i = 0, b = 0; i < dim; i++, b++) {
-    if (b >= block.length * 8) { block = createHash('sha256').update(`${token}#${i}`).digest(); b = 0; }
+    if (b >= block.length * 8) {
+      block = createHash('sha256').update(`${token}#${i}`).digest();
+      b = 0;
+    }
     v[i] = (block[b >> 3] >> (b & 7)) & 1 ? 1 : -1;
   }
   const s = 1 / Math.sqrt(dim);
@@ -70,24 +77,27 @@ export function makeTinyEmbeddingModel(dir: string, opts: TinyModelOptions = {})
     for (let j = 0; j < dim; j++) table.writeFloatLE(v[j] * w, (i * dim + j) * 4);
   });
 
-  const model = onnxModel({
-    name: 'tiny_hashed_words',
-    nodes: [
-      node('Gather', ['embeddings.word', 'input_ids'], ['word'], [intAttr('axis', 0)]),
-      node('Gather', ['embeddings.token_type', 'token_type_ids'], ['token_type'], [intAttr('axis', 0)]),
-      node('Add', ['word', 'token_type'], ['summed']),
-      node('Cast', ['attention_mask'], ['mask_float'], [intAttr('to', FLOAT)]),
-      node('Unsqueeze', ['mask_float', 'last_axis'], ['mask_column']),
-      node('Mul', ['summed', 'mask_column'], ['last_hidden_state']),
-    ],
-    initializers: [
-      tensor('embeddings.word', FLOAT, [unique.length, dim], table),
-      tensor('embeddings.token_type', FLOAT, [2, dim], Buffer.alloc(2 * dim * 4)),
-      tensor('last_axis', INT64, [1], Buffer.from(new BigInt64Array([-1n]).buffer)),
-    ],
-    inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((n) => valueInfo(n, INT64, ['batch', 'tokens'])),
-    outputs: [valueInfo('last_hidden_state', FLOAT, ['batch', 'tokens', dim])],
-  }, 13);
+  const model = onnxModel(
+    {
+      name: 'tiny_hashed_words',
+      nodes: [
+        node('Gather', ['embeddings.word', 'input_ids'], ['word'], [intAttr('axis', 0)]),
+        node('Gather', ['embeddings.token_type', 'token_type_ids'], ['token_type'], [intAttr('axis', 0)]),
+        node('Add', ['word', 'token_type'], ['summed']),
+        node('Cast', ['attention_mask'], ['mask_float'], [intAttr('to', FLOAT)]),
+        node('Unsqueeze', ['mask_float', 'last_axis'], ['mask_column']),
+        node('Mul', ['summed', 'mask_column'], ['last_hidden_state']),
+      ],
+      initializers: [
+        tensor('embeddings.word', FLOAT, [unique.length, dim], table),
+        tensor('embeddings.token_type', FLOAT, [2, dim], Buffer.alloc(2 * dim * 4)),
+        tensor('last_axis', INT64, [1], Buffer.from(new BigInt64Array([-1n]).buffer)),
+      ],
+      inputs: ['input_ids', 'attention_mask', 'token_type_ids'].map((n) => valueInfo(n, INT64, ['batch', 'tokens'])),
+      outputs: [valueInfo('last_hidden_state', FLOAT, ['batch', 'tokens', dim])],
+    },
+    13,
+  );
 
   writeBertFolder(dir, unique, { hidden_size: dim, num_hidden_layers: 0, num_attention_heads: 1, intermediate_size: dim }, model);
   return dir;
@@ -108,8 +118,11 @@ export function writeBertFolder(dir: string, unique: string[], shape: Record<str
       type: 'TemplateProcessing',
       single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
       pair: [
-        { SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } },
-        { Sequence: { id: 'B', type_id: 1 } }, { SpecialToken: { id: '[SEP]', type_id: 1 } },
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+        { Sequence: { id: 'B', type_id: 1 } },
+        { SpecialToken: { id: '[SEP]', type_id: 1 } },
       ],
       special_tokens: {
         '[CLS]': { id: '[CLS]', ids: [ids.get('[CLS]')], tokens: ['[CLS]'] },
@@ -120,12 +133,24 @@ export function writeBertFolder(dir: string, unique: string[], shape: Record<str
     model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: vocabObject },
   };
   const tokenizerConfig = {
-    tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 512, clean_up_tokenization_spaces: true,
-    cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]',
+    tokenizer_class: 'BertTokenizer',
+    do_lower_case: true,
+    model_max_length: 512,
+    clean_up_tokenization_spaces: true,
+    cls_token: '[CLS]',
+    sep_token: '[SEP]',
+    pad_token: '[PAD]',
+    unk_token: '[UNK]',
+    mask_token: '[MASK]',
   };
   const config = {
-    architectures: ['BertModel'], model_type: 'bert', vocab_size: unique.length, ...shape,
-    max_position_embeddings: 512, type_vocab_size: 2, pad_token_id: ids.get('[PAD]'),
+    architectures: ['BertModel'],
+    model_type: 'bert',
+    vocab_size: unique.length,
+    ...shape,
+    max_position_embeddings: 512,
+    type_vocab_size: 2,
+    pad_token_id: ids.get('[PAD]'),
   };
   fs.mkdirSync(path.join(dir, 'onnx'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
@@ -136,7 +161,10 @@ export function writeBertFolder(dir: string, unique: string[], shape: Record<str
 
 if (require.main === module) {
   const [dir, dimArg] = process.argv.slice(2);
-  if (!dir) { process.stderr.write('usage: node makeTinyEmbeddingModel.js OUT_DIR [DIM]\n'); process.exit(2); }
+  if (!dir) {
+    process.stderr.write('usage: node makeTinyEmbeddingModel.js OUT_DIR [DIM]\n');
+    process.exit(2);
+  }
   makeTinyEmbeddingModel(dir, { dim: dimArg ? Number(dimArg) : undefined });
   process.stdout.write(`wrote ${dir}\n`);
 }

@@ -6,7 +6,9 @@
 export const FLOAT = 1;
 export const INT8 = 3;
 export const INT64 = 7;
-const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_INTS = 7;
+const ATTR_FLOAT = 1,
+  ATTR_INT = 2,
+  ATTR_INTS = 7;
 
 export function varint(value: number | bigint): Buffer {
   let v = BigInt.asUintN(64, BigInt(value));
@@ -14,7 +16,10 @@ export function varint(value: number | bigint): Buffer {
   for (;;) {
     const low = Number(v & 0x7fn);
     v >>= 7n;
-    if (v === 0n) { bytes.push(low); break; }
+    if (v === 0n) {
+      bytes.push(low);
+      break;
+    }
     bytes.push(low | 0x80);
   }
   return Buffer.from(bytes);
@@ -23,7 +28,11 @@ const tag = (field: number, wire: number): Buffer => varint((field << 3) | wire)
 export const intField = (field: number, value: number | bigint): Buffer => Buffer.concat([tag(field, 0), varint(value)]);
 export const lenField = (field: number, payload: Buffer): Buffer => Buffer.concat([tag(field, 2), varint(payload.length), payload]);
 export const strField = (field: number, s: string): Buffer => lenField(field, Buffer.from(s, 'utf8'));
-const floatField = (field: number, f: number): Buffer => { const b = Buffer.alloc(4); b.writeFloatLE(f); return Buffer.concat([tag(field, 5), b]); };
+const floatField = (field: number, f: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeFloatLE(f);
+  return Buffer.concat([tag(field, 5), b]);
+};
 export const message = (...fields: Buffer[]): Buffer => Buffer.concat(fields);
 
 export function tensor(name: string, elemType: number, dims: number[], raw: Buffer): Buffer {

@@ -27,9 +27,18 @@ export interface ChatBody {
   [k: string]: unknown;
 }
 
-interface Part { type?: unknown; text?: unknown; image_url?: { url?: unknown } }
+interface Part {
+  type?: unknown;
+  text?: unknown;
+  image_url?: { url?: unknown };
+}
 
-export interface DecodedImage { width: number; height: number; format: string; bytes: Buffer }
+export interface DecodedImage {
+  width: number;
+  height: number;
+  format: string;
+  bytes: Buffer;
+}
 
 export interface RecordedRequest {
   n: number;
@@ -80,32 +89,50 @@ export class OpenAITestServer {
   /** Lets `n` gated requests answer (in arrival order; releases given early are kept). */
   release(n = 1): void {
     this.releases += n;
-    while (this.releases > 0 && this.gates.length > 0) { this.releases--; this.gates.shift()!(); }
+    while (this.releases > 0 && this.gates.length > 0) {
+      this.releases--;
+      this.gates.shift()!();
+    }
   }
 
-  private constructor(private readonly server: http.Server, readonly opts: TestServerOptions) {}
+  private constructor(
+    private readonly server: http.Server,
+    readonly opts: TestServerOptions,
+  ) {}
 
   static async start(opts: TestServerOptions = {}): Promise<OpenAITestServer> {
     const holder: { self?: OpenAITestServer } = {};
-    const server = http.createServer((req, res) => { void holder.self!.handle(req, res); });
+    const server = http.createServer((req, res) => {
+      void holder.self!.handle(req, res);
+    });
     const self = new OpenAITestServer(server, opts);
     holder.self = self;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return self;
   }
 
-  get port(): number { return (this.server.address() as AddressInfo).port; }
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
   /** Base URL to give the client ("…/v1"). */
-  get url(): string { return `http://127.0.0.1:${this.port}/v1`; }
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/v1`;
+  }
 
   /** Behaviours for the next requests, in order; afterwards `defaultBehaviour`. */
-  script(...b: Behaviour[]): this { this.queue.push(...b); return this; }
+  script(...b: Behaviour[]): this {
+    this.queue.push(...b);
+    return this;
+  }
 
   /** Resolves once `n` requests have arrived in total. */
   waitForRequests(n: number): Promise<void> {
     if (this.requests.length >= n) return Promise.resolve();
     return new Promise((resolve) => {
-      const check = () => { if (this.requests.length >= n) resolve(); else this.waiters.push(check); };
+      const check = () => {
+        if (this.requests.length >= n) resolve();
+        else this.waiters.push(check);
+      };
       this.waiters.push(check);
     });
   }
@@ -124,10 +151,16 @@ export class OpenAITestServer {
     const b = r.body;
     const p = r.problems;
     if (typeof b?.model !== 'string' || !b.model) p.push('model missing');
-    if (!Array.isArray(b?.messages) || b.messages.length !== 1) { p.push('expected exactly one message'); return; }
+    if (!Array.isArray(b?.messages) || b.messages.length !== 1) {
+      p.push('expected exactly one message');
+      return;
+    }
     const m = b.messages[0];
     if (m.role !== 'user') p.push(`message role is ${m.role}`);
-    if (!Array.isArray(m.content)) { p.push('content is not a list of parts'); return; }
+    if (!Array.isArray(m.content)) {
+      p.push('content is not a list of parts');
+      return;
+    }
     const content = m.content as Part[];
     const imageParts = content.filter((c) => c?.type === 'image_url');
     const n = imageParts.length;
@@ -137,7 +170,10 @@ export class OpenAITestServer {
         r.parts.push('<image>');
         const url = String(c.image_url?.url ?? '');
         const mm = /^data:(image\/[a-z+.-]+);base64,([A-Za-z0-9+/=]+)$/.exec(url);
-        if (!mm) { p.push(`image part is not a base64 data URI: ${url.slice(0, 40)}`); continue; }
+        if (!mm) {
+          p.push(`image part is not a base64 data URI: ${url.slice(0, 40)}`);
+          continue;
+        }
         const bytes = Buffer.from(mm[2], 'base64');
         try {
           const meta = await sharp(bytes).metadata();
@@ -169,10 +205,24 @@ export class OpenAITestServer {
     }
     const rawBody = Buffer.concat(chunks).toString('utf8');
     let body: ChatBody | undefined;
-    try { body = JSON.parse(rawBody) as ChatBody; } catch { body = undefined; }
+    try {
+      body = JSON.parse(rawBody) as ChatBody;
+    } catch {
+      body = undefined;
+    }
     const r: RecordedRequest = {
-      n: this.requests.length, path: req.url ?? '', headers: req.headers, rawBody, body, stream: body?.stream === true,
-      parts: [], images: [], question: '', problems: [], finished: false, aborted: false,
+      n: this.requests.length,
+      path: req.url ?? '',
+      headers: req.headers,
+      rawBody,
+      body,
+      stream: body?.stream === true,
+      parts: [],
+      images: [],
+      question: '',
+      problems: [],
+      finished: false,
+      aborted: false,
     };
     if (!req.url?.endsWith('/chat/completions') || req.method !== 'POST') r.problems.push(`unexpected ${req.method} ${req.url}`);
     this.inFlightOnArrival.push(this.inFlight);
@@ -181,26 +231,44 @@ export class OpenAITestServer {
     this.requests.push(r);
     for (const w of this.waiters.splice(0)) w();
     let ended = false;
-    const end = () => { if (!ended) { ended = true; this.inFlight--; r.finished = true; } };
-    res.on('close', () => { if (!res.writableFinished) r.aborted = true; end(); });
+    const end = () => {
+      if (!ended) {
+        ended = true;
+        this.inFlight--;
+        r.finished = true;
+      }
+    };
+    res.on('close', () => {
+      if (!res.writableFinished) r.aborted = true;
+      end();
+    });
     if (!this.opts.skipChecks) await this.checkShape(r);
     if (this.opts.requireKey !== undefined && req.headers.authorization !== `Bearer ${this.opts.requireKey}`) {
       res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `bad key${this.echo(req)}`, type: 'auth' } }));
       return;
     }
     const b = this.queue.shift() ?? this.defaultBehaviour;
-    const text = (b.kind === 'answer' || b.kind === 'gated') && b.text !== undefined ? b.text : (this.opts.answer?.(r) ?? 'The first image has better quality.');
+    const text =
+      (b.kind === 'answer' || b.kind === 'gated') && b.text !== undefined ? b.text : (this.opts.answer?.(r) ?? 'The first image has better quality.');
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     switch (b.kind) {
       case 'hang':
         return;
       case 'gated':
-        await new Promise<void>((resolve) => { this.gates.push(resolve); this.release(0); });
+        await new Promise<void>((resolve) => {
+          this.gates.push(resolve);
+          this.release(0);
+        });
         if (res.destroyed) return;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-          id: `chatcmpl-${r.n}`, object: 'chat.completion', created: 0, model: body?.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-        }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            id: `chatcmpl-${r.n}`,
+            object: 'chat.completion',
+            created: 0,
+            model: body?.model,
+            choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+          }),
+        );
         return;
       case 'status': {
         const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -227,11 +295,16 @@ export class OpenAITestServer {
         if (b.delayMs) await sleep(b.delayMs);
         if (res.destroyed) return;
         if (!r.stream) {
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-            id: `chatcmpl-${r.n}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body?.model,
-            choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-            usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-          }));
+          res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              id: `chatcmpl-${r.n}`,
+              object: 'chat.completion',
+              created: Math.floor(Date.now() / 1000),
+              model: body?.model,
+              choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+              usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+            }),
+          );
           return;
         }
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -253,6 +326,12 @@ export class OpenAITestServer {
     const delta: Record<string, string> = {};
     if (role) delta.role = role;
     if (content !== undefined) delta.content = content;
-    return { id: 'chatcmpl-test', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body?.model, choices: [{ index: 0, delta, finish_reason: finish }] };
+    return {
+      id: 'chatcmpl-test',
+      object: 'chat.completion.chunk',
+      created: Math.floor(Date.now() / 1000),
+      model: body?.model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    };
   }
 }

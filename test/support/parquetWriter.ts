@@ -20,59 +20,118 @@ class Compact {
 
   private varint(v: bigint): void {
     let x = v;
-    while (x >= 0x80n) { this.out.push(Number((x & 0x7fn) | 0x80n)); x >>= 7n; }
+    while (x >= 0x80n) {
+      this.out.push(Number((x & 0x7fn) | 0x80n));
+      x >>= 7n;
+    }
     this.out.push(Number(x));
   }
   private zigzag(v: number | bigint): bigint {
     const b = BigInt(v);
-    return b >= 0n ? b << 1n : ((-b) << 1n) - 1n;
+    return b >= 0n ? b << 1n : (-b << 1n) - 1n;
   }
   private header(id: number, type: number): void {
     const d = id - this.last;
     if (d > 0 && d <= 15) this.out.push((d << 4) | type);
-    else { this.out.push(type); this.varint(this.zigzag(id)); }
+    else {
+      this.out.push(type);
+      this.varint(this.zigzag(id));
+    }
     this.last = id;
   }
-  i32(id: number, v: number): this { this.header(id, 5); this.varint(this.zigzag(v)); return this; }
-  i64(id: number, v: number | bigint): this { this.header(id, 6); this.varint(this.zigzag(v)); return this; }
+  i32(id: number, v: number): this {
+    this.header(id, 5);
+    this.varint(this.zigzag(v));
+    return this;
+  }
+  i64(id: number, v: number | bigint): this {
+    this.header(id, 6);
+    this.varint(this.zigzag(v));
+    return this;
+  }
   binary(id: number, b: Buffer | string): this {
     const buf = typeof b === 'string' ? Buffer.from(b, 'utf8') : b;
-    this.header(id, 8); this.varint(BigInt(buf.length)); this.out.push(...buf); return this;
+    this.header(id, 8);
+    this.varint(BigInt(buf.length));
+    this.out.push(...buf);
+    return this;
   }
-  private begin(): void { this.stack.push(this.last); this.last = 0; }
-  private end(): void { this.out.push(0); this.last = this.stack.pop()!; }
-  struct(id: number, body: (w: this) => void): this { this.header(id, 12); this.begin(); body(this); this.end(); return this; }
+  private begin(): void {
+    this.stack.push(this.last);
+    this.last = 0;
+  }
+  private end(): void {
+    this.out.push(0);
+    this.last = this.stack.pop()!;
+  }
+  struct(id: number, body: (w: this) => void): this {
+    this.header(id, 12);
+    this.begin();
+    body(this);
+    this.end();
+    return this;
+  }
   private listHeader(id: number, type: number, n: number): void {
     this.header(id, 9);
-    if (n < 15) this.out.push((n << 4) | type); else { this.out.push(0xf0 | type); this.varint(BigInt(n)); }
+    if (n < 15) this.out.push((n << 4) | type);
+    else {
+      this.out.push(0xf0 | type);
+      this.varint(BigInt(n));
+    }
   }
   structList<T>(id: number, items: T[], body: (w: this, item: T) => void): this {
     this.listHeader(id, 12, items.length);
-    for (const it of items) { this.begin(); body(this, it); this.end(); }
+    for (const it of items) {
+      this.begin();
+      body(this, it);
+      this.end();
+    }
     return this;
   }
-  i32List(id: number, items: number[]): this { this.listHeader(id, 5, items.length); for (const v of items) this.varint(this.zigzag(v)); return this; }
+  i32List(id: number, items: number[]): this {
+    this.listHeader(id, 5, items.length);
+    for (const v of items) this.varint(this.zigzag(v));
+    return this;
+  }
   stringList(id: number, items: string[]): this {
     this.listHeader(id, 8, items.length);
-    for (const s of items) { const b = Buffer.from(s, 'utf8'); this.varint(BigInt(b.length)); this.out.push(...b); }
+    for (const s of items) {
+      const b = Buffer.from(s, 'utf8');
+      this.varint(BigInt(b.length));
+      this.out.push(...b);
+    }
     return this;
   }
   /** A top-level struct (no field header). */
-  root(body: (w: this) => void): Buffer { this.begin(); body(this); this.end(); return Buffer.from(this.out); }
+  root(body: (w: this) => void): Buffer {
+    this.begin();
+    body(this);
+    this.end();
+    return Buffer.from(this.out);
+  }
 }
 
-interface Leaf { path: string[]; type: 'BYTE_ARRAY' | 'INT64'; maxDef: number; values: (Buffer | bigint)[]; stats: boolean }
+interface Leaf {
+  path: string[];
+  type: 'BYTE_ARRAY' | 'INT64';
+  maxDef: number;
+  values: (Buffer | bigint)[];
+  stats: boolean;
+}
 
 const TYPE = { INT64: 2, BYTE_ARRAY: 6 } as const;
 
 function leavesOf(c: TestColumn, from: number, to: number): Leaf[] {
   switch (c.kind) {
-    case 'string': return [{ path: [c.name], type: 'BYTE_ARRAY', maxDef: 1, values: c.values.slice(from, to).map((v) => Buffer.from(v, 'utf8')), stats: false }];
-    case 'int64': return [{ path: [c.name], type: 'INT64', maxDef: 0, values: c.values.slice(from, to).map((v) => BigInt(v)), stats: false }];
-    case 'image': return [
-      { path: [c.name, 'bytes'], type: 'BYTE_ARRAY', maxDef: 2, values: c.values.slice(from, to).map((v) => v.bytes), stats: true },
-      { path: [c.name, 'path'], type: 'BYTE_ARRAY', maxDef: 2, values: c.values.slice(from, to).map((v) => Buffer.from(v.path, 'utf8')), stats: false },
-    ];
+    case 'string':
+      return [{ path: [c.name], type: 'BYTE_ARRAY', maxDef: 1, values: c.values.slice(from, to).map((v) => Buffer.from(v, 'utf8')), stats: false }];
+    case 'int64':
+      return [{ path: [c.name], type: 'INT64', maxDef: 0, values: c.values.slice(from, to).map((v) => BigInt(v)), stats: false }];
+    case 'image':
+      return [
+        { path: [c.name, 'bytes'], type: 'BYTE_ARRAY', maxDef: 2, values: c.values.slice(from, to).map((v) => v.bytes), stats: true },
+        { path: [c.name, 'path'], type: 'BYTE_ARRAY', maxDef: 2, values: c.values.slice(from, to).map((v) => Buffer.from(v.path, 'utf8')), stats: false },
+      ];
   }
 }
 
@@ -82,15 +141,25 @@ function pageData(leaf: Leaf): Buffer {
     // RLE/bit-packed hybrid: one RLE run of `n` values at the maximum level, length-prefixed (v1 page)
     const run: number[] = [];
     let n = leaf.values.length << 1;
-    while (n >= 0x80) { run.push((n & 0x7f) | 0x80); n >>>= 7; }
+    while (n >= 0x80) {
+      run.push((n & 0x7f) | 0x80);
+      n >>>= 7;
+    }
     run.push(n, leaf.maxDef);
     const len = Buffer.alloc(4);
     len.writeUInt32LE(run.length);
     parts.push(len, Buffer.from(run));
   }
   for (const v of leaf.values) {
-    if (typeof v === 'bigint') { const b = Buffer.alloc(8); b.writeBigInt64LE(v); parts.push(b); }
-    else { const l = Buffer.alloc(4); l.writeUInt32LE(v.length); parts.push(l, v); }
+    if (typeof v === 'bigint') {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64LE(v);
+      parts.push(b);
+    } else {
+      const l = Buffer.alloc(4);
+      l.writeUInt32LE(v.length);
+      parts.push(l, v);
+    }
   }
   return Buffer.concat(parts);
 }
@@ -101,7 +170,9 @@ export function writeParquet(file: string, columns: TestColumn[], rowGroupSizes:
   if (rowGroupSizes.reduce((a, b) => a + b, 0) !== rows) throw new Error('row group sizes must add up to the rows');
   // written as it goes, so a bench can write a file far larger than memory
   const fd = fs.openSync(file, 'w');
-  const put = (...bufs: Buffer[]) => { for (const b of bufs) fs.writeSync(fd, b); };
+  const put = (...bufs: Buffer[]) => {
+    for (const b of bufs) fs.writeSync(fd, b);
+  };
   put(Buffer.from('PAR1'));
   let offset = 4;
   const rowGroups: { columns: { leaf: Leaf; offset: number; size: number }[]; rows: number; bytes: number }[] = [];
@@ -111,8 +182,13 @@ export function writeParquet(file: string, columns: TestColumn[], rowGroupSizes:
     for (const c of columns) {
       for (const leaf of leavesOf(c, from, from + n)) {
         const data = pageData(leaf);
-        const header = new Compact().root((w) => w.i32(1, 0).i32(2, data.length).i32(3, data.length)
-          .struct(5, (d) => d.i32(1, n).i32(2, 0).i32(3, 3).i32(4, 3)));
+        const header = new Compact().root((w) =>
+          w
+            .i32(1, 0)
+            .i32(2, data.length)
+            .i32(3, data.length)
+            .struct(5, (d) => d.i32(1, n).i32(2, 0).i32(3, 3).i32(4, 3)),
+        );
         const size = header.length + data.length;
         group.columns.push({ leaf, offset, size });
         put(header, data);
@@ -127,7 +203,12 @@ export function writeParquet(file: string, columns: TestColumn[], rowGroupSizes:
   for (const c of columns) {
     if (c.kind === 'string') schema.push({ name: c.name, type: TYPE.BYTE_ARRAY, repetition: 1, utf8: true });
     else if (c.kind === 'int64') schema.push({ name: c.name, type: TYPE.INT64, repetition: 0 });
-    else schema.push({ name: c.name, repetition: 1, children: 2 }, { name: 'bytes', type: TYPE.BYTE_ARRAY, repetition: 1 }, { name: 'path', type: TYPE.BYTE_ARRAY, repetition: 1, utf8: true });
+    else
+      schema.push(
+        { name: c.name, repetition: 1, children: 2 },
+        { name: 'bytes', type: TYPE.BYTE_ARRAY, repetition: 1 },
+        { name: 'path', type: TYPE.BYTE_ARRAY, repetition: 1, utf8: true },
+      );
   }
   const footer = new Compact().root((w) => {
     w.i32(1, 1);
@@ -143,8 +224,14 @@ export function writeParquet(file: string, columns: TestColumn[], rowGroupSizes:
       g.structList(1, rg.columns, (cc, col) => {
         cc.i64(2, col.offset);
         cc.struct(3, (m) => {
-          m.i32(1, TYPE[col.leaf.type]).i32List(2, [0, 3]).stringList(3, col.leaf.path).i32(4, 0)
-            .i64(5, col.leaf.values.length).i64(6, col.size).i64(7, col.size).i64(9, col.offset);
+          m.i32(1, TYPE[col.leaf.type])
+            .i32List(2, [0, 3])
+            .stringList(3, col.leaf.path)
+            .i32(4, 0)
+            .i64(5, col.leaf.values.length)
+            .i64(6, col.size)
+            .i64(7, col.size)
+            .i64(9, col.offset);
           if (col.leaf.stats) m.struct(12, (st) => st.i64(3, 0));
         });
       });

@@ -6,7 +6,9 @@ import { replaceFileAtomic, writeFileAtomic } from '../../src/core/atomicWrite';
 
 describe('atomicWrite', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-')); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-'));
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('replaces a file, creating its folder, and leaves no temporary file', () => {
@@ -30,10 +32,19 @@ describe('atomicWrite', () => {
 
   it('replaceFileAtomic renames what the writer produced, and cleans up when it throws', async () => {
     const file = path.join(dir, 'preview.json');
-    const n = await replaceFileAtomic(file, async (tmp) => { await fs.promises.writeFile(tmp, '{}'); return 2; });
+    const n = await replaceFileAtomic(file, async (tmp) => {
+      await fs.promises.writeFile(tmp, '{}');
+      return 2;
+    });
     assert.equal(n, 2);
     assert.equal(fs.readFileSync(file, 'utf8'), '{}');
-    await assert.rejects(replaceFileAtomic(file, async (tmp) => { await fs.promises.writeFile(tmp, 'half'); throw new Error('encoder failed'); }), /encoder failed/);
+    await assert.rejects(
+      replaceFileAtomic(file, async (tmp) => {
+        await fs.promises.writeFile(tmp, 'half');
+        throw new Error('encoder failed');
+      }),
+      /encoder failed/,
+    );
     assert.equal(fs.readFileSync(file, 'utf8'), '{}');
     assert.deepEqual(fs.readdirSync(dir), ['preview.json']);
   });

@@ -8,12 +8,17 @@ const DEMO = path.resolve(__dirname, '..', '..', '..', 'demo', 'coinstruct-demo.
 
 describe('browse filters', () => {
   let ds: Dataset;
-  before(() => { ds = Dataset.open(DEMO); });
+  before(() => {
+    ds = Dataset.open(DEMO);
+  });
   after(() => ds.close());
 
   it('passes everything without a filter (no index array built)', () => {
     assert.equal(isEmptyFilter({ verdict: 'any' }), true);
-    assert.equal(filterRecords(ds, {}, () => undefined), null);
+    assert.equal(
+      filterRecords(ds, {}, () => undefined),
+      null,
+    );
   });
 
   it('filters by group size (4 means four or more), subset and text', () => {
@@ -28,7 +33,7 @@ describe('browse filters', () => {
     assert.deepEqual([...filterRecords(ds, { text: 'demo-group4-025', groupSize: 4 }, () => undefined)!], [25]);
   });
 
-  it('filters by this reviewer\'s verdicts', () => {
+  it("filters by this reviewer's verdicts", () => {
     const v = (k: string) => (k === 'demo-single-001' ? 'correct' : k === 'demo-group2-004' ? 'incorrect' : undefined);
     assert.deepEqual([...filterRecords(ds, { verdict: 'judged' }, v)!], [1, 4]);
     assert.deepEqual([...filterRecords(ds, { verdict: 'incorrect' }, v)!], [4]);
@@ -47,7 +52,11 @@ describe('browse filters', () => {
 describe('spot-check progress', () => {
   const plan = { items: ['a', 'b', 'c', 'd'].map((key, index) => ({ key, index, hash: '', stratum: 'all' })) };
   it('counts verdicts and resumes at the first unjudged item', () => {
-    const latest = new Map([['a', { verdict: 'correct' as const }], ['b', { verdict: 'skip' as const }], ['d', { verdict: 'incorrect' as const }]]);
+    const latest = new Map([
+      ['a', { verdict: 'correct' as const }],
+      ['b', { verdict: 'skip' as const }],
+      ['d', { verdict: 'incorrect' as const }],
+    ]);
     assert.deepEqual(spotCheckProgress(plan, latest), { judged: 3, size: 4, correct: 1, incorrect: 1, skip: 1 });
     assert.equal(firstUnjudged(plan, latest), 2);
     assert.equal(firstUnjudged(plan, new Map()), 0);

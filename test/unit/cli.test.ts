@@ -34,7 +34,17 @@ describe('cocurate CLI (built bundle)', function () {
     assert.equal(j.items, 10);
     assert.deepEqual(
       j.diagnostics.map((d) => `${d.index}:${d.code}`),
-      ['1:placeholder-count', '1:ordinal-order', '2:ordinal-order', '3:duplicate-id', '4:empty-label', '5:path-escapes-root', '6:image-missing', '7:mixed-placeholders', '8:syntax'],
+      [
+        '1:placeholder-count',
+        '1:ordinal-order',
+        '2:ordinal-order',
+        '3:duplicate-id',
+        '4:empty-label',
+        '5:path-escapes-root',
+        '6:image-missing',
+        '7:mixed-placeholders',
+        '8:syntax',
+      ],
     );
     for (const d of j.diagnostics) {
       assert.match(d.message, new RegExp(`^record ${d.index} \\(line ${d.line}\\)`));

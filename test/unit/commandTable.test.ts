@@ -25,8 +25,16 @@ const paletteAndKeys = new Set<string>([...CONTRIBUTED_COMMANDS, ...Object.keys(
 
 describe('command table vs package.json contributes', () => {
   it('registers every contributed command, and contributes every registered one that is not internal or CodeLens-only', () => {
-    assert.deepEqual(contributed.filter((c) => !table.has(c)), [], 'contributed but not registered');
-    assert.deepEqual([...paletteAndKeys].filter((c) => !contributed.includes(c)), [], 'registered for the palette or keys but not contributed');
+    assert.deepEqual(
+      contributed.filter((c) => !table.has(c)),
+      [],
+      'contributed but not registered',
+    );
+    assert.deepEqual(
+      [...paletteAndKeys].filter((c) => !contributed.includes(c)),
+      [],
+      'registered for the palette or keys but not contributed',
+    );
     assert.equal(new Set(contributed).size, contributed.length, 'a command is contributed twice');
   });
 
@@ -42,7 +50,11 @@ describe('command table vs package.json contributes', () => {
       assert.ok(table.has(k.command), `keybinding ${k.key} → ${k.command} is not registered`);
       assert.ok(k.when && k.when.trim(), `keybinding ${k.key} → ${k.command} has no when clause`);
     }
-    for (const id of Object.keys(KEY_COMMANDS)) assert.ok(pkg.contributes.keybindings.some((k) => k.command === id), `${id} has no keybinding`);
+    for (const id of Object.keys(KEY_COMMANDS))
+      assert.ok(
+        pkg.contributes.keybindings.some((k) => k.command === id),
+        `${id} has no keybinding`,
+      );
   });
 
   it('lists only contributed commands in menus', () => {

@@ -77,7 +77,10 @@ describe('curation loop (issue #17)', function () {
         // The fixture journals (written before these fields existed) read exactly as before.
         const old = readJournal(path.join(fixtures, 'merged', 'verdicts-alice.jsonl'));
         assert.ok(old.lines.length > 30);
-        for (const l of old.lines) { assert.equal(l.correction, undefined); assert.equal(l.reasons, undefined); }
+        for (const l of old.lines) {
+          assert.equal(l.correction, undefined);
+          assert.equal(l.reasons, undefined);
+        }
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -91,7 +94,8 @@ describe('curation loop (issue #17)', function () {
     before(() => {
       s = setup('arr', text, 'data.json');
       const j = new VerdictJournal(path.join(s.planDir, 'verdicts-ann.jsonl'));
-      const v = (i: number, verdict: 'correct' | 'incorrect' | 'skip', extra: { correction?: string; reasons?: string[] } = {}) => j.append({ key: `r${i}`, hash: hashOf(s.planDir, `r${i}`), verdict, reviewer: 'ann', ...extra });
+      const v = (i: number, verdict: 'correct' | 'incorrect' | 'skip', extra: { correction?: string; reasons?: string[] } = {}) =>
+        j.append({ key: `r${i}`, hash: hashOf(s.planDir, `r${i}`), verdict, reviewer: 'ann', ...extra });
       v(0, 'correct');
       v(1, 'incorrect', { correction: 'The second image is sharper "really".', reasons: ['wrong ranking'] });
       v(2, 'incorrect', { correction: 'Both are equally sharp.', reasons: ['wrong ranking', 'vague'] });
@@ -106,32 +110,50 @@ describe('curation loop (issue #17)', function () {
       const r = cocurate('apply', s.planDir, '--out', out, '--drop', 'incorrect', '--corrections', '--json');
       assert.equal(r.code, 0, r.err);
       assert.deepEqual(JSON.parse(r.out), { input: s.data, output: out, records: 8, kept: 7, dropped: 1, corrected: 2 });
-      const expected = '\ufeff[\r\n  ' + recs.filter((_, i) => i !== 3).map((x, i0) => {
-        const i = i0 >= 3 ? i0 + 1 : i0;
-        if (i === 1) return x.replace(LABEL(1), JSON.stringify('The second image is sharper "really".'));
-        if (i === 2) return x.replace(LABEL(2), JSON.stringify('Both are equally sharp.'));
-        return x;
-      }).join(',\r\n  ') + '\r\n]\r\n';
+      const expected =
+        '\ufeff[\r\n  ' +
+        recs
+          .filter((_, i) => i !== 3)
+          .map((x, i0) => {
+            const i = i0 >= 3 ? i0 + 1 : i0;
+            if (i === 1) return x.replace(LABEL(1), JSON.stringify('The second image is sharper "really".'));
+            if (i === 2) return x.replace(LABEL(2), JSON.stringify('Both are equally sharp.'));
+            return x;
+          })
+          .join(',\r\n  ') +
+        '\r\n]\r\n';
       assert.equal(fs.readFileSync(out, 'utf8'), expected);
       assert.deepEqual(fs.readFileSync(out), Buffer.from(expected, 'utf8'));
       const m = JSON.parse(fs.readFileSync(`${out}.manifest.json`, 'utf8'));
       const input = Dataset.open(s.data);
-      try { assert.equal(m.input.fingerprint, input.fingerprint()); } finally { input.close(); }
-      assert.deepEqual(m.changes.map((c: { key: string; action: string; reviewer: string; reasons: string[] }) => [c.key, c.action, c.reviewer, c.reasons]), [
-        ['r1', 'corrected', 'ann', ['wrong ranking']],
-        ['r2', 'corrected', 'ann', ['wrong ranking', 'vague']],
-        ['r3', 'dropped', 'ann', ['image problem']],
-      ]);
+      try {
+        assert.equal(m.input.fingerprint, input.fingerprint());
+      } finally {
+        input.close();
+      }
+      assert.deepEqual(
+        m.changes.map((c: { key: string; action: string; reviewer: string; reasons: string[] }) => [c.key, c.action, c.reviewer, c.reasons]),
+        [
+          ['r1', 'corrected', 'ann', ['wrong ranking']],
+          ['r2', 'corrected', 'ann', ['wrong ranking', 'vague']],
+          ['r3', 'dropped', 'ann', ['image problem']],
+        ],
+      );
       assert.deepEqual(m.plans[0].journals, [path.join(s.planDir, 'verdicts-ann.jsonl')]);
       for (const c of m.changes) assert.match(c.at, /^\d{4}-\d\d-\d\dT/);
-      assert.deepEqual(fs.readdirSync(s.dir).filter((f) => f.startsWith('.tmp-') || f.endsWith('.tmp')), []);
+      assert.deepEqual(
+        fs.readdirSync(s.dir).filter((f) => f.startsWith('.tmp-') || f.endsWith('.tmp')),
+        [],
+      );
       const v = cocurate('validate', out, '--no-image-check');
       assert.equal(v.code, 0, v.out + v.err);
       const curated = Dataset.open(out);
       try {
         assert.equal(curated.count, 7);
         assert.equal(curated.item(1).label, 'The second image is sharper "really".');
-      } finally { curated.close(); }
+      } finally {
+        curated.close();
+      }
     });
 
     it('--corrections alone keeps the uncorrected incorrect record; refuses to overwrite input, plan or journal', () => {
@@ -161,7 +183,10 @@ describe('curation loop (issue #17)', function () {
       assert.deepEqual([json.reasons, json.corrections], [{ 'wrong ranking': 2, vague: 1, 'image problem': 1 }, 2]);
       const csv = renderCsv(rep).split('\r\n');
       assert.ok(csv[0].endsWith(',correction,reasons,decision'), csv[0]);
-      assert.ok(csv.some((l) => l.includes(',"arr",') || (l.startsWith('arr,r2,') && l.includes('Both are equally sharp.,wrong ranking; vague,'))), csv.join('\n'));
+      assert.ok(
+        csv.some((l) => l.includes(',"arr",') || (l.startsWith('arr,r2,') && l.includes('Both are equally sharp.,wrong ranking; vague,'))),
+        csv.join('\n'),
+      );
     });
     it('a whole spot check decided "drop" leaves an empty array with the BOM and line ends', () => {
       assert.equal(cocurate('decide', s.planDir, 'drop', '--by', 'dan').code, 0);
@@ -215,7 +240,10 @@ describe('curation loop (issue #17)', function () {
       assert.deepEqual(JSON.parse(r.out).dropped, 4);
       assert.equal(fs.readFileSync(out, 'utf8'), recs.filter((_, i) => i % 3 !== 0).join('\n'));
       const m = JSON.parse(fs.readFileSync(`${out}.manifest.json`, 'utf8'));
-      assert.deepEqual(m.changes.map((c: { key: string }) => c.key), ['r0', 'r3', 'r6', 'r9']);
+      assert.deepEqual(
+        m.changes.map((c: { key: string }) => c.key),
+        ['r0', 'r3', 'r6', 'r9'],
+      );
       assert.equal(m.changes[0].because, 'decision drop (stratum B)');
       assert.equal(m.changes[0].reviewer, 'carol');
       // Every report format states the decisions.
@@ -225,7 +253,13 @@ describe('curation loop (issue #17)', function () {
       assert.match(renderMarkdown(rep), /- Decision: keep \(by carol, .*; per stratum: B: drop \(by carol/);
       assert.match(renderHtml(rep), /<dd class="decision">keep \(by carol/);
       assert.equal(JSON.parse(renderJson(rep)).spotchecks[0].decisions.strata.B.decision, 'drop');
-      assert.ok(renderCsv(rep).split('\r\n').slice(1).filter(Boolean).every((l) => /,(keep|drop)$/.test(l)));
+      assert.ok(
+        renderCsv(rep)
+          .split('\r\n')
+          .slice(1)
+          .filter(Boolean)
+          .every((l) => /,(keep|drop)$/.test(l)),
+      );
     });
   });
 });

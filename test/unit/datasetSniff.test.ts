@@ -7,7 +7,12 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 describe('dataset sniffing (which JSON files the language server sees)', () => {
   it('recognises the demo datasets, broken ones included', () => {
-    for (const [file, format] of [['coinstruct-demo.json', 'llava'], ['broken-demo.json', 'llava'], ['mcq-demo.jsonl', undefined], ['kadis-scores.json', undefined]] as const) {
+    for (const [file, format] of [
+      ['coinstruct-demo.json', 'llava'],
+      ['broken-demo.json', 'llava'],
+      ['mcq-demo.jsonl', undefined],
+      ['kadis-scores.json', undefined],
+    ] as const) {
       const text = fs.readFileSync(path.join(ROOT, 'demo', file), 'utf8');
       const s = sniffDataset(text, file);
       assert.equal(s.dataset, true, file);
@@ -23,7 +28,14 @@ describe('dataset sniffing (which JSON files the language server sees)', () => {
   });
 
   it('judges a huge file from its head only', () => {
-    const line = JSON.stringify({ id: 'x', image: 'a.png', conversations: [{ from: 'human', value: '<image>\nQ?' }, { from: 'gpt', value: 'A' }] });
+    const line = JSON.stringify({
+      id: 'x',
+      image: 'a.png',
+      conversations: [
+        { from: 'human', value: '<image>\nQ?' },
+        { from: 'gpt', value: 'A' },
+      ],
+    });
     const text = '[\n' + Array.from({ length: 20000 }, () => line).join(',\n') + '\n]';
     assert.ok(text.length > 2e6);
     assert.deepEqual(sniffDataset(text, 'big.json'), { dataset: true, format: 'llava' });

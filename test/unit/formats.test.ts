@@ -8,11 +8,22 @@ const open = (records: unknown[], opts = {}): Dataset => Dataset.fromText(JSON.s
 describe('formats → Item', () => {
   it('LLaVA / Co-Instruct: image list, turns, question without markup, label, ordinal prefixes', () => {
     const ds = open([
-      { id: 'p1', image: ['a.jpg', 'b.jpg'], conversations: [
-        { from: 'human', value: 'The first image: <image>\nThe second image: <image>\nWhich image has better quality, and why?' },
-        { from: 'gpt', value: 'The second image is sharper.' },
-      ] },
-      { id: 's1', image: 'c.jpg', conversations: [{ from: 'human', value: '<|image|>How is the quality?' }, { from: 'gpt', value: 'Good.' }] },
+      {
+        id: 'p1',
+        image: ['a.jpg', 'b.jpg'],
+        conversations: [
+          { from: 'human', value: 'The first image: <image>\nThe second image: <image>\nWhich image has better quality, and why?' },
+          { from: 'gpt', value: 'The second image is sharper.' },
+        ],
+      },
+      {
+        id: 's1',
+        image: 'c.jpg',
+        conversations: [
+          { from: 'human', value: '<|image|>How is the quality?' },
+          { from: 'gpt', value: 'Good.' },
+        ],
+      },
     ]);
     assert.equal(ds.format, 'llava');
     const a = ds.item(0);
@@ -21,7 +32,10 @@ describe('formats → Item', () => {
     assert.equal(a.key, 'p1');
     assert.equal(a.question, 'Which image has better quality, and why?');
     assert.equal(a.label, 'The second image is sharper.');
-    assert.deepEqual(a.turns?.map((t) => t.role), ['user', 'assistant']);
+    assert.deepEqual(
+      a.turns?.map((t) => t.role),
+      ['user', 'assistant'],
+    );
     const b = ds.item(1);
     assert.deepEqual(b.images, ['c.jpg']);
     assert.equal(b.question, 'How is the quality?');
@@ -30,10 +44,20 @@ describe('formats → Item', () => {
   });
 
   it('LLaVA MCQ: "A. …" lines become candidates; the letter answer picks the correct one', () => {
-    const ds = open([{ id: 'm', image: ['a.jpg', 'b.jpg'], conversations: [
-      { from: 'human', value: 'The first image: <image>\nThe second image: <image>\nWhich is sharper?\nA. The first image\nB. The second image\nAnswer with the option\'s letter from the given choices directly.' },
-      { from: 'gpt', value: 'B' },
-    ] }]);
+    const ds = open([
+      {
+        id: 'm',
+        image: ['a.jpg', 'b.jpg'],
+        conversations: [
+          {
+            from: 'human',
+            value:
+              "The first image: <image>\nThe second image: <image>\nWhich is sharper?\nA. The first image\nB. The second image\nAnswer with the option's letter from the given choices directly.",
+          },
+          { from: 'gpt', value: 'B' },
+        ],
+      },
+    ]);
     const it = ds.item(0);
     assert.deepEqual(it.candidates, ['The first image', 'The second image']);
     assert.equal(it.correct, 'The second image');
@@ -52,7 +76,20 @@ describe('formats → Item', () => {
   });
 
   it('Q-Bench HF style: option0..3 with "N/A", correct_choice letter, image1/image2', () => {
-    const ds = open([{ question: 'Which is better?', option0: 'First', option1: 'Second', option2: 'N/A', option3: 'N/A', correct_choice: 'B', question_type: 'which', question_concern: 'overall', image1: 'a.png', image2: 'b.png' }]);
+    const ds = open([
+      {
+        question: 'Which is better?',
+        option0: 'First',
+        option1: 'Second',
+        option2: 'N/A',
+        option3: 'N/A',
+        correct_choice: 'B',
+        question_type: 'which',
+        question_concern: 'overall',
+        image1: 'a.png',
+        image2: 'b.png',
+      },
+    ]);
     assert.equal(ds.format, 'qbench-hf');
     const it = ds.item(0);
     assert.deepEqual(it.candidates, ['First', 'Second']);
@@ -81,7 +118,10 @@ describe('formats → Item', () => {
     const flat = open([{ img_path: 'a.png', gt_score: 71.5 }]);
     assert.equal(flat.format, 'iqa');
     assert.equal(flat.item(0).score, 71.5);
-    const grouped = Dataset.fromText(JSON.stringify({ koniq: [{ img_path: 'k.png', gt_score: 3.2 }], spaq: [{ img_path: 's.png', gt_score: 55 }] }), 'scores.json');
+    const grouped = Dataset.fromText(
+      JSON.stringify({ koniq: [{ img_path: 'k.png', gt_score: 3.2 }], spaq: [{ img_path: 's.png', gt_score: 55 }] }),
+      'scores.json',
+    );
     assert.equal(grouped.container, 'grouped');
     assert.equal(grouped.format, 'iqa');
     assert.deepEqual([grouped.item(0).subset, grouped.item(1).subset], ['koniq', 'spaq']);
@@ -102,8 +142,15 @@ describe('formats → Item', () => {
   });
 
   it('keys: unique ids are keys; duplicated ids fall back to #index; findKey resolves both', () => {
-    const ds = open([{ id: 'x', image: 'a.png', description: 'd' }, { id: 'y', image: 'b.png', description: 'd' }, { id: 'x', image: 'c.png', description: 'd' }]);
-    assert.deepEqual([0, 1, 2].map((i) => ds.item(i).key), ['#0', 'y', '#2']);
+    const ds = open([
+      { id: 'x', image: 'a.png', description: 'd' },
+      { id: 'y', image: 'b.png', description: 'd' },
+      { id: 'x', image: 'c.png', description: 'd' },
+    ]);
+    assert.deepEqual(
+      [0, 1, 2].map((i) => ds.item(i).key),
+      ['#0', 'y', '#2'],
+    );
     assert.equal(ds.findKey('y'), 1);
     assert.equal(ds.findKey('#2'), 2);
     assert.equal(ds.findKey('nope'), undefined);
@@ -117,7 +164,10 @@ describe('formats → Item', () => {
       { id: '7', image: 'd.png', description: 'd' },
       { id: 'plain', image: 'e.png', description: 'd' },
     ]);
-    assert.deepEqual([0, 1, 2, 3, 4].map((i) => ds.item(i).key), ['late', 'with "quote"', '#2', '#3', 'plain']);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((i) => ds.item(i).key),
+      ['late', 'with "quote"', '#2', '#3', 'plain'],
+    );
     assert.deepEqual([...ds.ids().duplicateIds.entries()], [['7', [2, 3]]]);
     assert.equal(ds.findKey('late'), 0);
     assert.equal(ds.findKey('plain'), 4);
@@ -129,11 +179,15 @@ describe('formats → Item', () => {
   });
 
   it('a syntax error in one record throws for that record only, naming index, line and column', () => {
-    const text = '[\n{"id": "a", "image": "a.png", "description": "ok"},\n{"id": "b", "image": "b.png" "description": "broken"},\n{"id": "c", "image": "c.png", "description": "ok"}\n]';
+    const text =
+      '[\n{"id": "a", "image": "a.png", "description": "ok"},\n{"id": "b", "image": "b.png" "description": "broken"},\n{"id": "c", "image": "c.png", "description": "ok"}\n]';
     const ds = Dataset.fromText(text, 'x.json');
     assert.equal(ds.count, 3);
     assert.equal(ds.item(2).key, 'c');
-    assert.throws(() => ds.item(1), (e: Error) => /record 1 \(line 3, column \d+\): invalid JSON/.test(e.message));
+    assert.throws(
+      () => ds.item(1),
+      (e: Error) => /record 1 \(line 3, column \d+\): invalid JSON/.test(e.message),
+    );
   });
 
   it('detectFormat votes by majority; helpers parse options and answers', () => {

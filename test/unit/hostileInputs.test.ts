@@ -65,7 +65,9 @@ describe('hostile inputs', function () {
       JSON.stringify(rec('d', { conversations: [] })), // a real finding after the deep records
     ];
     let file: string;
-    before(() => { file = write('deep.jsonl', lines.join('\n') + '\n'); });
+    before(() => {
+      file = write('deep.jsonl', lines.join('\n') + '\n');
+    });
 
     it('validate reports each deep record as too-deep and still checks the rest', () => {
       const res = validateFile(file);
@@ -80,9 +82,16 @@ describe('hostile inputs', function () {
     it('a JSON array with a deep record: the same findings, the records around it load', () => {
       const p = write('deep.json', `[\n${good},\n${deepArray(20000)},\n${JSON.stringify(rec('z'))}\n]\n`);
       const res = validateFile(p);
-      assert.deepEqual(res.diagnostics.map((x) => `${x.index}:${x.code}`), ['1:too-deep']);
+      assert.deepEqual(
+        res.diagnostics.map((x) => `${x.index}:${x.code}`),
+        ['1:too-deep'],
+      );
       const ds = Dataset.open(p);
-      try { assert.equal(ds.item(2).key, 'z'); } finally { ds.close(); }
+      try {
+        assert.equal(ds.item(2).key, 'z');
+      } finally {
+        ds.close();
+      }
     });
 
     it('CLI: validate exits 1 with a too-deep line naming the record; show gives a clear error on it', () => {
@@ -104,9 +113,15 @@ describe('hostile inputs', function () {
     it('depth up to the limit is fine; one more level is a finding', () => {
       const first = JSON.stringify(rec('a')) + '\n';
       const ok = write('depth-ok.jsonl', first + JSON.stringify(rec('b', { x: 0 })).replace('"x":0', `"x":${deepArray(99)}`) + '\n');
-      assert.deepEqual(validateFile(ok).diagnostics.map((d) => d.code), []);
+      assert.deepEqual(
+        validateFile(ok).diagnostics.map((d) => d.code),
+        [],
+      );
       const over = write('depth-over.jsonl', first + JSON.stringify(rec('b', { x: 0 })).replace('"x":0', `"x":${deepArray(100)}`) + '\n');
-      assert.deepEqual(validateFile(over).diagnostics.map((d) => `${d.index}:${d.code}`), ['1:too-deep']);
+      assert.deepEqual(
+        validateFile(over).diagnostics.map((d) => `${d.index}:${d.code}`),
+        ['1:too-deep'],
+      );
     });
   });
 
@@ -117,7 +132,14 @@ describe('hostile inputs', function () {
       assert.equal(idx.count, 0);
       assert.ok(idx.errors.length <= 1000, `${idx.errors.length} errors kept`);
       assert.equal(idx.errors.length + idx.errorsOmitted, 200000);
-      assert.deepEqual(idx.errors.slice(0, 3).map((e) => [e.line, e.column]), [[1, 2], [1, 3], [1, 4]]);
+      assert.deepEqual(
+        idx.errors.slice(0, 3).map((e) => [e.line, e.column]),
+        [
+          [1, 2],
+          [1, 3],
+          [1, 4],
+        ],
+      );
     });
 
     it('validate caps diagnostics per file and says how many more there are (CLI text and --json)', () => {
@@ -145,7 +167,16 @@ describe('hostile inputs', function () {
       assert.ok(res.diagnostics.length <= 1000);
       assert.equal(res.errors, 100000);
       assert.equal(res.diagnostics.length + res.omitted, 100001); // and one unknown-format warning
-      assert.deepEqual(res.diagnostics.filter((d) => d.code === 'syntax').slice(0, 2).map((d) => [d.line, d.column, d.code]), [[1, 3, 'syntax'], [2, 3, 'syntax']]);
+      assert.deepEqual(
+        res.diagnostics
+          .filter((d) => d.code === 'syntax')
+          .slice(0, 2)
+          .map((d) => [d.line, d.column, d.code]),
+        [
+          [1, 3, 'syntax'],
+          [2, 3, 'syntax'],
+        ],
+      );
       const t = cocurate('info', p, '--json');
       assert.equal(t.code, 0, t.err);
       assert.equal((JSON.parse(t.out) as { items: number }).items, 100000);
@@ -154,18 +185,53 @@ describe('hostile inputs', function () {
     it('a syntax error inside an indented array record names its column in the file', () => {
       const p = write('col.json', '[\n    {"id": "a", "x": tru}\n]\n');
       const d = validateFile(p).diagnostics.filter((x) => x.code === 'syntax');
-      assert.deepEqual(d.map((x) => [x.line, x.column]), [[2, 22]]);
+      assert.deepEqual(
+        d.map((x) => [x.line, x.column]),
+        [[2, 22]],
+      );
     });
 
     it('short broken records get the same verdicts as JSON.parse', () => {
-      const samples = ['{', '}', ',', '[1,]', '{"a":1,}', '{"a" 1}', '"x', '"\\q"', '01', '-', '1.', '1e', '.5', 'tru', 'nul', '[1 2]',
-        '{"a":[1,{"b":2}]}', '"\\u12"', '"\\u00e9"', '-0.5e+3', '[]', '{}', 'true', 'null', '[[[]]]', '"tab\there"', '{"a":1} x', '  [ 1 , 2 ]  '];
+      const samples = [
+        '{',
+        '}',
+        ',',
+        '[1,]',
+        '{"a":1,}',
+        '{"a" 1}',
+        '"x',
+        '"\\q"',
+        '01',
+        '-',
+        '1.',
+        '1e',
+        '.5',
+        'tru',
+        'nul',
+        '[1 2]',
+        '{"a":[1,{"b":2}]}',
+        '"\\u12"',
+        '"\\u00e9"',
+        '-0.5e+3',
+        '[]',
+        '{}',
+        'true',
+        'null',
+        '[[[]]]',
+        '"tab\there"',
+        '{"a":1} x',
+        '  [ 1 , 2 ]  ',
+      ];
       const p = write('short.jsonl', samples.join('\n') + '\n');
       const res = validateFile(p);
       const syntaxLines = new Set(res.diagnostics.filter((d) => d.code === 'syntax').map((d) => d.index));
       samples.forEach((s, i) => {
         let ok = true;
-        try { JSON.parse(s); } catch { ok = false; }
+        try {
+          JSON.parse(s);
+        } catch {
+          ok = false;
+        }
         assert.equal(!syntaxLines.has(i), ok, `record ${i} ${JSON.stringify(s)}`);
       });
     });
@@ -173,10 +239,19 @@ describe('hostile inputs', function () {
 
   describe('the grammar check behind short records', () => {
     it('agrees with JSON.parse on 20,000 mutated snippets (deterministic)', () => {
-      const seeds = ['{"id":"a","image":["x.png","y.png"],"n":-1.5e+3,"t":true,"f":false,"z":null}', '[1,[2,{"a":"\\u00e9\\n"}],[]]', '"tab\\t q\\"uote"', '0', '{}'];
+      const seeds = [
+        '{"id":"a","image":["x.png","y.png"],"n":-1.5e+3,"t":true,"f":false,"z":null}',
+        '[1,[2,{"a":"\\u00e9\\n"}],[]]',
+        '"tab\\t q\\"uote"',
+        '0',
+        '{}',
+      ];
       const alphabet = '{}[],:"\\ \n\t-+.eE0123456789abcdefnrtulsx\u00e9\u0001';
       let state = 12345;
-      const rnd = (n: number): number => { state = (Math.imul(state, 1103515245) + 12345) >>> 0; return state % n; };
+      const rnd = (n: number): number => {
+        state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+        return state % n;
+      };
       let invalid = 0;
       for (let k = 0; k < 20000; k++) {
         let s = seeds[rnd(seeds.length)];
@@ -187,10 +262,18 @@ describe('hostile inputs', function () {
           s = op === 0 ? s.slice(0, at) + ch + s.slice(at) : op === 1 ? s.slice(0, at) + s.slice(at + 1) : s.slice(0, at) + ch + s.slice(at + 1);
         }
         let ok = true;
-        try { JSON.parse(s); } catch { ok = false; }
+        try {
+          JSON.parse(s);
+        } catch {
+          ok = false;
+        }
         if (!ok) invalid++;
         const fault = jsonSyntaxError(s);
-        assert.equal(fault === null, ok, `${JSON.stringify(s)}: JSON.parse ${ok ? 'accepts' : 'refuses'} it, the check says ${fault ? fault.message : 'valid'}`);
+        assert.equal(
+          fault === null,
+          ok,
+          `${JSON.stringify(s)}: JSON.parse ${ok ? 'accepts' : 'refuses'} it, the check says ${fault ? fault.message : 'valid'}`,
+        );
         if (fault) assert.ok(fault.pos >= 0 && fault.pos <= s.length);
       }
       assert.ok(invalid > 5000 && invalid < 19000, `${invalid} invalid snippets: the mutations test both verdicts`);
@@ -199,15 +282,47 @@ describe('hostile inputs', function () {
 
   describe('files that are not regular files (item 3)', () => {
     const cases: [string, () => string][] = [
-      ['a FIFO', () => { const p = path.join(tmp, 'fifo.json'); spawnSync('mkfifo', [p]); return p; }],
-      ['a symlink to /dev/zero', () => { const p = path.join(tmp, 'zero.jsonl'); fs.symlinkSync('/dev/zero', p); return p; }],
-      ['a symlink to /dev/urandom', () => { const p = path.join(tmp, 'random.json'); fs.symlinkSync('/dev/urandom', p); return p; }],
-      ['a folder', () => { const p = path.join(tmp, 'folder.json'); fs.mkdirSync(p); return p; }],
+      [
+        'a FIFO',
+        () => {
+          const p = path.join(tmp, 'fifo.json');
+          spawnSync('mkfifo', [p]);
+          return p;
+        },
+      ],
+      [
+        'a symlink to /dev/zero',
+        () => {
+          const p = path.join(tmp, 'zero.jsonl');
+          fs.symlinkSync('/dev/zero', p);
+          return p;
+        },
+      ],
+      [
+        'a symlink to /dev/urandom',
+        () => {
+          const p = path.join(tmp, 'random.json');
+          fs.symlinkSync('/dev/urandom', p);
+          return p;
+        },
+      ],
+      [
+        'a folder',
+        () => {
+          const p = path.join(tmp, 'folder.json');
+          fs.mkdirSync(p);
+          return p;
+        },
+      ],
     ];
     for (const [what, make] of cases) {
       it(`${what}: every dataset command refuses it at once with one line naming the path (exit 2)`, () => {
         const p = make();
-        for (const cmd of [['info', p], ['validate', p], ['show', p, '0']]) {
+        for (const cmd of [
+          ['info', p],
+          ['validate', p],
+          ['show', p, '0'],
+        ]) {
           const r = cocurate(...cmd);
           assert.equal(r.signal, null, `${cmd[0]} hung`);
           assert.equal(r.code, 2, `${cmd[0]}: ${r.err}`);
@@ -221,7 +336,10 @@ describe('hostile inputs', function () {
     it('Dataset.open refuses a symlink to /dev/null (a device that reads as empty)', () => {
       const p = path.join(tmp, 'null.json');
       fs.symlinkSync('/dev/null', p);
-      assert.throws(() => Dataset.open(p), (e: Error) => e.message.includes(p) && /character device, not a regular file/.test(e.message));
+      assert.throws(
+        () => Dataset.open(p),
+        (e: Error) => e.message.includes(p) && /character device, not a regular file/.test(e.message),
+      );
     });
   });
 
@@ -234,7 +352,10 @@ describe('hostile inputs', function () {
       fs.symlinkSync('../../../elsewhere/gone.png', path.join(imgRoot, 'sub', 'rel.png'));
       fs.symlinkSync('missing-inside.png', path.join(imgRoot, 'in.png'));
       fs.symlinkSync(dir, path.join(imgRoot, 'up'));
-      const problem = (p: string): string => { const r = resolveImagePath(p, imgRoot); return r.ok ? 'ok' : r.problem; };
+      const problem = (p: string): string => {
+        const r = resolveImagePath(p, imgRoot);
+        return r.ok ? 'ok' : r.problem;
+      };
       assert.equal(problem('out.png'), 'symlink-escape');
       assert.equal(problem('sub/rel.png'), 'symlink-escape');
       assert.equal(problem('up/nothing.png'), 'symlink-escape'); // a folder link out of the root, then a missing name
@@ -242,7 +363,10 @@ describe('hostile inputs', function () {
       assert.equal(problem('never.png'), 'missing');
       const ds = write('links.jsonl', [rec('a', { image: 'out.png' }), rec('b', { image: 'in.png' })].map((r) => JSON.stringify(r)).join('\n') + '\n');
       const res = validateFile(ds, { checkImages: true, imageRoot: imgRoot });
-      assert.deepEqual(res.diagnostics.map((d) => `${d.index}:${d.code}`), ['0:path-escapes-root', '1:image-missing']);
+      assert.deepEqual(
+        res.diagnostics.map((d) => `${d.index}:${d.code}`),
+        ['0:path-escapes-root', '1:image-missing'],
+      );
       assert.match(res.diagnostics[0].message, /outside the image root/);
     });
   });
@@ -254,7 +378,10 @@ describe('hostile inputs', function () {
       const b = Buffer.concat([bPrefix, Buffer.from([0xff, 0xc3]), Buffer.from('od."}]}\n')]);
       const p = write('utf8.jsonl', Buffer.concat([a, b]));
       const res = validateFile(p);
-      assert.deepEqual(res.diagnostics.map((d) => `${d.index}:${d.code}:${d.severity}`), ['1:invalid-utf8:warning']);
+      assert.deepEqual(
+        res.diagnostics.map((d) => `${d.index}:${d.code}:${d.severity}`),
+        ['1:invalid-utf8:warning'],
+      );
       const offset = a.length + bPrefix.length;
       assert.match(res.diagnostics[0].message, new RegExp(`^record 1 \\(line 2\\): invalid UTF-8 at byte offset ${offset}\\b`));
       assert.equal(res.diagnostics[0].column, bPrefix.length + 1);

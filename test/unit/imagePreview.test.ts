@@ -37,7 +37,9 @@ describe('image previews (sharp, on real photos)', function () {
     }
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  beforeEach(() => { cacheDir = fs.mkdtempSync(path.join(tmp, 'cache-')); });
+  beforeEach(() => {
+    cacheDir = fs.mkdtempSync(path.join(tmp, 'cache-'));
+  });
 
   it('reads dimensions after EXIF rotation', async () => {
     assert.deepEqual(await readImageInfo(FLYER).then((i) => [i.width, i.height, i.orientation, i.format]), [1620, 1080, 1, 'jpeg']);
@@ -65,7 +67,10 @@ describe('image previews (sharp, on real photos)', function () {
 
   it('turns orientation 3 and 8 upright too', async () => {
     const cache = new PreviewCache(cacheDir);
-    for (const [o, deg] of [[3, 180], [8, 270]] as const) {
+    for (const [o, deg] of [
+      [3, 180],
+      [8, 270],
+    ] as const) {
       const p = await cache.preview(rotated[o], 300);
       const byHand = await sharp(FLYER).rotate(deg).resize({ width: 300, height: 300, fit: 'inside' }).toBuffer();
       const d = await meanDiff(p.file, byHand);
@@ -113,7 +118,11 @@ describe('image previews (sharp, on real photos)', function () {
     assert.equal(a.file, b.file);
     assert.equal(a.cached, false);
     assert.equal(b.cached, false, 'the second waited for the first run instead of starting its own');
-    assert.deepEqual(fs.readdirSync(cacheDir).filter((f) => f.startsWith('.tmp-')), [], 'no temporary files left');
+    assert.deepEqual(
+      fs.readdirSync(cacheDir).filter((f) => f.startsWith('.tmp-')),
+      [],
+      'no temporary files left',
+    );
   });
 
   it('names a truncated photo as truncated, with the file, instead of handing out a half-grey preview', async () => {
@@ -128,7 +137,11 @@ describe('image previews (sharp, on real photos)', function () {
       assert.ok(e.message.startsWith(`${cut}: the image is truncated`), e.message);
       return true;
     });
-    assert.deepEqual(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.jpg') || f.startsWith('.tmp-')), [], 'nothing left in the cache');
+    assert.deepEqual(
+      fs.readdirSync(cacheDir).filter((f) => f.endsWith('.jpg') || f.startsWith('.tmp-')),
+      [],
+      'nothing left in the cache',
+    );
   });
 
   it('tells corrupt, empty, missing and non-image files apart', async () => {
@@ -140,7 +153,12 @@ describe('image previews (sharp, on real photos)', function () {
     fs.writeFileSync(empty, '');
     const text = path.join(tmp, 'notes.png');
     fs.writeFileSync(text, 'these are notes, not a picture\n'.repeat(20));
-    const cases: [string, string][] = [[garbage, 'corrupt'], [empty, 'empty'], [path.join(tmp, 'nope.jpg'), 'missing'], [text, 'not-an-image']];
+    const cases: [string, string][] = [
+      [garbage, 'corrupt'],
+      [empty, 'empty'],
+      [path.join(tmp, 'nope.jpg'), 'missing'],
+      [text, 'not-an-image'],
+    ];
     for (const [file, fault] of cases) {
       await assert.rejects(cache.preview(file, 200), (e: unknown) => {
         assert.ok(e instanceof ImageFaultError, `${file}: ${String(e)}`);

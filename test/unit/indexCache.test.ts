@@ -18,7 +18,14 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'index-cache-'));
 const CACHE = { minBytes: 0 };
 
 const rec = (i: number): string =>
-  JSON.stringify({ id: `r${i}`, image: [`${i}.png`, `${i + 1}.png`], conversations: [{ from: 'human', value: 'The first image: <image>\nThe second image: <image>\nWhich is better?' }, { from: 'gpt', value: `The ${i % 2 ? 'first' : 'second'} image. é` }] });
+  JSON.stringify({
+    id: `r${i}`,
+    image: [`${i}.png`, `${i + 1}.png`],
+    conversations: [
+      { from: 'human', value: 'The first image: <image>\nThe second image: <image>\nWhich is better?' },
+      { from: 'gpt', value: `The ${i % 2 ? 'first' : 'second'} image. é` },
+    ],
+  });
 const jsonl = (n: number, from = 0): string => Array.from({ length: n }, (_, k) => rec(from + k)).join('\n') + '\n';
 
 /** Every field of every record, for comparing a cached index with a fresh scan. */
@@ -40,7 +47,8 @@ function check(file: string): boolean {
   try {
     assert.equal(dump(a.ds.index), dump(b.index));
     for (let i = 0; i < b.count; i++) {
-      const pa = a.ds.parse(i), pb = b.parse(i);
+      const pa = a.ds.parse(i),
+        pb = b.parse(i);
       assert.equal(pa.ok, pb.ok);
       if (pa.ok) assert.deepEqual(a.ds.item(i), b.item(i));
     }
@@ -110,11 +118,28 @@ describe('persistent index cache', function () {
     check(arr);
     assert.equal(check(arr), true);
     const grouped = path.join(dir, 'grouped.json');
-    fs.writeFileSync(grouped, JSON.stringify({ koniq: [{ img_path: 'a.jpg', gt_score: 1 }, { img_path: 'b.jpg', gt_score: 2 }], spaq: [{ img_path: 'c.jpg', gt_score: 3 }] }, null, 1));
+    fs.writeFileSync(
+      grouped,
+      JSON.stringify(
+        {
+          koniq: [
+            { img_path: 'a.jpg', gt_score: 1 },
+            { img_path: 'b.jpg', gt_score: 2 },
+          ],
+          spaq: [{ img_path: 'c.jpg', gt_score: 3 }],
+        },
+        null,
+        1,
+      ),
+    );
     check(grouped);
     assert.equal(check(grouped), true);
     const ds = open(grouped).ds;
-    try { assert.equal(ds.index.group(2), 'spaq'); } finally { ds.close(); }
+    try {
+      assert.equal(ds.index.group(2), 'spaq');
+    } finally {
+      ds.close();
+    }
   });
 
   it('appending a record: stale, rebuilt with the new record, then cached again', () => {
@@ -122,7 +147,12 @@ describe('persistent index cache', function () {
     fs.appendFileSync(file, rec(300) + '\n');
     assert.equal(check(file), false);
     const { ds } = open(file);
-    try { assert.equal(ds.count, 301); assert.equal(ds.item(300).key, 'r300'); } finally { ds.close(); }
+    try {
+      assert.equal(ds.count, 301);
+      assert.equal(ds.item(300).key, 'r300');
+    } finally {
+      ds.close();
+    }
     assert.equal(check(file), true);
   });
 
@@ -143,7 +173,9 @@ describe('persistent index cache', function () {
     try {
       assert.ok(ds.count < 300);
       for (let i = 0; i < ds.count; i++) assert.ok(ds.index.end(i) <= Math.floor(size / 2));
-    } finally { ds.close(); }
+    } finally {
+      ds.close();
+    }
   });
 
   it('a same-size file written in place with the old mtime (same inode) is detected by the head/tail hash', () => {
@@ -158,7 +190,11 @@ describe('persistent index cache', function () {
     assert.equal(fs.statSync(file).mtimeMs, st.mtimeMs);
     assert.equal(check(file), false);
     const { ds } = open(file);
-    try { assert.equal(ds.item(0).key, 'x0'); } finally { ds.close(); }
+    try {
+      assert.equal(ds.item(0).key, 'x0');
+    } finally {
+      ds.close();
+    }
   });
 
   it('a same-size replacement with other record boundaries, renamed over the dataset with its mtime, rebuilds', () => {
@@ -247,18 +283,37 @@ describe('persistent index cache', function () {
     const b = open(file);
     try {
       assert.equal(b.hit, true);
-      const col = b.ds.cachedColumn(`groupSizes/${b.ds.format}`, () => { throw new Error('computed again instead of read from the cache'); });
+      const col = b.ds.cachedColumn(`groupSizes/${b.ds.format}`, () => {
+        throw new Error('computed again instead of read from the cache');
+      });
       assert.deepEqual(Array.from(col), sizes);
-    } finally { b.ds.close(); }
-    fs.appendFileSync(file, JSON.stringify({ id: 'single', image: 'x.png', conversations: [{ from: 'human', value: '<image>\nOk?' }, { from: 'gpt', value: 'Yes.' }] }) + '\n');
+    } finally {
+      b.ds.close();
+    }
+    fs.appendFileSync(
+      file,
+      JSON.stringify({
+        id: 'single',
+        image: 'x.png',
+        conversations: [
+          { from: 'human', value: '<image>\nOk?' },
+          { from: 'gpt', value: 'Yes.' },
+        ],
+      }) + '\n',
+    );
     const c = open(file);
     try {
       assert.equal(c.hit, false);
       let computed = false;
-      const col = c.ds.cachedColumn(`groupSizes/${c.ds.format}`, () => { computed = true; return groupSizesUncached(c.ds); });
+      const col = c.ds.cachedColumn(`groupSizes/${c.ds.format}`, () => {
+        computed = true;
+        return groupSizesUncached(c.ds);
+      });
       assert.equal(computed, true);
       assert.equal(col[300], 1);
-    } finally { c.ds.close(); }
+    } finally {
+      c.ds.close();
+    }
   });
 
   it('the id table (duplicates included) is cached: keys are the same on a cached reopen', () => {
@@ -270,7 +325,9 @@ describe('persistent index cache', function () {
         const keys = [0, 5, 7, 300, 301, 302].map((i) => ds.item(i).key);
         const t = ds.ids();
         return { hit, keys, hashes: Array.from(t.hashes), duplicates: [...t.duplicates].sort((a, b) => a - b), ids: [...t.duplicateIds.entries()] };
-      } finally { ds.close(); }
+      } finally {
+        ds.close();
+      }
     };
     const cold = table() as { hit: boolean; keys: string[] };
     const warm = table() as { hit: boolean };
@@ -298,7 +355,10 @@ describe('persistent index cache', function () {
   it('CLI: info and show use the cache; --no-cache neither reads nor writes it', function () {
     if (!fs.existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run npm run build');
     const run = (...args: string[]): { code: number | null; out: string } => {
-      const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), ...args], { encoding: 'utf8', env: { ...process.env, COCURATE_CACHE_MIN_BYTES: '0' } });
+      const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, COCURATE_CACHE_MIN_BYTES: '0' },
+      });
       return { code: r.status, out: r.stdout };
     };
     const cache = path.join(dir, '.curator', 'index', 'data.jsonl.cidx');

@@ -18,10 +18,25 @@ describe('item key rule', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keys-'));
     try {
       const file = path.join(dir, 'd.jsonl');
-      fs.writeFileSync(file, ['{"id":"a","image":"x.png","description":"d"}', '{"id":7,"image":"x.png","description":"d"}', '{"id":"b","image":"x.png","description":"d"}', '{"id":"b","image":"x.png","description":"d"}', '{"image":"x.png","description":"d"}'].join('\n') + '\n');
+      fs.writeFileSync(
+        file,
+        [
+          '{"id":"a","image":"x.png","description":"d"}',
+          '{"id":7,"image":"x.png","description":"d"}',
+          '{"id":"b","image":"x.png","description":"d"}',
+          '{"id":"b","image":"x.png","description":"d"}',
+          '{"image":"x.png","description":"d"}',
+        ].join('\n') + '\n',
+      );
       const ds = Dataset.open(file);
-      assert.deepEqual([0, 1, 2, 3, 4].map((i) => ds.keyFor(i)), ['a', '7', '#2', '#3', '#4']);
-      assert.deepEqual(['a', '7', '#3', 'b'].map((k) => ds.findKey(k)), [0, 1, 3, 2]);
+      assert.deepEqual(
+        [0, 1, 2, 3, 4].map((i) => ds.keyFor(i)),
+        ['a', '7', '#2', '#3', '#4'],
+      );
+      assert.deepEqual(
+        ['a', '7', '#3', 'b'].map((k) => ds.findKey(k)),
+        [0, 1, 3, 2],
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -18,14 +18,24 @@ import { OpenAITestServer } from '../support/openaiTestServer';
 import { writeParquet, type TestColumn } from '../support/parquetWriter';
 
 async function run(cmd: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await cmd.run(parseArgs(argv, cmd.flags), { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  let out = '',
+    err = '';
+  const code = await cmd.run(parseArgs(argv, cmd.flags), {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   return { code, out, err };
 }
 
 /** A noisy picture: tens of KB, so reading images shows in the bytes read. */
 async function noisy(seed: number, fmt: 'png' | 'jpeg'): Promise<Buffer> {
-  const s = sharp({ create: { width: 160, height: 120, channels: 3, background: { r: seed * 40 % 256, g: 90, b: 160 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+  const s = sharp({
+    create: { width: 160, height: 120, channels: 3, background: { r: (seed * 40) % 256, g: 90, b: 160 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+  });
   return fmt === 'png' ? s.png().toBuffer() : s.jpeg({ quality: 95 }).toBuffer();
 }
 
@@ -51,29 +61,46 @@ async function qbenchColumns(n: number, images: 1 | 2, idPrefix: string | undefi
 }
 
 async function png(r: number, g: number, b: number, w = 24, h = 16): Promise<Buffer> {
-  return sharp({ create: { width: w, height: h, channels: 3, background: { r, g, b } } }).png().toBuffer();
+  return sharp({ create: { width: w, height: h, channels: 3, background: { r, g, b } } })
+    .png()
+    .toBuffer();
 }
 async function jpeg(r: number, g: number, b: number, w = 20, h = 30): Promise<Buffer> {
-  return sharp({ create: { width: w, height: h, channels: 3, background: { r, g, b } } }).jpeg().toBuffer();
+  return sharp({ create: { width: w, height: h, channels: 3, background: { r, g, b } } })
+    .jpeg()
+    .toBuffer();
 }
 
 describe('parquet datasets', () => {
   let tmp: string;
-  beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cocurate-parquet-')); });
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cocurate-parquet-'));
+  });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('the test writer writes files hyparquet reads back (struct images, two row groups)', async () => {
     const f = path.join(tmp, 'a.parquet');
     const imgs = [await png(255, 0, 0), await jpeg(0, 0, 255), await png(0, 255, 0)];
-    writeParquet(f, [
-      { name: 'id', kind: 'string', values: ['a', 'b', 'c'] },
-      { name: 'n', kind: 'int64', values: [1, 2, 3] },
-      { name: 'image', kind: 'image', values: imgs.map((bytes, i) => ({ bytes, path: `${i}.png` })) },
-    ], [2, 1]);
+    writeParquet(
+      f,
+      [
+        { name: 'id', kind: 'string', values: ['a', 'b', 'c'] },
+        { name: 'n', kind: 'int64', values: [1, 2, 3] },
+        { name: 'image', kind: 'image', values: imgs.map((bytes, i) => ({ bytes, path: `${i}.png` })) },
+      ],
+      [2, 1],
+    );
     const buf = fs.readFileSync(f);
     const file = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
     const rows = await parquetReadObjects({ file, utf8: false });
-    assert.deepEqual(rows.map((r) => [r.id, Number(r.n), r.image.path]), [['a', 1, '0.png'], ['b', 2, '1.png'], ['c', 3, '2.png']]);
+    assert.deepEqual(
+      rows.map((r) => [r.id, Number(r.n), r.image.path]),
+      [
+        ['a', 1, '0.png'],
+        ['b', 2, '1.png'],
+        ['c', 3, '2.png'],
+      ],
+    );
     assert.ok(Buffer.from(rows[1].image.bytes).equals(imgs[1]));
   });
 
@@ -87,7 +114,13 @@ describe('parquet datasets', () => {
       const src = ds.parquet!;
       assert.equal(ds.container, 'parquet');
       assert.equal(ds.count, 5);
-      assert.deepEqual(src.rowGroups().map((g) => [g.rowStart, g.rows]), [[0, 3], [3, 2]]);
+      assert.deepEqual(
+        src.rowGroups().map((g) => [g.rowStart, g.rows]),
+        [
+          [0, 3],
+          [3, 2],
+        ],
+      );
       assert.deepEqual(src.imageColumns, ['image']);
       assert.equal(ds.format, 'qbench-hf');
       const afterOpen = src.bytesRead;
@@ -108,7 +141,10 @@ describe('parquet datasets', () => {
       assert.equal(ds.keyFor(1), 'q1');
       // validation: the embedded images count as present
       const v = validateDataset(ds);
-      assert.deepEqual(v.diagnostics.filter((d) => d.severity === 'error'), []);
+      assert.deepEqual(
+        v.diagnostics.filter((d) => d.severity === 'error'),
+        [],
+      );
     } finally {
       ds.close();
     }
@@ -132,26 +168,41 @@ describe('parquet datasets', () => {
         assert.ok(embeddedImageBytes(it.images[1]).equals(b.imgs[1][1]));
         assert.ok(embeddedImageBytes(ds.item(0).images[0]).equals(a.imgs[0][0]));
         return Array.from({ length: ds.count }, (_, i) => ds.keyFor(i));
-      } finally { ds.close(); }
+      } finally {
+        ds.close();
+      }
     };
     const k1 = keys();
     assert.deepEqual(k1, ['#0', '#1', '#2', '#3', '#4', '#5', '#6']);
     assert.deepEqual(keys(), k1);
 
     const m = path.join(tmp, 'mapped.parquet');
-    writeParquet(m, [
-      { name: 'uid', kind: 'string', values: ['u0', 'u1'] },
-      { name: 'picture', kind: 'image', values: [{ bytes: a.imgs[0][0], path: 'x.png' }, { bytes: a.imgs[1][0], path: 'y.png' }] },
-      { name: 'prompt', kind: 'string', values: ['Which is better?', 'Is it blurry?'] },
-      { name: 'reply', kind: 'string', values: ['The first image.', 'Yes'] },
-    ], [1, 1]);
+    writeParquet(
+      m,
+      [
+        { name: 'uid', kind: 'string', values: ['u0', 'u1'] },
+        {
+          name: 'picture',
+          kind: 'image',
+          values: [
+            { bytes: a.imgs[0][0], path: 'x.png' },
+            { bytes: a.imgs[1][0], path: 'y.png' },
+          ],
+        },
+        { name: 'prompt', kind: 'string', values: ['Which is better?', 'Is it blurry?'] },
+        { name: 'reply', kind: 'string', values: ['The first image.', 'Yes'] },
+      ],
+      [1, 1],
+    );
     const ds = Dataset.open(m, { mapping: parseFieldMapping('id=uid,images=picture,question=prompt,answer=reply'), format: 'mcq' });
     try {
       const it = ds.item(1);
       assert.equal(it.key, 'u1');
       assert.equal(it.question, 'Is it blurry?');
       assert.ok(embeddedImageBytes(it.images[0]).equals(a.imgs[1][0]));
-    } finally { ds.close(); }
+    } finally {
+      ds.close();
+    }
   });
 
   it('CLI on parquet: validate, sample + ask a spot check, eval-mcq with the embedded images sent, batch out', async () => {
@@ -170,7 +221,10 @@ describe('parquet datasets', () => {
       assert.equal(r.items, 6);
       assert.equal(r.correct, 3);
       assert.equal(server.requests.length, 6);
-      assert.deepEqual(server.requests.flatMap((q) => q.problems), []);
+      assert.deepEqual(
+        server.requests.flatMap((q) => q.problems),
+        [],
+      );
       assert.ok(server.requests.every((q) => q.images.length === 1));
       const s = await run(sample, [f, '--size', '4', '--seed', '1', '--name', 'pq', '--out', cur]);
       assert.equal(s.code, 0, s.err);

@@ -26,7 +26,10 @@ describe('record index', () => {
       const idx = indexBuffer(buf, { chunkSize });
       assert.equal(idx.container, 'array');
       assert.equal(idx.count, tricky.length);
-      assert.deepEqual(records(buf, idx).map((r) => JSON.parse(r)), tricky);
+      assert.deepEqual(
+        records(buf, idx).map((r) => JSON.parse(r)),
+        tricky,
+      );
       assert.deepEqual(idx.errors, []);
       // Line numbers: each record starts on its own line after "[".
       const expectedLines = [];
@@ -35,7 +38,10 @@ describe('record index', () => {
         expectedLines.push(line);
         line += JSON.stringify(r, null, chunkSize % 2 ? 2 : 0).split('\n').length;
       }
-      assert.deepEqual(Array.from({ length: idx.count }, (_, i) => idx.line(i)), expectedLines);
+      assert.deepEqual(
+        Array.from({ length: idx.count }, (_, i) => idx.line(i)),
+        expectedLines,
+      );
     });
 
     it(`JSONL: BOM, CRLF, blank lines, no final newline, chunk size ${chunkSize}`, () => {
@@ -45,7 +51,10 @@ describe('record index', () => {
       const idx = indexBuffer(buf, { chunkSize, fileName: 'x.jsonl' });
       assert.equal(idx.container, 'jsonl');
       assert.deepEqual(records(buf, idx), lines);
-      assert.deepEqual([0, 1, 2, 3].map((i) => idx.line(i)), [1, 4, 5, 7]);
+      assert.deepEqual(
+        [0, 1, 2, 3].map((i) => idx.line(i)),
+        [1, 4, 5, 7],
+      );
     });
   }
 
@@ -58,14 +67,27 @@ describe('record index', () => {
   });
 
   it('grouped object: records inside each named array carry the group name', () => {
-    const obj = { koniq: [{ img_path: 'k1.png', gt_score: 1 }, { img_path: 'k2.png', gt_score: 2 }], 'sp"aq': [{ img_path: 's1.png', gt_score: 3 }], empty: [] };
+    const obj = {
+      koniq: [
+        { img_path: 'k1.png', gt_score: 1 },
+        { img_path: 'k2.png', gt_score: 2 },
+      ],
+      'sp"aq': [{ img_path: 's1.png', gt_score: 3 }],
+      empty: [],
+    };
     for (const chunkSize of [3, 11, 1 << 22]) {
       const buf = Buffer.from(JSON.stringify(obj, null, 2));
       const idx = indexBuffer(buf, { chunkSize });
       assert.equal(idx.container, 'grouped');
       assert.equal(idx.count, 3);
-      assert.deepEqual([0, 1, 2].map((i) => idx.group(i)), ['koniq', 'koniq', 'sp"aq']);
-      assert.deepEqual(records(buf, idx).map((r) => JSON.parse(r).img_path), ['k1.png', 'k2.png', 's1.png']);
+      assert.deepEqual(
+        [0, 1, 2].map((i) => idx.group(i)),
+        ['koniq', 'koniq', 'sp"aq'],
+      );
+      assert.deepEqual(
+        records(buf, idx).map((r) => JSON.parse(r).img_path),
+        ['k1.png', 'k2.png', 's1.png'],
+      );
     }
   });
 
@@ -81,7 +103,10 @@ describe('record index', () => {
     const buf = Buffer.from('[\n{"id":1},\n{"id":2},\n{"id":3, "text": "cut he');
     const idx = indexBuffer(buf);
     assert.equal(idx.count, 2);
-    assert.deepEqual(records(buf, idx).map((r) => JSON.parse(r).id), [1, 2]);
+    assert.deepEqual(
+      records(buf, idx).map((r) => JSON.parse(r).id),
+      [1, 2],
+    );
     assert.equal(idx.errors.length, 1);
     assert.equal(idx.errors[0].index, 2);
     assert.match(idx.errors[0].message, /unexpected end of file: record 2 \(line 4\) is not closed/);
@@ -114,7 +139,14 @@ describe('record index', () => {
   it('indexFile streams from disk and matches the in-memory index', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idx-'));
     const file = path.join(dir, 'big.json');
-    const recs = Array.from({ length: 3000 }, (_, i) => ({ id: `r${i}`, image: [`a${i}.png`, `b${i}.png`], conversations: [{ from: 'human', value: `q ${'"}'.repeat(i % 7)}` }, { from: 'gpt', value: '答'.repeat(i % 13) }] }));
+    const recs = Array.from({ length: 3000 }, (_, i) => ({
+      id: `r${i}`,
+      image: [`a${i}.png`, `b${i}.png`],
+      conversations: [
+        { from: 'human', value: `q ${'"}'.repeat(i % 7)}` },
+        { from: 'gpt', value: '答'.repeat(i % 13) },
+      ],
+    }));
     fs.writeFileSync(file, JSON.stringify(recs, null, 1));
     const onDisk = indexFile(file, { chunkSize: 4096 });
     const inMem = indexBuffer(fs.readFileSync(file));

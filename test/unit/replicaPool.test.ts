@@ -135,7 +135,10 @@ describe('replica pool', () => {
     b.release();
     c.release();
     const answers = await Promise.all([...first, ...next]);
-    assert.deepEqual(answers.map((x) => x.id), ['q0', 'q1', 'q2', 'q3', 'q4', 'q5', 'n1', 'n2']);
+    assert.deepEqual(
+      answers.map((x) => x.id),
+      ['q0', 'q1', 'q2', 'q3', 'q4', 'q5', 'n1', 'n2'],
+    );
     assert.deepEqual(pool.inFlight(), { [a.base]: 0, [b.base]: 0, [c.base]: 0 });
     assert.deepEqual(pool.healthy(), [a.base, b.base, c.base]);
   });
@@ -182,7 +185,10 @@ describe('replica pool', () => {
     a.mode = 'fail400';
     b.mode = 'fail400';
     const pool = new ReplicaPool([a.base, b.base]);
-    await assert.rejects(pool.run((base, sig) => ask(base, sig, 'x')), (e: { status?: number }) => e.status === 400);
+    await assert.rejects(
+      pool.run((base, sig) => ask(base, sig, 'x')),
+      (e: { status?: number }) => e.status === 400,
+    );
     assert.equal(a.asked.length + b.asked.length, 1);
     assert.deepEqual(pool.healthy(), [a.base, b.base]);
   });
@@ -221,7 +227,10 @@ describe('replica pool', () => {
     a.mode = 'fail500';
     b.mode = 'fail500';
     const pool = new ReplicaPool([a.base, b.base], { unhealthyForMs: 60_000 });
-    await assert.rejects(pool.run((base, sig) => ask(base, sig, 'x')), (e: { status?: number }) => e.status === 500);
+    await assert.rejects(
+      pool.run((base, sig) => ask(base, sig, 'x')),
+      (e: { status?: number }) => e.status === 500,
+    );
     assert.equal(a.asked.length + b.asked.length, 2, 'each replica tried once');
     assert.deepEqual(pool.healthy(), []);
 
@@ -255,16 +264,28 @@ describe('replica pool', () => {
     await assert.rejects(p);
     assert.deepEqual(pool.healthy(), [a.base]);
     assert.deepEqual(pool.inFlight(), { [a.base]: 0 });
-    await assert.rejects(pool.run((base, sig) => ask(base, sig, 'y'), ctrl.signal), 'an aborted signal is refused at once');
+    await assert.rejects(
+      pool.run((base, sig) => ask(base, sig, 'y'), ctrl.signal),
+      'an aborted signal is refused at once',
+    );
     assert.equal(a.asked.length, 1);
   });
 
   it('stops after maxAttempts', async () => {
     const rs = await start('a', 'b', 'c');
     for (const r of rs) r.mode = 'fail500';
-    const pool = new ReplicaPool(rs.map((r) => r.base), { maxAttempts: 2 });
-    await assert.rejects(pool.run((base, sig) => ask(base, sig, 'x')), (e: { status?: number }) => e.status === 500);
-    assert.equal(rs.reduce((n, r) => n + r.asked.length, 0), 2);
+    const pool = new ReplicaPool(
+      rs.map((r) => r.base),
+      { maxAttempts: 2 },
+    );
+    await assert.rejects(
+      pool.run((base, sig) => ask(base, sig, 'x')),
+      (e: { status?: number }) => e.status === 500,
+    );
+    assert.equal(
+      rs.reduce((n, r) => n + r.asked.length, 0),
+      2,
+    );
     assert.throws(() => new ReplicaPool([]), /at least one base URL/);
   });
 });

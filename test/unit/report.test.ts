@@ -35,16 +35,33 @@ function cocurate(...args: string[]): { code: number | null; stdout: string; std
 interface JsonReport {
   confidence: number;
   spotchecks: {
-    name: string; n: number; k: number; skipped: number; rate: number; ci: [number, number]; method: string;
+    name: string;
+    n: number;
+    k: number;
+    skipped: number;
+    rate: number;
+    ci: [number, number];
+    method: string;
     strata: { name: string; N: number; n: number; k: number; rate: number; ci: [number, number]; indicative: boolean }[];
     weighted: { rate: number; ci: [number, number]; se: number };
-    reviewers: string[]; pending: number; disputed: number; warnings: string[];
+    reviewers: string[];
+    pending: number;
+    disputed: number;
+    warnings: string[];
     drift: { checked: boolean; changed: string[]; missing: string[]; staleVerdicts: number };
     dataset: { changed: boolean };
     items: { key: string; verdict: string | null; disputed: boolean; drift: string | null; reviewers: Record<string, { verdict: string; note?: string }> }[];
   }[];
   comparisons: { a: string; b: string; diff: number; ci: [number, number]; method: string; fisherP: number }[];
-  agreement: { spotcheck: string; reviewers: string[]; items: number; raw: number | null; cohenKappa: number | null; fleissKappa: number | null; gwetAC1: number | null }[];
+  agreement: {
+    spotcheck: string;
+    reviewers: string[];
+    items: number;
+    raw: number | null;
+    cohenKappa: number | null;
+    fleissKappa: number | null;
+    gwetAC1: number | null;
+  }[];
 }
 
 describe('cocurate report (fixtures)', () => {
@@ -110,7 +127,15 @@ describe('cocurate report (fixtures)', () => {
 
   it('matches R: agreement, including a reviewer with no overlap', () => {
     const g = json.agreement.filter((a) => a.spotcheck === 'merged');
-    assert.deepEqual(g.map((a) => [a.reviewers.join('+'), a.items]), [['alice+bob+carol', 0], ['alice+bob', 18], ['alice+carol', 0], ['bob+carol', 1]]);
+    assert.deepEqual(
+      g.map((a) => [a.reviewers.join('+'), a.items]),
+      [
+        ['alice+bob+carol', 0],
+        ['alice+bob', 18],
+        ['alice+carol', 0],
+        ['bob+carol', 1],
+      ],
+    );
     const ab = g[1];
     close(ab.raw, 0.944444444444444, 1e-12);
     close(ab.cohenKappa, 0.64, 1e-12);
@@ -118,7 +143,10 @@ describe('cocurate report (fixtures)', () => {
     close(ab.gwetAC1, 0.934426229508197, 1e-12);
     assert.deepEqual([g[0].raw, g[0].cohenKappa, g[0].fleissKappa, g[0].gwetAC1], [null, null, null, null]);
     assert.deepEqual([g[2].raw, g[2].cohenKappa], [null, null]);
-    assert.equal(json.agreement.some((a) => a.spotcheck === 'removed'), false); // one reviewer
+    assert.equal(
+      json.agreement.some((a) => a.spotcheck === 'removed'),
+      false,
+    ); // one reviewer
   });
 
   it('warns about drift, stale verdicts, unknown keys and torn lines', () => {
@@ -177,7 +205,10 @@ describe('cocurate report (fixtures)', () => {
       const r = cocurate('report', dir, '--json', '--no-drift');
       assert.equal(r.code, 0, r.stderr);
       const j = JSON.parse(r.stdout) as JsonReport;
-      assert.deepEqual(j.spotchecks.map((s) => s.name), ['merged', 'removed']);
+      assert.deepEqual(
+        j.spotchecks.map((s) => s.name),
+        ['merged', 'removed'],
+      );
       assert.equal(j.spotchecks[0].drift.checked, false);
       assert.doesNotMatch(j.spotchecks[0].warnings.join('\n'), /changed since the plan/);
     } finally {
@@ -210,7 +241,10 @@ describe('cocurate report (fixtures)', () => {
       plan.items = plan.items.slice(0, 1);
       fs.mkdirSync(path.join(dir, 'one'));
       fs.writeFileSync(path.join(dir, 'one/plan.json'), JSON.stringify({ ...plan, name: 'one' }));
-      fs.writeFileSync(path.join(dir, 'one/verdicts-ana.jsonl'), fs.readFileSync(path.join(dir, 'removed/verdicts-alice.jsonl'), 'utf8').split('\n')[0].replace('"alice"', '"ana"') + '\n');
+      fs.writeFileSync(
+        path.join(dir, 'one/verdicts-ana.jsonl'),
+        fs.readFileSync(path.join(dir, 'removed/verdicts-alice.jsonl'), 'utf8').split('\n')[0].replace('"alice"', '"ana"') + '\n',
+      );
       const one = buildReport([path.join(dir, 'one')]).spotchecks[0];
       assert.deepEqual([one.n, one.k, one.rate], [1, 1, 1]);
       closePair(one.ci, [0.206549314377238, 1], 5e-9);
@@ -233,7 +267,7 @@ describe('cocurate report (fixtures)', () => {
       const mp = JSON.parse(fs.readFileSync(path.join(dir, 'merged/plan.json'), 'utf8')) as { population: Record<string, number> };
       fs.writeFileSync(path.join(dir, 'merged/plan.json'), JSON.stringify({ ...mp, population: { '2': 360, '3': 25 } }));
       const skewed = buildReport([path.join(dir, 'merged')], { checkDrift: false }).spotchecks[0];
-      close(skewed.weighted.rate, (360 * 22 / 23 + 25 * 12 / 16) / 385, 1e-12);
+      close(skewed.weighted.rate, ((360 * 22) / 23 + (25 * 12) / 16) / 385, 1e-12);
       assert.match(skewed.warnings.join('\n'), /not proportional to the stratum sizes.*weighted estimate \(94\.3 %\)/);
       assert.doesNotMatch(first.warnings.join('\n'), /not proportional/);
 
@@ -257,10 +291,28 @@ describe('cocurate report (fixtures)', () => {
       fs.cpSync(path.join(dir, 'removed'), path.join(dir, 'again'), { recursive: true });
       const plan = JSON.parse(fs.readFileSync(path.join(dir, 'again/plan.json'), 'utf8')) as { items: { key: string; hash: string }[] };
       fs.writeFileSync(path.join(dir, 'again/plan.json'), JSON.stringify({ ...plan, name: 'again' }));
-      fs.writeFileSync(path.join(dir, 'again/verdicts-alice.jsonl'), plan.items.map((it, i) => JSON.stringify({ v: 1, key: it.key, hash: it.hash, verdict: [2, 5, 8, 21].includes(i) ? 'incorrect' : 'correct', reviewer: 'alice', at: '2026-11-28T05:00:00.000Z' })).join('\n') + '\n');
+      fs.writeFileSync(
+        path.join(dir, 'again/verdicts-alice.jsonl'),
+        plan.items
+          .map((it, i) =>
+            JSON.stringify({
+              v: 1,
+              key: it.key,
+              hash: it.hash,
+              verdict: [2, 5, 8, 21].includes(i) ? 'incorrect' : 'correct',
+              reviewer: 'alice',
+              at: '2026-11-28T05:00:00.000Z',
+            }),
+          )
+          .join('\n') + '\n',
+      );
       const r = cocurate('report', path.join(dir, 'removed'), path.join(dir, 'again'), '--compare', '--json', '--no-drift');
       assert.equal(r.code, 0, r.stderr);
-      const c = (JSON.parse(r.stdout) as { comparisons: { method: string; diff: number; ci: [number, number]; fisherP: number | null; shared: { items: number; mcnemarP: number } }[] }).comparisons[0];
+      const c = (
+        JSON.parse(r.stdout) as {
+          comparisons: { method: string; diff: number; ci: [number, number]; fisherP: number | null; shared: { items: number; mcnemarP: number } }[];
+        }
+      ).comparisons[0];
       assert.equal(c.method, 'newcombe-paired');
       close(c.diff, -0.12, 1e-12);
       closePair(c.ci, [-0.306905176939226, 0.07091605784152], 5e-9); // R, Newcombe (1998) method 10 for paired data
@@ -276,13 +328,34 @@ describe('cocurate report (fixtures)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curator-rule-'));
     try {
       const plan = JSON.parse(fs.readFileSync(path.join(merged, 'plan.json'), 'utf8')) as { items: { key: string; hash: string }[] };
-      fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ ...plan, dataset: { ...(plan as unknown as { dataset: object }).dataset, path: path.relative(dir, path.join(fixtures, 'merged.jsonl')) } }));
+      fs.writeFileSync(
+        path.join(dir, 'plan.json'),
+        JSON.stringify({
+          ...plan,
+          dataset: { ...(plan as unknown as { dataset: object }).dataset, path: path.relative(dir, path.join(fixtures, 'merged.jsonl')) },
+        }),
+      );
       const [a, b, c] = plan.items;
-      const line = (it: { key: string; hash: string }, verdict: string, reviewer: string, at: string) => JSON.stringify({ v: 1, key: it.key, hash: it.hash, verdict, reviewer, at });
+      const line = (it: { key: string; hash: string }, verdict: string, reviewer: string, at: string) =>
+        JSON.stringify({ v: 1, key: it.key, hash: it.hash, verdict, reviewer, at });
       // carol and bob judge later than alice; "latest wins" or "majority wins" would give other answers.
       fs.writeFileSync(path.join(dir, 'verdicts-alice.jsonl'), [line(a, 'correct', 'alice', '2026-11-28T01:00:00.000Z')].join('\n') + '\n');
-      fs.writeFileSync(path.join(dir, 'verdicts-bob.jsonl'), [line(a, 'incorrect', 'bob', '2026-11-28T02:00:00.000Z'), line(b, 'incorrect', 'bob', '2026-11-28T02:00:00.000Z'), line(c, 'skip', 'bob', '2026-11-28T02:00:00.000Z')].join('\n') + '\n');
-      fs.writeFileSync(path.join(dir, 'verdicts-carol.jsonl'), [line(a, 'incorrect', 'carol', '2026-11-28T03:00:00.000Z'), line(b, 'correct', 'carol', '2026-11-28T03:00:00.000Z'), line(c, 'skip', 'carol', '2026-11-28T03:00:00.000Z')].join('\n') + '\n');
+      fs.writeFileSync(
+        path.join(dir, 'verdicts-bob.jsonl'),
+        [
+          line(a, 'incorrect', 'bob', '2026-11-28T02:00:00.000Z'),
+          line(b, 'incorrect', 'bob', '2026-11-28T02:00:00.000Z'),
+          line(c, 'skip', 'bob', '2026-11-28T02:00:00.000Z'),
+        ].join('\n') + '\n',
+      );
+      fs.writeFileSync(
+        path.join(dir, 'verdicts-carol.jsonl'),
+        [
+          line(a, 'incorrect', 'carol', '2026-11-28T03:00:00.000Z'),
+          line(b, 'correct', 'carol', '2026-11-28T03:00:00.000Z'),
+          line(c, 'skip', 'carol', '2026-11-28T03:00:00.000Z'),
+        ].join('\n') + '\n',
+      );
       const rep = buildReport([dir], { checkDrift: false });
       const rows = rep.spotchecks[0].items;
       const row = (key: string) => rows.find((r) => r.key === key)!;

@@ -19,13 +19,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
-    else cell += ch;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
   }
   return rows;
 }
@@ -91,10 +100,44 @@ describe('report renderers', () => {
 
   it('CSV: one row per sampled item, every reviewer verdict and note, quoted, formula-safe', () => {
     const rows = parseCsv(renderCsv(report));
-    assert.deepEqual(rows[0], ['spotcheck', 'key', 'index', 'stratum', 'verdict', 'disputed', 'drift', 'alice verdict', 'alice note', 'bob verdict', 'bob note', 'carol verdict', 'carol note', 'correction', 'reasons', 'decision']);
+    assert.deepEqual(rows[0], [
+      'spotcheck',
+      'key',
+      'index',
+      'stratum',
+      'verdict',
+      'disputed',
+      'drift',
+      'alice verdict',
+      'alice note',
+      'bob verdict',
+      'bob note',
+      'carol verdict',
+      'carol note',
+      'correction',
+      'reasons',
+      'decision',
+    ]);
     assert.equal(rows.length, 1 + 40 + 25);
     const byKey = new Map(rows.slice(1).map((r) => [`${r[0]}/${r[1]}`, r]));
-    assert.deepEqual(byKey.get('merged/m-038'), ['merged', 'm-038', '38', '3', 'incorrect', 'false', '', 'incorrect', 'label says "first" | but the second is sharper <b>really</b>', '', '', '', '', '', '', '']);
+    assert.deepEqual(byKey.get('merged/m-038'), [
+      'merged',
+      'm-038',
+      '38',
+      '3',
+      'incorrect',
+      'false',
+      '',
+      'incorrect',
+      'label says "first" | but the second is sharper <b>really</b>',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
     assert.equal(byKey.get('merged/m-042')![8], `'=HYPERLINK("http://example.invalid")`);
     assert.deepEqual(byKey.get('merged/m-051')!.slice(4, 13), ['incorrect', 'true', '', '', '', 'incorrect', 'wrong: the third image is best', 'correct', '']);
     assert.deepEqual(byKey.get('merged/m-020')!.slice(4, 7), ['correct', 'false', 'changed']);
@@ -110,7 +153,9 @@ describe('report renderers', () => {
 
   it('an empty plan (nothing judged) renders without numbers', () => {
     const empty = buildReport([path.join(fixtures, 'removed')], { checkDrift: false });
-    empty.spotchecks[0].items.forEach((it) => { it.verdict = null; });
+    empty.spotchecks[0].items.forEach((it) => {
+      it.verdict = null;
+    });
     const s = empty.spotchecks[0];
     Object.assign(s, { n: 0, k: 0, rate: null, ci: [0, 1] });
     const html = renderHtml(empty);

@@ -13,7 +13,15 @@ function dataset(n: number): Dataset {
   const recs = Array.from({ length: n }, (_, i) => {
     const g = (i % 4) + 1;
     const images = Array.from({ length: g }, (_, k) => `i${i}_${k}.png`);
-    return { id: `r${i}`, image: g === 1 ? images[0] : images, subset: i % 3 === 0 ? 'teacher' : 'merged', conversations: [{ from: 'human', value: '<image>'.repeat(g) + 'q' }, { from: 'gpt', value: 'a' }] };
+    return {
+      id: `r${i}`,
+      image: g === 1 ? images[0] : images,
+      subset: i % 3 === 0 ? 'teacher' : 'merged',
+      conversations: [
+        { from: 'human', value: '<image>'.repeat(g) + 'q' },
+        { from: 'gpt', value: 'a' },
+      ],
+    };
   });
   const p = path.join(tmp, `d${n}.json`);
   fs.writeFileSync(p, JSON.stringify(recs));
@@ -29,7 +37,10 @@ describe('random', () => {
   });
   it('int(n) stays in range; sample draws distinct values', () => {
     const r = new Random(1);
-    for (let k = 0; k < 1000; k++) { const x = r.int(7); assert.ok(x >= 0 && x < 7); }
+    for (let k = 0; k < 1000; k++) {
+      const x = r.int(7);
+      assert.ok(x >= 0 && x < 7);
+    }
     const s = r.sample(50, 50);
     assert.equal(new Set(s).size, 50);
     assert.throws(() => r.sample(3, 4), /cannot draw 4 distinct items from 3/);
@@ -38,19 +49,49 @@ describe('random', () => {
 
 describe('allocation (largest remainder)', () => {
   it('splits proportionally and sums to the size', () => {
-    const a = allocateProportional([{ name: 'a', population: 200277 }, { name: 'b', population: 102132 }, { name: 'c', population: 29892 }, { name: 'd', population: 229699 }], 250);
+    const a = allocateProportional(
+      [
+        { name: 'a', population: 200277 },
+        { name: 'b', population: 102132 },
+        { name: 'c', population: 29892 },
+        { name: 'd', population: 229699 },
+      ],
+      250,
+    );
     // quotas 89.09, 45.43, 13.30, 102.18: floors sum to 249, the largest remainder (.43) gets the last one.
     assert.deepEqual([...a.values()], [89, 46, 13, 102]);
-    assert.equal([...a.values()].reduce((x, y) => x + y), 250);
+    assert.equal(
+      [...a.values()].reduce((x, y) => x + y),
+      250,
+    );
   });
   it('ties go to the larger population; a census takes everything; never more than the population', () => {
-    const t = allocateProportional([{ name: 'x', population: 10 }, { name: 'y', population: 30 }, { name: 'z', population: 10 }], 5);
+    const t = allocateProportional(
+      [
+        { name: 'x', population: 10 },
+        { name: 'y', population: 30 },
+        { name: 'z', population: 10 },
+      ],
+      5,
+    );
     // quotas 1, 3, 1 exactly: no remainders.
     assert.deepEqual([...t.values()], [1, 3, 1]);
-    const h = allocateProportional([{ name: 'x', population: 1 }, { name: 'y', population: 3 }], 2);
+    const h = allocateProportional(
+      [
+        { name: 'x', population: 1 },
+        { name: 'y', population: 3 },
+      ],
+      2,
+    );
     // quotas 0.5 and 1.5: equal remainders, the larger stratum wins the tie.
     assert.deepEqual([...h.values()], [0, 2]);
-    const c = allocateProportional([{ name: 'x', population: 1 }, { name: 'y', population: 2 }], 3);
+    const c = allocateProportional(
+      [
+        { name: 'x', population: 1 },
+        { name: 'y', population: 2 },
+      ],
+      3,
+    );
     assert.deepEqual([...c.values()], [1, 2]);
     assert.throws(() => allocateProportional([{ name: 'x', population: 3 }], 4), /larger than the population/);
   });
@@ -93,7 +134,11 @@ describe('sampling', () => {
   it('adding a stratum does not change what the others draw', () => {
     const a = drawSample(ds, { ...opts, size: undefined, sizes: { head: 5 }, strata: parseStrata('ranges:head=0-99,tail=900-') });
     const b = drawSample(ds, { ...opts, size: undefined, sizes: { head: 5, tail: 5 }, strata: parseStrata('ranges:head=0-99,tail=900-') });
-    const heads = (p: typeof a): number[] => p.items.filter((x) => x.stratum === 'head').map((x) => x.index).sort((x, y) => x - y);
+    const heads = (p: typeof a): number[] =>
+      p.items
+        .filter((x) => x.stratum === 'head')
+        .map((x) => x.index)
+        .sort((x, y) => x - y);
     assert.deepEqual(heads(a), heads(b));
   });
 

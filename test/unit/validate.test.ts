@@ -39,7 +39,8 @@ describe('validation rules', () => {
   });
 
   it('syntax: names record, line and column; the records after it are still validated', () => {
-    const text = '[\n' + JSON.stringify(pair({ id: 'a' })) + ',\n{"id": "b", "image": "a.png" "x": 1},\n' + JSON.stringify(pair({ id: 'c', image: ['a.png'] })) + '\n]';
+    const text =
+      '[\n' + JSON.stringify(pair({ id: 'a' })) + ',\n{"id": "b", "image": "a.png" "x": 1},\n' + JSON.stringify(pair({ id: 'c', image: ['a.png'] })) + '\n]';
     const d = run([], 'syntax.json', text);
     assert.deepEqual(codes(d), ['syntax', 'placeholder-count', 'ordinal-order']);
     assert.equal(d[0].index, 1);
@@ -53,16 +54,34 @@ describe('validation rules', () => {
     fs.writeFileSync(p, JSON.stringify(pair({ id: 'a' })) + '\n{broken\n' + JSON.stringify(pair({ id: 'c', conversations: [] })) + '\n');
     const ds = Dataset.open(p);
     const d = validateDataset(ds, { imageRoot: path.join(tmp, 'img') }).diagnostics;
-    assert.deepEqual(d.map((x) => [x.code, x.index, x.line]), [['syntax', 1, 2], ['missing-field', 2, 3]]);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.index, x.line]),
+      [
+        ['syntax', 1, 2],
+        ['missing-field', 2, 3],
+      ],
+    );
   });
 
   it('missing required fields and wrong types name the field', () => {
     const d = run([{ id: 'x', image: 'a.png', conversations: 'oops' }, pair()]);
     assert.ok(d.some((x) => x.code === 'wrong-type' && x.field === 'conversations' && /must be an array/.test(x.message)));
-    const d2 = run([{ img_path: 'a.png', gt_score: 'high' }, { img_path: 'b.png', gt_score: 2 }]);
-    assert.deepEqual(d2.map((x) => [x.code, x.field]), [['wrong-type', 'gt_score']]);
-    const d3 = run([{ img_path: 'a.png', question: 'q', candidates: ['a', 'b'] }, { img_path: 'b.png', candidates: ['a', 'b'] }]);
-    assert.deepEqual(d3.map((x) => [x.code, x.index, x.field]), [['missing-field', 1, 'question']]);
+    const d2 = run([
+      { img_path: 'a.png', gt_score: 'high' },
+      { img_path: 'b.png', gt_score: 2 },
+    ]);
+    assert.deepEqual(
+      d2.map((x) => [x.code, x.field]),
+      [['wrong-type', 'gt_score']],
+    );
+    const d3 = run([
+      { img_path: 'a.png', question: 'q', candidates: ['a', 'b'] },
+      { img_path: 'b.png', candidates: ['a', 'b'] },
+    ]);
+    assert.deepEqual(
+      d3.map((x) => [x.code, x.index, x.field]),
+      [['missing-field', 1, 'question']],
+    );
   });
 
   it('placeholders ≠ images', () => {
@@ -74,25 +93,45 @@ describe('validation rules', () => {
   });
 
   it('ordinal prefixes out of order or of the wrong count', () => {
-    const skip = pair({ conversations: [{ from: 'human', value: 'The first image: <image>\nThe third image: <image>\nWhich?' }, { from: 'gpt', value: 'x' }] });
+    const skip = pair({
+      conversations: [
+        { from: 'human', value: 'The first image: <image>\nThe third image: <image>\nWhich?' },
+        { from: 'gpt', value: 'x' },
+      ],
+    });
     const d = run([skip]);
     assert.deepEqual(codes(d), ['ordinal-order']);
     assert.match(d[0].message, /"The third image:" but should be "The second image:"/);
   });
 
   it('mixed <image> and <|image|> is a warning', () => {
-    const d = run([pair({ conversations: [{ from: 'human', value: 'The first image: <image>\nThe second image: <|image|>\nWhich?' }, { from: 'gpt', value: 'x' }] })]);
-    assert.deepEqual(d.map((x) => [x.code, x.severity]), [['mixed-placeholders', 'warning']]);
+    const d = run([
+      pair({
+        conversations: [
+          { from: 'human', value: 'The first image: <image>\nThe second image: <|image|>\nWhich?' },
+          { from: 'gpt', value: 'x' },
+        ],
+      }),
+    ]);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.severity]),
+      [['mixed-placeholders', 'warning']],
+    );
   });
 
   it('duplicate ids name the first record', () => {
     const d = run([pair({ id: 'same' }), pair({ id: 'other' }), pair({ id: 'same' })]);
-    assert.deepEqual(d.map((x) => [x.code, x.index]), [['duplicate-id', 2]]);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.index]),
+      [['duplicate-id', 2]],
+    );
     assert.match(d[0].message, /already used by record 0 \(line 2\)/);
   });
 
   it('empty label or answer', () => {
-    const d = run([pair({ conversations: [pair().conversations instanceof Array ? (pair().conversations as unknown[])[0] : null, { from: 'gpt', value: '  ' }] })]);
+    const d = run([
+      pair({ conversations: [pair().conversations instanceof Array ? (pair().conversations as unknown[])[0] : null, { from: 'gpt', value: '  ' }] }),
+    ]);
     assert.deepEqual(codes(d), ['empty-label']);
     assert.equal(d[0].field, 'conversations[1].value');
     assert.deepEqual(codes(run([{ image: 'a.png', description: '' }])), ['empty-label']);
@@ -100,19 +139,34 @@ describe('validation rules', () => {
 
   it('MCQ answer not among candidates (A1, HF style, LLaVA letters)', () => {
     assert.deepEqual(codes(run([{ img_path: 'a.png', question: 'q', candidates: ['Yes', 'No'], correct_ans: 'Maybe' }])), ['answer-not-candidate']);
-    assert.deepEqual(codes(run([{ question: 'q', option0: 'a', option1: 'b', option2: 'N/A', option3: 'N/A', correct_choice: 'C', image: 'a.png' }])), ['answer-not-candidate']);
-    const llava = pair({ conversations: [{ from: 'human', value: 'The first image: <image>\nThe second image: <image>\nWhich?\nA. first\nB. second' }, { from: 'gpt', value: 'D' }] });
+    assert.deepEqual(codes(run([{ question: 'q', option0: 'a', option1: 'b', option2: 'N/A', option3: 'N/A', correct_choice: 'C', image: 'a.png' }])), [
+      'answer-not-candidate',
+    ]);
+    const llava = pair({
+      conversations: [
+        { from: 'human', value: 'The first image: <image>\nThe second image: <image>\nWhich?\nA. first\nB. second' },
+        { from: 'gpt', value: 'D' },
+      ],
+    });
     assert.deepEqual(codes(run([llava])), ['answer-not-candidate']);
     assert.deepEqual(codes(run([{ img_path: 'a.png', question: 'q', candidates: ['Yes', 'No'], correct_ans: 'No' }])), []);
   });
 
   it('image paths escaping the root are reported and never read', () => {
-    const d = run([pair({ image: ['../outside.png', 'https://example.com/x.png'] }), pair({ id: 'abs', image: ['/etc/passwd.png', 'a.png'] }), pair({ id: 'ln', image: ['link.png', 'a.png'] })]);
-    assert.deepEqual(d.map((x) => [x.code, x.field]), [
-      ['path-escapes-root', 'image[0]'], ['path-escapes-root', 'image[1]'],
-      ['path-escapes-root', 'image[0]'],
-      ['path-escapes-root', 'image[0]'],
+    const d = run([
+      pair({ image: ['../outside.png', 'https://example.com/x.png'] }),
+      pair({ id: 'abs', image: ['/etc/passwd.png', 'a.png'] }),
+      pair({ id: 'ln', image: ['link.png', 'a.png'] }),
     ]);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.field]),
+      [
+        ['path-escapes-root', 'image[0]'],
+        ['path-escapes-root', 'image[1]'],
+        ['path-escapes-root', 'image[0]'],
+        ['path-escapes-root', 'image[0]'],
+      ],
+    );
     assert.match(d[3].message, /is a link to .*outside the image root/);
   });
 
@@ -121,8 +175,19 @@ describe('validation rules', () => {
     assert.deepEqual(codes(run([pair({ image: ['a.png', 'notes.txt'] })])), ['unsupported-image-type']);
     const five = ['a.png', 'b.png', 'c.png', 'd.png', 'e.png'];
     const q = five.map((_, k) => `The ${['first', 'second', 'third', 'fourth', 'fifth'][k]} image: <image>`).join('\n') + '\nRank them.';
-    const d = run([pair({ image: five, conversations: [{ from: 'human', value: q }, { from: 'gpt', value: 'x' }] })]);
-    assert.deepEqual(d.map((x) => [x.code, x.severity]), [['too-many-images', 'warning']]);
+    const d = run([
+      pair({
+        image: five,
+        conversations: [
+          { from: 'human', value: q },
+          { from: 'gpt', value: 'x' },
+        ],
+      }),
+    ]);
+    assert.deepEqual(
+      d.map((x) => [x.code, x.severity]),
+      [['too-many-images', 'warning']],
+    );
   });
 
   it('--no-image-check still refuses escaping paths but does not look for files', () => {

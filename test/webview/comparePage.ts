@@ -29,9 +29,16 @@ async function bundle(): Promise<string> {
     stdin: {
       contents: `import { CompareView, compareKeyAction } from './webview/compare/compareView';
         (window as any).CompareView = CompareView; (window as any).compareKeyAction = compareKeyAction;`,
-      resolveDir: ROOT, loader: 'ts', sourcefile: 'compare-test-entry.ts',
+      resolveDir: ROOT,
+      loader: 'ts',
+      sourcefile: 'compare-test-entry.ts',
     },
-    bundle: true, write: false, format: 'iife', target: 'es2022', platform: 'browser', logLevel: 'silent',
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'es2022',
+    platform: 'browser',
+    logLevel: 'silent',
   });
   return r.outputFiles[0].text;
 }
@@ -46,32 +53,61 @@ export async function startComparePage(): Promise<ComparePageServer> {
 <body><div id="host"></div><script nonce="${NONCE}" src="/compare.js"></script></body></html>`;
   const server = http.createServer((req, res) => {
     const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
-    const sendFile = (file: string, type: string) => fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404); res.end(); return; }
-      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-      res.end(data);
-    });
-    if (url === '/') { res.writeHead(200, { 'content-type': 'text/html' }); res.end(html); }
-    else if (url === '/compare.js') { res.writeHead(200, { 'content-type': 'text/javascript' }); res.end(script); }
-    else if (url === '/compare.css' || url === '/curator.css') sendFile(path.join(ROOT, 'media', url.slice(1)), 'text/css');
+    const sendFile = (file: string, type: string) =>
+      fs.readFile(file, (err, data) => {
+        if (err) {
+          res.writeHead(404);
+          res.end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+        res.end(data);
+      });
+    if (url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(html);
+    } else if (url === '/compare.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      res.end(script);
+    } else if (url === '/compare.css' || url === '/curator.css') sendFile(path.join(ROOT, 'media', url.slice(1)), 'text/css');
     else if (url.startsWith('/files/')) {
       const name = url.slice('/files/'.length);
       const abs = files.get(name);
-      if (!abs) { res.writeHead(404); res.end(); return; }
+      if (!abs) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
       const type = /\.png$/i.test(abs) ? 'image/png' : 'image/jpeg';
       const waiting = held.get(name);
       if (waiting) waiting.push(() => sendFile(abs, type));
       else sendFile(abs, type);
-    } else { res.writeHead(404); res.end(); }
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/`,
-    file(name, abs) { files.set(name, abs); return `/files/${name}`; },
-    hold(name) { if (!held.get(name)) held.set(name, []); },
-    release(name) { const w = held.get(name); held.set(name, null); w?.forEach((f) => f()); },
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    file(name, abs) {
+      files.set(name, abs);
+      return `/files/${name}`;
+    },
+    hold(name) {
+      if (!held.get(name)) held.set(name, []);
+    },
+    release(name) {
+      const w = held.get(name);
+      held.set(name, null);
+      w?.forEach((f) => f());
+    },
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -93,7 +129,9 @@ export async function openCompare(browser: Browser, url: string, box = { width: 
 
 /** The hooks of every viewport, in DOM order. */
 export function viewHooks(page: Page): Promise<{ x: number; y: number; scale: number; ordinal: number }[]> {
-  return page.evaluate(`[...document.querySelectorAll('.cmp-viewport')].map((v) => ({ x: Number(v.dataset.viewX), y: Number(v.dataset.viewY), scale: Number(v.dataset.viewScale), ordinal: Number(v.dataset.ordinal) }))`) as Promise<{ x: number; y: number; scale: number; ordinal: number }[]>;
+  return page.evaluate(
+    `[...document.querySelectorAll('.cmp-viewport')].map((v) => ({ x: Number(v.dataset.viewX), y: Number(v.dataset.viewY), scale: Number(v.dataset.viewScale), ordinal: Number(v.dataset.ordinal) }))`,
+  ) as Promise<{ x: number; y: number; scale: number; ordinal: number }[]>;
 }
 
 /** Waits until the next two animation frames ran (view hooks are written in a frame). */

@@ -53,24 +53,35 @@ describe('compare view (headless Chromium, real photos)', function () {
     await server?.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
-  afterEach(async () => { await page?.close(); page = undefined; });
+  afterEach(async () => {
+    await page?.close();
+    page = undefined;
+  });
 
   /** The group as the host would describe it: upright sizes and previews from core, or the fault core found. */
   async function group(names: string[], opts: { preview?: boolean; sizes?: boolean } = {}): Promise<CompareImage[]> {
-    return Promise.all(names.map(async (name, i) => {
-      const abs = files[name];
-      const base = { ordinal: i + 1, caption: names.length === 1 ? 'The image' : `The ${ORDINALS[i]} image`, path: `images/${path.basename(abs)}` };
-      try {
-        const info = await readImageInfo(abs);
-        const full = { src: server.file(`${name}-full.jpg`, abs) };
-        if (opts.preview === false) return { ...base, full, ...(opts.sizes === false ? {} : { width: info.width, height: info.height }) };
-        const p = await cache.preview(abs, 640);
-        return { ...base, full, width: info.width, height: info.height, preview: { src: server.file(`${name}-preview.jpg`, p.file), width: p.width, height: p.height } };
-      } catch (e) {
-        if (!(e instanceof ImageFaultError)) throw e;
-        return { ...base, fault: { title: faultTitle(e.fault), reason: e.message } };
-      }
-    }));
+    return Promise.all(
+      names.map(async (name, i) => {
+        const abs = files[name];
+        const base = { ordinal: i + 1, caption: names.length === 1 ? 'The image' : `The ${ORDINALS[i]} image`, path: `images/${path.basename(abs)}` };
+        try {
+          const info = await readImageInfo(abs);
+          const full = { src: server.file(`${name}-full.jpg`, abs) };
+          if (opts.preview === false) return { ...base, full, ...(opts.sizes === false ? {} : { width: info.width, height: info.height }) };
+          const p = await cache.preview(abs, 640);
+          return {
+            ...base,
+            full,
+            width: info.width,
+            height: info.height,
+            preview: { src: server.file(`${name}-preview.jpg`, p.file), width: p.width, height: p.height },
+          };
+        } catch (e) {
+          if (!(e instanceof ImageFaultError)) throw e;
+          return { ...base, fault: { title: faultTitle(e.fault), reason: e.message } };
+        }
+      }),
+    );
   }
 
   function js<T = unknown>(p: Page, expr: string): Promise<T> {
@@ -83,13 +94,18 @@ describe('compare view (headless Chromium, real photos)', function () {
 
   async function painted(p: Page, n: number, source?: 'preview' | 'full'): Promise<void> {
     type Paint = { source: string };
-    await p.waitForFunction(([count, src]) => (globalThis as unknown as { __paints: Paint[] }).__paints.filter((x) => !src || x.source === src).length >= count, [n, source] as const, { timeout: 20_000 });
+    await p.waitForFunction(
+      ([count, src]) => (globalThis as unknown as { __paints: Paint[] }).__paints.filter((x) => !src || x.source === src).length >= count,
+      [n, source] as const,
+      { timeout: 20_000 },
+    );
     await frames(p);
   }
 
   async function dragOn(p: Page, viewport: number, dx: number, dy: number): Promise<void> {
     const box = (await p.locator('.cmp-viewport').nth(viewport).boundingBox())!;
-    const x = box.x + box.width / 2, y = box.y + box.height / 2;
+    const x = box.x + box.width / 2,
+      y = box.y + box.height / 2;
     await p.mouse.move(x, y);
     await p.mouse.down();
     await p.mouse.move(x + dx / 2, y + dy / 2, { steps: 3 });
@@ -105,20 +121,40 @@ describe('compare view (headless Chromium, real photos)', function () {
     await show(page, images);
     await painted(page, 2);
     assert.deepEqual(await page.locator('.cmp-caption .ordinal').allTextContents(), ['The first image', 'The second image', 'The third image']);
-    assert.deepEqual(await page.locator('.cmp-caption .path').allTextContents(), images.map((i) => i.path));
-    assert.deepEqual(await page.locator('img.cmp-img').evaluateAll((els) => els.map((e) => e.getAttribute('data-ordinal'))), ['1', '3'], 'the held image is not in yet');
+    assert.deepEqual(
+      await page.locator('.cmp-caption .path').allTextContents(),
+      images.map((i) => i.path),
+    );
+    assert.deepEqual(
+      await page.locator('img.cmp-img').evaluateAll((els) => els.map((e) => e.getAttribute('data-ordinal'))),
+      ['1', '3'],
+      'the held image is not in yet',
+    );
     // The second (EXIF-rotated, 768×1024 upright) waits as a visible placeholder with its aspect ratio.
     const ph = page.locator('.cmp-viewport').nth(1).locator('.cmp-placeholder');
-    assert.equal(await js<string>(page, 'getComputedStyle(document.querySelectorAll(".cmp-viewport")[1].querySelector(".cmp-placeholder")).visibility'), 'visible');
+    assert.equal(
+      await js<string>(page, 'getComputedStyle(document.querySelectorAll(".cmp-viewport")[1].querySelector(".cmp-placeholder")).visibility'),
+      'visible',
+    );
     const r = (await ph.boundingBox())!;
     assert.ok(Math.abs(r.width / r.height - 768 / 1024) < 0.01, `placeholder aspect ${r.width}×${r.height}`);
     server.release('rot6-preview.jpg');
     await painted(page, 3);
     assert.deepEqual(await page.locator('img.cmp-img').evaluateAll((els) => els.map((e) => e.getAttribute('data-ordinal'))), ['1', '2', '3']);
-    assert.equal(await js<string>(page, 'getComputedStyle(document.querySelectorAll(".cmp-viewport")[1].querySelector(".cmp-placeholder")).visibility'), 'hidden');
+    assert.equal(
+      await js<string>(page, 'getComputedStyle(document.querySelectorAll(".cmp-viewport")[1].querySelector(".cmp-placeholder")).visibility'),
+      'hidden',
+    );
     // At fit every viewport's centre is its image's centre, in upright pixels.
     const hooks = await viewHooks(page);
-    assert.deepEqual(hooks.map((v) => [v.x, v.y, v.ordinal]), [[810, 540, 1], [384, 512, 2], [405, 270, 3]]);
+    assert.deepEqual(
+      hooks.map((v) => [v.x, v.y, v.ordinal]),
+      [
+        [810, 540, 1],
+        [384, 512, 2],
+        [405, 270, 3],
+      ],
+    );
     const port = (await page.locator('.cmp-viewport').first().boundingBox())!;
     assert.ok(Math.abs(hooks[0].scale - Math.min((port.width - 2) / 1620, (port.height - 2) / 1080)) < 0.002, `fit scale ${hooks[0].scale}`);
     // The picture fills the placeholder's box: its drawn rectangle matches the fit size.
@@ -134,17 +170,32 @@ describe('compare view (headless Chromium, real photos)', function () {
     await page.keyboard.press('1');
     await painted(page, 2, 'full');
     const hooks = await viewHooks(page);
-    assert.deepEqual(hooks.map((v) => v.scale), [1, 1]);
-    assert.deepEqual(hooks.map((v) => [v.x, v.y]), [[810, 540], [810, 540]]);
+    assert.deepEqual(
+      hooks.map((v) => v.scale),
+      [1, 1],
+    );
+    assert.deepEqual(
+      hooks.map((v) => [v.x, v.y]),
+      [
+        [810, 540],
+        [810, 540],
+      ],
+    );
     const imgs = page.locator('img.cmp-img');
-    assert.deepEqual(await js(page, '[...document.querySelectorAll("img.cmp-img")].map((e) => [e.naturalWidth, e.dataset.source])'), [[1620, 'full'], [1620, 'full']]);
+    assert.deepEqual(await js(page, '[...document.querySelectorAll("img.cmp-img")].map((e) => [e.naturalWidth, e.dataset.source])'), [
+      [1620, 'full'],
+      [1620, 'full'],
+    ]);
     const box = (await imgs.first().boundingBox())!;
     assert.ok(Math.abs(box.width - 1620) < 0.5 && Math.abs(box.height - 1080) < 0.5, `drawn at ${box.width}×${box.height}`);
     assert.equal(await page.locator('.cmp-zoom').textContent(), '1:1');
     assert.equal(await page.locator('[data-action="zoom1"]').getAttribute('aria-pressed'), 'true');
     await page.keyboard.press('0');
     await frames(page);
-    assert.ok((await viewHooks(page)).every((v) => v.scale < 0.5 && v.x === 810), 'back to fit');
+    assert.ok(
+      (await viewHooks(page)).every((v) => v.scale < 0.5 && v.x === 810),
+      'back to fit',
+    );
   });
 
   it('a drag on one image pans every image equally; relative sync keeps images of different sizes on the same part of the scene; p syncs by pixels', async () => {
@@ -154,22 +205,42 @@ describe('compare view (headless Chromium, real photos)', function () {
     await page.keyboard.press('2');
     await frames(page);
     const before = await viewHooks(page);
-    assert.deepEqual(before.map((v) => v.scale), [2, 2, 4], 'relative: the half-size image is enlarged to show the same part of the scene');
+    assert.deepEqual(
+      before.map((v) => v.scale),
+      [2, 2, 4],
+      'relative: the half-size image is enlarged to show the same part of the scene',
+    );
     await dragOn(page, 2, -120, -60);
     const after = await viewHooks(page);
     for (let i = 0; i < 3; i++) {
-      assert.ok(Math.abs((after[i].x - before[i].x) * after[i].scale - 120) < 0.6, `image ${i + 1} moved ${(after[i].x - before[i].x) * after[i].scale} CSS px across`);
-      assert.ok(Math.abs((after[i].y - before[i].y) * after[i].scale - 60) < 0.6, `image ${i + 1} moved ${(after[i].y - before[i].y) * after[i].scale} CSS px down`);
+      assert.ok(
+        Math.abs((after[i].x - before[i].x) * after[i].scale - 120) < 0.6,
+        `image ${i + 1} moved ${(after[i].x - before[i].x) * after[i].scale} CSS px across`,
+      );
+      assert.ok(
+        Math.abs((after[i].y - before[i].y) * after[i].scale - 60) < 0.6,
+        `image ${i + 1} moved ${(after[i].y - before[i].y) * after[i].scale} CSS px down`,
+      );
     }
     const widths = [1620, 1620, 810];
     const u = after.map((v, i) => v.x / widths[i]);
-    assert.ok(u.every((x) => Math.abs(x - u[0]) < 1e-4), `same relative position: ${u.join(', ')}`);
+    assert.ok(
+      u.every((x) => Math.abs(x - u[0]) < 1e-4),
+      `same relative position: ${u.join(', ')}`,
+    );
 
     await page.keyboard.press('p');
     await frames(page);
     const px = await viewHooks(page);
-    assert.deepEqual(px.map((v) => v.scale), [2, 2, 2], 'pixels: one scale');
-    assert.ok(px.every((v) => v.x === px[0].x && v.y === px[0].y), `pixels: one position ${JSON.stringify(px)}`);
+    assert.deepEqual(
+      px.map((v) => v.scale),
+      [2, 2, 2],
+      'pixels: one scale',
+    );
+    assert.ok(
+      px.every((v) => v.x === px[0].x && v.y === px[0].y),
+      `pixels: one position ${JSON.stringify(px)}`,
+    );
     await dragOn(page, 0, 80, 40);
     const moved = await viewHooks(page);
     for (let i = 0; i < 3; i++) {
@@ -184,7 +255,8 @@ describe('compare view (headless Chromium, real photos)', function () {
     await show(page, await group(['flyer', 'half']));
     await painted(page, 2);
     const box = (await page.locator('.cmp-viewport').nth(1).boundingBox())!;
-    const ox = 90, oy = -40;
+    const ox = 90,
+      oy = -40;
     const at = async () => (await viewHooks(page!)).map((v) => ({ ...v, x: v.x + ox / v.scale, y: v.y + oy / v.scale }));
     const b = await at();
     await page.mouse.move(box.x + box.width / 2 + ox, box.y + box.height / 2 + oy);
@@ -192,17 +264,27 @@ describe('compare view (headless Chromium, real photos)', function () {
     await frames(page);
     const a = await at();
     assert.ok(a[1].scale > b[1].scale * 1.5, `zoomed in: ${b[1].scale} → ${a[1].scale}`);
-    assert.ok(Math.abs(a[1].x - b[1].x) < 0.5 && Math.abs(a[1].y - b[1].y) < 0.5, `point under the cursor stays: (${b[1].x}, ${b[1].y}) → (${a[1].x}, ${a[1].y})`);
+    assert.ok(
+      Math.abs(a[1].x - b[1].x) < 0.5 && Math.abs(a[1].y - b[1].y) < 0.5,
+      `point under the cursor stays: (${b[1].x}, ${b[1].y}) → (${a[1].x}, ${a[1].y})`,
+    );
     assert.ok(Math.abs(a[0].x / 1620 - a[1].x / 810) < 1e-3, 'the other image zoomed about the same scene point');
     assert.ok(Math.abs(a[0].scale * 1620 - a[1].scale * 810) < 0.01, 'and to the same extent');
     const h0 = await viewHooks(page);
     await page.keyboard.press('Shift+ArrowRight');
     await frames(page);
     const h1 = await viewHooks(page);
-    assert.ok(h1.every((v, i) => v.x > h0[i].x), 'Shift+→ shows more of the right');
+    assert.ok(
+      h1.every((v, i) => v.x > h0[i].x),
+      'Shift+→ shows more of the right',
+    );
     for (let k = 0; k < 12; k++) await page.keyboard.press('-');
     await frames(page);
-    assert.deepEqual((await viewHooks(page)).map((v) => v.x), [810, 405], 'zooming out stops at fit');
+    assert.deepEqual(
+      (await viewHooks(page)).map((v) => v.x),
+      [810, 405],
+      'zooming out stops at fit',
+    );
   });
 
   it('flicker flips two images in place at the same view with one key; b picks the next pair; Escape returns to all images', async () => {
@@ -215,10 +297,17 @@ describe('compare view (headless Chromium, real photos)', function () {
     await page.keyboard.press('f');
     await painted(page, 3, 'full');
     assert.equal(await page.locator('.cmp-viewport').count(), 1);
-    const visible = () => js<string[]>(page!, '[...document.querySelectorAll(".cmp-viewport img.cmp-img")].filter((e) => getComputedStyle(e).visibility === "visible").map((e) => e.dataset.ordinal)');
+    const visible = () =>
+      js<string[]>(
+        page!,
+        '[...document.querySelectorAll(".cmp-viewport img.cmp-img")].filter((e) => getComputedStyle(e).visibility === "visible").map((e) => e.dataset.ordinal)',
+      );
     assert.deepEqual(await visible(), ['1']);
     const a = await viewHooks(page);
-    assert.deepEqual(a.map((v) => [v.ordinal, v.scale]), [[1, 2]]);
+    assert.deepEqual(
+      a.map((v) => [v.ordinal, v.scale]),
+      [[1, 2]],
+    );
     assert.ok(Math.abs(a[0].x - side[0].x) < 0.6 && Math.abs(a[0].y - side[0].y) < 0.6, 'the same part of the picture as before');
     const transforms = () => js<string[]>(page!, '[...document.querySelectorAll(".cmp-viewport img.cmp-img")].map((e) => e.style.transform)');
     const [ta, tb] = await transforms();
@@ -227,7 +316,11 @@ describe('compare view (headless Chromium, real photos)', function () {
     await frames(page);
     assert.deepEqual(await visible(), ['2']);
     const b = await viewHooks(page);
-    assert.deepEqual(b.map((v) => [v.ordinal, v.x, v.y, v.scale]), [[2, a[0].x, a[0].y, a[0].scale]], 'flipped at the same view');
+    assert.deepEqual(
+      b.map((v) => [v.ordinal, v.x, v.y, v.scale]),
+      [[2, a[0].x, a[0].y, a[0].scale]],
+      'flipped at the same view',
+    );
     assert.equal(await page.locator('.cmp-status').textContent(), 'Showing the second image (B)');
     assert.equal(await page.locator('.cmp-ab.cmp-current .ordinal').textContent(), 'The second image');
     await page.keyboard.press('f');
@@ -246,7 +339,11 @@ describe('compare view (headless Chromium, real photos)', function () {
     await page.keyboard.press('Escape');
     await frames(page);
     assert.equal(await page.locator('.cmp-viewport').count(), 3);
-    assert.deepEqual((await viewHooks(page)).map((v) => v.scale), [2, 2, 4], 'the zoom carried over');
+    assert.deepEqual(
+      (await viewHooks(page)).map((v) => v.scale),
+      [2, 2, 4],
+      'the zoom carried over',
+    );
   });
 
   it('swipe shows A left of a divider and B right of it; [ and ] move it', async () => {
@@ -277,11 +374,17 @@ describe('compare view (headless Chromium, real photos)', function () {
     const shot = await page.screenshot({ clip: { x: port.x, y: port.y + port.height / 2 - 100, width: port.width, height: 200 } });
     const { data, info } = await sharp(shot).greyscale().raw().toBuffer({ resolveWithObject: true });
     const contrast = (x0: number, x1: number) => {
-      let s = 0, n = 0;
-      for (let y = 0; y < info.height; y++) for (let x = x0 + 1; x < x1; x++) { s += Math.abs(data[y * info.width + x] - data[y * info.width + x - 1]); n++; }
+      let s = 0,
+        n = 0;
+      for (let y = 0; y < info.height; y++)
+        for (let x = x0 + 1; x < x1; x++) {
+          s += Math.abs(data[y * info.width + x] - data[y * info.width + x - 1]);
+          n++;
+        }
       return s / n;
     };
-    const left = contrast(10, Math.floor(info.width * 0.25) - 10), right = contrast(Math.floor(info.width * 0.25) + 10, info.width - 10);
+    const left = contrast(10, Math.floor(info.width * 0.25) - 10),
+      right = contrast(Math.floor(info.width * 0.25) + 10, info.width - 10);
     assert.ok(left > right * 1.5, `sharp A left of the divider (${left.toFixed(2)}) vs blurred B right (${right.toFixed(2)})`);
   });
 
@@ -290,17 +393,34 @@ describe('compare view (headless Chromium, real photos)', function () {
     await show(page, await group(['rot6', 'flyer'], { preview: false, sizes: false }));
     await painted(page, 2, 'full');
     const hooks = await viewHooks(page);
-    assert.deepEqual(hooks.map((v) => [v.x, v.y]), [[384, 512], [810, 540]]);
+    assert.deepEqual(
+      hooks.map((v) => [v.x, v.y]),
+      [
+        [384, 512],
+        [810, 540],
+      ],
+    );
     assert.deepEqual(await js(page, '((e) => [e.naturalWidth, e.naturalHeight])(document.querySelector("img.cmp-img[data-ordinal=\'1\']"))'), [768, 1024]);
     // Upright: the browser's pixels match core's upright preview (and not the stored, unrotated picture).
     const port = (await page.locator('.cmp-viewport').first().boundingBox())!;
     const drawn = (await page.locator('img.cmp-img[data-ordinal="1"]').boundingBox())!;
-    const shot = await page.screenshot({ clip: { x: Math.ceil(Math.max(drawn.x, port.x)) + 1, y: Math.ceil(Math.max(drawn.y, port.y)) + 1, width: Math.floor(Math.min(drawn.width, port.width)) - 2, height: Math.floor(Math.min(drawn.height, port.height)) - 2 } });
+    const shot = await page.screenshot({
+      clip: {
+        x: Math.ceil(Math.max(drawn.x, port.x)) + 1,
+        y: Math.ceil(Math.max(drawn.y, port.y)) + 1,
+        width: Math.floor(Math.min(drawn.width, port.width)) - 2,
+        height: Math.floor(Math.min(drawn.height, port.height)) - 2,
+      },
+    });
     const meta = await sharp(shot).metadata();
     const upright = await sharp(PHOTO).rotate(90).resize(meta.width!, meta.height!, { fit: 'fill' }).removeAlpha().raw().toBuffer();
     const unrotated = await sharp(PHOTO).resize(meta.width!, meta.height!, { fit: 'fill' }).removeAlpha().raw().toBuffer();
     const got = await sharp(shot).removeAlpha().raw().toBuffer();
-    const diff = (x: Buffer) => { let s = 0; for (let i = 0; i < x.length; i++) s += Math.abs(x[i] - got[i]); return s / x.length; };
+    const diff = (x: Buffer) => {
+      let s = 0;
+      for (let i = 0; i < x.length; i++) s += Math.abs(x[i] - got[i]);
+      return s / x.length;
+    };
     assert.ok(diff(upright) < diff(unrotated) / 2, `upright diff ${diff(upright).toFixed(1)} vs unrotated ${diff(unrotated).toFixed(1)}`);
   });
 

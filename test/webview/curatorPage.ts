@@ -36,16 +36,25 @@ export async function startPageServer(): Promise<{ url: string; close: () => Pro
     const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
     const send = (file: string, type: string) => {
       fs.readFile(file, (err, data) => {
-        if (err) { res.writeHead(404); res.end(); return; }
+        if (err) {
+          res.writeHead(404);
+          res.end();
+          return;
+        }
         res.writeHead(200, { 'content-type': type });
         res.end(data);
       });
     };
-    if (url === '/') { res.writeHead(200, { 'content-type': 'text/html' }); res.end(html); }
-    else if (url === '/dataset.js') send(path.join(ROOT, 'dist', 'webview', 'dataset.js'), 'text/javascript');
+    if (url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(html);
+    } else if (url === '/dataset.js') send(path.join(ROOT, 'dist', 'webview', 'dataset.js'), 'text/javascript');
     else if (url === '/curator.css' || url === '/compare.css') send(path.join(ROOT, 'media', url.slice(1)), 'text/css');
     else if (url.startsWith('/images/') && !url.includes('..')) send(path.join(ROOT, 'demo', url), 'image/jpeg');
-    else { res.writeHead(404); res.end(); }
+    else {
+      res.writeHead(404);
+      res.end();
+    }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;

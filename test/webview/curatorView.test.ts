@@ -11,31 +11,69 @@ import { launchBrowser, notify, openCurator, sent, startPageServer, type FakeHos
 const ok = (p: string) => ({ ok: true as const, path: p, src: `/${p}` });
 
 const GROUP3: ItemView = {
-  index: 15, key: 'demo-group3-015', hash: '5170c57f5852572e', line: 274, format: 'llava', groupSize: 3, subset: 'Merge2Compare',
+  index: 15,
+  key: 'demo-group3-015',
+  hash: '5170c57f5852572e',
+  line: 274,
+  format: 'llava',
+  groupSize: 3,
+  subset: 'Merge2Compare',
   images: [ok('images/flower-615113_12_01.jpg'), ok('images/parthenocissus-1711077_13_02.jpg'), ok('images/animal-18193_03_01.jpg')],
   question: 'Please rank the quality of the images and justify your rankings.',
   label: 'Ranking from best to worst: the third image > the first image > the second image.',
   descriptions: ['A flower with slight noise.', 'Leaves with mild impulse noise.', 'An animal with slight motion blur.'],
 };
 const MCQ: ItemView = {
-  index: 30, key: 'demo-mcq-030', hash: '333838b4cf61e946', line: 578, format: 'llava', groupSize: 2, subset: 'Teach2Compare-QA',
+  index: 30,
+  key: 'demo-mcq-030',
+  hash: '333838b4cf61e946',
+  line: 578,
+  format: 'llava',
+  groupSize: 2,
+  subset: 'Teach2Compare-QA',
   images: [ok('images/animal-18193_03_01.jpg'), ok('images/chestnut-1719861_13_01.jpg')],
-  question: 'Which image is sharper and cleaner?', label: 'A',
-  candidates: ['The first image', 'The second image', 'They are about the same'], correct: 'The first image',
+  question: 'Which image is sharper and cleaner?',
+  label: 'A',
+  candidates: ['The first image', 'The second image', 'They are about the same'],
+  correct: 'The first image',
 };
 const HOSTILE: ItemView = {
-  index: 32, key: 'demo-hostile-032', hash: '2a66ad608e754e85', line: 614, format: 'llava', groupSize: 2,
-  images: [ok('images/animal-18193_03_01.jpg'), { ok: false, path: '../../etc/passwd.png', problem: 'escapes', reason: '"../../etc/passwd.png" leaves the image root through ".."' }],
+  index: 32,
+  key: 'demo-hostile-032',
+  hash: '2a66ad608e754e85',
+  line: 614,
+  format: 'llava',
+  groupSize: 2,
+  images: [
+    ok('images/animal-18193_03_01.jpg'),
+    { ok: false, path: '../../etc/passwd.png', problem: 'escapes', reason: '"../../etc/passwd.png" leaves the image root through ".."' },
+  ],
   question: 'Which is better? <b onmouseover=alert(1)>bold</b>',
   label: 'The first image is better. <img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>',
 };
 
 function reviewInit(): InitState {
   return {
-    mode: 'review', readOnly: false, start: 0, warnings: [], subsets: [],
+    mode: 'review',
+    readOnly: false,
+    start: 0,
+    warnings: [],
+    subsets: [],
     dataset: { name: 'coinstruct-demo.json', path: '/data/coinstruct-demo.json', count: 33, format: 'llava', bytes: 24382 },
-    plan: { name: 'sample-3', size: 3, seed: '7', strata: 'none', reviewer: 'tester', items: [{ key: GROUP3.key, index: 0, stratum: 'all' }, { key: MCQ.key, index: 1, stratum: 'all' }, { key: HOSTILE.key, index: 2, stratum: 'all' }] },
-    verdicts: {}, progress: { judged: 0, size: 3, correct: 0, incorrect: 0, skip: 0 },
+    plan: {
+      name: 'sample-3',
+      size: 3,
+      seed: '7',
+      strata: 'none',
+      reviewer: 'tester',
+      items: [
+        { key: GROUP3.key, index: 0, stratum: 'all' },
+        { key: MCQ.key, index: 1, stratum: 'all' },
+        { key: HOSTILE.key, index: 2, stratum: 'all' },
+      ],
+    },
+    verdicts: {},
+    progress: { judged: 0, size: 3, correct: 0, incorrect: 0, skip: 0 },
   };
 }
 
@@ -58,7 +96,10 @@ describe('curator webview (headless Chromium)', function () {
     await browser?.close();
     await server?.close();
   });
-  afterEach(async () => { await page?.close(); page = undefined; });
+  afterEach(async () => {
+    await page?.close();
+    page = undefined;
+  });
 
   const position = async (p: Page) => p.locator('.item').getAttribute('data-position');
 
@@ -66,7 +107,10 @@ describe('curator webview (headless Chromium)', function () {
     page = await openCurator(browser, server.url, reviewConfig());
     await page.locator('.item[data-key="demo-group3-015"]').waitFor();
     assert.deepEqual(await page.locator('.images figcaption .ordinal').allTextContents(), ['The first image', 'The second image', 'The third image']);
-    assert.deepEqual(await page.locator('.images figcaption .path').allTextContents(), GROUP3.images.map((i) => i.path));
+    assert.deepEqual(
+      await page.locator('.images figcaption .path').allTextContents(),
+      GROUP3.images.map((i) => i.path),
+    );
     assert.deepEqual(await page.locator('.images .description').allTextContents(), GROUP3.descriptions);
     await page.waitForFunction('[...document.querySelectorAll(".images img")].every((i) => i.complete)');
     const widths = (await page.evaluate('[...document.querySelectorAll(".images img")].map((i) => i.naturalWidth)')) as number[];
@@ -110,7 +154,10 @@ describe('curator webview (headless Chromium)', function () {
     await notify(page, 'key', { action: 'correct' });
     await page.locator('.item[data-position="1"]').waitFor();
     const marks = (await sent(page)).filter((m) => m.method === 'mark');
-    assert.deepEqual(marks.map((m) => [m.params.key, m.params.verdict]), [['demo-group3-015', 'correct']]);
+    assert.deepEqual(
+      marks.map((m) => [m.params.key, m.params.verdict]),
+      [['demo-group3-015', 'correct']],
+    );
     // not confirmed yet: no progress, nothing in the saved log, the verdict reads "saving…"
     assert.equal((await page.locator('.progress-count').textContent())?.trim(), '0 / 3');
     assert.equal(await page.locator('.saved-log li').count(), 0);
@@ -180,7 +227,14 @@ describe('curator webview (headless Chromium)', function () {
   });
 
   it('preview: the host shows a record by its dataset index and drops fetched items after an edit', async () => {
-    const init: InitState = { mode: 'preview', readOnly: true, start: 0, warnings: [], subsets: [], dataset: { name: 'd.jsonl', path: '/data/d.jsonl', count: 3, format: 'llava', bytes: 100 } };
+    const init: InitState = {
+      mode: 'preview',
+      readOnly: true,
+      start: 0,
+      warnings: [],
+      subsets: [],
+      dataset: { name: 'd.jsonl', path: '/data/d.jsonl', count: 3, format: 'llava', bytes: 100 },
+    };
     page = await openCurator(browser, server.url, { results: { ready: init }, items: { 0: GROUP3, 1: MCQ, 2: HOSTILE } });
     await page.locator('.item[data-position="0"]').waitFor();
     await notify(page, 'showRecord', { index: 1 });
@@ -202,13 +256,26 @@ describe('curator webview (headless Chromium)', function () {
   });
 
   it('browse mode keeps only the visible rows of a 100 000-record list in the DOM and filters through the host', async () => {
-    const init: InitState = { mode: 'browse', readOnly: true, start: 0, warnings: [], subsets: ['Merge2Compare', 'Q-Instruct'], dataset: { name: 'big.jsonl', path: '/data/big.jsonl', count: 100_000, format: 'llava', bytes: 1 << 28 } };
+    const init: InitState = {
+      mode: 'browse',
+      readOnly: true,
+      start: 0,
+      warnings: [],
+      subsets: ['Merge2Compare', 'Q-Instruct'],
+      dataset: { name: 'big.jsonl', path: '/data/big.jsonl', count: 100_000, format: 'llava', bytes: 1 << 28 },
+    };
     const items: Record<number, ItemView> = { 0: { ...GROUP3, index: 0, key: 'rec-0' }, 5000: { ...MCQ, index: 5000, key: 'rec-5000' } };
-    page = await openCurator(browser, server.url, { results: { ready: init, query: { total: 100_000, matches: 100_000, filterId: 1 }, find: { index: 5000 } }, items, listSize: 100_000 });
+    page = await openCurator(browser, server.url, {
+      results: { ready: init, query: { total: 100_000, matches: 100_000, filterId: 1 }, find: { index: 5000 } },
+      items,
+      listSize: 100_000,
+    });
     await page.locator('.row[data-key="rec-0"]').waitFor();
     const rows = await page.locator('.row').count();
     assert.ok(rows > 5 && rows < 100, `rows in the DOM: ${rows}`);
-    await page.locator('.list').evaluate((el, top) => { el.scrollTop = top; }, 44 * 50_000);
+    await page.locator('.list').evaluate((el, top) => {
+      el.scrollTop = top;
+    }, 44 * 50_000);
     await page.locator('.row[data-key="rec-50000"]').waitFor();
     assert.ok((await page.locator('.row').count()) < 100);
     await page.locator('.filter select[aria-label="Group size"]').selectOption('2');

@@ -12,11 +12,17 @@ import { launchBrowser, notify, openCurator, startPageServer, type FakeHostConfi
 
 const img = (p: string) => ({ ok: true as const, path: p, src: `/${p}`, width: 512, height: 384 });
 const ORD = ['first', 'second', 'third', 'fourth'];
-const LONG_LABEL = 'Ranking from best to worst: the third image > the first image > the fourth image > the second image. The third image keeps fine texture on the petals and a clean background; the first shows slight noise in the shadows; the fourth is softened by mild blur; the second has strong impulse noise across the whole frame.';
+const LONG_LABEL =
+  'Ranking from best to worst: the third image > the first image > the fourth image > the second image. The third image keeps fine texture on the petals and a clean background; the first shows slight noise in the shadows; the fourth is softened by mild blur; the second has strong impulse noise across the whole frame.';
 
 function item(index: number, files: string[]): ItemView {
   return {
-    index, key: `item-${index}`, hash: `h${index}`, line: 1 + index * 10, format: 'llava', groupSize: files.length,
+    index,
+    key: `item-${index}`,
+    hash: `h${index}`,
+    line: 1 + index * 10,
+    format: 'llava',
+    groupSize: files.length,
     images: files.map((f) => img(`images/${f}`)),
     question: `${files.map((_, k) => `The ${ORD[k]} image: <image>`).join(' ')} Please rank the quality of the images and justify your rankings.`,
     label: LONG_LABEL,
@@ -29,10 +35,22 @@ const ONE = item(2, ['railway-336702_07_03.jpg']);
 
 function reviewConfig(): FakeHostConfig {
   const init: InitState = {
-    mode: 'review', readOnly: false, start: 0, warnings: [], subsets: [],
+    mode: 'review',
+    readOnly: false,
+    start: 0,
+    warnings: [],
+    subsets: [],
     dataset: { name: 'groups.json', path: '/data/groups.json', count: 3, format: 'llava', bytes: 4000 },
-    plan: { name: 'pixel-check', size: 3, seed: '1', strata: 'none', reviewer: 'tester', items: [FOUR, TWO, ONE].map((it, i) => ({ key: it.key, index: i, stratum: 'all' })) },
-    verdicts: {}, progress: { judged: 0, size: 3, correct: 0, incorrect: 0, skip: 0 },
+    plan: {
+      name: 'pixel-check',
+      size: 3,
+      seed: '1',
+      strata: 'none',
+      reviewer: 'tester',
+      items: [FOUR, TWO, ONE].map((it, i) => ({ key: it.key, index: i, stratum: 'all' })),
+    },
+    verdicts: {},
+    progress: { judged: 0, size: 3, correct: 0, incorrect: 0, skip: 0 },
   };
   return { results: { ready: init }, items: { 0: FOUR, 1: TWO, 2: ONE } };
 }
@@ -51,7 +69,10 @@ describe('compare mode in the item pane (headless Chromium, 1280×720)', functio
     await browser?.close();
     await server?.close();
   });
-  afterEach(async () => { await page?.close(); page = undefined; });
+  afterEach(async () => {
+    await page?.close();
+    page = undefined;
+  });
 
   async function open(): Promise<Page> {
     const p = await openCurator(browser, server.url, reviewConfig());
@@ -70,8 +91,14 @@ describe('compare mode in the item pane (headless Chromium, 1280×720)', functio
     assert.ok(await inView(page, '[data-role="question"]'), 'question in view');
     assert.ok(await inView(page, '[data-role="label"]'), 'label in view');
     const boxes = await Promise.all([0, 1, 2, 3].map((k) => page!.locator(`.images img[data-ordinal="${k + 1}"]`).boundingBox()));
-    assert.ok(boxes.every((b) => b && Math.abs(b.y - boxes[0]!.y) < 1), 'the four images share one row');
-    assert.ok(boxes.every((b) => b && b.y + 40 < 720), 'and start on screen');
+    assert.ok(
+      boxes.every((b) => b && Math.abs(b.y - boxes[0]!.y) < 1),
+      'the four images share one row',
+    );
+    assert.ok(
+      boxes.every((b) => b && b.y + 40 < 720),
+      'and start on screen',
+    );
     const x0 = (await page.locator('[data-role="label"]').boundingBox())!.x;
     for (const key of ['item-1', 'item-2']) {
       await notify(page, 'key', { action: 'next' });
@@ -87,8 +114,19 @@ describe('compare mode in the item pane (headless Chromium, 1280×720)', functio
     assert.equal(await page.locator('dd[data-field="record"]').textContent(), '#0');
     assert.match((await page.locator('.progress-detail').textContent())!, /item 1 of 3$/);
     await page.close();
-    const init: InitState = { mode: 'browse', readOnly: true, start: 0, warnings: [], subsets: [], dataset: { name: 'groups.json', path: '/data/groups.json', count: 3, format: 'llava', bytes: 4000 } };
-    page = await openCurator(browser, server.url, { results: { ready: init, query: { total: 3, matches: 3, filterId: 1 } }, items: { 0: FOUR, 1: TWO, 2: ONE }, listSize: 3 });
+    const init: InitState = {
+      mode: 'browse',
+      readOnly: true,
+      start: 0,
+      warnings: [],
+      subsets: [],
+      dataset: { name: 'groups.json', path: '/data/groups.json', count: 3, format: 'llava', bytes: 4000 },
+    };
+    page = await openCurator(browser, server.url, {
+      results: { ready: init, query: { total: 3, matches: 3, filterId: 1 } },
+      items: { 0: FOUR, 1: TWO, 2: ONE },
+      listSize: 3,
+    });
     await page.locator('.item[data-key="item-0"]').waitFor();
     assert.equal((await page.locator('.progress').textContent())!.trim(), '#0 · 1 of 3');
     await notify(page, 'key', { action: 'next' });
@@ -105,7 +143,12 @@ describe('compare mode in the item pane (headless Chromium, 1280×720)', functio
     assert.equal(await page.locator('.item .images').count(), 0, 'the grid is gone');
     assert.equal(await page.locator('.compare-toggle').getAttribute('aria-pressed'), 'true');
     await page.waitForFunction('document.querySelectorAll(\'.cmp-img[data-painted="true"]\').length === 4');
-    assert.deepEqual(await page.locator('.cmp-caption .ordinal').allTextContents(), ['The first image', 'The second image', 'The third image', 'The fourth image']);
+    assert.deepEqual(await page.locator('.cmp-caption .ordinal').allTextContents(), [
+      'The first image',
+      'The second image',
+      'The third image',
+      'The fourth image',
+    ]);
     assert.ok(await inView(page, '[data-role="label"]'), 'label in view in compare mode');
     assert.ok(await inView(page, '.cmp-viewport[data-ordinal="4"]'), 'viewports in view');
     assert.equal(await page.evaluate('document.activeElement?.classList.contains("compare")'), true, 'compare view has the keyboard');
@@ -113,7 +156,9 @@ describe('compare mode in the item pane (headless Chromium, 1280×720)', functio
     await page.waitForFunction('[...document.querySelectorAll(".cmp-viewport")].every((v) => v.dataset.viewScale === "1")');
     await notify(page, 'key', { action: 'next' });
     await page.locator('.item[data-key="item-1"] .compare').waitFor();
-    await page.waitForFunction('document.querySelectorAll(".cmp-viewport").length === 2 && [...document.querySelectorAll(".cmp-viewport")].every((v) => v.dataset.viewScale === "1")');
+    await page.waitForFunction(
+      'document.querySelectorAll(".cmp-viewport").length === 2 && [...document.querySelectorAll(".cmp-viewport")].every((v) => v.dataset.viewScale === "1")',
+    );
     assert.equal(await page.evaluate('document.activeElement?.classList.contains("compare")'), true, 'still has the keyboard');
     await page.keyboard.press('f');
     assert.equal(await page.locator('.cmp-viewport').count(), 1, 'flicker works after moving on');

@@ -16,11 +16,25 @@ const root = path.resolve(__dirname, '../../..');
 const fixtures = path.join(root, 'test/fixtures/report');
 const artifacts = path.join(root, 'test/artifacts');
 
-interface Box { x: number; y: number; width: number; height: number }
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 /** Just the browser APIs these page functions use (the Node test build has no DOM library). */
-interface El { getAttribute(n: string): string | null; querySelector(s: string): El | null; querySelectorAll(s: string): ArrayLike<El>; getBBox(): Box }
+interface El {
+  getAttribute(n: string): string | null;
+  querySelector(s: string): El | null;
+  querySelectorAll(s: string): ArrayLike<El>;
+  getBBox(): Box;
+}
 interface Win {
-  document: { body: unknown; documentElement: { scrollWidth: number }; addEventListener(t: string, f: (e: { violatedDirective: string; blockedURI: string }) => void): void };
+  document: {
+    body: unknown;
+    documentElement: { scrollWidth: number };
+    addEventListener(t: string, f: (e: { violatedDirective: string; blockedURI: string }) => void): void;
+  };
   innerWidth: number;
   getComputedStyle(e: unknown): { backgroundColor: string };
   console: { error(s: string): void };
@@ -50,7 +64,9 @@ describe('HTML report in Chromium', function () {
   async function open(scheme: 'light' | 'dark'): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage({ viewport: { width: 960, height: 900 }, colorScheme: scheme });
     const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+    });
     page.on('pageerror', (e) => problems.push(e.message));
     await page.addInitScript(() => {
       const w = globalThis as unknown as Win;
@@ -64,11 +80,17 @@ describe('HTML report in Chromium', function () {
     it(`renders cleanly in the ${scheme} scheme`, async () => {
       const { page, problems } = await open(scheme);
       try {
-        const bg = await page.evaluate(() => { const w = globalThis as unknown as Win; return w.getComputedStyle(w.document.body).backgroundColor; });
+        const bg = await page.evaluate(() => {
+          const w = globalThis as unknown as Win;
+          return w.getComputedStyle(w.document.body).backgroundColor;
+        });
         const m = /rgba?\((\d+), (\d+), (\d+)/.exec(bg)!;
         const lum = (0.2126 * Number(m[1]) + 0.7152 * Number(m[2]) + 0.0722 * Number(m[3])) / 255;
         assert.ok(scheme === 'light' ? lum > 0.9 : lum < 0.15, `background ${bg}`);
-        const fits = await page.evaluate(() => { const w = globalThis as unknown as Win; return w.document.documentElement.scrollWidth <= w.innerWidth; });
+        const fits = await page.evaluate(() => {
+          const w = globalThis as unknown as Win;
+          return w.document.documentElement.scrollWidth <= w.innerWidth;
+        });
         assert.ok(fits, 'the page overflows horizontally');
         fs.mkdirSync(artifacts, { recursive: true });
         await page.screenshot({ path: path.join(artifacts, `report-standalone-${scheme}.png`), fullPage: true });
@@ -100,7 +122,9 @@ describe('HTML report in Chromium', function () {
         if (r.x1 === null || !r.mark) continue;
         const cx = r.mark.x + r.mark.width / 2;
         assert.ok(cx >= r.x1 - 0.5 && cx <= r.x2! + 0.5, `point ${cx} outside [${r.x1}, ${r.x2}]`);
-        for (let i = 0; i < r.texts.length; i++) for (let j = i + 1; j < r.texts.length; j++) assert.ok(!overlap(r.texts[i], r.texts[j]), `labels overlap: ${JSON.stringify([r.texts[i], r.texts[j]])}`);
+        for (let i = 0; i < r.texts.length; i++)
+          for (let j = i + 1; j < r.texts.length; j++)
+            assert.ok(!overlap(r.texts[i], r.texts[j]), `labels overlap: ${JSON.stringify([r.texts[i], r.texts[j]])}`);
       }
       // Indicative strata (n < 30) are drawn hollow with dashed whiskers.
       assert.ok((await page.locator('svg.chart circle.indicative').count()) >= 2);

@@ -15,16 +15,44 @@
  */
 import { clear, h } from '../elements';
 import type { CompareImage } from './types';
-import { clampView, FIT, atScale, imageView, layerTransform, panBy, referenceIndex, scaleLabel, zoomAbout, type SharedView, type Size, type SyncMode } from './viewMath';
+import {
+  clampView,
+  FIT,
+  atScale,
+  imageView,
+  layerTransform,
+  panBy,
+  referenceIndex,
+  scaleLabel,
+  zoomAbout,
+  type SharedView,
+  type Size,
+  type SyncMode,
+} from './viewMath';
 
 export type { CompareImage } from './types';
 
 export type CompareMode = 'side' | 'flicker' | 'swipe';
 
 export type CompareAction =
-  | 'fit' | 'zoom1' | 'zoom2' | 'zoom4' | 'zoomIn' | 'zoomOut'
-  | 'panLeft' | 'panRight' | 'panUp' | 'panDown'
-  | 'toggleSync' | 'side' | 'flicker' | 'swipe' | 'nextPair' | 'dividerLeft' | 'dividerRight' | 'back';
+  | 'fit'
+  | 'zoom1'
+  | 'zoom2'
+  | 'zoom4'
+  | 'zoomIn'
+  | 'zoomOut'
+  | 'panLeft'
+  | 'panRight'
+  | 'panUp'
+  | 'panDown'
+  | 'toggleSync'
+  | 'side'
+  | 'flicker'
+  | 'swipe'
+  | 'nextPair'
+  | 'dividerLeft'
+  | 'dividerRight'
+  | 'back';
 
 export interface CompareOptions {
   /** Called when a picture is painted (for benches and tests). */
@@ -36,11 +64,27 @@ export interface CompareOptions {
 /** Keys of the compare view, for when key events reach it directly (the host may send actions instead). */
 export function compareKeyAction(e: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'altKey' | 'ctrlKey' | 'metaKey'>): CompareAction | undefined {
   if (e.ctrlKey || e.metaKey || e.altKey) return undefined;
-  if (e.shiftKey && e.key.startsWith('Arrow')) return ({ ArrowLeft: 'panLeft', ArrowRight: 'panRight', ArrowUp: 'panUp', ArrowDown: 'panDown' } as const)[e.key as 'ArrowLeft'];
-  return ({
-    '0': 'fit', '1': 'zoom1', '2': 'zoom2', '4': 'zoom4', '+': 'zoomIn', '=': 'zoomIn', '-': 'zoomOut',
-    p: 'toggleSync', a: 'side', f: 'flicker', w: 'swipe', b: 'nextPair', '[': 'dividerLeft', ']': 'dividerRight', Escape: 'back',
-  } as Record<string, CompareAction>)[e.key];
+  if (e.shiftKey && e.key.startsWith('Arrow'))
+    return ({ ArrowLeft: 'panLeft', ArrowRight: 'panRight', ArrowUp: 'panUp', ArrowDown: 'panDown' } as const)[e.key as 'ArrowLeft'];
+  return (
+    {
+      '0': 'fit',
+      '1': 'zoom1',
+      '2': 'zoom2',
+      '4': 'zoom4',
+      '+': 'zoomIn',
+      '=': 'zoomIn',
+      '-': 'zoomOut',
+      p: 'toggleSync',
+      a: 'side',
+      f: 'flicker',
+      w: 'swipe',
+      b: 'nextPair',
+      '[': 'dividerLeft',
+      ']': 'dividerRight',
+      Escape: 'back',
+    } as Record<string, CompareAction>
+  )[e.key];
 }
 
 export const COMPARE_KEYS_HELP = '0 fit · 1 1:1 · 2 2:1 · 4 4:1 · wheel zoom · drag or Shift+arrows pan · p sync · a all · f flicker · w swipe · b pair';
@@ -60,7 +104,12 @@ interface Slot {
   port?: Port;
 }
 
-interface Port { el: HTMLElement; width: number; height: number; slots: Slot[] }
+interface Port {
+  el: HTMLElement;
+  width: number;
+  height: number;
+  slots: Slot[];
+}
 
 const PAN_STEP = 0.25;
 const ZOOM_STEP = 1.25;
@@ -95,25 +144,57 @@ export class CompareView {
     this.pickB = h('select', { class: 'cmp-pick', 'aria-label': 'image B' });
     const button = (action: CompareAction, text: string, title: string) => {
       const b = h('button', { type: 'button', class: 'cmp-button', 'data-action': action, title, 'aria-pressed': 'false' }, text);
-      b.addEventListener('click', () => { this.perform(action); this.el.focus(); });
+      b.addEventListener('click', () => {
+        this.perform(action);
+        this.el.focus();
+      });
       this.buttons.set(action, b);
       return b;
     };
-    this.toolbar = h('div', { class: 'cmp-toolbar', role: 'toolbar', 'aria-label': 'Compare view' },
-      h('span', { class: 'cmp-group' }, button('fit', 'Fit', 'Fit every image (0)'), button('zoom1', '1:1', 'Original pixels (1)'), button('zoom2', '2:1', 'Two screen pixels per image pixel (2)'), button('zoom4', '4:1', 'Four screen pixels per image pixel (4)'), this.zoomReadout),
+    this.toolbar = h(
+      'div',
+      { class: 'cmp-toolbar', role: 'toolbar', 'aria-label': 'Compare view' },
+      h(
+        'span',
+        { class: 'cmp-group' },
+        button('fit', 'Fit', 'Fit every image (0)'),
+        button('zoom1', '1:1', 'Original pixels (1)'),
+        button('zoom2', '2:1', 'Two screen pixels per image pixel (2)'),
+        button('zoom4', '4:1', 'Four screen pixels per image pixel (4)'),
+        this.zoomReadout,
+      ),
       h('span', { class: 'cmp-group' }, button('toggleSync', 'Sync: relative', 'Synchronise by relative position or by pixels (p)')),
-      h('span', { class: 'cmp-group' }, button('side', 'All', 'All images side by side (a)'), button('flicker', 'Flicker', 'Flip A and B in place (f)'), button('swipe', 'Swipe', 'A left of a divider, B right of it (w)')),
-      h('span', { class: 'cmp-group cmp-pair' }, h('label', {}, 'A ', this.pickA), h('label', {}, 'B ', this.pickB)));
-    for (const [sel, which] of [[this.pickA, 0], [this.pickB, 1]] as const) {
+      h(
+        'span',
+        { class: 'cmp-group' },
+        button('side', 'All', 'All images side by side (a)'),
+        button('flicker', 'Flicker', 'Flip A and B in place (f)'),
+        button('swipe', 'Swipe', 'A left of a divider, B right of it (w)'),
+      ),
+      h('span', { class: 'cmp-group cmp-pair' }, h('label', {}, 'A ', this.pickA), h('label', {}, 'B ', this.pickB)),
+    );
+    for (const [sel, which] of [
+      [this.pickA, 0],
+      [this.pickB, 1],
+    ] as const) {
       sel.addEventListener('change', () => this.setPair(which === 0 ? [Number(sel.value), this.pair[1]] : [this.pair[0], Number(sel.value)]));
     }
     this.stage = h('div', { class: 'cmp-stage' });
     this.status = h('div', { class: 'cmp-status', role: 'status', 'aria-live': 'polite' });
-    this.el = h('section', { class: 'compare', tabindex: 0, 'aria-label': 'Compare images', 'data-mode': 'side', 'data-sync': 'relative' }, this.toolbar, this.stage, this.status);
+    this.el = h(
+      'section',
+      { class: 'compare', tabindex: 0, 'aria-label': 'Compare images', 'data-mode': 'side', 'data-sync': 'relative' },
+      this.toolbar,
+      this.stage,
+      this.status,
+    );
     this.el.addEventListener('keydown', (e) => {
       if (e.target instanceof HTMLSelectElement) return;
       const a = compareKeyAction(e);
-      if (a && this.perform(a)) { e.preventDefault(); e.stopPropagation(); }
+      if (a && this.perform(a)) {
+        e.preventDefault();
+        e.stopPropagation();
+      }
     });
   }
 
@@ -160,18 +241,26 @@ export class CompareView {
     const ref = this.refSize();
     const port = this.refPort();
     switch (action) {
-      case 'fit': this.setState(FIT); break;
-      case 'zoom1': case 'zoom2': case 'zoom4':
+      case 'fit':
+        this.setState(FIT);
+        break;
+      case 'zoom1':
+      case 'zoom2':
+      case 'zoom4':
         if (!ref || !port) return true;
         this.setState(atScale(this.state, { zoom1: 1, zoom2: 2, zoom4: 4 }[action], ref, port));
         break;
-      case 'zoomIn': case 'zoomOut': {
+      case 'zoomIn':
+      case 'zoomOut': {
         const s = this.focusSlot();
         if (!s?.size || !ref || !s.port) return true;
         this.setState(zoomAbout(this.state, this.sync, s.size, ref, s.port, action === 'zoomIn' ? ZOOM_STEP : 1 / ZOOM_STEP));
         break;
       }
-      case 'panLeft': case 'panRight': case 'panUp': case 'panDown': {
+      case 'panLeft':
+      case 'panRight':
+      case 'panUp':
+      case 'panDown': {
         const s = this.focusSlot();
         if (!s?.port || this.state.fit) return false;
         const dx = action === 'panLeft' ? 1 : action === 'panRight' ? -1 : 0;
@@ -179,16 +268,25 @@ export class CompareView {
         this.panPort(s, dx * s.port.width * PAN_STEP, dy * s.port.height * PAN_STEP);
         break;
       }
-      case 'toggleSync': this.setSync(this.sync === 'relative' ? 'pixels' : 'relative'); break;
-      case 'side': this.setMode('side'); break;
+      case 'toggleSync':
+        this.setSync(this.sync === 'relative' ? 'pixels' : 'relative');
+        break;
+      case 'side':
+        this.setMode('side');
+        break;
       case 'flicker':
         if (this.slots.length < 2) return true;
         if (this.mode === 'flicker') this.flip();
         else this.setMode('flicker');
         break;
-      case 'swipe': if (this.slots.length >= 2) this.setMode('swipe'); break;
-      case 'nextPair': this.nextPair(); break;
-      case 'dividerLeft': case 'dividerRight':
+      case 'swipe':
+        if (this.slots.length >= 2) this.setMode('swipe');
+        break;
+      case 'nextPair':
+        this.nextPair();
+        break;
+      case 'dividerLeft':
+      case 'dividerRight':
         if (this.mode !== 'swipe') return false;
         this.setDivider(this.divider + (action === 'dividerLeft' ? -0.05 : 0.05));
         break;
@@ -207,7 +305,14 @@ export class CompareView {
   }
 
   get view(): { mode: CompareMode; sync: SyncMode; fit: boolean; scale: number; pair: [number, number]; showing: number } {
-    return { mode: this.mode, sync: this.sync, fit: this.state.fit, scale: this.state.scale, pair: [...this.pair], showing: this.showB ? this.pair[1] : this.pair[0] };
+    return {
+      mode: this.mode,
+      sync: this.sync,
+      fit: this.state.fit,
+      scale: this.state.scale,
+      pair: [...this.pair],
+      showing: this.showB ? this.pair[1] : this.pair[0],
+    };
   }
 
   setMode(mode: CompareMode): void {
@@ -216,7 +321,13 @@ export class CompareView {
     this.mode = mode;
     this.showB = false;
     this.build();
-    this.announce(mode === 'side' ? `All ${this.slots.length} images side by side` : mode === 'flicker' ? `Flicker: showing ${this.pairName(0)}; press f to flip` : `Swipe: ${this.pairName(0)} left, ${this.pairName(1)} right`);
+    this.announce(
+      mode === 'side'
+        ? `All ${this.slots.length} images side by side`
+        : mode === 'flicker'
+          ? `Flicker: showing ${this.pairName(0)}; press f to flip`
+          : `Swipe: ${this.pairName(0)} left, ${this.pairName(1)} right`,
+    );
   }
 
   setSync(sync: SyncMode): void {
@@ -266,10 +377,27 @@ export class CompareView {
       this.stage.style.setProperty('--cmp-rows', '1');
       const [a, b] = this.pair.map((i) => this.slots[i]);
       const port = this.makePort([a, b]);
-      const captions = h('figcaption', { class: 'cmp-caption cmp-pair-caption' },
-        h('span', { class: 'cmp-ab', 'data-ab': 'A' }, 'A: ', h('span', { class: 'ordinal' }, a.image.caption), ' ', h('span', { class: 'path' }, a.image.path)),
-        h('span', { class: 'cmp-ab', 'data-ab': 'B' }, 'B: ', h('span', { class: 'ordinal' }, b.image.caption), ' ', h('span', { class: 'path' }, b.image.path)),
-        h('span', { class: 'cmp-scale' }));
+      const captions = h(
+        'figcaption',
+        { class: 'cmp-caption cmp-pair-caption' },
+        h(
+          'span',
+          { class: 'cmp-ab', 'data-ab': 'A' },
+          'A: ',
+          h('span', { class: 'ordinal' }, a.image.caption),
+          ' ',
+          h('span', { class: 'path' }, a.image.path),
+        ),
+        h(
+          'span',
+          { class: 'cmp-ab', 'data-ab': 'B' },
+          'B: ',
+          h('span', { class: 'ordinal' }, b.image.caption),
+          ' ',
+          h('span', { class: 'path' }, b.image.path),
+        ),
+        h('span', { class: 'cmp-scale' }),
+      );
       this.stage.append(h('figure', { class: 'cmp-pane cmp-pane-pair' }, captions, port.el));
       if (this.mode === 'swipe') this.addDivider(port);
       else this.applyFlicker();
@@ -280,8 +408,13 @@ export class CompareView {
   }
 
   private caption(s: Slot): HTMLElement {
-    return h('figcaption', { class: 'cmp-caption' },
-      h('span', { class: 'ordinal' }, s.image.caption), h('span', { class: 'path', title: s.image.path }, s.image.path), h('span', { class: 'cmp-scale' }));
+    return h(
+      'figcaption',
+      { class: 'cmp-caption' },
+      h('span', { class: 'ordinal' }, s.image.caption),
+      h('span', { class: 'path', title: s.image.path }, s.image.path),
+      h('span', { class: 'cmp-scale' }),
+    );
   }
 
   private makePort(slots: Slot[]): Port {
@@ -306,7 +439,15 @@ export class CompareView {
   }
 
   private addDivider(port: Port): void {
-    const handle = h('div', { class: 'cmp-divider', role: 'separator', tabindex: 0, 'aria-orientation': 'vertical', 'aria-label': 'Swipe divider: A to the left, B to the right', 'aria-valuemin': 0, 'aria-valuemax': 100 });
+    const handle = h('div', {
+      class: 'cmp-divider',
+      role: 'separator',
+      tabindex: 0,
+      'aria-orientation': 'vertical',
+      'aria-label': 'Swipe divider: A to the left, B to the right',
+      'aria-valuemin': 0,
+      'aria-valuemax': 100,
+    });
     handle.addEventListener('pointerdown', (e) => {
       e.stopPropagation();
       handle.setPointerCapture(e.pointerId);
@@ -314,7 +455,10 @@ export class CompareView {
         const r = port.el.getBoundingClientRect();
         this.setDivider((ev.clientX - r.left) / r.width);
       };
-      const up = () => { handle.removeEventListener('pointermove', move); handle.removeEventListener('pointerup', up); };
+      const up = () => {
+        handle.removeEventListener('pointermove', move);
+        handle.removeEventListener('pointerup', up);
+      };
       handle.addEventListener('pointermove', move);
       handle.addEventListener('pointerup', up);
     });
@@ -438,7 +582,12 @@ export class CompareView {
     }
     const refView = ref && this.refPort() ? imageView(this.state, this.sync, ref, ref, this.refPort()!) : undefined;
     setText(this.zoomReadout, this.state.fit ? 'fit' : refView ? scaleLabel(refView.scale) : '');
-    for (const [a, on] of [['fit', this.state.fit], ['zoom1', !this.state.fit && this.state.scale === 1], ['zoom2', !this.state.fit && this.state.scale === 2], ['zoom4', !this.state.fit && this.state.scale === 4]] as const) {
+    for (const [a, on] of [
+      ['fit', this.state.fit],
+      ['zoom1', !this.state.fit && this.state.scale === 1],
+      ['zoom2', !this.state.fit && this.state.scale === 2],
+      ['zoom4', !this.state.fit && this.state.scale === 4],
+    ] as const) {
       setAttr(this.buttons.get(a)!, 'aria-pressed', String(on));
     }
   }
@@ -499,7 +648,10 @@ export class CompareView {
   }
 
   private fillPickers(): void {
-    for (const [sel, k] of [[this.pickA, 0], [this.pickB, 1]] as const) {
+    for (const [sel, k] of [
+      [this.pickA, 0],
+      [this.pickB, 1],
+    ] as const) {
       clear(sel);
       this.slots.forEach((s, i) => sel.append(h('option', { value: i, selected: i === this.pair[k] }, s.image.caption)));
     }
@@ -573,13 +725,15 @@ export class CompareView {
     if (old?.parentElement) old.replaceWith(img);
     else s.placeholder.after(img);
     this.apply();
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      if (gen !== this.generation || s.img !== img) return;
-      s.painted = true;
-      img.dataset.painted = 'true';
-      s.placeholder.classList.add('cmp-painted');
-      this.opts.onPaint?.(s.image.ordinal, source);
-    }));
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        if (gen !== this.generation || s.img !== img) return;
+        s.painted = true;
+        img.dataset.painted = 'true';
+        s.placeholder.classList.add('cmp-painted');
+        this.opts.onPaint?.(s.image.ordinal, source);
+      }),
+    );
     if (this.mode === 'flicker') this.applyFlicker();
   }
 
@@ -599,7 +753,11 @@ export class CompareView {
     s.placeholder.setAttribute('role', 'img');
     s.placeholder.setAttribute('aria-label', `${s.image.caption} not shown: ${f.title}: ${f.reason}`);
     s.placeholder.dataset.ordinal = String(s.image.ordinal);
-    s.placeholder.append(h('span', { class: 'cmp-fault-title' }, f.title), h('span', { class: 'cmp-fault-path' }, s.image.path), h('span', { class: 'cmp-fault-reason' }, f.reason));
+    s.placeholder.append(
+      h('span', { class: 'cmp-fault-title' }, f.title),
+      h('span', { class: 'cmp-fault-path' }, s.image.path),
+      h('span', { class: 'cmp-fault-reason' }, f.reason),
+    );
     if (!s.size) s.size = { width: 4, height: 3 };
   }
 
@@ -619,33 +777,46 @@ export class CompareView {
     });
     el.addEventListener('pointermove', (e) => {
       if (!last || e.pointerId !== last.id) return;
-      const dx = e.clientX - last.x, dy = e.clientY - last.y;
+      const dx = e.clientX - last.x,
+        dy = e.clientY - last.y;
       last = { x: e.clientX, y: e.clientY, id: e.pointerId };
       const s = slotAt();
       if (s) this.panPort(s, dx, dy);
     });
-    const end = () => { last = undefined; el.classList.remove('cmp-dragging'); };
+    const end = () => {
+      last = undefined;
+      el.classList.remove('cmp-dragging');
+    };
     el.addEventListener('pointerup', end);
     el.addEventListener('pointercancel', end);
-    el.addEventListener('wheel', (e) => {
-      const s = slotAt();
-      const ref = this.refSize();
-      if (!s?.size || !ref) return;
-      e.preventDefault();
-      const r = el.getBoundingClientRect();
-      const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? r.height : 1;
-      const factor = Math.exp((-e.deltaY * unit) / 500);
-      this.setState(zoomAbout(this.state, this.sync, s.size, ref, port, factor, e.clientX - r.left - r.width / 2, e.clientY - r.top - r.height / 2));
-    }, { passive: false });
+    el.addEventListener(
+      'wheel',
+      (e) => {
+        const s = slotAt();
+        const ref = this.refSize();
+        if (!s?.size || !ref) return;
+        e.preventDefault();
+        const r = el.getBoundingClientRect();
+        const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? r.height : 1;
+        const factor = Math.exp((-e.deltaY * unit) / 500);
+        this.setState(zoomAbout(this.state, this.sync, s.size, ref, port, factor, e.clientX - r.left - r.width / 2, e.clientY - r.top - r.height / 2));
+      },
+      { passive: false },
+    );
     el.addEventListener('dblclick', (e) => {
       const s = slotAt();
       const ref = this.refSize();
       if (!s?.size || !ref) return;
-      if (!this.state.fit) { this.setState(FIT); return; }
+      if (!this.state.fit) {
+        this.setState(FIT);
+        return;
+      }
       const r = el.getBoundingClientRect();
       const cur = imageView(this.state, this.sync, s.size, ref, port);
       const target = this.sync === 'pixels' ? 1 : ref.width / s.size.width;
-      this.setState(zoomAbout(this.state, this.sync, s.size, ref, port, target / cur.scale, e.clientX - r.left - r.width / 2, e.clientY - r.top - r.height / 2));
+      this.setState(
+        zoomAbout(this.state, this.sync, s.size, ref, port, target / cur.scale, e.clientX - r.left - r.width / 2, e.clientY - r.top - r.height / 2),
+      );
     });
   }
 

@@ -12,13 +12,25 @@
  * position and the same scale. Either way a pan of one viewport moves every view by the same CSS px.
  */
 
-export interface Size { width: number; height: number }
+export interface Size {
+  width: number;
+  height: number;
+}
 export type SyncMode = 'relative' | 'pixels';
 
-export interface SharedView { fit: boolean; u: number; v: number; scale: number }
+export interface SharedView {
+  fit: boolean;
+  u: number;
+  v: number;
+  scale: number;
+}
 
 /** One image's view: (x, y) image pixels at the viewport centre; scale CSS px per image pixel. */
-export interface ImageViewState { x: number; y: number; scale: number }
+export interface ImageViewState {
+  x: number;
+  y: number;
+  scale: number;
+}
 
 export const FIT: SharedView = { fit: true, u: 0.5, v: 0.5, scale: 1 };
 export const MAX_SCALE = 32;
@@ -26,7 +38,9 @@ export const MAX_SCALE = 32;
 /** Index of the largest image (by pixel count); the first on ties. */
 export function referenceIndex(sizes: Size[]): number {
   let best = 0;
-  sizes.forEach((s, i) => { if (s.width * s.height > sizes[best].width * sizes[best].height) best = i; });
+  sizes.forEach((s, i) => {
+    if (s.width * s.height > sizes[best].width * sizes[best].height) best = i;
+  });
   return best;
 }
 

@@ -10,15 +10,32 @@ import { customIdFor, readBatchOutput } from '../../core/endpoint/batchFiles';
 import { readPlan, type PlanItem } from '../../core/plan';
 import { UsageError, type ParsedArgs } from '../args';
 import type { Command, CommandIO } from '../command';
-import { BATCH_REPEATABLE_FLAGS, BATCH_USAGE, BATCH_VALUE_FLAGS, batchAsker, batchMode, reportBatchImport, writeBatchRequests, type BatchMode } from '../batchArgs';
+import {
+  BATCH_REPEATABLE_FLAGS,
+  BATCH_USAGE,
+  BATCH_VALUE_FLAGS,
+  batchAsker,
+  batchMode,
+  reportBatchImport,
+  writeBatchRequests,
+  type BatchMode,
+} from '../batchArgs';
 import { DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
 import { ENDPOINT_USAGE, endpointFlags, pct, setupEndpoint, withInterrupt } from '../endpointArgs';
 
-const indent = (s: string | undefined) => (s ?? '(none)').split('\n').map((l) => `  ${l}`).join('\n');
+const indent = (s: string | undefined) =>
+  (s ?? '(none)')
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 
 function isPlanPath(p: string): boolean {
   if (p.endsWith('plan.json')) return true;
-  try { return fs.statSync(p).isDirectory(); } catch { return false; }
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 async function askOne(file: string, which: string, args: ParsedArgs, io: CommandIO): Promise<number> {
@@ -30,27 +47,51 @@ async function askOne(file: string, which: string, args: ParsedArgs, io: Command
       return 2;
     }
     let item;
-    try { item = ds.item(i); } catch (e) {
-      if (e instanceof RecordSyntaxError) { io.err(`cocurate ask: ${ds.path}: ${e.message}\n`); return 1; }
+    try {
+      item = ds.item(i);
+    } catch (e) {
+      if (e instanceof RecordSyntaxError) {
+        io.err(`cocurate ask: ${ds.path}: ${e.message}\n`);
+        return 1;
+      }
       throw e;
     }
     const { profile, asker } = setupEndpoint(args, ds.path);
     const json = args.bool('json');
     const stream = !json && process.stdout.isTTY === true;
     if (stream) io.out(`Answer (${profile.name}):\n  `);
-    const answer = await withInterrupt((signal) => asker.askItem(item, {
-      signal,
-      onDelta: stream ? (d) => io.out(d.replace(/\n/g, '\n  ')) : undefined,
-      onRetry: (n, e, ms) => io.err(`cocurate ask: ${e.message}; retry ${n} in ${(ms / 1000).toFixed(1)} s\n`),
-    }));
+    const answer = await withInterrupt((signal) =>
+      asker.askItem(item, {
+        signal,
+        onDelta: stream ? (d) => io.out(d.replace(/\n/g, '\n  ')) : undefined,
+        onRetry: (n, e, ms) => io.err(`cocurate ask: ${e.message}; retry ${n} in ${(ms / 1000).toFixed(1)} s\n`),
+      }),
+    );
     const cmp = compareItem(item, answer.text);
     if (json) {
-      io.out(JSON.stringify({
-        key: item.key, index: item.index, images: item.images, question: cmp.question, label: item.label, answer: answer.text,
-        labelParsed: cmp.labelParsed, answerParsed: cmp.answerParsed, labelChoice: cmp.labelChoice, answerChoice: cmp.answerChoice,
-        agreement: cmp.status, cached: answer.cached, ms: Math.round(answer.ms), attempts: answer.attempts,
-        profile: { name: profile.name, model: profile.model, endpoint: profile.baseURLs.map(publicEndpoint) },
-      }, null, 2) + '\n');
+      io.out(
+        JSON.stringify(
+          {
+            key: item.key,
+            index: item.index,
+            images: item.images,
+            question: cmp.question,
+            label: item.label,
+            answer: answer.text,
+            labelParsed: cmp.labelParsed,
+            answerParsed: cmp.answerParsed,
+            labelChoice: cmp.labelChoice,
+            answerChoice: cmp.answerChoice,
+            agreement: cmp.status,
+            cached: answer.cached,
+            ms: Math.round(answer.ms),
+            attempts: answer.attempts,
+            profile: { name: profile.name, model: profile.model, endpoint: profile.baseURLs.map(publicEndpoint) },
+          },
+          null,
+          2,
+        ) + '\n',
+      );
       return 0;
     }
     if (stream) io.out('\n\n');
@@ -58,11 +99,14 @@ async function askOne(file: string, which: string, args: ParsedArgs, io: Command
     const lines = [
       `#${item.index}  key ${item.key}  ${item.images.length} image(s): ${item.images.join(', ')}`,
       '',
-      'Question:', indent(cmp.question),
+      'Question:',
+      indent(cmp.question),
       '',
-      `Label:                      → ${cmp.labelChoice}`, indent(item.label),
+      `Label:                      → ${cmp.labelChoice}`,
+      indent(item.label),
       '',
-      `Answer (${profile.name}${answer.cached ? ', cached' : ''}):`.padEnd(28) + ` → ${cmp.answerChoice}`, ...(stream ? [] : [indent(answer.text)]),
+      `Answer (${profile.name}${answer.cached ? ', cached' : ''}):`.padEnd(28) + ` → ${cmp.answerChoice}`,
+      ...(stream ? [] : [indent(answer.text)]),
       '',
       `Agreement: ${cmp.status}`,
       '',
@@ -114,11 +158,15 @@ async function answerItems(ds: Dataset, dir: string, items: PlanItem[], liveAske
   const profile = liveAsker.profile;
   const fromBatch = mode.kind === 'in' ? batchAsker(liveAsker, mode.files) : undefined;
   const asker = fromBatch?.asker ?? liveAsker;
-  const res = await withInterrupt((signal) => askSpotcheck(ds, plan, asker, {
-    concurrency: args.num('concurrency') ?? profile.concurrency,
-    signal,
-    onProgress: (done, total) => { if (!args.bool('json')) io.err(`\r${done}/${total} answered`); },
-  }));
+  const res = await withInterrupt((signal) =>
+    askSpotcheck(ds, plan, asker, {
+      concurrency: args.num('concurrency') ?? profile.concurrency,
+      signal,
+      onProgress: (done, total) => {
+        if (!args.bool('json')) io.err(`\r${done}/${total} answered`);
+      },
+    }),
+  );
   if (!args.bool('json')) io.err('\n');
   if (fromBatch) reportBatchImport('ask', fromBatch.output, fromBatch.asker, io);
   fs.mkdirSync(plan.dir, { recursive: true });
@@ -132,7 +180,10 @@ async function answerItems(ds: Dataset, dir: string, items: PlanItem[], liveAske
       `  ${profile.name}: ${s.answered}/${plan.items.length} answered${s.failed ? `, ${s.failed} failed` : ''}${res.cancelled ? ' (cancelled)' : ''}`,
       `  agreement label vs model: ${s.agree}/${s.compared} = ${pct(s.rate)}   (label unparsed ${s.labelUnparsed}, answer unparsed ${s.answerUnparsed}, not comparable ${s.differentKinds})`,
     ];
-    if (res.drifted.length) lines.push(`  ${res.drifted.length} item(s) changed since the plan was drawn: ${res.drifted.slice(0, 5).join(', ')}${res.drifted.length > 5 ? ', …' : ''}`);
+    if (res.drifted.length)
+      lines.push(
+        `  ${res.drifted.length} item(s) changed since the plan was drawn: ${res.drifted.slice(0, 5).join(', ')}${res.drifted.length > 5 ? ', …' : ''}`,
+      );
     if (res.disagreements.length) {
       lines.push('', 'Disagreements:');
       for (const d of res.disagreements) lines.push(`  ${d.key.padEnd(24)} label → ${d.labelChoice};  model → ${d.answerChoice}`);
@@ -140,7 +191,10 @@ async function answerItems(ds: Dataset, dir: string, items: PlanItem[], liveAske
     for (const f of res.failures.slice(0, 10)) lines.push(`  failed ${f.key}: ${f.error}`);
     io.out(lines.join('\n') + '\n');
   }
-  if (res.cancelled) { io.err(`cocurate ask: cancelled; ${s.answered} answers kept in the cache\n`); return 2; }
+  if (res.cancelled) {
+    io.err(`cocurate ask: cancelled; ${s.answered} answers kept in the cache\n`);
+    return 2;
+  }
   return res.failures.length > 0 ? 1 : 0;
 }
 
@@ -170,7 +224,10 @@ export const ask: Command = {
       }
       return await askOne(target, which, args, io);
     } catch (e) {
-      if (e instanceof CancelledError) { io.err('cocurate ask: cancelled\n'); return 2; }
+      if (e instanceof CancelledError) {
+        io.err('cocurate ask: cancelled\n');
+        return 2;
+      }
       throw e;
     }
   },

@@ -29,7 +29,7 @@ const USAGE = [
   'OUT: .jsonl or .json (LLaVA / Co-Instruct records). Default group counts: pairs n·log10(n) (the paper: 19K images → 81K pairs),',
   `triples pairs/3, quads 2·pairs/9. Default threshold ${DEFAULT_THRESHOLD}; default embedder hub:Xenova/all-MiniLM-L6-v2 (downloaded once, needs network).`,
   'Keys: COCURATE_API_KEY or OPENAI_API_KEY. A rerun with the same settings continues; finished calls come from the cache.',
-  'Batch files: --batch-out DIR writes the calls not yet answered as OpenAI Batch input (custom_id = the call\'s cache key) instead of',
+  "Batch files: --batch-out DIR writes the calls not yet answered as OpenAI Batch input (custom_id = the call's cache key) instead of",
   'sending them; --batch-in FILE... answers calls from Batch output (nothing is sent live). Both together: import, then write the rest.',
   'Keep --llm, --model and the other settings the same across the phases.',
 ].join('\n');
@@ -41,7 +41,12 @@ function count(args: ParsedArgs, name: string): number | undefined {
 }
 
 /** --batch-out DIR / --batch-in FILE...: the run's model calls through batch files (both may be given). */
-function chatBatch(args: ParsedArgs, kind: string, model: string | undefined, extra: string[]): { batch?: ChatBatch; problems: { where: string; message: string }[] } {
+function chatBatch(
+  args: ParsedArgs,
+  kind: string,
+  model: string | undefined,
+  extra: string[],
+): { batch?: ChatBatch; problems: { where: string; message: string }[] } {
   const out = args.str('batch-out');
   const ins = [...args.list('batch-in'), ...extra];
   if (out === undefined && ins.length === 0) return { problems: [] };
@@ -92,8 +97,14 @@ function summary(r: BuildResult): string {
     }
     for (const u of r.batch.unknown.slice(0, 10)) lines.push(`${u.where}: custom_id "${u.customId}" matches no call of this build`);
   }
-  lines.push(`${r.units} images, ${r.groups} groups (${r.counts.pairs} pairs, ${r.counts.triples} triples, ${r.counts.quads} quads)` + (r.skippedRecords ? `; ${r.skippedRecords} input records without image or description skipped` : ''));
-  if (r.imagesOutsideOutput) lines.push(`note: ${r.imagesOutsideOutput} image path(s) lead out of the output's folder ("../…"); write OUT into a folder that contains the images so validate and the review editor can show them`);
+  lines.push(
+    `${r.units} images, ${r.groups} groups (${r.counts.pairs} pairs, ${r.counts.triples} triples, ${r.counts.quads} quads)` +
+      (r.skippedRecords ? `; ${r.skippedRecords} input records without image or description skipped` : ''),
+  );
+  if (r.imagesOutsideOutput)
+    lines.push(
+      `note: ${r.imagesOutsideOutput} image path(s) lead out of the output's folder ("../…"); write OUT into a folder that contains the images so validate and the review editor can show them`,
+    );
   if (r.retention && r.threshold !== undefined) lines.push(formatRetention(r.retention, r.threshold).trimEnd());
   if (!r.dryRun) {
     lines.push(`calls: ${r.calls.made} made, ${r.calls.cached} from cache`);
@@ -114,13 +125,34 @@ export const build: Command = {
   summary: 'build comparison data: merge2compare (descriptions → LLM-merged comparisons) or teach2compare (VLM teacher)',
   usage: USAGE,
   flags: {
-    values: ['out', 'pairs', 'triples', 'quads', 'seed', 'embedder', 'embed-model', 'embed-dtype', 'threshold', 'llm', 'model', 'temperature', 'max-tokens', 'concurrency', 'curator', 'image-root', 'removed-out', 'images-as', 'batch-out'],
+    values: [
+      'out',
+      'pairs',
+      'triples',
+      'quads',
+      'seed',
+      'embedder',
+      'embed-model',
+      'embed-dtype',
+      'threshold',
+      'llm',
+      'model',
+      'temperature',
+      'max-tokens',
+      'concurrency',
+      'curator',
+      'image-root',
+      'removed-out',
+      'images-as',
+      'batch-out',
+    ],
     repeatable: ['batch-in'],
     booleans: ['dry-run', 'fresh', 'quiet', 'no-merge-removed', 'no-comparisons', 'no-questions'],
   },
   async run(args, io) {
     const [kind, input] = args.positionals;
-    if (kind !== 'merge2compare' && kind !== 'teach2compare') throw new UsageError(`the first argument must be merge2compare or teach2compare${kind ? `, not "${kind}"` : ''}`);
+    if (kind !== 'merge2compare' && kind !== 'teach2compare')
+      throw new UsageError(`the first argument must be merge2compare or teach2compare${kind ? `, not "${kind}"` : ''}`);
     if (!input) throw new UsageError('missing IN (descriptions file or image folder)');
     // with --batch-in, further words are more output files (a shell glob)
     const extraIn = args.list('batch-in').length ? args.positionals.slice(2) : [];
@@ -140,7 +172,10 @@ export const build: Command = {
     const concurrency = count(args, 'concurrency');
     if (concurrency === 0) throw new UsageError('--concurrency must be at least 1');
     const controller = new AbortController();
-    const onSigint = (): void => { io.err('stopping after the calls in flight…\n'); controller.abort(); };
+    const onSigint = (): void => {
+      io.err('stopping after the calls in flight…\n');
+      controller.abort();
+    };
     process.once('SIGINT', onSigint);
     const common = {
       input,
@@ -165,7 +200,12 @@ export const build: Command = {
         const curator = path.resolve(common.curatorDir ?? path.join(path.dirname(path.resolve(input)), '.curator'));
         const dtype = args.str('embed-dtype');
         if (dtype !== undefined && dtype !== 'fp32' && dtype !== 'q8') throw new UsageError('--embed-dtype must be fp32 or q8');
-        const embedder = embedderFromSpec(args.str('embedder'), { model: args.str('embed-model'), apiKey: process.env.COCURATE_API_KEY ?? process.env.OPENAI_API_KEY, cacheDir: path.join(curator, 'models'), dtype });
+        const embedder = embedderFromSpec(args.str('embedder'), {
+          model: args.str('embed-model'),
+          apiKey: process.env.COCURATE_API_KEY ?? process.env.OPENAI_API_KEY,
+          cacheDir: path.join(curator, 'models'),
+          dtype,
+        });
         try {
           result = await runMerge2Compare({
             ...common,
@@ -184,7 +224,13 @@ export const build: Command = {
         if (args.bool('no-comparisons') && args.bool('no-questions')) throw new UsageError('--no-comparisons and --no-questions together leave nothing to do');
         const imagesAs = args.str('images-as') ?? 'square';
         if (imagesAs !== 'square' && imagesAs !== 'original') throw new UsageError('--images-as must be square (padded, 448 px) or original');
-        result = await runTeach2Compare({ ...common, teacher: withBatch(chatOptions(args, true))!, comparisons: !args.bool('no-comparisons'), questions: !args.bool('no-questions'), imagePreprocessing: imagesAs });
+        result = await runTeach2Compare({
+          ...common,
+          teacher: withBatch(chatOptions(args, true))!,
+          comparisons: !args.bool('no-comparisons'),
+          questions: !args.bool('no-questions'),
+          imagePreprocessing: imagesAs,
+        });
       }
       if (batch && result.batch?.deferred) {
         if (args.bool('json')) io.out(JSON.stringify(result, null, 2) + '\n');

@@ -26,9 +26,11 @@ function textItem(it: AuditedItem): string {
   const lines = [`#${it.index}  ${it.key}  suspicion ${it.suspicion.toFixed(2)}`];
   it.images.forEach((im, k) => {
     const c = im.cues;
-    lines.push(c
-      ? `  image ${k + 1} ${im.path}: sharpness ${c.sharpness.toFixed(0)}, noise ${c.noise.toFixed(2)}, exposure ${c.exposure.toFixed(2)} (clipped ${(100 * c.clippedShadows).toFixed(1)} % / ${(100 * c.clippedHighlights).toFixed(1)} %), contrast ${c.contrast.toFixed(3)}, colourfulness ${c.colourfulness.toFixed(1)}, blockiness ${c.blockiness.toFixed(2)}, ${c.megapixels.toFixed(2)} MP`
-      : `  image ${k + 1} ${im.path}: not measured (${im.error})`);
+    lines.push(
+      c
+        ? `  image ${k + 1} ${im.path}: sharpness ${c.sharpness.toFixed(0)}, noise ${c.noise.toFixed(2)}, exposure ${c.exposure.toFixed(2)} (clipped ${(100 * c.clippedShadows).toFixed(1)} % / ${(100 * c.clippedHighlights).toFixed(1)} %), contrast ${c.contrast.toFixed(3)}, colourfulness ${c.colourfulness.toFixed(1)}, blockiness ${c.blockiness.toFixed(2)}, ${c.megapixels.toFixed(2)} MP`
+        : `  image ${k + 1} ${im.path}: not measured (${im.error})`,
+    );
   });
   for (const c of it.claims) lines.push(`  ${c.status.padEnd(11)} ${c.attribute} ${c.relation} [${c.images.join(', ')}]  "${c.text}" — ${c.reason}`);
   return lines.join('\n');
@@ -37,14 +39,16 @@ function textItem(it: AuditedItem): string {
 export const cues: Command = {
   name: 'cues',
   summary: 'measure image cues, check the claims of each label against them, rank items by suspicion',
-  usage: 'cocurate cues FILE [--images DIR] [--curator DIR] [--workers N] [--top N] [--hunt N [--name NAME] [--force]] [--format F] [--map item=field,…] [--json]',
+  usage:
+    'cocurate cues FILE [--images DIR] [--curator DIR] [--workers N] [--top N] [--hunt N [--name NAME] [--force]] [--format F] [--map item=field,…] [--json]',
   flags: { values: [...DATASET_FLAGS, 'images', 'curator', 'workers', 'top', 'hunt', 'name'], booleans: ['force'] },
   async run(args, io) {
     const workers = args.num('workers');
     if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError('--workers must be a whole number ≥ 1');
     const top = args.num('top', 20) as number;
     const hunt = args.num('hunt');
-    if (hunt !== undefined && (!Number.isInteger(hunt) || hunt < 1)) throw new UsageError('--hunt must be a whole number ≥ 1 (the most suspicious items to queue)');
+    if (hunt !== undefined && (!Number.isInteger(hunt) || hunt < 1))
+      throw new UsageError('--hunt must be a whole number ≥ 1 (the most suspicious items to queue)');
     if (hunt === undefined && (args.str('name') !== undefined || args.bool('force'))) throw new UsageError('--name and --force go with --hunt N');
     const huntName = hunt !== undefined ? validatePlanName(args.str('name') ?? `hunt-${hunt}`) : undefined;
     const ds = openDatasetFromArgs(args.positionals[0], args);

@@ -39,20 +39,30 @@ export const evalMcq: Command = {
       const mode = batchMode(args, args.positionals.slice(1));
       if (mode.kind === 'out') {
         const { jobs } = mcqJobs(ds, limit);
-        if (jobs.length === 0) { io.err(`cocurate eval-mcq: ${ds.path}: no multiple-choice records (format ${ds.format}; try --format or --map)\n`); return 2; }
+        if (jobs.length === 0) {
+          io.err(`cocurate eval-mcq: ${ds.path}: no multiple-choice records (format ${ds.format}; try --format or --map)\n`);
+          return 2;
+        }
         const entries = jobs.map((j) => ({ key: j.item.key, item: () => j.item }));
         return await withInterrupt((signal) => writeBatchRequests(entries, liveAsker, mode.dir, `eval-mcq-${profile.slug}`, args, io, signal));
       }
       const fromBatch = mode.kind === 'in' ? batchAsker(liveAsker, mode.files) : undefined;
       const asker = fromBatch?.asker ?? liveAsker;
-      const run = await withInterrupt((signal) => runMcqEval(ds, asker, {
-        limit,
-        concurrency: profile.concurrency,
-        signal,
-        onProgress: (done, total) => { if (!args.bool('json')) io.err(`\r${done}/${total} answered`); },
-      }));
+      const run = await withInterrupt((signal) =>
+        runMcqEval(ds, asker, {
+          limit,
+          concurrency: profile.concurrency,
+          signal,
+          onProgress: (done, total) => {
+            if (!args.bool('json')) io.err(`\r${done}/${total} answered`);
+          },
+        }),
+      );
       const { rows, report, skipped } = run;
-      if (rows.length === 0) { io.err(`cocurate eval-mcq: ${ds.path}: no multiple-choice records (format ${ds.format}; try --format or --map)\n`); return 2; }
+      if (rows.length === 0) {
+        io.err(`cocurate eval-mcq: ${ds.path}: no multiple-choice records (format ${ds.format}; try --format or --map)\n`);
+        return 2;
+      }
       if (!args.bool('json')) io.err('\n');
       if (fromBatch) reportBatchImport('eval-mcq', fromBatch.output, fromBatch.asker, io);
       const out = guardOutput(given ?? path.join(curationFolder, 'reports', `eval-mcq-${profile.slug}.jsonl`), { inputs: [ds.path] });
@@ -61,18 +71,23 @@ export const evalMcq: Command = {
       const summary = { file: ds.path, model: profile.model, profile: profile.name, answers: out, skipped, cancelled: run.cancelled, ...report };
       if (args.bool('json')) io.out(JSON.stringify(summary, null, 2) + '\n');
       else {
-        io.out([
-          `${ds.path}: ${report.items} MCQ item(s)${skipped ? ` (${skipped} other record(s) skipped)` : ''}; model ${profile.name}`,
-          `  accuracy ${pct(report.accuracy)}  (${report.correct}/${report.answered}; unparsed ${report.unparsed}, failed ${report.failed})`,
-          ...table('By question type', report.byType),
-          ...table('By concern', report.byConcern),
-          ...table('By number of images', report.byImages),
-          '',
-          `Per-item answers: ${out}`,
-          '',
-        ].join('\n'));
+        io.out(
+          [
+            `${ds.path}: ${report.items} MCQ item(s)${skipped ? ` (${skipped} other record(s) skipped)` : ''}; model ${profile.name}`,
+            `  accuracy ${pct(report.accuracy)}  (${report.correct}/${report.answered}; unparsed ${report.unparsed}, failed ${report.failed})`,
+            ...table('By question type', report.byType),
+            ...table('By concern', report.byConcern),
+            ...table('By number of images', report.byImages),
+            '',
+            `Per-item answers: ${out}`,
+            '',
+          ].join('\n'),
+        );
       }
-      if (run.cancelled) { io.err('cocurate eval-mcq: cancelled\n'); return 2; }
+      if (run.cancelled) {
+        io.err('cocurate eval-mcq: cancelled\n');
+        return 2;
+      }
       return report.failed > 0 ? 1 : 0;
     } finally {
       ds.close();

@@ -14,18 +14,4 @@ import { evalMcq } from './eval-mcq';
 import { twoafc } from './twoafc';
 import { cues } from './cues';
 
-export const COMMANDS: Command[] = [
-  info,
-  validate,
-  show,
-  sample,
-  report,
-  decide,
-  apply,
-  lsp,
-  build,
-  ask,
-  evalMcq,
-  twoafc,
-  cues,
-];
+export const COMMANDS: Command[] = [info, validate, show, sample, report, decide, apply, lsp, build, ask, evalMcq, twoafc, cues];

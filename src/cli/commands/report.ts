@@ -24,7 +24,7 @@ export const report: Command = {
     'cocurate report PLAN_DIR... [--compare] [--confidence 0.95] [--format md|html|json|csv] [--out FILE] [--no-drift]',
     '  PLAN_DIR     a spot-check folder (holding plan.json), or a curation folder (every plan in it)',
     '  --compare    difference between every pair of spot checks (Newcombe interval, Fisher exact p)',
-    '  --format     default: from --out\'s extension, else md (--json is --format json)',
+    "  --format     default: from --out's extension, else md (--json is --format json)",
     '  --no-drift   do not re-hash the sampled records to detect changes in the dataset',
   ].join('\n'),
   flags: { values: ['confidence', 'format', 'out'], booleans: ['compare', 'no-drift'] },

@@ -25,7 +25,11 @@ export const sample: Command = {
     const sizesSpec = args.str('sizes');
     const size = args.num('size');
     let strata;
-    try { strata = parseStrata(args.str('strata')); } catch (e) { throw new UsageError((e as Error).message); }
+    try {
+      strata = parseStrata(args.str('strata'));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     let sizes: Record<string, number> | undefined;
     if (sizesSpec) {
       sizes = {};

@@ -19,16 +19,22 @@ export const show: Command = {
         return 2;
       }
       const bad = ds.invalidUtf8At(i);
-      if (bad >= 0) io.err(`cocurate show: warning: ${ds.path}: record ${i} (line ${ds.index.line(i)}): invalid UTF-8 at byte offset ${bad}; shown as U+FFFD\n`);
+      if (bad >= 0)
+        io.err(`cocurate show: warning: ${ds.path}: record ${i} (line ${ds.index.line(i)}): invalid UTF-8 at byte offset ${bad}; shown as U+FFFD\n`);
       let item;
       try {
         item = ds.item(i);
       } catch (e) {
-        if (e instanceof RecordSyntaxError) { io.err(`cocurate show: ${ds.path}: ${e.message}\n`); return 1; }
+        if (e instanceof RecordSyntaxError) {
+          io.err(`cocurate show: ${ds.path}: ${e.message}\n`);
+          return 1;
+        }
         throw e;
       }
       emit(args, io, item, () => {
-        const lines = [`#${item.index}  key ${item.key}  line ${item.line}  ${item.format}  ${item.groupSize} image(s)${item.subset ? `  subset ${item.subset}` : ''}`];
+        const lines = [
+          `#${item.index}  key ${item.key}  line ${item.line}  ${item.format}  ${item.groupSize} image(s)${item.subset ? `  subset ${item.subset}` : ''}`,
+        ];
         item.images.forEach((p, k) => lines.push(`  image ${k + 1}: ${p}`));
         if (item.question !== undefined) lines.push('', 'Question:', item.question);
         if (item.candidates?.length) lines.push('', ...item.candidates.map((c, k) => `  ${'ABCDEFGHIJ'[k]}. ${c}${c === item.correct ? '   ✓' : ''}`));

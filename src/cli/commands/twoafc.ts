@@ -29,10 +29,30 @@ async function fromPrefs(args: ParsedArgs, io: CommandIO): Promise<number> {
   const scoresFile = args.str('scores');
   if (scoresFile) {
     const ds = openDatasetFromArgs(scoresFile, args);
-    try { gt = groundTruth(readItems(ds)); } finally { ds.close(); }
+    try {
+      gt = groundTruth(readItems(ds));
+    } finally {
+      ds.close();
+    }
   }
   const r = aggregateJudgements(judgements, gt);
-  if (args.bool('json')) io.out(JSON.stringify({ scores: r.scores, kappa: r.kappa, plcc: r.plcc, srcc: r.srcc, accuracy: r.accuracy, judgements: r.judgements, pairs: r.pairs, consistent: r.consistent }, null, 2) + '\n');
+  if (args.bool('json'))
+    io.out(
+      JSON.stringify(
+        {
+          scores: r.scores,
+          kappa: r.kappa,
+          plcc: r.plcc,
+          srcc: r.srcc,
+          accuracy: r.accuracy,
+          judgements: r.judgements,
+          pairs: r.pairs,
+          consistent: r.consistent,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
   else io.out(textReport(r, `${prefsFile}: ${Object.keys(r.scores).length} items`).join('\n') + '\n');
   return 0;
 }
@@ -49,12 +69,23 @@ async function withModel(args: ParsedArgs, io: CommandIO): Promise<number> {
     const { profile, asker, curationFolder } = setupEndpoint(args, ds.path);
     let run;
     try {
-      run = await withInterrupt((signal) => runTwoAfc(ds, asker, {
-        rounds, seed, question, concurrency: profile.concurrency, signal,
-        onProgress: (done, total) => { if (!args.bool('json')) io.err(`\r${done}/${total} comparisons`); },
-      }));
+      run = await withInterrupt((signal) =>
+        runTwoAfc(ds, asker, {
+          rounds,
+          seed,
+          question,
+          concurrency: profile.concurrency,
+          signal,
+          onProgress: (done, total) => {
+            if (!args.bool('json')) io.err(`\r${done}/${total} comparisons`);
+          },
+        }),
+      );
     } catch (e) {
-      if (/needs an IQA score list/.test((e as Error).message)) { io.err(`cocurate twoafc: ${(e as Error).message}\n`); return 2; }
+      if (/needs an IQA score list/.test((e as Error).message)) {
+        io.err(`cocurate twoafc: ${(e as Error).message}\n`);
+        return 2;
+      }
       throw e;
     }
     if (!args.bool('json')) io.err('\n');
@@ -63,15 +94,40 @@ async function withModel(args: ParsedArgs, io: CommandIO): Promise<number> {
     fs.writeFileSync(out, preferencesText(run.answered));
     const { overall, perGroup, failed } = run;
     if (args.bool('json')) {
-      io.out(JSON.stringify({ file: ds.path, model: profile.model, profile: profile.name, rounds, seed, question, judgementsFile: out, failed, cancelled: run.cancelled, ...overall, groups: run.groups.length > 1 ? perGroup : undefined }, null, 2) + '\n');
+      io.out(
+        JSON.stringify(
+          {
+            file: ds.path,
+            model: profile.model,
+            profile: profile.name,
+            rounds,
+            seed,
+            question,
+            judgementsFile: out,
+            failed,
+            cancelled: run.cancelled,
+            ...overall,
+            groups: run.groups.length > 1 ? perGroup : undefined,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     } else {
       const lines = textReport(overall, `${ds.path}: ${run.images} images, ${rounds} round(s), seed ${seed}; model ${profile.name}`);
       for (const [g, r] of Object.entries(perGroup)) lines.push('', ...textReport(r, `Group ${g}:`));
       if (failed) lines.push(`  ${failed} comparison(s) failed`);
-      lines.push('', `Judgements: ${out} (re-aggregate with: cocurate twoafc --prefs ${path.relative(process.cwd(), out)} --scores ${path.relative(process.cwd(), ds.path)})`, '');
+      lines.push(
+        '',
+        `Judgements: ${out} (re-aggregate with: cocurate twoafc --prefs ${path.relative(process.cwd(), out)} --scores ${path.relative(process.cwd(), ds.path)})`,
+        '',
+      );
       io.out(lines.join('\n'));
     }
-    if (run.cancelled) { io.err('cocurate twoafc: cancelled\n'); return 2; }
+    if (run.cancelled) {
+      io.err('cocurate twoafc: cancelled\n');
+      return 2;
+    }
     return failed > 0 ? 1 : 0;
   } finally {
     ds.close();
@@ -84,7 +140,7 @@ export const twoafc: Command = {
   usage: [
     'cocurate twoafc FILE --endpoint URL --model M [--rounds 12] [--seed S] [--question Q] [--out JUDGEMENTS.jsonl] [--json]',
     'cocurate twoafc --prefs PREFS.jsonl [--scores FILE] [--json]   (aggregate {"a","b","winner"} lines without a model)',
-    '  Each round shuffles a dataset\'s images and pairs neighbours; each pair is asked in both orders.',
+    "  Each round shuffles a dataset's images and pairs neighbours; each pair is asked in both orders.",
     ENDPOINT_USAGE,
   ].join('\n'),
   flags: endpointFlags({ values: [...DATASET_FLAGS, 'rounds', 'seed', 'question', 'out', 'prefs', 'scores'] }),

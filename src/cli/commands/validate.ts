@@ -23,7 +23,15 @@ export const validate: Command = {
           errors: res.errors,
           warnings: res.warnings,
           omitted: res.omitted,
-          diagnostics: res.diagnostics.map((d) => ({ index: d.index, line: d.line, column: d.column, severity: d.severity, code: d.code, field: d.field, message: d.message })),
+          diagnostics: res.diagnostics.map((d) => ({
+            index: d.index,
+            line: d.line,
+            column: d.column,
+            severity: d.severity,
+            code: d.code,
+            field: d.field,
+            message: d.message,
+          })),
         },
         () =>
           res.diagnostics.map((d) => `${ds.path}:${d.line}:${d.column}: ${d.severity} [${d.code}] ${d.message}\n`).join('') +

@@ -11,12 +11,18 @@ export type AgreementStatus = 'agree' | 'disagree' | 'label-unparsed' | 'answer-
 export function sameParsed(a: ParsedAnswer, b: ParsedAnswer): boolean {
   if (a.kind !== b.kind) return false;
   switch (a.kind) {
-    case 'choice': return a.image === (b as typeof a).image;
-    case 'tie': return true;
-    case 'ranking': return a.order.join() === (b as typeof a).order.join();
-    case 'option': return a.index === (b as typeof a).index;
-    case 'yesno': return a.value === (b as typeof a).value;
-    default: return false;
+    case 'choice':
+      return a.image === (b as typeof a).image;
+    case 'tie':
+      return true;
+    case 'ranking':
+      return a.order.join() === (b as typeof a).order.join();
+    case 'option':
+      return a.index === (b as typeof a).index;
+    case 'yesno':
+      return a.value === (b as typeof a).value;
+    default:
+      return false;
   }
 }
 
@@ -29,7 +35,8 @@ export function compareParsed(label: ParsedAnswer, answer: ParsedAnswer): Agreem
   if (label.kind === 'unparsed') return 'label-unparsed';
   if (answer.kind === 'unparsed') return 'answer-unparsed';
   if (label.kind !== answer.kind) {
-    const l = asChoice(label), a = asChoice(answer);
+    const l = asChoice(label),
+      a = asChoice(answer);
     if (l.kind === a.kind) return sameParsed(l, a) ? 'agree' : 'disagree';
     if ((l.kind === 'tie' && a.kind === 'choice') || (l.kind === 'choice' && a.kind === 'tie')) return 'disagree';
     return 'different-kinds';
@@ -39,7 +46,11 @@ export function compareParsed(label: ParsedAnswer, answer: ParsedAnswer): Agreem
 
 /** The parsing context of an item's question. */
 export function contextFor(item: Item): AnswerContext {
-  return { imageCount: item.groupSize || item.images.length, candidates: item.candidates && item.candidates.length >= 2 ? item.candidates : undefined, question: item.question };
+  return {
+    imageCount: item.groupSize || item.images.length,
+    candidates: item.candidates && item.candidates.length >= 2 ? item.candidates : undefined,
+    question: item.question,
+  };
 }
 
 /** The label's own choice: MCQ records carry the correct option's text. */
@@ -100,7 +111,8 @@ export interface AgreementSummary {
 
 export function summarizeAgreement(rows: ItemComparison[], failed = 0): AgreementSummary {
   const c = (s: AgreementStatus) => rows.filter((r) => r.status === s).length;
-  const agree = c('agree'), disagree = c('disagree');
+  const agree = c('agree'),
+    disagree = c('disagree');
   return {
     answered: rows.length,
     compared: agree + disagree,

@@ -25,7 +25,11 @@ const LETTERS = 'ABCDEFGHIJ';
 const ORD: Record<string, number> = { first: 0, second: 1, third: 2, fourth: 3, '1st': 0, '2nd': 1, '3rd': 2, '4th': 3 };
 const NOUN = '(?:image|one|picture|photo|photograph|img|pic)';
 
-interface Ref { image: number; start: number; end: number }
+interface Ref {
+  image: number;
+  start: number;
+  end: number;
+}
 
 /** Mentions of particular images, in order of appearance. */
 export function findImageRefs(text: string, imageCount: number): Ref[] {
@@ -36,19 +40,23 @@ export function findImageRefs(text: string, imageCount: number): Ref[] {
     if (refs.some((r) => start < r.end && r.start < start + m[0].length)) return;
     refs.push({ image, start, end: start + m[0].length });
   };
-  for (const m of text.matchAll(new RegExp(`\\b(?:the\\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\\s+${NOUN}s?\\b`, 'gi'))) add(ORD[m[1].toLowerCase()], m);
+  for (const m of text.matchAll(new RegExp(`\\b(?:the\\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\\s+${NOUN}s?\\b`, 'gi')))
+    add(ORD[m[1].toLowerCase()], m);
   for (const m of text.matchAll(/\b(?:image|picture|photo|img|pic)\s*(?:#|no\.?\s*|number\s+)?([1-9])\b/gi)) add(Number(m[1]) - 1, m);
   for (const m of text.matchAll(/\b[Ii]mage\s+([A-D])\b/g)) add('ABCD'.indexOf(m[1]), m);
   for (const m of text.matchAll(/\bthe\s+(first|second|third|fourth)\b(?!\s+(?:glance|place|time|sight|look))/gi)) add(ORD[m[1].toLowerCase()], m);
   if (imageCount === 2) {
     for (const m of text.matchAll(/\bthe\s+(former|latter)\b/gi)) add(m[1].toLowerCase() === 'former' ? 0 : 1, m);
-    for (const m of text.matchAll(new RegExp(`\\b(?:the\\s+)?(left|right)(?:-hand)?\\s+(?:side\\s+)?${NOUN}\\b`, 'gi'))) add(m[1].toLowerCase() === 'left' ? 0 : 1, m);
+    for (const m of text.matchAll(new RegExp(`\\b(?:the\\s+)?(left|right)(?:-hand)?\\s+(?:side\\s+)?${NOUN}\\b`, 'gi')))
+      add(m[1].toLowerCase() === 'left' ? 0 : 1, m);
   }
   return refs.sort((a, b) => a.start - b.start);
 }
 
-const POSITIVE = /\b(better|best|higher|highest|superior|clearer|clearest|sharper|sharpest|preferred|preferable|finer|finest|crisper|crispest|more\s+(?:clear|detailed|vivid|appealing|pleasing|natural|focused|in\s+focus)|less\s+(?:blurry|blurred|noisy|distorted|noise|blur))\b/gi;
-const NEGATIVE = /\b(worse|worst|lower|lowest|poorer|poorest|inferior|blurrier|blurriest|noisier|noisiest|more\s+(?:blurry|blurred|noisy|distorted|pixelated|degraded|compressed|noise|blur)|less\s+(?:clear|sharp|detailed|vivid|appealing|focused))\b/gi;
+const POSITIVE =
+  /\b(better|best|higher|highest|superior|clearer|clearest|sharper|sharpest|preferred|preferable|finer|finest|crisper|crispest|more\s+(?:clear|detailed|vivid|appealing|pleasing|natural|focused|in\s+focus)|less\s+(?:blurry|blurred|noisy|distorted|noise|blur))\b/gi;
+const NEGATIVE =
+  /\b(worse|worst|lower|lowest|poorer|poorest|inferior|blurrier|blurriest|noisier|noisiest|more\s+(?:blurry|blurred|noisy|distorted|pixelated|degraded|compressed|noise|blur)|less\s+(?:clear|sharp|detailed|vivid|appealing|focused))\b/gi;
 const DECISIVE = /\b(quality|overall|better|best|worse|worst|superior|inferior|preferred|preferable)\b/i;
 const NEGATION = /\b(not|no|never|neither|nor)\b|n't\b/i;
 
@@ -105,7 +113,8 @@ export function parseChoice(text: string, imageCount: number): ParsedAnswer {
   }
   const votes = decisive.size > 0 ? decisive : aspect;
   if (votes.size === 0) {
-    if (/\b(similar|same|equal|equally|comparable|identical|neither|indistinguishable)\b/i.test(t) && /\b(quality|good|clear|sharp)\b/i.test(t)) return { kind: 'tie' };
+    if (/\b(similar|same|equal|equally|comparable|identical|neither|indistinguishable)\b/i.test(t) && /\b(quality|good|clear|sharp)\b/i.test(t))
+      return { kind: 'tie' };
     return { kind: 'unparsed', reason: 'no image is named as better or worse' };
   }
   const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1]);
@@ -154,26 +163,41 @@ export function parseRanking(text: string, imageCount: number): number[] | undef
   return undefined;
 }
 
-const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 /** The option an answer names (0-based), by letter or by the option's text. */
 export function parseOption(text: string, candidates: string[]): number | undefined {
   const t = text.trim();
-  const valid = (l: string) => { const i = LETTERS.indexOf(l); return i >= 0 && i < candidates.length ? i : undefined; };
+  const valid = (l: string) => {
+    const i = LETTERS.indexOf(l);
+    return i >= 0 && i < candidates.length ? i : undefined;
+  };
   const lead = /^\(?([A-J])(?:\)|\.|:|,|\s*$)/.exec(t);
-  if (lead) { const i = valid(lead[1]); if (i !== undefined) return i; }
+  if (lead) {
+    const i = valid(lead[1]);
+    if (i !== undefined) return i;
+  }
   const leadWord = /^([A-J])\s+(.+)$/s.exec(t);
   if (leadWord) {
     const i = valid(leadWord[1]);
     if (i !== undefined && norm(leadWord[2]).startsWith(norm(candidates[i]))) return i;
   }
   for (const m of t.matchAll(/\b(?:answer|option|choice)\b(?:\s+(?:is|would\s+be|should\s+be))?\s*[:：]?\s*\(?([A-Za-z])\)?(?![A-Za-z])/gi)) {
-    if (m[1] === m[1].toUpperCase()) { const i = valid(m[1]); if (i !== undefined) return i; }
+    if (m[1] === m[1].toUpperCase()) {
+      const i = valid(m[1]);
+      if (i !== undefined) return i;
+    }
   }
   const nt = norm(t);
   const exact = candidates.findIndex((c) => norm(c) === nt);
   if (exact >= 0) return exact;
-  const hits = candidates.map((c, i) => ({ i, c: norm(c) })).filter(({ c }) => c && new RegExp(`(^| )${c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`).test(nt));
+  const hits = candidates
+    .map((c, i) => ({ i, c: norm(c) }))
+    .filter(({ c }) => c && new RegExp(`(^| )${c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`).test(nt));
   const maximal = hits.filter((h) => !hits.some((o) => o !== h && o.c.includes(h.c) && o.c !== h.c));
   if (maximal.length === 1) return maximal[0].i;
   const paren = /^\(([A-J])\)/.exec(t) ?? /\(([A-J])\)/.exec(t);
@@ -216,11 +240,17 @@ export function parseAnswer(text: string | undefined, ctx: AnswerContext): Parse
 export function describeParsed(p: ParsedAnswer, candidates?: string[]): string {
   const ord = (i: number) => ['first', 'second', 'third', 'fourth'][i] ?? `#${i + 1}`;
   switch (p.kind) {
-    case 'choice': return `${ord(p.image)} image`;
-    case 'tie': return 'tie';
-    case 'ranking': return p.order.map(ord).join(' > ');
-    case 'option': return candidates?.[p.index] !== undefined ? `${LETTERS[p.index]}. ${candidates[p.index]}` : LETTERS[p.index];
-    case 'yesno': return p.value ? 'yes' : 'no';
-    default: return `unparsed (${p.reason})`;
+    case 'choice':
+      return `${ord(p.image)} image`;
+    case 'tie':
+      return 'tie';
+    case 'ranking':
+      return p.order.map(ord).join(' > ');
+    case 'option':
+      return candidates?.[p.index] !== undefined ? `${LETTERS[p.index]}. ${candidates[p.index]}` : LETTERS[p.index];
+    case 'yesno':
+      return p.value ? 'yes' : 'no';
+    default:
+      return `unparsed (${p.reason})`;
   }
 }

@@ -11,13 +11,22 @@ import type { SpotcheckAnswers } from './spotcheckAgreement';
 /** Every disagreement of every profile, with the profile's name, in file order. */
 export function readDisagreements(planDir: string): { d: ItemComparison; profile: string }[] {
   let names: string[] = [];
-  try { names = fs.readdirSync(planDir).filter((n) => /^agreement-.+\.json$/.test(n)).sort(); } catch { return []; }
+  try {
+    names = fs
+      .readdirSync(planDir)
+      .filter((n) => /^agreement-.+\.json$/.test(n))
+      .sort();
+  } catch {
+    return [];
+  }
   const rows: { d: ItemComparison; profile: string }[] = [];
   for (const f of names) {
     try {
       const a = JSON.parse(fs.readFileSync(path.join(planDir, f), 'utf8')) as SpotcheckAnswers;
       for (const d of a.disagreements) rows.push({ d, profile: a.profile.name });
-    } catch { /* a torn or half-written file is skipped; the next run rewrites it */ }
+    } catch {
+      /* a torn or half-written file is skipped; the next run rewrites it */
+    }
   }
   return rows;
 }
@@ -27,7 +36,12 @@ export function disagreementPositions(planDir: string, items: readonly { key: st
   const keys = new Set(readDisagreements(planDir).map((r) => r.d.key));
   const positions: number[] = [];
   const ordered: string[] = [];
-  items.forEach((it, i) => { if (keys.has(it.key)) { positions.push(i); ordered.push(it.key); } });
+  items.forEach((it, i) => {
+    if (keys.has(it.key)) {
+      positions.push(i);
+      ordered.push(it.key);
+    }
+  });
   return { keys: ordered, positions };
 }
 

@@ -49,16 +49,23 @@ export function loadDescriptions(input: string, outFile: string, imageRoot?: str
     let skipped = 0;
     for (let i = 0; i < ds.count; i++) {
       const r = ds.parse(i);
-      if (!r.ok) { skipped++; continue; }
+      if (!r.ok) {
+        skipped++;
+        continue;
+      }
       const item = ds.itemFrom(i, r.value, r.raw);
       const img = item.images[0];
       const desc = item.label?.trim();
-      if (!img || !desc) { skipped++; continue; }
+      if (!img || !desc) {
+        skipped++;
+        continue;
+      }
       const loc = locate(img, root, outDir);
       const key = loc.file ?? loc.image;
       const u = byImage.get(key);
-      if (u) { if (!u.descriptions.includes(desc)) u.descriptions.push(desc); }
-      else byImage.set(key, { ...loc, descriptions: [desc] });
+      if (u) {
+        if (!u.descriptions.includes(desc)) u.descriptions.push(desc);
+      } else byImage.set(key, { ...loc, descriptions: [desc] });
     }
     return { units: [...byImage.values()], skipped, records: ds.count };
   } finally {
@@ -71,7 +78,10 @@ export function loadImages(input: string, outFile: string, imageRoot?: string): 
   const abs = path.resolve(input);
   if (fs.statSync(abs).isDirectory()) {
     const outDir = path.dirname(path.resolve(outFile));
-    const names = fs.readdirSync(abs).filter((f) => IMAGE_EXT.test(f)).sort();
+    const names = fs
+      .readdirSync(abs)
+      .filter((f) => IMAGE_EXT.test(f))
+      .sort();
     return { units: names.map((f) => ({ ...locate(f, abs, outDir), descriptions: [] })), skipped: 0, records: names.length };
   }
   return loadDescriptions(input, outFile, imageRoot);

@@ -36,9 +36,13 @@ export class CallCache {
     this.tornLines = torn;
   }
 
-  get size(): number { return this.entries.size; }
+  get size(): number {
+    return this.entries.size;
+  }
 
-  get(key: string): string | undefined { return this.entries.get(key); }
+  get(key: string): string | undefined {
+    return this.entries.get(key);
+  }
 
   put(key: string, value: string): void {
     const fd = fs.openSync(this.file, 'a');

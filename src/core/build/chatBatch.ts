@@ -7,7 +7,9 @@ import type { BatchFileWriter, BatchResult, WrittenBatch } from '../endpoint/bat
 
 /** A call that was written to a batch file instead of being sent: its group is finished by a later run. */
 export class BatchDeferredError extends Error {
-  constructor(readonly customId: string) { super(`written to a batch file (${customId})`); }
+  constructor(readonly customId: string) {
+    super(`written to a batch file (${customId})`);
+  }
 }
 
 export class ChatBatch {
@@ -18,7 +20,10 @@ export class ChatBatch {
    * `results`: batch output by custom_id (--batch-in); `writer`: where calls without a result go
    * (--batch-out). With results and no writer, a call without a result fails; nothing is ever sent live.
    */
-  constructor(readonly results: Map<string, BatchResult> = new Map(), readonly writer?: BatchFileWriter) {}
+  constructor(
+    readonly results: Map<string, BatchResult> = new Map(),
+    readonly writer?: BatchFileWriter,
+  ) {}
 
   /**
    * The answer for a call from the batch output, or undefined. For an error line: undefined when
@@ -36,7 +41,10 @@ export class ChatBatch {
   /** Writes the call's request (once per key) and throws BatchDeferredError; without a writer, fails. */
   defer(key: string, body: unknown): never {
     if (!this.writer) throw new Error(`no batch result for call ${key} (export the remaining calls with --batch-out)`);
-    if (!this.writer.has(key)) { this.writer.add(key, body); this.deferred++; }
+    if (!this.writer.has(key)) {
+      this.writer.add(key, body);
+      this.deferred++;
+    }
     throw new BatchDeferredError(key);
   }
 

@@ -34,7 +34,10 @@ export class CachedChat {
   private readonly client: OpenAI;
   readonly base: string;
 
-  constructor(readonly opts: ChatOptions, private readonly cache: CallCache) {
+  constructor(
+    readonly opts: ChatOptions,
+    private readonly cache: CallCache,
+  ) {
     this.base = apiBase(opts.baseURL);
     this.client = new OpenAI({
       baseURL: this.base,
@@ -89,10 +92,7 @@ export class CachedChat {
     signal?.addEventListener('abort', onAbort, { once: true });
     let res: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      res = await this.client.chat.completions.create(
-        this.requestBody(messages),
-        { signal: call.signal },
-      );
+      res = await this.client.chat.completions.create(this.requestBody(messages), { signal: call.signal });
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

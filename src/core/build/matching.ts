@@ -47,7 +47,11 @@ export class MatchingError extends Error {}
 
 /** Draws groups of the given sizes. Sizes are drawn in order pairs, triples, quads from one deck. */
 export function matchGroups(n: number, counts: GroupCounts, seed: string | number): MatchedGroup[][] {
-  const sizes: [number, number][] = [[2, counts.pairs], [3, counts.triples], [4, counts.quads]];
+  const sizes: [number, number][] = [
+    [2, counts.pairs],
+    [3, counts.triples],
+    [4, counts.quads],
+  ];
   for (const [k, c] of sizes) {
     if (!Number.isInteger(c) || c < 0) throw new MatchingError(`group count for size ${k} must be a whole number ≥ 0, got ${c}`);
     if (c > 0 && n < k) throw new MatchingError(`${c} group(s) of ${k} need at least ${k} images; the input has ${n}`);

@@ -155,7 +155,9 @@ function checkManifest(curator: string, out: string, settings: Record<string, un
     const prev = JSON.parse(fs.readFileSync(file, 'utf8')) as { settings: Record<string, unknown> };
     const changed = Object.keys({ ...prev.settings, ...settings }).filter((k) => JSON.stringify(prev.settings[k]) !== JSON.stringify(settings[k]));
     if (changed.length) {
-      throw new Error(`${out} was started with different settings (${changed.join(', ')}); rerun with the same settings to continue, or pass --fresh to start over`);
+      throw new Error(
+        `${out} was started with different settings (${changed.join(', ')}); rerun with the same settings to continue, or pass --fresh to start over`,
+      );
     }
   }
   fs.writeFileSync(file, text);
@@ -165,7 +167,10 @@ function checkManifest(curator: string, out: string, settings: Record<string, un
 class Output {
   readonly journal: string;
   readonly writer: RecordWriter;
-  constructor(readonly file: string, fresh: boolean) {
+  constructor(
+    readonly file: string,
+    fresh: boolean,
+  ) {
     const abs = path.resolve(file);
     this.journal = /\.json$/i.test(abs) ? `${abs}.partial.jsonl` : abs;
     // A finished .json output is turned back into a journal so a rerun can extend or check it.
@@ -208,7 +213,13 @@ export const MAX_CONSECUTIVE_FAILURES = 8;
  * Runs tasks with bounded concurrency; stops taking new ones when the signal aborts or `stop()` says
  * so.
  */
-async function runPool<T>(items: T[], concurrency: number, signal: AbortSignal | undefined, stop: () => boolean, fn: (item: T) => Promise<void>): Promise<void> {
+async function runPool<T>(
+  items: T[],
+  concurrency: number,
+  signal: AbortSignal | undefined,
+  stop: () => boolean,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length && !signal?.aborted && !stop()) {
@@ -222,9 +233,15 @@ async function runPool<T>(items: T[], concurrency: number, signal: AbortSignal |
 /** Counts consecutive failures; a success resets the count. */
 class FailureStreak {
   private streak = 0;
-  ok(): void { this.streak = 0; }
-  failed(): void { this.streak++; }
-  get tooMany(): boolean { return this.streak >= MAX_CONSECUTIVE_FAILURES; }
+  ok(): void {
+    this.streak = 0;
+  }
+  failed(): void {
+    this.streak++;
+  }
+  get tooMany(): boolean {
+    return this.streak >= MAX_CONSECUTIVE_FAILURES;
+  }
 }
 
 /** The error text of a failed call, naming the endpoint when the SDK's message does not. */
@@ -271,13 +288,34 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
   const retention = retentionTable(groups.map((g) => ({ size: g.size, removed: g.removed! })));
   opts.onProgress?.({ phase: 'filtering', done: groups.length, total: groups.length });
   const base: BuildResult = {
-    units: input.units.length, skippedRecords: input.skipped, imagesOutsideOutput: outsideCount(input.units), counts, groups: groups.length, retention, threshold: opts.threshold,
-    outputs: [], calls: { made: 0, cached: 0 }, failures: [], incomplete: false, dryRun: Boolean(opts.dryRun),
+    units: input.units.length,
+    skippedRecords: input.skipped,
+    imagesOutsideOutput: outsideCount(input.units),
+    counts,
+    groups: groups.length,
+    retention,
+    threshold: opts.threshold,
+    outputs: [],
+    calls: { made: 0, cached: 0 },
+    failures: [],
+    incomplete: false,
+    dryRun: Boolean(opts.dryRun),
   };
   if (opts.dryRun) return base;
   if (!opts.llm) throw new Error('merging needs an LLM endpoint (--llm URL --model M); use --dry-run to stop after filtering');
 
-  const settings = { kind: 'merge2compare', input: path.resolve(opts.input), counts, seed: String(seed), threshold: opts.threshold, embedder: opts.embedder.id, llm: opts.llm.baseURL, model: opts.llm.model, temperature: opts.llm.temperature ?? null, mergeRemoved };
+  const settings = {
+    kind: 'merge2compare',
+    input: path.resolve(opts.input),
+    counts,
+    seed: String(seed),
+    threshold: opts.threshold,
+    embedder: opts.embedder.id,
+    llm: opts.llm.baseURL,
+    model: opts.llm.model,
+    temperature: opts.llm.temperature ?? null,
+    mergeRemoved,
+  };
   checkManifest(curator, opts.out, settings, outputsExist([opts.out, removedOut]), Boolean(opts.fresh));
   const chat = new CachedChat(opts.llm, new CallCache(path.join(curator, 'build', `calls-${embedderSlug(`${opts.llm.baseURL}:${opts.llm.model}`)}.jsonl`)));
   const kept = new Output(opts.out, Boolean(opts.fresh));
@@ -289,31 +327,37 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
   const result = base;
   opts.onProgress?.({ phase: 'merging', done, total, cached: 0 });
   try {
-    await runPool(todo, opts.concurrency ?? 4, opts.signal, () => streak.tooMany, async (g) => {
-      try {
-        const r = await chat.complete([{ role: 'user', content: mergePrompt(g.descriptions) }], opts.signal);
-        if (r.cached) result.calls.cached++;
-        else result.calls.made++;
-        const images = g.units.map((u) => input.units[u].image);
-        const rec = mergedRecord(g.id, images, r.text, g.removed ? 'merge2compare-removed' : 'merge2compare', {
-          source_descriptions: g.descriptions,
-          merge_model: opts.llm!.model,
-          max_similarity: g.maxSimilarity!,
-          similarity_threshold: opts.threshold,
-          embedder: opts.embedder.id,
-        });
-        (g.removed ? removed! : kept).writer.write(rec);
-        streak.ok();
-      } catch (e) {
-        if (isAbort(e, opts.signal)) return;
-        if (!(e instanceof BatchDeferredError)) {
-          result.failures.push({ id: g.id, error: callError(e, chat.base) });
-          streak.failed();
+    await runPool(
+      todo,
+      opts.concurrency ?? 4,
+      opts.signal,
+      () => streak.tooMany,
+      async (g) => {
+        try {
+          const r = await chat.complete([{ role: 'user', content: mergePrompt(g.descriptions) }], opts.signal);
+          if (r.cached) result.calls.cached++;
+          else result.calls.made++;
+          const images = g.units.map((u) => input.units[u].image);
+          const rec = mergedRecord(g.id, images, r.text, g.removed ? 'merge2compare-removed' : 'merge2compare', {
+            source_descriptions: g.descriptions,
+            merge_model: opts.llm!.model,
+            max_similarity: g.maxSimilarity!,
+            similarity_threshold: opts.threshold,
+            embedder: opts.embedder.id,
+          });
+          (g.removed ? removed! : kept).writer.write(rec);
+          streak.ok();
+        } catch (e) {
+          if (isAbort(e, opts.signal)) return;
+          if (!(e instanceof BatchDeferredError)) {
+            result.failures.push({ id: g.id, error: callError(e, chat.base) });
+            streak.failed();
+          }
         }
-      }
-      done++;
-      opts.onProgress?.({ phase: 'merging', done, total, cached: result.calls.cached });
-    });
+        done++;
+        opts.onProgress?.({ phase: 'merging', done, total, cached: result.calls.cached });
+      },
+    );
   } finally {
     kept.writer.close();
     removed?.writer.close();
@@ -347,9 +391,23 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
   const groups = planGroups('t2c', input.units, counts, seed);
   opts.onProgress?.({ phase: 'matching', done: 1, total: 1 });
 
-  const settings = { kind: 'teach2compare', input: path.resolve(opts.input), counts, seed: String(seed), llm: opts.teacher.baseURL, model: opts.teacher.model, temperature: opts.teacher.temperature ?? null, comparisons, questions, images: opts.imagePreprocessing ?? 'square' };
+  const settings = {
+    kind: 'teach2compare',
+    input: path.resolve(opts.input),
+    counts,
+    seed: String(seed),
+    llm: opts.teacher.baseURL,
+    model: opts.teacher.model,
+    temperature: opts.teacher.temperature ?? null,
+    comparisons,
+    questions,
+    images: opts.imagePreprocessing ?? 'square',
+  };
   checkManifest(curator, opts.out, settings, outputsExist([opts.out]), Boolean(opts.fresh));
-  const chat = new CachedChat(opts.teacher, new CallCache(path.join(curator, 'build', `calls-${embedderSlug(`${opts.teacher.baseURL}:${opts.teacher.model}`)}.jsonl`)));
+  const chat = new CachedChat(
+    opts.teacher,
+    new CallCache(path.join(curator, 'build', `calls-${embedderSlug(`${opts.teacher.baseURL}:${opts.teacher.model}`)}.jsonl`)),
+  );
   const output = new Output(opts.out, Boolean(opts.fresh));
   const idsOf = (g: PlannedGroup): string[] => [...(comparisons ? [`${g.id}-cmp`] : []), ...(questions ? [`${g.id}-qa`, `${g.id}-mcq`] : [])];
   const todo = groups.filter((g) => idsOf(g).some((id) => !output.writer.doneIds.has(id)));
@@ -357,54 +415,89 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
   const streak = new FailureStreak();
   let done = total - todo.length;
   const result: BuildResult = {
-    units: input.units.length, skippedRecords: input.skipped, imagesOutsideOutput: outsideCount(input.units), counts, groups: groups.length,
-    outputs: [], calls: { made: 0, cached: 0 }, failures: [], incomplete: false, dryRun: false,
+    units: input.units.length,
+    skippedRecords: input.skipped,
+    imagesOutsideOutput: outsideCount(input.units),
+    counts,
+    groups: groups.length,
+    outputs: [],
+    calls: { made: 0, cached: 0 },
+    failures: [],
+    incomplete: false,
+    dryRun: false,
   };
   const preprocessing = opts.imagePreprocessing ?? 'square';
   const encoder = new ImageEncoder({ mode: preprocessing });
   const prov = { teacher_model: opts.teacher.model };
   opts.onProgress?.({ phase: 'teaching', done, total, cached: 0 });
   try {
-    await runPool(todo, opts.concurrency ?? 4, opts.signal, () => streak.tooMany, async (g) => {
-      const files = g.units.map((u) => input.units[u].file!);
-      const images = g.units.map((u) => input.units[u].image);
-      const ask = async (text: string, check?: (answer: string) => void): Promise<string> => {
-        const encoded = await Promise.all(files.map((f) => encoder.encodeFile(f)));
-        // the cache key names the images by content hash, not by their (large) data URIs
-        const keyParts = { images: encoded.map((e) => e.contentHash), preprocessing, text };
-        const hit = chat.cachedText(chat.keyOf(keyParts));
-        if (hit !== undefined) { result.calls.cached++; return hit; }
-        const r = await chat.complete([{ role: 'user', content: interleaved(encoded.map((e) => e.dataUri), text) }], opts.signal, keyParts, check);
-        if (r.cached) result.calls.cached++;
-        else result.calls.made++;
-        return r.text;
-      };
-      // Written to a batch file instead of sent: the group's other call is still written, then it waits.
-      let deferred: BatchDeferredError | undefined;
-      const unlessDeferred = async (step: () => Promise<void>): Promise<void> => {
-        try { await step(); } catch (e) { if (e instanceof BatchDeferredError) deferred = e; else throw e; }
-      };
-      try {
-        if (comparisons && !output.writer.doneIds.has(`${g.id}-cmp`)) {
-          await unlessDeferred(async () => output.writer.write(teacherComparisonRecord(`${g.id}-cmp`, images, await ask(comparisonQuestion(g.size)), prov)));
+    await runPool(
+      todo,
+      opts.concurrency ?? 4,
+      opts.signal,
+      () => streak.tooMany,
+      async (g) => {
+        const files = g.units.map((u) => input.units[u].file!);
+        const images = g.units.map((u) => input.units[u].image);
+        const ask = async (text: string, check?: (answer: string) => void): Promise<string> => {
+          const encoded = await Promise.all(files.map((f) => encoder.encodeFile(f)));
+          // the cache key names the images by content hash, not by their (large) data URIs
+          const keyParts = { images: encoded.map((e) => e.contentHash), preprocessing, text };
+          const hit = chat.cachedText(chat.keyOf(keyParts));
+          if (hit !== undefined) {
+            result.calls.cached++;
+            return hit;
+          }
+          const r = await chat.complete(
+            [
+              {
+                role: 'user',
+                content: interleaved(
+                  encoded.map((e) => e.dataUri),
+                  text,
+                ),
+              },
+            ],
+            opts.signal,
+            keyParts,
+            check,
+          );
+          if (r.cached) result.calls.cached++;
+          else result.calls.made++;
+          return r.text;
+        };
+        // Written to a batch file instead of sent: the group's other call is still written, then it waits.
+        let deferred: BatchDeferredError | undefined;
+        const unlessDeferred = async (step: () => Promise<void>): Promise<void> => {
+          try {
+            await step();
+          } catch (e) {
+            if (e instanceof BatchDeferredError) deferred = e;
+            else throw e;
+          }
+        };
+        try {
+          if (comparisons && !output.writer.doneIds.has(`${g.id}-cmp`)) {
+            await unlessDeferred(async () => output.writer.write(teacherComparisonRecord(`${g.id}-cmp`, images, await ask(comparisonQuestion(g.size)), prov)));
+          }
+          if (questions && (!output.writer.doneIds.has(`${g.id}-qa`) || !output.writer.doneIds.has(`${g.id}-mcq`))) {
+            await unlessDeferred(async () => {
+              // an answer that is not the asked-for JSON is not cached: a rerun asks again
+              const qa = parseGeneratedQA(await ask(QA_GENERATION_PROMPT, (a) => void parseGeneratedQA(a)));
+              if (!output.writer.doneIds.has(`${g.id}-qa`)) output.writer.write(openQARecord(`${g.id}-qa`, images, qa, prov));
+              if (!output.writer.doneIds.has(`${g.id}-mcq`)) output.writer.write(mcqRecord(`${g.id}-mcq`, images, qa, prov, seed));
+            });
+          }
+          if (!deferred) streak.ok();
+        } catch (e) {
+          if (isAbort(e, opts.signal)) return;
+          result.failures.push({ id: g.id, error: callError(e, chat.base) });
+          streak.failed();
         }
-        if (questions && (!output.writer.doneIds.has(`${g.id}-qa`) || !output.writer.doneIds.has(`${g.id}-mcq`))) {
-          await unlessDeferred(async () => {
-            // an answer that is not the asked-for JSON is not cached: a rerun asks again
-            const qa = parseGeneratedQA(await ask(QA_GENERATION_PROMPT, (a) => void parseGeneratedQA(a)));
-            if (!output.writer.doneIds.has(`${g.id}-qa`)) output.writer.write(openQARecord(`${g.id}-qa`, images, qa, prov));
-            if (!output.writer.doneIds.has(`${g.id}-mcq`)) output.writer.write(mcqRecord(`${g.id}-mcq`, images, qa, prov, seed));
-          });
-        }
-        if (!deferred) streak.ok();
-      } catch (e) {
-        if (isAbort(e, opts.signal)) return;
-        result.failures.push({ id: g.id, error: callError(e, chat.base) });
-        streak.failed();
-      }
-      done++;
-      opts.onProgress?.({ phase: 'teaching', done, total, cached: result.calls.cached });
-    });
+        done++;
+        opts.onProgress?.({ phase: 'teaching', done, total, cached: result.calls.cached });
+      },
+    );
   } finally {
     output.writer.close();
     finishBatch(opts.teacher, result);

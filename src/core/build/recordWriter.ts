@@ -12,7 +12,10 @@ export class RecordWriter {
   /** Bytes cut from the end of the file on open (a torn line). */
   readonly truncatedBytes: number;
 
-  constructor(readonly file: string, opts: { fresh?: boolean } = {}) {
+  constructor(
+    readonly file: string,
+    opts: { fresh?: boolean } = {},
+  ) {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     let cut = 0;
     if (!opts.fresh && fs.existsSync(file)) {

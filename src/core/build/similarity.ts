@@ -7,7 +7,9 @@
 /** Cosine similarity; for unit vectors this is the dot product (computed in full for safety). */
 export function cosine(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) throw new Error(`cosine of vectors of length ${a.length} and ${b.length}`);
-  let dot = 0, na = 0, nb = 0;
+  let dot = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
     dot += a[i] * b[i];
     na += a[i] * a[i];
@@ -57,10 +59,16 @@ export function formatRetention(rows: RetentionRow[], threshold: number): string
   lines.push(`${'group'.padEnd(8)} ${'matched'.padStart(8)} ${'kept'.padStart(8)} ${'removed'.padStart(8)} ${'retention'.padStart(9)}`);
   const total = { matched: 0, kept: 0, removed: 0 };
   for (const r of rows) {
-    total.matched += r.matched; total.kept += r.kept; total.removed += r.removed;
-    lines.push(`${(SIZE_NAMES[r.size] ?? `size ${r.size}`).padEnd(8)} ${String(r.matched).padStart(8)} ${String(r.kept).padStart(8)} ${String(r.removed).padStart(8)} ${pct(r.retention).padStart(9)}`);
+    total.matched += r.matched;
+    total.kept += r.kept;
+    total.removed += r.removed;
+    lines.push(
+      `${(SIZE_NAMES[r.size] ?? `size ${r.size}`).padEnd(8)} ${String(r.matched).padStart(8)} ${String(r.kept).padStart(8)} ${String(r.removed).padStart(8)} ${pct(r.retention).padStart(9)}`,
+    );
   }
-  lines.push(`${'all'.padEnd(8)} ${String(total.matched).padStart(8)} ${String(total.kept).padStart(8)} ${String(total.removed).padStart(8)} ${pct(total.matched ? total.kept / total.matched : NaN).padStart(9)}`);
+  lines.push(
+    `${'all'.padEnd(8)} ${String(total.matched).padStart(8)} ${String(total.kept).padStart(8)} ${String(total.removed).padStart(8)} ${pct(total.matched ? total.kept / total.matched : NaN).padStart(9)}`,
+  );
   return lines.join('\n') + '\n';
 }
 

@@ -51,8 +51,15 @@ export function parseGeneratedQA(text: string): GeneratedQA {
   const question = typeof r.question === 'string' ? r.question.trim() : '';
   const correct = typeof r.correct === 'string' ? r.correct.trim() : typeof r.answer === 'string' ? r.answer.trim() : '';
   const wrongRaw = Array.isArray(r.false) ? r.false : Array.isArray(r.false_answers) ? r.false_answers : Array.isArray(r.wrong) ? r.wrong : [];
-  const wrong = [...new Set(wrongRaw.filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter((x) => x && x !== correct))];
-  if (!question || !correct || wrong.length === 0) throw new Error('the teacher\'s JSON lacks a question, a correct answer or false answers');
+  const wrong = [
+    ...new Set(
+      wrongRaw
+        .filter((x): x is string => typeof x === 'string')
+        .map((x) => x.trim())
+        .filter((x) => x && x !== correct),
+    ),
+  ];
+  if (!question || !correct || wrong.length === 0) throw new Error("the teacher's JSON lacks a question, a correct answer or false answers");
   return { question, correct, false: wrong.slice(0, LETTERS.length - 1) };
 }
 

@@ -57,7 +57,12 @@ export async function auditDataset(ds: Dataset, opts: AuditOptions = {}): Promis
   const readable: number[] = [];
   for (const i of indices) {
     let images: string[];
-    try { images = ds.item(i).images; } catch (e) { warnings.push((e as Error).message); continue; }
+    try {
+      images = ds.item(i).images;
+    } catch (e) {
+      warnings.push((e as Error).message);
+      continue;
+    }
     readable.push(i);
     for (const p of images) {
       if (resolved.has(p)) continue;
@@ -76,7 +81,10 @@ export async function auditDataset(ds: Dataset, opts: AuditOptions = {}): Promis
       const c: CueResult | undefined = results.get(r.abs);
       return c?.ok ? { path: p, cues: c.cues } : { path: p, error: c && !c.ok ? c.error : 'not measured' };
     });
-    const claims = checkClaims(parseClaims(item.label ?? '', item.images.length), images.map((x) => x.cues));
+    const claims = checkClaims(
+      parseClaims(item.label ?? '', item.images.length),
+      images.map((x) => x.cues),
+    );
     items.push({ index: item.index, key: item.key, suspicion: suspicion(claims), images, claims });
   }
   return { items, stats, warnings };

@@ -39,13 +39,20 @@ export const CUE_OF: Record<Attribute, keyof ImageCues | undefined> = {
  */
 export function comparisonScale(attribute: Attribute, c: ImageCues): number | undefined {
   switch (attribute) {
-    case 'sharpness': return Math.log(1 + c.sharpness);
-    case 'noise': return Math.log(0.5 + c.noise);
-    case 'exposure': return c.exposure;
-    case 'contrast': return c.contrast;
-    case 'colourfulness': return Math.log(1 + c.colourfulness);
-    case 'blockiness': return c.blockiness;
-    default: return undefined;
+    case 'sharpness':
+      return Math.log(1 + c.sharpness);
+    case 'noise':
+      return Math.log(0.5 + c.noise);
+    case 'exposure':
+      return c.exposure;
+    case 'contrast':
+      return c.contrast;
+    case 'colourfulness':
+      return Math.log(1 + c.colourfulness);
+    case 'blockiness':
+      return c.blockiness;
+    default:
+      return undefined;
   }
 }
 
@@ -68,7 +75,12 @@ export const MARGINS: Record<Exclude<Attribute, 'quality'>, number> = {
  * `agreeAbove`; a "low" claim the other way round (contradicted above `contradictAbove`, agreed at or
  * below `agreeBelow`). Between them: unchecked. Set from the distortion series (README, "Label audit").
  */
-interface AbsoluteRule { highContra: number; highAgree: number; lowContra: number; lowAgree: number }
+interface AbsoluteRule {
+  highContra: number;
+  highAgree: number;
+  lowContra: number;
+  lowAgree: number;
+}
 export const ABSOLUTE: Record<Exclude<Attribute, 'quality' | 'exposure'>, AbsoluteRule> = {
   sharpness: { highContra: 40, highAgree: 400, lowContra: 700, lowAgree: 120 },
   noise: { highContra: 1.5, highAgree: 7, lowContra: 10, lowAgree: 3 },
@@ -90,7 +102,10 @@ export function checkClaim(claim: Claim, cues: (ImageCues | undefined)[]): Check
   const result = (status: ClaimStatus, strength: number, reason: string): CheckedClaim => ({ ...claim, status, strength, values, reason });
   if (!key || claim.attribute === 'quality') return result('unchecked', 0, 'overall quality: no calibrated combination of cues');
   const attribute = claim.attribute;
-  const scale = (i: number) => { const c = cues[i - 1]; return c ? comparisonScale(attribute, c) : undefined; };
+  const scale = (i: number) => {
+    const c = cues[i - 1];
+    return c ? comparisonScale(attribute, c) : undefined;
+  };
   if (claim.images.some((i) => cues[i - 1] === undefined)) return result('unchecked', 0, 'an image could not be measured');
   const margin = MARGINS[attribute];
   const named = `${attribute} ${values.map(fmt).join(' vs ')}`;
@@ -111,7 +126,9 @@ export function checkClaim(claim: Claim, cues: (ImageCues | undefined)[]): Check
       const sign = claim.relation === 'greater' ? 1 : -1;
       const [a, b] = claim.images;
       if (b !== undefined) return verdict([sign * pair(a, b)], named);
-      const rest = others(a).map((k) => scale(k) as number).sort((x, y) => x - y);
+      const rest = others(a)
+        .map((k) => scale(k) as number)
+        .sort((x, y) => x - y);
       if (rest.length === 0) return result('unchecked', 0, 'no other image to compare with');
       const median = rest[Math.floor(rest.length / 2)];
       return verdict([sign * ((scale(a) as number) - median)], `${named} vs the others' median`);
@@ -123,7 +140,10 @@ export function checkClaim(claim: Claim, cues: (ImageCues | undefined)[]): Check
       const rest = others(a);
       if (rest.length === 0) return result('unchecked', 0, 'no other image to compare with');
       const all = cues.map((c) => (c ? fmt(c[key] as number) : '?')).join(', ');
-      return verdict(rest.map((k) => sign * pair(a, k)), `${attribute} of each image: ${all}`);
+      return verdict(
+        rest.map((k) => sign * pair(a, k)),
+        `${attribute} of each image: ${all}`,
+      );
     }
     case 'ranking': {
       const d: number[] = [];
@@ -143,10 +163,12 @@ function absolute(claim: Claim, c: ImageCues, result: (s: ClaimStatus, strength:
     const detail = `mean luma ${fmt(c.exposure)}, highlights clipped ${(100 * c.clippedHighlights).toFixed(1)} %, shadows clipped ${(100 * c.clippedShadows).toFixed(1)} %`;
     if (high) {
       if (c.clippedHighlights >= 0.02 || c.exposure >= 0.65) return result('agrees', 0.5, detail);
-      if (c.clippedHighlights < 0.005 && c.exposure < 0.4) return result('contradicts', 0.5 + 0.5 * Math.min(1, (0.4 - c.exposure) / 0.25), `said overexposed; ${detail}`);
+      if (c.clippedHighlights < 0.005 && c.exposure < 0.4)
+        return result('contradicts', 0.5 + 0.5 * Math.min(1, (0.4 - c.exposure) / 0.25), `said overexposed; ${detail}`);
     } else {
       if (c.clippedShadows >= 0.05 || c.exposure <= 0.3) return result('agrees', 0.5, detail);
-      if (c.clippedShadows < 0.005 && c.exposure > 0.5) return result('contradicts', 0.5 + 0.5 * Math.min(1, (c.exposure - 0.5) / 0.25), `said underexposed; ${detail}`);
+      if (c.clippedShadows < 0.005 && c.exposure > 0.5)
+        return result('contradicts', 0.5 + 0.5 * Math.min(1, (c.exposure - 0.5) / 0.25), `said underexposed; ${detail}`);
     }
     return result('unchecked', 0, `between the thresholds; ${detail}`);
   }
@@ -156,10 +178,12 @@ function absolute(claim: Claim, c: ImageCues, result: (s: ClaimStatus, strength:
   const detail = `${claim.attribute} ${fmt(v)}`;
   if (high) {
     if (v >= rule.highAgree) return result('agrees', 0.5, detail);
-    if (v < rule.highContra) return result('contradicts', 0.5 + 0.5 * Math.min(1, (rule.highContra - v) / rule.highContra), `said high; ${detail} < ${rule.highContra}`);
+    if (v < rule.highContra)
+      return result('contradicts', 0.5 + 0.5 * Math.min(1, (rule.highContra - v) / rule.highContra), `said high; ${detail} < ${rule.highContra}`);
   } else {
     if (v <= rule.lowAgree) return result('agrees', 0.5, detail);
-    if (v > rule.lowContra) return result('contradicts', 0.5 + 0.5 * Math.min(1, (v - rule.lowContra) / rule.lowContra), `said low; ${detail} > ${rule.lowContra}`);
+    if (v > rule.lowContra)
+      return result('contradicts', 0.5 + 0.5 * Math.min(1, (v - rule.lowContra) / rule.lowContra), `said low; ${detail} > ${rule.lowContra}`);
   }
   return result('unchecked', 0, `between the thresholds; ${detail}`);
 }
@@ -170,7 +194,8 @@ function absolute(claim: Claim, c: ImageCues, result: (s: ClaimStatus, strength:
  * contradictions outweighing agreements, approach 1.
  */
 export function suspicion(checked: CheckedClaim[]): number {
-  let c = 0, a = 0;
+  let c = 0,
+    a = 0;
   for (const x of checked) {
     if (x.status === 'contradicts') c += x.strength;
     else if (x.status === 'agrees') a += x.strength;

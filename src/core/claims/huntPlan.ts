@@ -56,5 +56,9 @@ export function buildHuntPlan(ds: Dataset, audited: AuditedItem[], opts: HuntOpt
 }
 
 function safeUser(): string {
-  try { return os.userInfo().username; } catch { return process.env.USER ?? 'unknown'; }
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
 }

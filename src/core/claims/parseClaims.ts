@@ -25,27 +25,41 @@ export interface Claim {
   hedged?: boolean;
 }
 
-interface Ref { image: number; start: number; end: number }
+interface Ref {
+  image: number;
+  start: number;
+  end: number;
+}
 
 /** Image references: answers/parse's ordinals, numbers and letters, plus "the image on the right". */
 function imageRefs(text: string, imageCount: number): Ref[] {
   const refs = findImageRefs(text, imageCount);
   if (imageCount === 2) {
     for (const m of text.matchAll(/\b(?:the\s+)?(?:image|picture|photo|one)\s+on\s+the\s+(left|right)\b/gi)) {
-      const start = m.index ?? 0, end = start + m[0].length;
+      const start = m.index ?? 0,
+        end = start + m[0].length;
       for (let i = refs.length - 1; i >= 0; i--) if (refs[i].start < end && start < refs[i].end) refs.splice(i, 1);
       refs.push({ image: m[1].toLowerCase() === 'left' ? 0 : 1, start, end });
     }
   }
   return refs.sort((a, b) => a.start - b.start);
 }
-interface Match { start: number; end: number; attribute: Attribute; form: 'cmp' | 'sup' | 'abs' | 'eq'; dir: 1 | -1; text: string }
+interface Match {
+  start: number;
+  end: number;
+  attribute: Attribute;
+  form: 'cmp' | 'sup' | 'abs' | 'eq';
+  dir: 1 | -1;
+  text: string;
+}
 
 const HEDGE = /\b(?:slight(?:ly)?|mild(?:ly)?|minor|a\s+bit|a\s+little|somewhat|some|faint(?:ly)?|subtle|barely|a\s+touch\s+of|partially|partly)\b/i;
 const NEGATION = /\b(?:not|never|no\s+longer|hardly|neither|nor|cannot)\b|n't\b/i;
-const ALL_IMAGES = /\b(?:both(?:\s+(?:of\s+)?(?:the\s+)?(?:images|pictures|photos|of\s+them))?|all\s+(?:of\s+)?(?:the\s+)?(?:(?:two|three|four)\s+)?(?:images|pictures|photos|of\s+them)|each\s+(?:image|picture|photo)|neither\s+(?:image|picture|photo|of\s+them))\b/i;
+const ALL_IMAGES =
+  /\b(?:both(?:\s+(?:of\s+)?(?:the\s+)?(?:images|pictures|photos|of\s+them))?|all\s+(?:of\s+)?(?:the\s+)?(?:(?:two|three|four)\s+)?(?:images|pictures|photos|of\s+them)|each\s+(?:image|picture|photo)|neither\s+(?:image|picture|photo|of\s+them))\b/i;
 const OTHERS = /\b(?:the\s+)?(?:others|other\s+(?:two\s+|three\s+)?(?:images|ones|pictures|photos)|rest|remaining\s+(?:images|ones))\b/i;
-const PRONOUN = /^(?:\W*(?:however|also|moreover|additionally|furthermore|overall|meanwhile|in\s+addition|on\s+the\s+other\s+hand|in\s+contrast|as\s+a\s+result|therefore|thus|so|and|but)\b,?)*\s*(?:it|its|this\s+(?:image|picture|photo|one)|the\s+(?:image|picture|photo)|they|their|which)\b/i;
+const PRONOUN =
+  /^(?:\W*(?:however|also|moreover|additionally|furthermore|overall|meanwhile|in\s+addition|on\s+the\s+other\s+hand|in\s+contrast|as\s+a\s+result|therefore|thus|so|and|but)\b,?)*\s*(?:it|its|this\s+(?:image|picture|photo|one)|the\s+(?:image|picture|photo)|they|their|which)\b/i;
 const OBJECT_BEFORE = /\b(?:than|as|to|with|against|versus|vs\.?|over|and)\s+(?:that\s+of\s+|those\s+of\s+)?(?:the\s+)?$/i;
 
 /** Claims in a label about `imageCount` images. */
@@ -122,7 +136,8 @@ export function parseClaims(label: string, imageCount: number): Claim[] {
         } else if (m.form === 'abs') {
           const inside = refs.filter((r) => r.start >= m.start && r.end <= m.end).map((r) => r.image);
           const hedged = HEDGE.test(window) || HEDGE.test(m.text);
-          for (const s of inside.length > 0 ? inside : mine) push({ text, attribute, images: [s + 1], relation: dir > 0 ? 'high' : 'low', ...(hedged ? { hedged } : {}) });
+          for (const s of inside.length > 0 ? inside : mine)
+            push({ text, attribute, images: [s + 1], relation: dir > 0 ? 'high' : 'low', ...(hedged ? { hedged } : {}) });
         }
       }
       if (refs.length > 0 && subjects.length > 0 && !all) last = subjects;
@@ -143,11 +158,18 @@ function sentences(text: string): string[] {
 }
 
 /** "and" starts a new clause when an image (or a pronoun) and its verb follow: "… and the second image is noisy". */
-const REF_AHEAD = '(?=\\s*(?:(?:the\\s+|image\\s+|picture\\s+|photo\\s+|img\\s+)?(?:first|second|third|fourth|former|latter|left|right|[1-4]\\b|[A-D]\\b)(?:\\s+[\\w-]+){0,4}|\\s*(?:it|this\\s+(?:image|one)))\\s+(?:is|has|appears|looks|seems|shows|suffers|exhibits|displays|contains|lacks|presents|features|was|also|still)\\b)';
+const REF_AHEAD =
+  '(?=\\s*(?:(?:the\\s+|image\\s+|picture\\s+|photo\\s+|img\\s+)?(?:first|second|third|fourth|former|latter|left|right|[1-4]\\b|[A-D]\\b)(?:\\s+[\\w-]+){0,4}|\\s*(?:it|this\\s+(?:image|one)))\\s+(?:is|has|appears|looks|seems|shows|suffers|exhibits|displays|contains|lacks|presents|features|was|also|still)\\b)';
 
 function clauses(sentence: string): string[] {
-  const re = new RegExp(`,?\\s*\\b(?:while|whereas|but|although|though|however|yet)\\b,?|,\\s*(?=which\\b)|,?\\s*\\band\\b${REF_AHEAD}|,\\s*(?=(?:the\\s+)?(?:first|second|third|fourth)\\s+(?:image|one|picture|photo)\\b)|,\\s*(?=(?:image|picture|photo)\\s+(?:[1-4]|[A-D])\\b)|,?\\s*\\b(?:so|therefore|thus|hence|making)\\b(?!\\s+(?:is|are|that|much|far)\\b),?|:\\s+`, 'gi');
-  return sentence.split(re).map((s) => s?.trim()).filter((s): s is string => !!s);
+  const re = new RegExp(
+    `,?\\s*\\b(?:while|whereas|but|although|though|however|yet)\\b,?|,\\s*(?=which\\b)|,?\\s*\\band\\b${REF_AHEAD}|,\\s*(?=(?:the\\s+)?(?:first|second|third|fourth)\\s+(?:image|one|picture|photo)\\b)|,\\s*(?=(?:image|picture|photo)\\s+(?:[1-4]|[A-D])\\b)|,?\\s*\\b(?:so|therefore|thus|hence|making)\\b(?!\\s+(?:is|are|that|much|far)\\b),?|:\\s+`,
+    'gi',
+  );
+  return sentence
+    .split(re)
+    .map((s) => s?.trim())
+    .filter((s): s is string => !!s);
 }
 
 /** A ref that is the object of a comparison: "than the first image", "compared with image 1". */
@@ -172,12 +194,13 @@ function matches(clause: string): Match[] {
       all.push({ start, end: start + m[0].length, attribute: term.attribute, form: term.form, dir: term.dir, text: m[0], order });
     }
   });
-  all.sort((a, b) => (b.end - b.start) - (a.end - a.start) || a.order - b.order);
+  all.sort((a, b) => b.end - b.start - (a.end - a.start) || a.order - b.order);
   const kept: Match[] = [];
   for (const m of all) if (!kept.some((k) => m.start < k.end && k.start < m.end)) kept.push(m);
   // "noise in the darker regions": an adjective of a region, not a comparison between images
   for (let i = kept.length - 1; i >= 0; i--) {
-    if (kept[i].form === 'cmp' && /^\s+(?:regions?|areas?|parts?|portions?|spots?|corners?|sections?|patches)\b/i.test(clause.slice(kept[i].end))) kept.splice(i, 1);
+    if (kept[i].form === 'cmp' && /^\s+(?:regions?|areas?|parts?|portions?|spots?|corners?|sections?|patches)\b/i.test(clause.slice(kept[i].end)))
+      kept.splice(i, 1);
   }
   return kept.sort((a, b) => a.start - b.start);
 }
@@ -196,10 +219,12 @@ function boundaryBefore(m: Match, refs: Ref[], clause: string): number {
  * Undefined when the aspect is one no cue measures (lighting, composition, colour fidelity).
  */
 function aspectOf(clause: string, m: Match, sentence: string): { attribute: Attribute; dir: 1 | -1; span?: [number, number] } | undefined {
-  if (/^\W*(?:overall,?\s*)?the\s+(?:composition|lighting|framing|colou?rs?|colou?r\s+balance|aesthetics?|content|subject)\s+of\b/i.test(clause)) return undefined;
+  if (/^\W*(?:overall,?\s*)?the\s+(?:composition|lighting|framing|colou?rs?|colou?r\s+balance|aesthetics?|content|subject)\s+of\b/i.test(clause))
+    return undefined;
   const after = clause.slice(m.end);
   const near = /^\s+(?:overall\s+)?((?:[\w-]+\s+){0,2}?[\w-]+)/.exec(after);
-  const termsRe = /\b(?:in\s+terms\s+of|in|regarding|with\s+respect\s+to|when\s+it\s+comes\s+to|as\s+for|for)\s+(?:the\s+|its\s+|their\s+)?((?:[\w-]+\s+){0,2}[\w-]+)/gi;
+  const termsRe =
+    /\b(?:in\s+terms\s+of|in|regarding|with\s+respect\s+to|when\s+it\s+comes\s+to|as\s+for|for)\s+(?:the\s+|its\s+|their\s+)?((?:[\w-]+\s+){0,2}[\w-]+)/gi;
   const candidates: { text: string; span?: [number, number] }[] = [];
   if (near) candidates.push({ text: near[1], span: [m.end, m.end + near[0].length] });
   for (const x of clause.matchAll(termsRe)) candidates.push({ text: x[1], span: [x.index ?? 0, (x.index ?? 0) + x[0].length] });
@@ -258,7 +283,9 @@ export function parseRankingSentence(sentence: string, imageCount: number): { or
     }
   }
   // "Ranking from best to worst: the second, the first, the third"; "ranked as follows: …"
-  const m = /\b(?:rank(?:ing|ed|s)?|(?<!in\s)order(?:ed)?(?!\s+to\b)|from\s+(?:best|highest|worst|lowest)\s+to\s+(?:worst|lowest|best|highest))\b/i.exec(sentence);
+  const m = /\b(?:rank(?:ing|ed|s)?|(?<!in\s)order(?:ed)?(?!\s+to\b)|from\s+(?:best|highest|worst|lowest)\s+to\s+(?:worst|lowest|best|highest))\b/i.exec(
+    sentence,
+  );
   if (m) {
     const rest = sentence.slice(m.index);
     const worstFirst = /\bfrom\s+(?:worst|lowest)\b|\bascending\b/i.test(rest);

@@ -43,7 +43,9 @@ export function lumaOf(rgb: Uint8Array, width: number, height: number, channels:
 /** Variance of the Laplacian [0 1 0; 1 −4 1; 0 1 0] over the interior pixels. */
 export function laplacianVariance(y: Float32Array, w: number, h: number): number {
   if (w < 3 || h < 3) return 0;
-  let s = 0, s2 = 0, n = 0;
+  let s = 0,
+    s2 = 0,
+    n = 0;
   for (let r = 1; r < h - 1; r++) {
     const o = r * w;
     for (let c = 1; c < w - 1; c++) {
@@ -65,16 +67,23 @@ export function laplacianVariance(y: Float32Array, w: number, h: number): number
  */
 export function immerkaerNoise(y: Float32Array, w: number, h: number): number {
   if (w < 3 || h < 3) return 0;
-  const iw = w - 2, ih = h - 2;
+  const iw = w - 2,
+    ih = h - 2;
   const grad = new Float32Array(iw * ih);
   const resp = new Float32Array(iw * ih);
   let gmax = 0;
   for (let r = 1; r < h - 1; r++) {
     for (let c = 1; c < w - 1; c++) {
       const i = r * w + c;
-      const a = y[i - w - 1], b = y[i - w], cc = y[i - w + 1];
-      const d = y[i - 1], e = y[i], f = y[i + 1];
-      const g = y[i + w - 1], hh = y[i + w], k = y[i + w + 1];
+      const a = y[i - w - 1],
+        b = y[i - w],
+        cc = y[i - w + 1];
+      const d = y[i - 1],
+        e = y[i],
+        f = y[i + 1];
+      const g = y[i + w - 1],
+        hh = y[i + w],
+        k = y[i + w + 1];
       const gx = cc + 2 * f + k - a - 2 * d - g;
       const gy = g + 2 * hh + k - a - 2 * b - cc;
       const j = (r - 1) * iw + (c - 1);
@@ -85,9 +94,13 @@ export function immerkaerNoise(y: Float32Array, w: number, h: number): number {
     }
   }
   const threshold = quantileOf(grad, 1 - NOISE_EDGE_EXCLUSION, gmax);
-  let s = 0, n = 0;
+  let s = 0,
+    n = 0;
   for (let j = 0; j < grad.length; j++) {
-    if (grad[j] <= threshold) { s += resp[j]; n++; }
+    if (grad[j] <= threshold) {
+      s += resp[j];
+      n++;
+    }
   }
   return n === 0 ? 0 : (Math.sqrt(Math.PI / 2) * s) / (6 * n);
 }
@@ -110,7 +123,10 @@ function quantileOf(v: Float32Array, q: number, max: number): number {
 
 /** Mean luma, clipped fractions and RMS contrast. */
 export function lumaStats(y: Float32Array): { exposure: number; clippedShadows: number; clippedHighlights: number; contrast: number } {
-  let s = 0, s2 = 0, lo = 0, hi = 0;
+  let s = 0,
+    s2 = 0,
+    lo = 0,
+    hi = 0;
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
     s += v;
@@ -128,16 +144,25 @@ export function lumaStats(y: Float32Array): { exposure: number; clippedShadows: 
 export function colourfulness(rgb: Uint8Array, width: number, height: number, channels: number): number {
   const n = width * height;
   if (n === 0) return 0;
-  let srg = 0, srg2 = 0, syb = 0, syb2 = 0;
+  let srg = 0,
+    srg2 = 0,
+    syb = 0,
+    syb2 = 0;
   for (let i = 0, p = 0; i < n; i++, p += channels) {
-    const r = rgb[p], g = rgb[p + 1], b = rgb[p + 2];
+    const r = rgb[p],
+      g = rgb[p + 1],
+      b = rgb[p + 2];
     const rg = r - g;
     const yb = 0.5 * (r + g) - b;
-    srg += rg; srg2 += rg * rg;
-    syb += yb; syb2 += yb * yb;
+    srg += rg;
+    srg2 += rg * rg;
+    syb += yb;
+    syb2 += yb * yb;
   }
-  const mrg = srg / n, myb = syb / n;
-  const vrg = Math.max(0, srg2 / n - mrg * mrg), vyb = Math.max(0, syb2 / n - myb * myb);
+  const mrg = srg / n,
+    myb = syb / n;
+  const vrg = Math.max(0, srg2 / n - mrg * mrg),
+    vyb = Math.max(0, syb2 / n - myb * myb);
   return Math.sqrt(vrg + vyb) + 0.3 * Math.sqrt(mrg * mrg + myb * myb);
 }
 
@@ -150,26 +175,41 @@ export function colourfulness(rgb: Uint8Array, width: number, height: number, ch
 export function blockiness(grey: Uint8Array, w: number, h: number): number {
   const ratio = (sum: Float64Array, cnt: Float64Array): number | undefined => {
     if (cnt[7] === 0) return undefined;
-    let other = 0, on = 0;
-    for (let p = 0; p < 7; p++) { if (cnt[p] > 0) { other += sum[p] / cnt[p]; on++; } }
+    let other = 0,
+      on = 0;
+    for (let p = 0; p < 7; p++) {
+      if (cnt[p] > 0) {
+        other += sum[p] / cnt[p];
+        on++;
+      }
+    }
     if (on === 0) return undefined;
     const inside = other / on;
     const edge = sum[7] / cnt[7];
     return (edge + 0.5) / (inside + 0.5); // +0.5 luma keeps flat areas from dividing by zero
   };
-  const hs = new Float64Array(8), hc = new Float64Array(8), vs = new Float64Array(8), vc = new Float64Array(8);
+  const hs = new Float64Array(8),
+    hc = new Float64Array(8),
+    vs = new Float64Array(8),
+    vc = new Float64Array(8);
   for (let r = 0; r < h; r++) {
     const o = r * w;
-    for (let c = 0; c < w - 1; c++) { const p = c & 7; hs[p] += Math.abs(grey[o + c + 1] - grey[o + c]); hc[p]++; }
+    for (let c = 0; c < w - 1; c++) {
+      const p = c & 7;
+      hs[p] += Math.abs(grey[o + c + 1] - grey[o + c]);
+      hc[p]++;
+    }
   }
   for (let r = 0; r < h - 1; r++) {
     const p = r & 7;
     const o = r * w;
     let s = 0;
     for (let c = 0; c < w; c++) s += Math.abs(grey[o + w + c] - grey[o + c]);
-    vs[p] += s; vc[p] += w;
+    vs[p] += s;
+    vc[p] += w;
   }
-  const a = ratio(hs, hc), b = ratio(vs, vc);
+  const a = ratio(hs, hc),
+    b = ratio(vs, vc);
   if (a === undefined && b === undefined) return 1;
   if (a === undefined) return b as number;
   if (b === undefined) return a;

@@ -11,7 +11,11 @@ import 'sharp'; // sharp's native module is loaded by the main thread before any
 import type { CueJob, CueJobResult } from './cueWorker';
 import type { ImageCues } from './measureImage';
 
-export interface Measured { hash: string; bytes: number; cues: ImageCues }
+export interface Measured {
+  hash: string;
+  bytes: number;
+  cues: ImageCues;
+}
 
 export function defaultPoolSize(): number {
   const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -24,7 +28,11 @@ export function cueWorkerScript(): string {
   throw new Error(`the cue worker script is missing: ${beside} (run npm run build)`);
 }
 
-interface Pending { job: CueJob; resolve: (m: Measured) => void; reject: (e: Error) => void }
+interface Pending {
+  job: CueJob;
+  resolve: (m: Measured) => void;
+  reject: (e: Error) => void;
+}
 
 export class CuePool {
   private readonly workers: Worker[] = [];
@@ -34,7 +42,10 @@ export class CuePool {
   private nextId = 1;
   private closed = false;
 
-  constructor(readonly size = defaultPoolSize(), script = cueWorkerScript()) {
+  constructor(
+    readonly size = defaultPoolSize(),
+    script = cueWorkerScript(),
+  ) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(script);
       w.unref();

@@ -11,10 +11,21 @@ import type { ImageCues } from './measureImage';
 
 export const CUE_VERSION = 1;
 
-export interface FileStamp { size: number; mtimeMs: number }
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
 
-interface FileLine { path: string; size: number; mtimeMs: number; hash: string }
-interface CueLine { hash: string; cues: ImageCues }
+interface FileLine {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  hash: string;
+}
+interface CueLine {
+  hash: string;
+  cues: ImageCues;
+}
 
 export class CueStore {
   private readonly files = new Map<string, FileLine>();
@@ -31,8 +42,12 @@ export class CueStore {
     return s;
   }
 
-  get filesPath(): string { return path.join(this.dir, `files-v${CUE_VERSION}.jsonl`); }
-  get cuesPath(): string { return path.join(this.dir, `cues-v${CUE_VERSION}.jsonl`); }
+  get filesPath(): string {
+    return path.join(this.dir, `files-v${CUE_VERSION}.jsonl`);
+  }
+  get cuesPath(): string {
+    return path.join(this.dir, `cues-v${CUE_VERSION}.jsonl`);
+  }
 
   /** The content hash recorded for this file, if its size and mtime are unchanged. */
   hashOf(realPath: string, stamp: FileStamp): string | undefined {
@@ -71,9 +86,17 @@ export class CueStore {
 
 function* readLines<T>(file: string): Generator<T> {
   let text: string;
-  try { text = fs.readFileSync(file, 'utf8'); } catch { return; }
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
-    try { yield JSON.parse(line) as T; } catch { /* a torn last line after a crash */ }
+    try {
+      yield JSON.parse(line) as T;
+    } catch {
+      /* a torn last line after a crash */
+    }
   }
 }

@@ -8,10 +8,11 @@ import sharp from 'sharp';
 import { contentHash } from '../endpoint/imageEncoding';
 import { measureImageBytes, type ImageCues } from './measureImage';
 
-export interface CueJob { id: number; path: string }
-export type CueJobResult =
-  | { id: number; ok: true; hash: string; bytes: number; cues: ImageCues }
-  | { id: number; ok: false; error: string };
+export interface CueJob {
+  id: number;
+  path: string;
+}
+export type CueJobResult = { id: number; ok: true; hash: string; bytes: number; cues: ImageCues } | { id: number; ok: false; error: string };
 
 sharp.concurrency(1);
 sharp.cache(false);

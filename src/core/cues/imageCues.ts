@@ -29,7 +29,11 @@ export interface CueRunOptions {
 }
 
 /** Cues of every file (real paths), deduplicated; the cache in `store` is read and extended. */
-export async function cuesForFiles(files: string[], store: CueStore, opts: CueRunOptions = {}): Promise<{ results: Map<string, CueResult>; stats: CueRunStats }> {
+export async function cuesForFiles(
+  files: string[],
+  store: CueStore,
+  opts: CueRunOptions = {},
+): Promise<{ results: Map<string, CueResult>; stats: CueRunStats }> {
   const unique = [...new Set(files)];
   const results = new Map<string, CueResult>();
   const stats: CueRunStats = { cached: 0, measured: 0, bytesRead: 0, failed: 0 };
@@ -37,7 +41,9 @@ export async function cuesForFiles(files: string[], store: CueStore, opts: CueRu
   let done = 0;
   for (const file of unique) {
     let st: fs.Stats;
-    try { st = fs.statSync(file); } catch (e) {
+    try {
+      st = fs.statSync(file);
+    } catch (e) {
       results.set(file, { ok: false, error: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       stats.failed++;
       opts.onProgress?.(++done, unique.length);
@@ -56,23 +62,27 @@ export async function cuesForFiles(files: string[], store: CueStore, opts: CueRu
   }
   if (todo.length > 0) {
     const pool = new CuePool(Math.min(opts.workers ?? defaultPoolSize(), todo.length));
-    const stop = () => { void pool.close(); };
+    const stop = () => {
+      void pool.close();
+    };
     opts.signal?.addEventListener('abort', stop);
     try {
-      await Promise.all(todo.map(async ({ file, stamp }) => {
-        if (opts.signal?.aborted) return;
-        try {
-          const m = await pool.measure(file);
-          store.put(file, stamp, m.hash, m.cues);
-          results.set(file, { ok: true, hash: m.hash, cues: m.cues, cached: false });
-          stats.measured++;
-          stats.bytesRead += m.bytes;
-        } catch (e) {
-          results.set(file, { ok: false, error: (e as Error).message });
-          stats.failed++;
-        }
-        opts.onProgress?.(++done, unique.length);
-      }));
+      await Promise.all(
+        todo.map(async ({ file, stamp }) => {
+          if (opts.signal?.aborted) return;
+          try {
+            const m = await pool.measure(file);
+            store.put(file, stamp, m.hash, m.cues);
+            results.set(file, { ok: true, hash: m.hash, cues: m.cues, cached: false });
+            stats.measured++;
+            stats.bytesRead += m.bytes;
+          } catch (e) {
+            results.set(file, { ok: false, error: (e as Error).message });
+            stats.failed++;
+          }
+          opts.onProgress?.(++done, unique.length);
+        }),
+      );
     } finally {
       opts.signal?.removeEventListener('abort', stop);
       store.flush();
@@ -81,4 +91,3 @@ export async function cuesForFiles(files: string[], store: CueStore, opts: CueRu
   }
   return { results, stats };
 }
-

@@ -39,7 +39,8 @@ export function blockWindow(width: number, height: number): { left: number; top:
 
 export async function measureImageBytes(buf: Buffer): Promise<ImageCues> {
   const meta = await sharp(buf, { failOn: 'error' }).metadata();
-  const width = meta.width ?? 0, height = meta.height ?? 0;
+  const width = meta.width ?? 0,
+    height = meta.height ?? 0;
   if (!width || !height) throw new Error('the image has no size');
   const working = await sharp(buf, { failOn: 'error' })
     .rotate()
@@ -58,7 +59,8 @@ export async function measureImageBytes(buf: Buffer): Promise<ImageCues> {
   const w = working.info;
   const rgb = new Uint8Array(working.data.buffer, working.data.byteOffset, working.data.length);
   const g = new Uint8Array(grey.data.buffer, grey.data.byteOffset, grey.data.length);
-  const gw = grey.info.width, gh = grey.info.height;
+  const gw = grey.info.width,
+    gh = grey.info.height;
   const grey1 = grey.info.channels === 1 ? g : firstChannel(g, gw, gh, grey.info.channels);
   return {
     ...workingCues(rgb, w.width, w.height, w.channels),

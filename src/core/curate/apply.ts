@@ -77,8 +77,12 @@ function writeAtomic(file: string, parts: (Buffer | [number, number])[], src: nu
   try {
     const buf = Buffer.allocUnsafe(1 << 20);
     for (const p of parts) {
-      if (Buffer.isBuffer(p)) { fs.writeSync(fd, p); written += p.length; continue; }
-      for (let pos = p[0]; pos < p[1];) {
+      if (Buffer.isBuffer(p)) {
+        fs.writeSync(fd, p);
+        written += p.length;
+        continue;
+      }
+      for (let pos = p[0]; pos < p[1]; ) {
         const n = fs.readSync(src!, buf, 0, Math.min(buf.length, p[1] - pos), pos);
         if (n <= 0) throw new Error(`the input ended early at byte ${pos}; was it changed while writing?`);
         fs.writeSync(fd, buf, 0, n);
@@ -111,23 +115,38 @@ export function applyCuration(planDirs: string[], out: string, opts: ApplyOption
   for (const d of planDirs) {
     const plan = readPlan(d);
     const real = fs.realpathSync(plan.datasetAbs);
-    if (datasetAbs !== undefined && real !== datasetAbs) throw new Error(`${plan.dir}: spot check "${plan.name}" is over ${real}, not ${datasetAbs}; apply spot checks of one dataset at a time`);
+    if (datasetAbs !== undefined && real !== datasetAbs)
+      throw new Error(`${plan.dir}: spot check "${plan.name}" is over ${real}, not ${datasetAbs}; apply spot checks of one dataset at a time`);
     datasetAbs = real;
     format ??= plan.dataset.format;
     const rep = spotcheckReport(plan.dir, { checkDrift: false });
     warnings.push(...rep.warnings.map((w) => `${plan.name}: ${w}`));
-    const journals = fs.readdirSync(plan.dir).filter((n) => /^verdicts-.+\.jsonl$/.test(n)).sort().map((n) => path.join(plan.dir, n));
-    loaded.push({ dir: plan.dir, name: plan.name, strata: plan.strata, items: rep.items, planItems: new Map(plan.items.map((it) => [it.key, { index: it.index, hash: it.hash }])), decisions: readDecisions(plan.dir), journals });
+    const journals = fs
+      .readdirSync(plan.dir)
+      .filter((n) => /^verdicts-.+\.jsonl$/.test(n))
+      .sort()
+      .map((n) => path.join(plan.dir, n));
+    loaded.push({
+      dir: plan.dir,
+      name: plan.name,
+      strata: plan.strata,
+      items: rep.items,
+      planItems: new Map(plan.items.map((it) => [it.key, { index: it.index, hash: it.hash }])),
+      decisions: readDecisions(plan.dir),
+      journals,
+    });
   }
   const ds = Dataset.open(datasetAbs!, format ? { format } : {});
   try {
-    if (ds.container !== 'jsonl' && ds.container !== 'array') throw new Error(`${ds.path}: a ${ds.container} dataset cannot be curated in place (JSON array and JSONL only)`);
+    if (ds.container !== 'jsonl' && ds.container !== 'array')
+      throw new Error(`${ds.path}: a ${ds.container} dataset cannot be curated in place (JSON array and JSONL only)`);
     const changes = new Map<number, Change>();
     const put = (c: Change) => {
       const old = changes.get(c.index);
       if (old?.action === 'dropped') return; // a drop stands
       if (old?.action === 'corrected' && c.action === 'corrected') {
-        if (old.correction !== c.correction) warnings.push(`${c.key}: corrected differently in ${old.spotcheck} and ${c.spotcheck}; ${old.spotcheck}'s correction is used`);
+        if (old.correction !== c.correction)
+          warnings.push(`${c.key}: corrected differently in ${old.spotcheck} and ${c.spotcheck}; ${old.spotcheck}'s correction is used`);
         return;
       }
       changes.set(c.index, c);
@@ -144,7 +163,16 @@ export function applyCuration(planDirs: string[], out: string, opts: ApplyOption
             if (h === undefined) continue;
             const d = decisionFor(sc.decisions, h);
             if (d?.decision !== 'drop') continue;
-            put({ key: ds.keyFor(i), index: i, action: 'dropped', spotcheck: sc.name, reviewer: d.by, at: d.at, reasons: [], because: `decision drop (${d.stratum === undefined ? 'spot check' : `stratum ${d.stratum}`})` });
+            put({
+              key: ds.keyFor(i),
+              index: i,
+              action: 'dropped',
+              spotcheck: sc.name,
+              reviewer: d.by,
+              at: d.at,
+              reasons: [],
+              because: `decision drop (${d.stratum === undefined ? 'spot check' : `stratum ${d.stratum}`})`,
+            });
           }
         }
       }
@@ -156,8 +184,15 @@ export function applyCuration(planDirs: string[], out: string, opts: ApplyOption
         // The record the reviewers judged: at its planned index, or found by key, with the planned hash.
         const planned = sc.planItems.get(it.key)!;
         let i: number | undefined = planned.index < ds.count && ds.keyFor(planned.index) === it.key ? planned.index : ds.findKey(it.key);
-        if (i === undefined) { warnings.push(`${sc.name}: ${it.key} is no longer in the dataset; nothing to change`); continue; }
-        if (recordHash(ds.rawBytes(i)) !== planned.hash) { warnings.push(`${sc.name}: ${it.key} changed since it was sampled; left as it is`); i = undefined; continue; }
+        if (i === undefined) {
+          warnings.push(`${sc.name}: ${it.key} is no longer in the dataset; nothing to change`);
+          continue;
+        }
+        if (recordHash(ds.rawBytes(i)) !== planned.hash) {
+          warnings.push(`${sc.name}: ${it.key} changed since it was sampled; left as it is`);
+          i = undefined;
+          continue;
+        }
         const who = deciding(it);
         const base = { key: it.key, index: i, spotcheck: sc.name, reviewer: who.reviewer, at: who.at, reasons: it.reasons ?? [], because: 'verdict incorrect' };
         if (correct) put({ ...base, action: 'corrected', correction: it.correction });
@@ -175,7 +210,10 @@ export function applyCuration(planDirs: string[], out: string, opts: ApplyOption
       const span = Buffer.from(text).equals(buf) ? labelSpan(text, ds.format, ds.mapping) : 'the record is not valid UTF-8';
       if (typeof span === 'string') {
         warnings.push(`${c.key}: not corrected (${span})${opts.dropIncorrect ? '; dropped instead' : ''}`);
-        if (opts.dropIncorrect) { c.action = 'dropped'; delete c.correction; } else changes.delete(c.index);
+        if (opts.dropIncorrect) {
+          c.action = 'dropped';
+          delete c.correction;
+        } else changes.delete(c.index);
         continue;
       }
       replaced.set(c.index, Buffer.from(replaceLabel(text, span, c.correction!)));
@@ -214,7 +252,11 @@ export function applyCuration(planDirs: string[], out: string, opts: ApplyOption
     const output = path.resolve(out);
     const src = fs.openSync(ds.path, 'r');
     let bytes: number;
-    try { bytes = writeAtomic(output, parts, src); } finally { fs.closeSync(src); }
+    try {
+      bytes = writeAtomic(output, parts, src);
+    } finally {
+      fs.closeSync(src);
+    }
     const list = [...changes.values()].sort((a, b) => a.index - b.index);
     const dropped = list.filter((c) => c.action === 'dropped').length;
     const corrected = list.filter((c) => c.action === 'corrected').length;
@@ -226,7 +268,17 @@ export function applyCuration(planDirs: string[], out: string, opts: ApplyOption
       options: { dropIncorrect: !!opts.dropIncorrect, corrections: !!opts.corrections, decisions: !!opts.decisions },
       plans: loaded.map((l) => ({ name: l.name, dir: l.dir, journals: l.journals, decisions: l.decisions.history.length ? l.decisions.file : null })),
       counts: { records: n, kept, dropped, corrected },
-      changes: list.map((c) => ({ key: c.key, index: c.index, action: c.action, spotcheck: c.spotcheck, reviewer: c.reviewer, at: c.at, reasons: c.reasons, because: c.because, ...(c.correction !== undefined ? { correction: c.correction } : {}) })),
+      changes: list.map((c) => ({
+        key: c.key,
+        index: c.index,
+        action: c.action,
+        spotcheck: c.spotcheck,
+        reviewer: c.reviewer,
+        at: c.at,
+        reasons: c.reasons,
+        because: c.because,
+        ...(c.correction !== undefined ? { correction: c.correction } : {}),
+      })),
       warnings,
     };
     const mfile = manifestPath(output);

@@ -14,7 +14,10 @@ export function textKey(text: string): string {
 
 /** A file-name-safe slug of an embedder id, with a short hash so distinct ids never collide. */
 export function embedderSlug(id: string): string {
-  const readable = id.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(-60);
+  const readable = id
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(-60);
   return `${readable}-${createHash('sha1').update(id).digest('hex').slice(0, 8)}`;
 }
 
@@ -30,7 +33,10 @@ export class EmbeddingCache {
   readonly file: string;
   readonly metaFile: string;
 
-  constructor(folder: string, readonly embedder: Embedder) {
+  constructor(
+    folder: string,
+    readonly embedder: Embedder,
+  ) {
     fs.mkdirSync(folder, { recursive: true });
     const slug = embedderSlug(embedder.id);
     this.file = path.join(folder, `${slug}.f32`);
@@ -38,7 +44,9 @@ export class EmbeddingCache {
     this.load();
   }
 
-  get size(): number { return this.vectors.size; }
+  get size(): number {
+    return this.vectors.size;
+  }
 
   private load(): void {
     if (!fs.existsSync(this.metaFile) || !fs.existsSync(this.file)) return;
@@ -58,7 +66,9 @@ export class EmbeddingCache {
     if (whole * rec !== buf.length) fs.truncateSync(this.file, whole * rec); // drop a torn tail
   }
 
-  get(text: string): Float32Array | undefined { return this.vectors.get(textKey(text)); }
+  get(text: string): Float32Array | undefined {
+    return this.vectors.get(textKey(text));
+  }
 
   private append(entries: [string, Float32Array][]): void {
     if (entries.length === 0) return;
@@ -82,7 +92,11 @@ export class EmbeddingCache {
   private sync(): void {
     if (!fs.existsSync(this.file)) return;
     const fd = fs.openSync(this.file, 'r+');
-    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   /**
@@ -102,7 +116,10 @@ export class EmbeddingCache {
       for (let i = 0; i < pending.length; i += bs) {
         opts.signal?.throwIfAborted();
         const batch = pending.slice(i, i + bs);
-        const vecs = await this.embedder.embed(batch.map(([, t]) => t), opts.signal);
+        const vecs = await this.embedder.embed(
+          batch.map(([, t]) => t),
+          opts.signal,
+        );
         const entries = batch.map(([k], j) => [k, vecs[j]] as [string, Float32Array]);
         this.append(entries);
         for (const [k, v] of entries) this.vectors.set(k, v);

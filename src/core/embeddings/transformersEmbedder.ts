@@ -35,9 +35,11 @@ function loadLibrary(): typeof TF {
     const code = (e as { code?: string }).code;
     if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw e;
     // The packaged extension leaves transformers.js and ONNX Runtime out (~450 MB, see .vscodeignore).
-    throw new Error('Local text embeddings need @huggingface/transformers, which this installation does not include ' +
-      '(the packaged extension leaves it out). Use an OpenAI-compatible embeddings endpoint instead (embedder url:URL), ' +
-      'or run `cocurate build` from a source checkout after `npm ci`.');
+    throw new Error(
+      'Local text embeddings need @huggingface/transformers, which this installation does not include ' +
+        '(the packaged extension leaves it out). Use an OpenAI-compatible embeddings endpoint instead (embedder url:URL), ' +
+        'or run `cocurate build` from a source checkout after `npm ci`.',
+    );
   }
   return library;
 }

@@ -62,7 +62,11 @@ export class AnswerCache {
   /** Lines that could not be read (a torn last line after a crash). */
   readonly skipped: number;
 
-  private constructor(readonly file: string | undefined, entries: CachedAnswer[], skipped: number) {
+  private constructor(
+    readonly file: string | undefined,
+    entries: CachedAnswer[],
+    skipped: number,
+  ) {
     for (const e of entries) this.entries.set(e.key, e);
     this.skipped = skipped;
   }
@@ -71,7 +75,11 @@ export class AnswerCache {
   static open(file: string | undefined): AnswerCache {
     if (!file) return new AnswerCache(undefined, [], 0);
     let text = '';
-    try { text = fs.readFileSync(file, 'utf8'); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
     const entries: CachedAnswer[] = [];
     let skipped = 0;
     for (const line of text.split('\n')) {
@@ -80,16 +88,24 @@ export class AnswerCache {
         const e = JSON.parse(line) as CachedAnswer;
         if (e && typeof e.key === 'string' && typeof e.answer === 'string') entries.push(e);
         else skipped++;
-      } catch { skipped++; }
+      } catch {
+        skipped++;
+      }
     }
     return new AnswerCache(file, entries, skipped);
   }
 
-  get size(): number { return this.entries.size; }
+  get size(): number {
+    return this.entries.size;
+  }
 
-  get(key: string): CachedAnswer | undefined { return this.entries.get(key); }
+  get(key: string): CachedAnswer | undefined {
+    return this.entries.get(key);
+  }
 
-  all(): CachedAnswer[] { return [...this.entries.values()]; }
+  all(): CachedAnswer[] {
+    return [...this.entries.values()];
+  }
 
   /** Records an answer; appends one line to the file. */
   put(entry: CachedAnswer): void {

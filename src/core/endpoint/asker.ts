@@ -66,23 +66,27 @@ export class Asker {
   }
 
   async encodeImages(images: string[]): Promise<EncodedImage[]> {
-    return Promise.all(images.map((p) => {
-      if (isEmbeddedRef(p)) return encodeImageBytes(embeddedImageBytes(p), this.encoder.options);
-      const r = resolveImagePath(p, this.imageRoot);
-      if (!r.ok) throw new ImageRefusedError(r.reason);
-      return this.encoder.encodeFile(r.abs);
-    }));
+    return Promise.all(
+      images.map((p) => {
+        if (isEmbeddedRef(p)) return encodeImageBytes(embeddedImageBytes(p), this.encoder.options);
+        const r = resolveImagePath(p, this.imageRoot);
+        if (!r.ok) throw new ImageRefusedError(r.reason);
+        return this.encoder.encodeFile(r.abs);
+      }),
+    );
   }
 
   /** The cached answer to an item's question, without encoding images or asking anyone. */
   async cachedAnswer(item: Item): Promise<CachedAnswer | undefined> {
     const q = Asker.questionInput(item);
-    const hashes = await Promise.all(q.images.map(async (p) => {
-      if (isEmbeddedRef(p)) return contentHash(embeddedImageBytes(p));
-      const r = resolveImagePath(p, this.imageRoot);
-      if (!r.ok) throw new ImageRefusedError(r.reason);
-      return contentHash(await fs.promises.readFile(r.abs));
-    }));
+    const hashes = await Promise.all(
+      q.images.map(async (p) => {
+        if (isEmbeddedRef(p)) return contentHash(embeddedImageBytes(p));
+        const r = resolveImagePath(p, this.imageRoot);
+        if (!r.ok) throw new ImageRefusedError(r.reason);
+        return contentHash(await fs.promises.readFile(r.abs));
+      }),
+    );
     return this.cache.get(cacheKey(keyPartsFor(this.profile, promptText(q.question, hashes.length), hashes)));
   }
 
@@ -98,8 +102,24 @@ export class Asker {
   async prepare(q: QuestionInput): Promise<PreparedQuestion> {
     const images = await this.encodeImages(q.images);
     const prompt = promptText(q.question, images.length);
-    const key = cacheKey(keyPartsFor(this.profile, prompt, images.map((i) => i.contentHash)));
-    return { q, images, prompt, key, content: buildContent(q.question, images.map((i) => i.dataUri)), hit: this.cache.get(key) };
+    const key = cacheKey(
+      keyPartsFor(
+        this.profile,
+        prompt,
+        images.map((i) => i.contentHash),
+      ),
+    );
+    return {
+      q,
+      images,
+      prompt,
+      key,
+      content: buildContent(
+        q.question,
+        images.map((i) => i.dataUri),
+      ),
+      hit: this.cache.get(key),
+    };
   }
 
   /** Sends a prepared question; batch results stand in for the endpoint by overriding this. */

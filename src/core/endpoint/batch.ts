@@ -34,7 +34,9 @@ export async function runBatch<T, R>(
   if (opts.signal?.aborted) ctrl.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const outcomes: (Outcome<R> | undefined)[] = new Array(n).fill(undefined);
-  let next = 0, done = 0, failed = 0;
+  let next = 0,
+    done = 0,
+    failed = 0;
   const lane = async (): Promise<void> => {
     while (!ctrl.signal.aborted && next < n) {
       const i = next++;

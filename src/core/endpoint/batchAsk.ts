@@ -42,14 +42,30 @@ export async function exportBatchRequests(entries: ExportEntry[], asker: Asker, 
   for (let start = 0; start < entries.length; start += window) {
     if (opts.signal?.aborted) break;
     const slice = entries.slice(start, start + window);
-    const prepared = await Promise.all(slice.map(async (e): Promise<PreparedQuestion | Error> => {
-      try { return await asker.prepare(Asker.questionInput(e.item())); } catch (err) { return err instanceof Error ? err : new Error(String(err)); }
-    }));
+    const prepared = await Promise.all(
+      slice.map(async (e): Promise<PreparedQuestion | Error> => {
+        try {
+          return await asker.prepare(Asker.questionInput(e.item()));
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      }),
+    );
     prepared.forEach((p, i) => {
       const key = slice[i].key;
-      if (p instanceof Error) { failures.push({ key, error: p.message }); return; }
-      if (p.hit) { cached++; return; }
-      try { writer.add(customIdFor(asker.profile.slug, key), chatRequestBody(asker.profile, p.content)); } catch (err) { failures.push({ key, error: (err as Error).message }); }
+      if (p instanceof Error) {
+        failures.push({ key, error: p.message });
+        return;
+      }
+      if (p.hit) {
+        cached++;
+        return;
+      }
+      try {
+        writer.add(customIdFor(asker.profile.slug, key), chatRequestBody(asker.profile, p.content));
+      } catch (err) {
+        failures.push({ key, error: (err as Error).message });
+      }
     });
     opts.onProgress?.(Math.min(entries.length, start + window), entries.length);
   }
@@ -63,7 +79,13 @@ export async function exportBatchRequests(entries: ExportEntry[], asker: Asker, 
 export class BatchResultsAsker extends Asker {
   private readonly asked = new Set<string>();
 
-  constructor(profile: ResolvedProfile, client: EndpointClient, cache: AnswerCache, imageRoot: string, readonly results: Map<string, BatchResult>) {
+  constructor(
+    profile: ResolvedProfile,
+    client: EndpointClient,
+    cache: AnswerCache,
+    imageRoot: string,
+    readonly results: Map<string, BatchResult>,
+  ) {
     super(profile, client, cache, imageRoot);
   }
 

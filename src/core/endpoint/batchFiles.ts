@@ -53,7 +53,11 @@ export class BatchFileWriter {
   private fd: number | undefined;
   private readonly files: WrittenBatch['files'] = [];
 
-  constructor(readonly dir: string, readonly prefix: string, limits: BatchWriterLimits = {}) {
+  constructor(
+    readonly dir: string,
+    readonly prefix: string,
+    limits: BatchWriterLimits = {},
+  ) {
     this.maxRequests = limits.maxRequests ?? MAX_REQUESTS_PER_FILE;
     this.maxBytes = limits.maxBytes ?? MAX_BYTES_PER_FILE;
     fs.mkdirSync(dir, { recursive: true });
@@ -62,9 +66,13 @@ export class BatchFileWriter {
     for (const f of fs.readdirSync(dir)) if (stale.test(f)) fs.rmSync(path.join(dir, f));
   }
 
-  get requests(): number { return this.ids.size; }
+  get requests(): number {
+    return this.ids.size;
+  }
 
-  has(customId: string): boolean { return this.ids.has(customId); }
+  has(customId: string): boolean {
+    return this.ids.has(customId);
+  }
 
   /** Adds one request; throws when the id repeats or the line alone exceeds the size limit. */
   add(customId: string, body: unknown): void {
@@ -72,7 +80,10 @@ export class BatchFileWriter {
     const line: BatchRequestLine = { custom_id: customId, method: 'POST', url: BATCH_URL, body };
     const text = JSON.stringify(line) + '\n';
     const bytes = Buffer.byteLength(text);
-    if (bytes > this.maxBytes) throw new Error(`the request for ${customId} is ${bytes} bytes, more than a batch file may hold (${this.maxBytes}); use --images square or a smaller --image-size`);
+    if (bytes > this.maxBytes)
+      throw new Error(
+        `the request for ${customId} is ${bytes} bytes, more than a batch file may hold (${this.maxBytes}); use --images square or a smaller --image-size`,
+      );
     let cur = this.files[this.files.length - 1];
     if (this.fd === undefined || cur.requests >= this.maxRequests || cur.bytes + bytes > this.maxBytes) {
       if (this.fd !== undefined) fs.closeSync(this.fd);
@@ -88,7 +99,11 @@ export class BatchFileWriter {
   }
 
   close(): WrittenBatch {
-    if (this.fd !== undefined) { fs.fsyncSync(this.fd); fs.closeSync(this.fd); this.fd = undefined; }
+    if (this.fd !== undefined) {
+      fs.fsyncSync(this.fd);
+      fs.closeSync(this.fd);
+      this.fd = undefined;
+    }
     return { files: this.files.map((f) => ({ ...f })), requests: this.ids.size };
   }
 }
@@ -123,7 +138,11 @@ function errorText(e: unknown): string {
 /** One output line to a result, or a problem message. */
 export function parseOutputLine(line: string, where: string): BatchResult | string {
   let v: unknown;
-  try { v = JSON.parse(line); } catch (e) { return `not JSON (${(e as Error).message})`; }
+  try {
+    v = JSON.parse(line);
+  } catch (e) {
+    return `not JSON (${(e as Error).message})`;
+  }
   if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not a batch output object';
   const o = v as { custom_id?: unknown; response?: unknown; error?: unknown };
   if (typeof o.custom_id !== 'string' || !o.custom_id) return 'field "custom_id" is missing';
@@ -146,7 +165,9 @@ export function readBatchOutput(files: string[]): BatchOutput {
   let lines = 0;
   for (const file of files) {
     let text: string;
-    try { text = fs.readFileSync(file, 'utf8'); } catch (e) {
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
       problems.push({ where: file, message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
       continue;
     }
@@ -156,7 +177,10 @@ export function readBatchOutput(files: string[]): BatchOutput {
       lines++;
       const where = `${file}:${i + 1}`;
       const r = parseOutputLine(line, where);
-      if (typeof r === 'string') { problems.push({ where, message: r }); return; }
+      if (typeof r === 'string') {
+        problems.push({ where, message: r });
+        return;
+      }
       const prev = results.get(r.customId);
       if (prev && prev.ok && !r.ok) return;
       results.set(r.customId, r);

@@ -28,7 +28,9 @@ export class EndpointError extends Error {
 
 /** The caller cancelled. */
 export class CancelledError extends Error {
-  constructor() { super('cancelled'); }
+  constructor() {
+    super('cancelled');
+  }
 }
 
 export interface AskOptions {
@@ -76,8 +78,14 @@ export function retryAfterMs(headers: Headers | undefined | null, now = Date.now
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new CancelledError());
-    const onAbort = () => { clearTimeout(t); reject(new CancelledError()); };
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new CancelledError());
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -89,9 +97,11 @@ function describe(e: unknown): string {
 
 /** What to do when the server refuses a request, by status (appended to the message). */
 function refusalHint(status: number): string {
-  if (status === 401 || status === 403) return ' — the endpoint refused the API key: set it (VS Code: "Curator: Set Endpoint API Key…"; CLI: the COCURATE_API_KEY environment variable) or check apiKeySource in the profile';
-  if (status === 404) return ' — check the profile\'s baseURL (usually ending in /v1) and that the server serves this model';
-  if (status === 400 || status === 413 || status === 422) return ' — the server rejected the request: check that the model accepts images and the profile\'s maxTokens / imageSize';
+  if (status === 401 || status === 403)
+    return ' — the endpoint refused the API key: set it (VS Code: "Curator: Set Endpoint API Key…"; CLI: the COCURATE_API_KEY environment variable) or check apiKeySource in the profile';
+  if (status === 404) return " — check the profile's baseURL (usually ending in /v1) and that the server serves this model";
+  if (status === 400 || status === 413 || status === 422)
+    return " — the server rejected the request: check that the model accepts images and the profile's maxTokens / imageSize";
   return '';
 }
 
@@ -109,13 +119,19 @@ function classify(e: unknown, cancelled: boolean, timedOut: boolean, timeoutMs: 
   if (e instanceof EndpointError || e instanceof CancelledError) return e;
   if (e instanceof OpenAI.APIConnectionTimeoutError) return new EndpointError(`${baseURL}: timed out`, 'timeout', true);
   if (e instanceof OpenAI.APIUserAbortError) return new EndpointError(`${baseURL}: request aborted`, 'connection', true);
-  if (e instanceof OpenAI.APIConnectionError) return new EndpointError(`${baseURL}: connection failed (${describe(e.cause ?? e)}) — is the server running, and is baseURL right (it usually ends in /v1)?`, 'connection', true);
+  if (e instanceof OpenAI.APIConnectionError)
+    return new EndpointError(
+      `${baseURL}: connection failed (${describe(e.cause ?? e)}) — is the server running, and is baseURL right (it usually ends in /v1)?`,
+      'connection',
+      true,
+    );
   if (e instanceof OpenAI.APIError && typeof e.status === 'number') {
     const s = e.status;
     const retryable = s === 429 || s === 408 || s === 409 || s >= 500;
     return new EndpointError(`${baseURL}: HTTP ${s} ${describe(e)}${refusalHint(s)}`, 'http', retryable, s, retryAfterMs(e.headers));
   }
-  if (e instanceof SyntaxError || /JSON|parse/i.test(describe(e))) return new EndpointError(`${baseURL}: malformed response (${describe(e)})`, 'malformed', true);
+  if (e instanceof SyntaxError || /JSON|parse/i.test(describe(e)))
+    return new EndpointError(`${baseURL}: malformed response (${describe(e)})`, 'malformed', true);
   // Undici raises TypeError("terminated") / socket errors when a stream is cut mid-answer.
   return new EndpointError(`${baseURL}: ${describe(e)}`, 'connection', true);
 }
@@ -183,7 +199,10 @@ export class EndpointClient {
     const p = this.profile;
     const ctrl = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; ctrl.abort(); }, p.timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ctrl.abort();
+    }, p.timeoutMs);
     const onAbort = () => ctrl.abort();
     o.signal?.addEventListener('abort', onAbort, { once: true });
     routerSignal?.addEventListener('abort', onAbort, { once: true });

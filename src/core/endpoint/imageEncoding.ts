@@ -45,7 +45,20 @@ export function sniffMime(buf: Buffer, fileName = ''): string {
   if (buf.length >= 2 && buf.toString('latin1', 0, 2) === 'BM') return 'image/bmp';
   if (buf.length >= 4 && (buf.toString('latin1', 0, 4) === 'II*\0' || buf.toString('latin1', 0, 4) === 'MM\0*')) return 'image/tiff';
   const ext = path.extname(fileName).toLowerCase();
-  return ({ '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.gif': 'image/gif', '.bmp': 'image/bmp', '.tif': 'image/tiff', '.tiff': 'image/tiff' } as Record<string, string>)[ext] ?? 'application/octet-stream';
+  return (
+    (
+      {
+        '.jpg': 'image/jpeg',
+        '.jpeg': 'image/jpeg',
+        '.png': 'image/png',
+        '.webp': 'image/webp',
+        '.gif': 'image/gif',
+        '.bmp': 'image/bmp',
+        '.tif': 'image/tiff',
+        '.tiff': 'image/tiff',
+      } as Record<string, string>
+    )[ext] ?? 'application/octet-stream'
+  );
 }
 
 /** Encodes image bytes. */
@@ -53,12 +66,15 @@ export async function encodeImageBytes(buf: Buffer, opts: EncodeOptions, fileNam
   const hash = contentHash(buf);
   if (opts.mode === 'original') {
     const mime = sniffMime(buf, fileName);
-    let width = 0, height = 0;
+    let width = 0,
+      height = 0;
     try {
       const meta = await sharp(buf).metadata();
       width = meta.width ?? 0;
       height = meta.height ?? 0;
-    } catch { /* sent as is even when sharp cannot read it */ }
+    } catch {
+      /* sent as is even when sharp cannot read it */
+    }
     return { dataUri: `data:${mime};base64,${buf.toString('base64')}`, mime, contentHash: hash, width, height, bytes: buf.length };
   }
   const size = opts.size ?? 448;
@@ -68,7 +84,14 @@ export async function encodeImageBytes(buf: Buffer, opts: EncodeOptions, fileNam
     .resize({ width: size, height: size, fit: 'contain', background: CLIP_MEAN_RGB })
     .jpeg({ quality: opts.quality ?? 95 })
     .toBuffer({ resolveWithObject: true });
-  return { dataUri: `data:image/jpeg;base64,${data.toString('base64')}`, mime: 'image/jpeg', contentHash: hash, width: info.width, height: info.height, bytes: data.length };
+  return {
+    dataUri: `data:image/jpeg;base64,${data.toString('base64')}`,
+    mime: 'image/jpeg',
+    contentHash: hash,
+    width: info.width,
+    height: info.height,
+    bytes: data.length,
+  };
 }
 
 /**
@@ -77,9 +100,14 @@ export async function encodeImageBytes(buf: Buffer, opts: EncodeOptions, fileNam
  */
 export class ImageEncoder {
   private readonly memo = new Map<string, Promise<EncodedImage>>();
-  constructor(private readonly opts: EncodeOptions, private readonly capacity = 256) {}
+  constructor(
+    private readonly opts: EncodeOptions,
+    private readonly capacity = 256,
+  ) {}
 
-  get options(): EncodeOptions { return this.opts; }
+  get options(): EncodeOptions {
+    return this.opts;
+  }
 
   encodeFile(absPath: string): Promise<EncodedImage> {
     const st = fs.statSync(absPath);

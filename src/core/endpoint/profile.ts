@@ -66,7 +66,11 @@ export const PROFILE_DEFAULTS = {
 
 /** File-name-safe form of a name: letters, digits, ".", "_", "-". */
 export function slugify(name: string): string {
-  const s = name.trim().replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80);
+  const s = name
+    .trim()
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '')
+    .slice(0, 80);
   return s || 'endpoint';
 }
 
@@ -85,7 +89,8 @@ export function normalizeBaseURL(u: string): string {
 
 function positive(v: number | undefined, what: string, dflt: number, integer = true): number {
   if (v === undefined) return dflt;
-  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) throw new Error(`${what} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
+  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v)))
+    throw new Error(`${what} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
   return v;
 }
 

@@ -6,9 +6,7 @@
 import type { Item } from '../item';
 import { ordinalPrefix } from '../ordinals';
 
-export type ContentPart =
-  | { type: 'text'; text: string }
-  | { type: 'image_url'; image_url: { url: string } };
+export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
 export const MCQ_INSTRUCTION = "Answer with the option's letter from the given choices directly.";
 const LETTERS = 'ABCDEFGHIJ';

@@ -9,7 +9,8 @@
 export const REDACTED = '[REDACTED]';
 
 const BEARER = /\b(Bearer|Basic|Token)(\s+|%20|\+)[^\s"'`,;<>)\]}\\]+/gi;
-const QUERY = /([?&;](?:api[_-]?key|apikey|key|token|access[_-]?token|auth|authorization|password|passwd|secret|client[_-]?secret|sig|signature)=)[^&#\s"'`<>]+/gi;
+const QUERY =
+  /([?&;](?:api[_-]?key|apikey|key|token|access[_-]?token|auth|authorization|password|passwd|secret|client[_-]?secret|sig|signature)=)[^&#\s"'`<>]+/gi;
 const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@"'`]+:[^/\s@"'`]+@/gi;
 const SK_TOKEN = /\bsk-[A-Za-z0-9_-]{16,}/g;
 const HEADER = /(\b(?:x-api-key|api-key|authorization)["']?\s*[:=]\s*["']?)(?!Bearer\b|Basic\b|Token\b)[^\s"',;]+/gi;

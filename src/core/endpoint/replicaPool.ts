@@ -173,9 +173,7 @@ export class ReplicaPool {
   /** One probe per replica at a time; true when it answered below 500 within the time limit. */
   private probe(r: Replica): Promise<boolean> {
     if (r.probe) return r.probe;
-    const url = /^https?:\/\//i.test(this.healthPath)
-      ? this.healthPath
-      : r.url + (this.healthPath.startsWith('/') ? this.healthPath : `/${this.healthPath}`);
+    const url = /^https?:\/\//i.test(this.healthPath) ? this.healthPath : r.url + (this.healthPath.startsWith('/') ? this.healthPath : `/${this.healthPath}`);
     const p = (async () => {
       try {
         const res = await this.fetchImpl(url, { method: 'GET', signal: AbortSignal.timeout(this.healthTimeoutMs) });

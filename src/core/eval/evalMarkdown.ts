@@ -10,7 +10,14 @@ const cell = (s: string) => s.replace(/[|\n\r]/g, ' ').replace(/[<>&]/g, (c) => 
 function tallyTable(title: string, t: Record<string, Tally>): string[] {
   const keys = Object.keys(t).sort();
   if (!keys.length) return [];
-  return ['', `### ${title}`, '', '| | accuracy | correct / n |', '|---|---:|---:|', ...keys.map((k) => `| ${cell(k)} | ${pct(t[k].accuracy)} | ${t[k].correct} / ${t[k].n} |`)];
+  return [
+    '',
+    `### ${title}`,
+    '',
+    '| | accuracy | correct / n |',
+    '|---|---:|---:|',
+    ...keys.map((k) => `| ${cell(k)} | ${pct(t[k].accuracy)} | ${t[k].correct} / ${t[k].n} |`),
+  ];
 }
 
 export function mcqMarkdown(r: McqReport, meta: { file: string; profile: string; model: string; answers?: string; cancelled?: boolean }): string {
@@ -33,7 +40,11 @@ function twoafcRows(name: string, r: TwoAfcResult): string {
   return `| ${cell(name)} | ${r.judgements} | ${r.pairs} | ${num(r.kappa)} | ${pct(r.accuracy)} | ${num(r.plcc)} | ${num(r.srcc)} | ${r.unparsed} |`;
 }
 
-export function twoafcMarkdown(overall: TwoAfcResult, perGroup: Record<string, TwoAfcResult>, meta: { file: string; profile: string; model: string; rounds: number; seed: string; judgementsFile?: string; cancelled?: boolean }): string {
+export function twoafcMarkdown(
+  overall: TwoAfcResult,
+  perGroup: Record<string, TwoAfcResult>,
+  meta: { file: string; profile: string; model: string; rounds: number; seed: string; judgementsFile?: string; cancelled?: boolean },
+): string {
   const ranked = Object.entries(overall.scores).sort((a, b) => b[1] - a[1]);
   return [
     `# 2AFC evaluation: ${cell(meta.profile)}`,

@@ -15,7 +15,10 @@ export function logistic4(b: Logistic4, x: number): number {
 
 function sse(b: Logistic4, x: number[], y: number[]): number {
   let s = 0;
-  for (let i = 0; i < x.length; i++) { const r = y[i] - logistic4(b, x[i]); s += r * r; }
+  for (let i = 0; i < x.length; i++) {
+    const r = y[i] - logistic4(b, x[i]);
+    s += r * r;
+  }
   return s;
 }
 
@@ -24,14 +27,16 @@ export function fitLogistic4(x: number[], y: number[], maxIter = 200): Logistic4
   const mean = x.reduce((a, v) => a + v, 0) / n;
   const sd = Math.sqrt(x.reduce((a, v) => a + (v - mean) ** 2, 0) / n) || 1;
   const up = pearson(x, y) >= 0;
-  const ymax = Math.max(...y), ymin = Math.min(...y);
+  const ymax = Math.max(...y),
+    ymin = Math.min(...y);
   let b: Logistic4 = up ? [ymax, ymin, mean, sd] : [ymin, ymax, mean, sd];
   let cost = sse(b, x, y);
   let mu = 1e-3;
   for (let it = 0; it < maxIter; it++) {
     const JTJ = [0, 1, 2, 3].map(() => [0, 0, 0, 0]);
     const JTr = [0, 0, 0, 0];
-    const s = Math.abs(b[3]) || 1e-12, sign = b[3] < 0 ? -1 : 1;
+    const s = Math.abs(b[3]) || 1e-12,
+      sign = b[3] < 0 ? -1 : 1;
     for (let i = 0; i < n; i++) {
       const g = 1 / (1 + Math.exp(-(x[i] - b[2]) / s));
       const gg = g * (1 - g);
@@ -46,12 +51,20 @@ export function fitLogistic4(x: number[], y: number[], maxIter = 200): Logistic4
     for (let tries = 0; tries < 20; tries++) {
       const A = JTJ.map((row, a) => row.map((v, c) => (a === c ? v + mu * (v || 1) : v)));
       let step: number[];
-      try { step = solveSPD(A, JTr); } catch { mu *= 10; continue; }
+      try {
+        step = solveSPD(A, JTr);
+      } catch {
+        mu *= 10;
+        continue;
+      }
       const nb = b.map((v, k) => v + step[k]) as Logistic4;
       const nc = sse(nb, x, y);
       if (Number.isFinite(nc) && nc < cost) {
         const rel = (cost - nc) / Math.max(cost, 1e-300);
-        b = nb; cost = nc; mu = Math.max(mu / 10, 1e-12); improved = true;
+        b = nb;
+        cost = nc;
+        mu = Math.max(mu / 10, 1e-12);
+        improved = true;
         if (rel < 1e-12) return b;
         break;
       }

@@ -21,7 +21,11 @@ export interface McqRow {
   cached?: boolean;
 }
 
-export interface Tally { n: number; correct: number; accuracy: number | null }
+export interface Tally {
+  n: number;
+  correct: number;
+  accuracy: number | null;
+}
 
 export interface McqReport {
   items: number;

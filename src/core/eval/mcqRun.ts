@@ -29,9 +29,15 @@ export function mcqJobs(ds: Dataset, limit?: number): { jobs: { row: McqRow; ite
   let skipped = 0;
   for (let i = 0; i < ds.count && (limit === undefined || jobs.length < limit); i++) {
     let item: Item;
-    try { item = ds.item(i); } catch { skipped++; continue; }
+    try {
+      item = ds.item(i);
+    } catch {
+      skipped++;
+      continue;
+    }
     const row = mcqRowFor(item);
-    if (row) jobs.push({ row, item }); else skipped++;
+    if (row) jobs.push({ row, item });
+    else skipped++;
   }
   return { jobs, skipped };
 }
@@ -39,16 +45,20 @@ export function mcqJobs(ds: Dataset, limit?: number): { jobs: { row: McqRow; ite
 export async function runMcqEval(ds: Dataset, asker: Asker, opts: McqRunOptions = {}): Promise<McqRun> {
   const { jobs, skipped } = mcqJobs(ds, opts.limit);
   const rows: McqRow[] = jobs.map((j) => j.row);
-  const res = await runBatch(jobs, async (j, _i, signal) => {
-    const a = await asker.askItem(j.item, { signal });
-    return { ...scoreAnswer(j.row, a.text, j.item.candidates!), cached: a.cached };
-  }, {
-    concurrency: opts.concurrency ?? asker.profile.concurrency,
-    signal: opts.signal,
-    onSettled: (i, o, done, total) => {
-      rows[i] = o.ok ? o.value : { ...rows[i], error: o.error.message };
-      opts.onProgress?.(done, total);
+  const res = await runBatch(
+    jobs,
+    async (j, _i, signal) => {
+      const a = await asker.askItem(j.item, { signal });
+      return { ...scoreAnswer(j.row, a.text, j.item.candidates!), cached: a.cached };
     },
-  });
+    {
+      concurrency: opts.concurrency ?? asker.profile.concurrency,
+      signal: opts.signal,
+      onSettled: (i, o, done, total) => {
+        rows[i] = o.ok ? o.value : { ...rows[i], error: o.error.message };
+        opts.onProgress?.(done, total);
+      },
+    },
+  );
   return { rows, report: summarizeMcq(rows), skipped, cancelled: res.cancelled };
 }

@@ -35,7 +35,11 @@ export function thurstoneMap(C: number[][], opts: { tol?: number; maxIter?: numb
   let it = 0;
   for (; it < maxIter; it++) {
     const g = q.map((x) => -x);
-    const H: number[][] = Array.from({ length: n }, (_, i) => { const r = new Array<number>(n).fill(0); r[i] = 1; return r; }); // −Hessian
+    const H: number[][] = Array.from({ length: n }, (_, i) => {
+      const r = new Array<number>(n).fill(0);
+      r[i] = 1;
+      return r;
+    }); // −Hessian
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         const c = C[i][j];
@@ -45,21 +49,26 @@ export function thurstoneMap(C: number[][], opts: { tol?: number; maxIter?: numb
         const w = c * lam * (d + lam); // −c · d²/dd² log Φ(d)
         g[i] += c * lam;
         g[j] -= c * lam;
-        H[i][i] += w; H[j][j] += w; H[i][j] -= w; H[j][i] -= w;
+        H[i][i] += w;
+        H[j][j] += w;
+        H[i][j] -= w;
+        H[j][i] -= w;
       }
     }
     gnorm = Math.max(0, ...g.map(Math.abs));
     if (gnorm < tol) break;
     const step = solveSPD(H, g);
     let t = 1;
-    let next = q, fn = f;
+    let next = q,
+      fn = f;
     for (let k = 0; k < 40; k++) {
       next = q.map((x, i) => x + t * step[i]);
       fn = thurstoneObjective(C, next);
       if (fn >= f - 1e-12) break;
       t /= 2;
     }
-    q = next; f = fn;
+    q = next;
+    f = fn;
   }
   const mean = q.reduce((a, b) => a + b, 0) / Math.max(1, n);
   return { scores: q.map((x) => x - mean), iterations: it, gradientNorm: gnorm, logPosterior: f };

@@ -63,10 +63,19 @@ function winnerKey(j: Judgement): string | 'tie' | null {
 export function aggregateJudgements(judgements: Judgement[], gt?: Map<string, number>): TwoAfcResult {
   const keys: string[] = [];
   const at = new Map<string, number>();
-  const id = (k: string) => { let i = at.get(k); if (i === undefined) { i = keys.length; keys.push(k); at.set(k, i); } return i; };
+  const id = (k: string) => {
+    let i = at.get(k);
+    if (i === undefined) {
+      i = keys.length;
+      keys.push(k);
+      at.set(k, i);
+    }
+    return i;
+  };
   const byPair = new Map<string, { fwd: Judgement[]; back: Judgement[] }>();
   for (const j of judgements) {
-    id(j.a); id(j.b);
+    id(j.a);
+    id(j.b);
     const [lo, hi] = j.a < j.b ? [j.a, j.b] : [j.b, j.a];
     const k = JSON.stringify([lo, hi]);
     let e = byPair.get(k);
@@ -76,17 +85,27 @@ export function aggregateJudgements(judgements: Judgement[], gt?: Map<string, nu
   const n = keys.length;
   const C = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   const win = (w: string | 'tie', j: Judgement, weight = 1) => {
-    const a = at.get(j.a)!, b = at.get(j.b)!;
-    if (w === 'tie') { C[a][b] += 0.5 * weight; C[b][a] += 0.5 * weight; return; }
-    const wi = at.get(w)!, li = wi === a ? b : a;
+    const a = at.get(j.a)!,
+      b = at.get(j.b)!;
+    if (w === 'tie') {
+      C[a][b] += 0.5 * weight;
+      C[b][a] += 0.5 * weight;
+      return;
+    }
+    const wi = at.get(w)!,
+      li = wi === a ? b : a;
     C[wi][li] += weight;
   };
-  let pairs = 0, consistent = 0, scored = 0, correct = 0;
+  let pairs = 0,
+    consistent = 0,
+    scored = 0,
+    correct = 0;
   const unparsed = judgements.filter((j) => j.winner === null).length;
   const judge = (w: string | 'tie', j: Judgement) => {
     if (w === 'tie' || !gt) return;
     const loser = w === j.a ? j.b : j.a;
-    const gw = gt.get(w), gl = gt.get(loser);
+    const gw = gt.get(w),
+      gl = gt.get(loser);
     if (gw === undefined || gl === undefined || gw === gl) return;
     scored++;
     if (gw > gl) correct++;
@@ -95,7 +114,8 @@ export function aggregateJudgements(judgements: Judgement[], gt?: Map<string, nu
     const m = Math.min(fwd.length, back.length);
     for (let k = 0; k < m; k++) {
       pairs++;
-      const w1 = winnerKey(fwd[k]), w2 = winnerKey(back[k]);
+      const w1 = winnerKey(fwd[k]),
+        w2 = winnerKey(back[k]);
       if (w1 !== null && w1 === w2) {
         consistent++;
         win(w1, fwd[k]);
@@ -111,14 +131,20 @@ export function aggregateJudgements(judgements: Judgement[], gt?: Map<string, nu
   }
   const map = thurstoneMap(C);
   const scores: Record<string, number> = {};
-  keys.forEach((k, i) => { scores[k] = map.scores[i]; });
-  let plcc: number | null = null, srcc: number | null = null, correlated = 0;
+  keys.forEach((k, i) => {
+    scores[k] = map.scores[i];
+  });
+  let plcc: number | null = null,
+    srcc: number | null = null,
+    correlated = 0;
   if (gt) {
     const withGt = keys.filter((k) => gt.has(k));
     correlated = withGt.length;
     if (withGt.length >= 3) {
-      const x = withGt.map((k) => scores[k]), y = withGt.map((k) => gt.get(k)!);
-      const p = plccAfterLogistic(x, y), s = spearman(x, y);
+      const x = withGt.map((k) => scores[k]),
+        y = withGt.map((k) => gt.get(k)!);
+      const p = plccAfterLogistic(x, y),
+        s = spearman(x, y);
       plcc = Number.isFinite(p) ? p : null;
       srcc = Number.isFinite(s) ? s : null;
     }
@@ -145,9 +171,14 @@ export function parsePreferences(text: string, fileName = 'preferences'): Judgem
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     let r: { a?: unknown; b?: unknown; winner?: unknown };
-    try { r = JSON.parse(line); } catch (e) { throw new Error(`${fileName}:${i + 1}: not JSON (${(e as Error).message})`); }
+    try {
+      r = JSON.parse(line);
+    } catch (e) {
+      throw new Error(`${fileName}:${i + 1}: not JSON (${(e as Error).message})`);
+    }
     if (typeof r.a !== 'string' || typeof r.b !== 'string') throw new Error(`${fileName}:${i + 1}: "a" and "b" must be strings (item keys)`);
-    if (r.winner !== 'a' && r.winner !== 'b' && r.winner !== 'tie' && r.winner !== null) throw new Error(`${fileName}:${i + 1}: "winner" must be "a", "b" or "tie"`);
+    if (r.winner !== 'a' && r.winner !== 'b' && r.winner !== 'tie' && r.winner !== null)
+      throw new Error(`${fileName}:${i + 1}: "winner" must be "a", "b" or "tie"`);
     out.push({ a: r.a, b: r.b, winner: r.winner as Winner | null });
   });
   return out;

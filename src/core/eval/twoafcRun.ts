@@ -48,7 +48,11 @@ export function groundTruth(items: Item[]): Map<string, number> {
 export function readItems(ds: Dataset): Item[] {
   const items: Item[] = [];
   for (let i = 0; i < ds.count; i++) {
-    try { items.push(ds.item(i)); } catch { /* a broken record is left out */ }
+    try {
+      items.push(ds.item(i));
+    } catch {
+      /* a broken record is left out */
+    }
   }
   return items;
 }
@@ -73,23 +77,32 @@ export async function runTwoAfc(ds: Dataset, asker: Asker, opts: TwoAfcRunOption
     }
   }
   const judgements: RunJudgement[] = jobs.map((j) => ({ group: j.group, a: j.a.images[0], b: j.b.images[0], winner: null }));
-  const res = await runBatch(jobs, async (j, _i, signal) => {
-    const a = await asker.ask({ question, images: [j.a.images[0], j.b.images[0]] }, { signal });
-    const p = parseChoice(a.text, 2);
-    const winner: Winner | null = p.kind === 'choice' ? (p.image === 0 ? 'a' : 'b') : p.kind === 'tie' ? 'tie' : null;
-    return { winner, answer: a.text };
-  }, {
-    concurrency: opts.concurrency ?? asker.profile.concurrency,
-    signal: opts.signal,
-    onSettled: (i, o, done, total) => {
-      if (o.ok) Object.assign(judgements[i], o.value);
-      else judgements[i].error = o.error.message;
-      opts.onProgress?.(done, total);
+  const res = await runBatch(
+    jobs,
+    async (j, _i, signal) => {
+      const a = await asker.ask({ question, images: [j.a.images[0], j.b.images[0]] }, { signal });
+      const p = parseChoice(a.text, 2);
+      const winner: Winner | null = p.kind === 'choice' ? (p.image === 0 ? 'a' : 'b') : p.kind === 'tie' ? 'tie' : null;
+      return { winner, answer: a.text };
     },
-  });
+    {
+      concurrency: opts.concurrency ?? asker.profile.concurrency,
+      signal: opts.signal,
+      onSettled: (i, o, done, total) => {
+        if (o.ok) Object.assign(judgements[i], o.value);
+        else judgements[i].error = o.error.message;
+        opts.onProgress?.(done, total);
+      },
+    },
+  );
   const answered = judgements.filter((j) => j.error === undefined && j.answer !== undefined);
   const perGroup: Record<string, TwoAfcResult> = {};
-  if (groups.size > 1) for (const g of groups.keys()) perGroup[g] = aggregateJudgements(answered.filter((j) => j.group === g), gt);
+  if (groups.size > 1)
+    for (const g of groups.keys())
+      perGroup[g] = aggregateJudgements(
+        answered.filter((j) => j.group === g),
+        gt,
+      );
   return {
     images: items.length,
     groups: [...groups.keys()],

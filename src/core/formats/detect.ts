@@ -33,6 +33,10 @@ export function detectFormat(sample: unknown[], mapping?: FieldMapping): FormatI
   }
   let best: FormatId = 'unknown';
   let bestN = 0;
-  for (const [f, n] of votes) if (n > bestN) { best = f; bestN = n; }
+  for (const [f, n] of votes)
+    if (n > bestN) {
+      best = f;
+      bestN = n;
+    }
   return best;
 }

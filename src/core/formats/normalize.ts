@@ -61,8 +61,40 @@ const KNOWN: Record<FormatId, string[]> = {
   llava: ['id', 'image', 'images', 'conversations', 'subset'],
   'qbench-a1': ['id', 'img_path', 'question', 'candidates', 'correct_ans', 'type', 'concern'],
   'qbench2-pair': ['id', 'img_path', 'question', 'candidates', 'correct_ans', 'type', 'concern'],
-  'qbench-hf': ['id', 'question', 'option0', 'option1', 'option2', 'option3', 'correct_choice', 'question_type', 'question_concern', 'image', 'image1', 'image2', 'image3', 'image4'],
-  mcq: ['id', 'question', 'candidates', 'options', 'choices', 'answer', 'correct_ans', 'correct_choice', 'images', 'image', 'img_path', 'img_paths', 'image_paths', 'type', 'concern', 'subset'],
+  'qbench-hf': [
+    'id',
+    'question',
+    'option0',
+    'option1',
+    'option2',
+    'option3',
+    'correct_choice',
+    'question_type',
+    'question_concern',
+    'image',
+    'image1',
+    'image2',
+    'image3',
+    'image4',
+  ],
+  mcq: [
+    'id',
+    'question',
+    'candidates',
+    'options',
+    'choices',
+    'answer',
+    'correct_ans',
+    'correct_choice',
+    'images',
+    'image',
+    'img_path',
+    'img_paths',
+    'image_paths',
+    'type',
+    'concern',
+    'subset',
+  ],
   iqa: ['id', 'img_path', 'gt_score'],
   descriptions: ['id', 'image', 'img_path', 'description'],
   unknown: ['id'],
@@ -172,20 +204,35 @@ export function normalize(rec: unknown, format: FormatId, ctx: NormalizeContext)
       const candidates = candField && Array.isArray(r[candField]) ? (r[candField] as unknown[]).map(String) : [];
       const ansField = m.answer ?? ['answer', 'correct_ans', 'correct_choice', 'gt'].find((k) => k in r);
       const answer = ansField ? r[ansField] : undefined;
-      const correct =
-        typeof answer === 'number' ? candidates[answer] : typeof answer === 'string' ? answerToOption(answer, candidates) : undefined;
+      const correct = typeof answer === 'number' ? candidates[answer] : typeof answer === 'string' ? answerToOption(answer, candidates) : undefined;
       const type = m.type ? r[m.type] : r.type;
       const concern = m.concern ? r[m.concern] : r.concern;
       if (type !== undefined) extra.type = type;
       if (concern !== undefined) extra.concern = concern;
       if (answer !== undefined && correct === undefined) extra.answer = answer;
       const q = m.question ? r[m.question] : r.question;
-      return makeItem(ctx, format, { images, question: str(q), label: correct ?? (answer === undefined ? undefined : String(answer)), candidates, correct, subset, groupSize: images.length, extra });
+      return makeItem(ctx, format, {
+        images,
+        question: str(q),
+        label: correct ?? (answer === undefined ? undefined : String(answer)),
+        candidates,
+        correct,
+        subset,
+        groupSize: images.length,
+        extra,
+      });
     }
     case 'iqa': {
       const img = str(r.img_path);
       const score = typeof r.gt_score === 'number' ? r.gt_score : Number(r.gt_score);
-      return makeItem(ctx, format, { images: img ? [img] : [], label: Number.isFinite(score) ? String(score) : undefined, score: Number.isFinite(score) ? score : undefined, subset, groupSize: img ? 1 : 0, extra });
+      return makeItem(ctx, format, {
+        images: img ? [img] : [],
+        label: Number.isFinite(score) ? String(score) : undefined,
+        score: Number.isFinite(score) ? score : undefined,
+        subset,
+        groupSize: img ? 1 : 0,
+        extra,
+      });
     }
     case 'descriptions': {
       const images = imageList(r.image ?? r.img_path);

@@ -58,7 +58,10 @@ class Lru<V> {
   constructor(private readonly capacity: number) {}
   get(k: string): V | undefined {
     const v = this.m.get(k);
-    if (v !== undefined) { this.m.delete(k); this.m.set(k, v); }
+    if (v !== undefined) {
+      this.m.delete(k);
+      this.m.set(k, v);
+    }
     return v;
   }
   set(k: string, v: V): void {
@@ -109,7 +112,11 @@ export class ParquetSource implements EmbeddedImageSource {
   private readonly idCache = new Map<number, Float64Array>();
   private closed = false;
 
-  private constructor(readonly path: string, private readonly shards: Shard[], private readonly idField: string) {
+  private constructor(
+    readonly path: string,
+    private readonly shards: Shard[],
+    private readonly idField: string,
+  ) {
     let rowStart = 0;
     shards.forEach((s, si) => {
       s.metadata.row_groups.forEach((rg, gi) => {
@@ -145,7 +152,11 @@ export class ParquetSource implements EmbeddedImageSource {
   static open(p: string, opts: ParquetOpenOptions = {}): ParquetSource {
     const abs = path.resolve(p);
     const files = fs.statSync(abs).isDirectory()
-      ? fs.readdirSync(abs).filter((f) => /\.parquet$/i.test(f)).sort().map((f) => path.join(abs, f))
+      ? fs
+          .readdirSync(abs)
+          .filter((f) => /\.parquet$/i.test(f))
+          .sort()
+          .map((f) => path.join(abs, f))
       : [abs];
     if (files.length === 0) throw new Error(`${abs} holds no .parquet files`);
     const shards: Shard[] = [];
@@ -163,7 +174,11 @@ export class ParquetSource implements EmbeddedImageSource {
         const footer = readAt(fd, size - 8 - metaLen, size);
         read += footer.length + 8;
         let metadata: FileMetaData;
-        try { metadata = parquetMetadata(toArrayBuffer(footer)); } catch (e) { throw new Error(`${file}: unreadable parquet footer (${(e as Error).message})`); }
+        try {
+          metadata = parquetMetadata(toArrayBuffer(footer));
+        } catch (e) {
+          throw new Error(`${file}: unreadable parquet footer (${(e as Error).message})`);
+        }
         const s = shards[shards.length - 1];
         s.metadata = metadata;
         s.schema = parquetSchema(metadata);
@@ -204,10 +219,12 @@ export class ParquetSource implements EmbeddedImageSource {
 
   private groupOf(row: number): number {
     if (!(row >= 0 && row < this.count)) throw new RangeError(`row ${row} is outside the dataset (${this.count} rows)`);
-    let lo = 0, hi = this.groups.length - 1;
+    let lo = 0,
+      hi = this.groups.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.groups[mid].rowStart <= row) lo = mid; else hi = mid - 1;
+      if (this.groups[mid].rowStart <= row) lo = mid;
+      else hi = mid - 1;
     }
     return lo;
   }
@@ -237,7 +254,14 @@ export class ParquetSource implements EmbeddedImageSource {
       const buf = this.read(shard, start, start + Number(meta.total_compressed_size));
       const schemaPath = getTreePath(shard.schema, meta.path_in_schema);
       // utf8: false — binary without a string annotation stays bytes (images), annotated strings decode as text
-      const decoder = { pathInSchema: meta.path_in_schema, element: schemaPath[schemaPath.length - 1].element, schemaPath, ...meta, parsers: DEFAULT_PARSERS, utf8: false };
+      const decoder = {
+        pathInSchema: meta.path_in_schema,
+        element: schemaPath[schemaPath.length - 1].element,
+        schemaPath,
+        ...meta,
+        parsers: DEFAULT_PARSERS,
+        utf8: false,
+      };
       let data: DecodedArray[];
       try {
         data = readColumn({ view: new DataView(buf), offset: 0 }, { groupStart: 0, selectStart: 0, selectEnd: g.rows, groupRows: g.rows }, decoder).data;
@@ -292,7 +316,11 @@ export class ParquetSource implements EmbeddedImageSource {
       const bytesChunk = chunks.find((ch) => ch.meta_data!.path_in_schema.length === 1 || ch.meta_data!.path_in_schema[1] === 'bytes');
       const nulls = bytesChunk?.meta_data?.statistics?.null_count;
       if (nulls !== undefined && Number(nulls) === 0) out.set(c, new Array(g.rows).fill(true));
-      else out.set(c, this.groupImages(this.groups.indexOf(g), c).map((b) => b !== undefined && b.length > 0));
+      else
+        out.set(
+          c,
+          this.groupImages(this.groups.indexOf(g), c).map((b) => b !== undefined && b.length > 0),
+        );
     }
     return out;
   }

@@ -51,7 +51,9 @@ export function rateChart(rows: RateRow[], opts: { title: string; width?: number
   const height = TOP + rows.length * ROW + AXIS;
   const plotBottom = TOP + rows.length * ROW;
   const parts: string[] = [];
-  parts.push(`<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${xml(opts.title)}">`);
+  parts.push(
+    `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${xml(opts.title)}">`,
+  );
   parts.push(`<title>${xml(opts.title)}</title>`);
   for (const t of ticks(lo, hi, step)) {
     const x = r2(X(t));
@@ -66,7 +68,8 @@ export function rateChart(rows: RateRow[], opts: { title: string; width?: number
     const cy = TOP + i * ROW + ROW / 2;
     const cls = r.kind === 'stratum' ? (r.indicative ? 'mark indicative' : 'mark') : `mark ${r.kind}`;
     parts.push(`<g class="row">`);
-    if (i > 0 && r.kind !== 'stratum' && rows[i - 1].kind === 'stratum') parts.push(`<line class="sep" x1="0" y1="${TOP + i * ROW}" x2="${width}" y2="${TOP + i * ROW}"/>`);
+    if (i > 0 && r.kind !== 'stratum' && rows[i - 1].kind === 'stratum')
+      parts.push(`<line class="sep" x1="0" y1="${TOP + i * ROW}" x2="${width}" y2="${TOP + i * ROW}"/>`);
     parts.push(`<text class="label${r.kind !== 'stratum' ? ' strong' : ''}" x="${labelW - 10}" y="${cy + 4}" text-anchor="end">${xml(r.label)}</text>`);
     if (r.rate === null) {
       parts.push(`<text class="value muted" x="${x0 + 6}" y="${cy + 4}">no judged item</text>`);
@@ -76,7 +79,9 @@ export function rateChart(rows: RateRow[], opts: { title: string; width?: number
       const c = r2(X(r.rate));
       parts.push(`<title>${xml(`${r.label}: ${f1(r.rate)} % [${f1(r.ci[0])}, ${f1(r.ci[1])}], ${r.k}/${r.n}`)}</title>`);
       parts.push(`<line class="whisker${r.indicative ? ' indicative' : ''}" x1="${a}" y1="${cy}" x2="${b}" y2="${cy}"/>`);
-      parts.push(`<line class="whisker" x1="${a}" y1="${cy - 6}" x2="${a}" y2="${cy + 6}"/><line class="whisker" x1="${b}" y1="${cy - 6}" x2="${b}" y2="${cy + 6}"/>`);
+      parts.push(
+        `<line class="whisker" x1="${a}" y1="${cy - 6}" x2="${a}" y2="${cy + 6}"/><line class="whisker" x1="${b}" y1="${cy - 6}" x2="${b}" y2="${cy + 6}"/>`,
+      );
       parts.push(r.kind === 'stratum' ? `<circle class="${cls}" cx="${c}" cy="${cy}" r="5"/>` : diamond(c, cy, 7, cls));
       parts.push(`<text class="value" x="${x1 + 12}" y="${cy + 4}">${f1(r.rate)} % [${f1(r.ci[0])}, ${f1(r.ci[1])}]</text>`);
       parts.push(`<text class="value muted" x="${width - 4}" y="${cy + 4}" text-anchor="end">${r.indicative ? '* ' : ''}n=${r.n}</text>`);
@@ -109,7 +114,9 @@ export function forestPlot(rows: ForestRow[], opts: { title: string; width?: num
   const height = TOP + rows.length * ROW + AXIS;
   const plotBottom = TOP + rows.length * ROW;
   const parts: string[] = [];
-  parts.push(`<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${xml(opts.title)}">`);
+  parts.push(
+    `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${xml(opts.title)}">`,
+  );
   parts.push(`<title>${xml(opts.title)}</title>`);
   for (const t of ticks(-m, m, step)) {
     const x = r2(X(t));
@@ -131,7 +138,9 @@ export function forestPlot(rows: ForestRow[], opts: { title: string; width?: num
       const excludesZero = r.ci[0] > 0 || r.ci[1] < 0;
       parts.push(`<title>${xml(`${r.label}: ${f1(r.diff)} pp [${f1(r.ci[0])}, ${f1(r.ci[1])}] ${r.note}`)}</title>`);
       parts.push(`<line class="whisker" x1="${a}" y1="${cy}" x2="${b}" y2="${cy}"/>`);
-      parts.push(`<line class="whisker" x1="${a}" y1="${cy - 6}" x2="${a}" y2="${cy + 6}"/><line class="whisker" x1="${b}" y1="${cy - 6}" x2="${b}" y2="${cy + 6}"/>`);
+      parts.push(
+        `<line class="whisker" x1="${a}" y1="${cy - 6}" x2="${a}" y2="${cy + 6}"/><line class="whisker" x1="${b}" y1="${cy - 6}" x2="${b}" y2="${cy + 6}"/>`,
+      );
       parts.push(`<rect class="mark${excludesZero ? '' : ' indicative'}" x="${r2(X(r.diff) - 5)}" y="${cy - 5}" width="10" height="10"/>`);
       parts.push(`<text class="value" x="${x1 + 12}" y="${cy + 4}">${r.diff > 0 ? '+' : ''}${f1(r.diff)} pp [${f1(r.ci[0])}, ${f1(r.ci[1])}]</text>`);
       parts.push(`<text class="value muted" x="${width - 4}" y="${cy + 4}" text-anchor="end">${xml(r.note)}</text>`);

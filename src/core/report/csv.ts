@@ -14,11 +14,31 @@ function cell(v: string | number | boolean | null | undefined, text = false): st
 
 export function renderCsv(report: Report): string {
   const reviewers = [...new Set(report.spotchecks.flatMap((s) => s.reviewers))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const head = ['spotcheck', 'key', 'index', 'stratum', 'verdict', 'disputed', 'drift', ...reviewers.flatMap((r) => [`${r} verdict`, `${r} note`]), 'correction', 'reasons', 'decision'];
+  const head = [
+    'spotcheck',
+    'key',
+    'index',
+    'stratum',
+    'verdict',
+    'disputed',
+    'drift',
+    ...reviewers.flatMap((r) => [`${r} verdict`, `${r} note`]),
+    'correction',
+    'reasons',
+    'decision',
+  ];
   const lines = [head.map((h) => cell(h, true)).join(',')];
   for (const s of report.spotchecks) {
     for (const it of s.items) {
-      const row = [cell(s.name, true), cell(it.key, true), cell(it.index), cell(it.stratum, true), cell(it.verdict ?? 'pending'), cell(it.disputed), cell(it.drift ?? '')];
+      const row = [
+        cell(s.name, true),
+        cell(it.key, true),
+        cell(it.index),
+        cell(it.stratum, true),
+        cell(it.verdict ?? 'pending'),
+        cell(it.disputed),
+        cell(it.drift ?? ''),
+      ];
       for (const r of reviewers) {
         const v = it.reviewers[r];
         row.push(cell(v?.verdict ?? ''), cell(v?.note ?? '', true));

@@ -120,40 +120,69 @@ function spotcheckCard(s: SpotcheckReport, link: boolean, index: number): string
   const N = Object.values(s.population).reduce((a, b) => a + b, 0);
   const multi = s.strata.length > 1;
   const rows: RateRow[] = [];
-  if (multi) for (const h of s.strata) rows.push({ label: stratumLabel(s, h.name), rate: h.rate, ci: h.ci, n: h.n, k: h.k, kind: 'stratum', indicative: h.indicative });
+  if (multi)
+    for (const h of s.strata) rows.push({ label: stratumLabel(s, h.name), rate: h.rate, ci: h.ci, n: h.n, k: h.k, kind: 'stratum', indicative: h.indicative });
   rows.push({ label: 'Overall (pooled)', rate: s.rate, ci: s.ci, n: s.n, k: s.k, kind: 'overall', indicative: s.n < INDICATIVE_BELOW });
   if (multi) rows.push({ label: 'Weighted by N_h/N', rate: s.weighted.rate, ci: s.weighted.ci, n: s.n, k: s.k, kind: 'weighted' });
   const notes = [...s.warnings, ...s.weighted.notes];
   const out: string[] = [];
   out.push(`<section class="card spotcheck" id="spotcheck-${index}" data-spotcheck="${esc(s.name)}">`);
   out.push(`<h2>${esc(s.name)}${s.kind === 'hunt' ? ' (hunt)' : ''}</h2>`);
-  if (s.hunt) out.push(`<div class="headline"><span class="big">${pct(s.hunt.precision)}</span><span class="ci">${s.hunt.judged ? `${ciPct(s.hunt.ci)} ${conf} CI` : 'no judged item yet'}</span></div><div class="sub">hunt precision: ${s.hunt.incorrect} wrong label(s) found in ${s.hunt.judged} judged · most suspicious first, not an estimate of the dataset</div>`);
-  else out.push(`<div class="headline"><span class="big">${pct(s.rate)}</span><span class="ci">${s.n ? `${ciPct(s.ci)} ${conf} CI` : 'no judged item yet'}</span></div>`);
-  out.push(`<div class="sub">${s.k} correct of ${s.n} judged · Wilson score interval${multi && s.weighted.rate !== null ? ` · weighted by population: <strong>${pct(s.weighted.rate)}</strong> ${ciPct(s.weighted.ci)}` : ''}</div>`);
+  if (s.hunt)
+    out.push(
+      `<div class="headline"><span class="big">${pct(s.hunt.precision)}</span><span class="ci">${s.hunt.judged ? `${ciPct(s.hunt.ci)} ${conf} CI` : 'no judged item yet'}</span></div><div class="sub">hunt precision: ${s.hunt.incorrect} wrong label(s) found in ${s.hunt.judged} judged · most suspicious first, not an estimate of the dataset</div>`,
+    );
+  else
+    out.push(
+      `<div class="headline"><span class="big">${pct(s.rate)}</span><span class="ci">${s.n ? `${ciPct(s.ci)} ${conf} CI` : 'no judged item yet'}</span></div>`,
+    );
+  out.push(
+    `<div class="sub">${s.k} correct of ${s.n} judged · Wilson score interval${multi && s.weighted.rate !== null ? ` · weighted by population: <strong>${pct(s.weighted.rate)}</strong> ${ciPct(s.weighted.ci)}` : ''}</div>`,
+  );
   out.push('<div class="chips">');
   out.push(`<span class="chip">${s.skipped} skipped (excluded)</span><span class="chip">${s.pending} pending</span>`);
   if (s.disputed) out.push(`<span class="chip warn">${s.disputed} disputed</span>`);
   if (s.drift.changed.length || s.drift.missing.length) out.push(`<span class="chip warn">${s.drift.changed.length + s.drift.missing.length} drifted</span>`);
   out.push('</div>');
-  if (s.n > 0) out.push(`<div class="chart-wrap">${rateChart(rows, { title: `Correctness of ${s.name}${multi ? ' per stratum' : ''} with ${conf} intervals` })}</div>`);
-  if (s.n > 0) out.push(`<p class="legend">Dots: per-stratum rate; whiskers: ${conf} Wilson interval; hollow dot, dashed whisker and * = indicative (n &lt; ${INDICATIVE_BELOW}); diamonds: overall; dashed line: pooled overall rate.</p>`);
+  if (s.n > 0)
+    out.push(`<div class="chart-wrap">${rateChart(rows, { title: `Correctness of ${s.name}${multi ? ' per stratum' : ''} with ${conf} intervals` })}</div>`);
+  if (s.n > 0)
+    out.push(
+      `<p class="legend">Dots: per-stratum rate; whiskers: ${conf} Wilson interval; hollow dot, dashed whisker and * = indicative (n &lt; ${INDICATIVE_BELOW}); diamonds: overall; dashed line: pooled overall rate.</p>`,
+    );
   if (notes.length) out.push(`<div class="warnings" role="note">${notes.map((w) => `<p>⚠ ${esc(w)}</p>`).join('')}</div>`);
-  out.push(`<table class="strata"><thead><tr><th>Stratum</th><th class="num">N</th><th class="num">n</th><th class="num">k</th><th class="num">Skipped</th><th class="num">Pending</th><th class="num">Correct</th><th>${conf} CI</th><th></th></tr></thead><tbody>`);
+  out.push(
+    `<table class="strata"><thead><tr><th>Stratum</th><th class="num">N</th><th class="num">n</th><th class="num">k</th><th class="num">Skipped</th><th class="num">Pending</th><th class="num">Correct</th><th>${conf} CI</th><th></th></tr></thead><tbody>`,
+  );
   for (const h of s.strata) {
-    out.push(`<tr class="${h.indicative ? 'indicative' : ''}"><td>${esc(h.name)}</td><td class="num">${h.N}</td><td class="num">${h.n}</td><td class="num">${h.k}</td><td class="num">${h.skipped}</td><td class="num">${h.pending}</td><td class="num">${pct(h.rate)}</td><td>${h.n ? ciPct(h.ci) : '—'}</td><td>${h.n === 0 ? '<span class="tag">no judged item</span>' : h.indicative ? `<span class="tag warn">indicative, n &lt; ${INDICATIVE_BELOW}</span>` : ''}</td></tr>`);
+    out.push(
+      `<tr class="${h.indicative ? 'indicative' : ''}"><td>${esc(h.name)}</td><td class="num">${h.N}</td><td class="num">${h.n}</td><td class="num">${h.k}</td><td class="num">${h.skipped}</td><td class="num">${h.pending}</td><td class="num">${pct(h.rate)}</td><td>${h.n ? ciPct(h.ci) : '—'}</td><td>${h.n === 0 ? '<span class="tag">no judged item</span>' : h.indicative ? `<span class="tag warn">indicative, n &lt; ${INDICATIVE_BELOW}</span>` : ''}</td></tr>`,
+    );
   }
   out.push('</tbody></table>');
   out.push('<dl class="facts">');
-  out.push(`<dt>Dataset</dt><dd><code>${esc(s.dataset.path)}</code> · fingerprint <code>${esc(s.dataset.fingerprint)}</code>${s.dataset.changed === null ? ' · not checked' : s.dataset.changed ? ` · <strong class="v-incorrect">changed</strong> (now <code>${esc(s.dataset.currentFingerprint ?? '')}</code>)` : ' · unchanged'}</dd>`);
+  out.push(
+    `<dt>Dataset</dt><dd><code>${esc(s.dataset.path)}</code> · fingerprint <code>${esc(s.dataset.fingerprint)}</code>${s.dataset.changed === null ? ' · not checked' : s.dataset.changed ? ` · <strong class="v-incorrect">changed</strong> (now <code>${esc(s.dataset.currentFingerprint ?? '')}</code>)` : ' · unchanged'}</dd>`,
+  );
   out.push(`<dt>Sample</dt><dd>${s.size} of ${N} items · seed <code>${esc(s.seed)}</code> · strata: ${esc(s.strataBy)}</dd>`);
-  out.push(`<dt>Population</dt><dd>${Object.entries(s.population).map(([k, v]) => `${esc(k)} = ${v}`).join(' · ') || '—'}</dd>`);
+  out.push(
+    `<dt>Population</dt><dd>${
+      Object.entries(s.population)
+        .map(([k, v]) => `${esc(k)} = ${v}`)
+        .join(' · ') || '—'
+    }</dd>`,
+  );
   out.push(`<dt>Reviewers</dt><dd>${s.reviewers.length ? s.reviewers.map(esc).join(', ') : 'none yet'}</dd>`);
   const reasons = Object.entries(s.reasons).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   out.push(`<dt>Corrections</dt><dd class="corrections">${s.corrections}</dd>`);
   out.push(`<dt>Incorrect by reason</dt><dd class="reasons">${reasons.length ? reasons.map(([r, n]) => `${esc(r)} = ${n}`).join(' · ') : 'none given'}</dd>`);
   const strataDecisions = Object.entries(s.decisions.strata);
-  out.push(`<dt>Decision</dt><dd class="decision">${s.decisions.spotcheck ? esc(decisionText(s.decisions.spotcheck)) : 'none recorded'}${strataDecisions.map(([h, d]) => `<br>${esc(stratumLabel(s, h))}: ${esc(decisionText(d))}`).join('')}</dd>`);
-  out.push(`<dt>Method</dt><dd>Wilson score interval, ${conf}; weighted estimate Σ W<sub>h</sub>p<sub>h</sub> with finite-population correction${s.weighted.se !== null ? ` (se ${(s.weighted.se * 100).toFixed(2)} pp)` : ''}</dd>`);
+  out.push(
+    `<dt>Decision</dt><dd class="decision">${s.decisions.spotcheck ? esc(decisionText(s.decisions.spotcheck)) : 'none recorded'}${strataDecisions.map(([h, d]) => `<br>${esc(stratumLabel(s, h))}: ${esc(decisionText(d))}`).join('')}</dd>`,
+  );
+  out.push(
+    `<dt>Method</dt><dd>Wilson score interval, ${conf}; weighted estimate Σ W<sub>h</sub>p<sub>h</sub> with finite-population correction${s.weighted.se !== null ? ` (se ${(s.weighted.se * 100).toFixed(2)} pp)` : ''}</dd>`,
+  );
   out.push('</dl>');
   out.push(itemsTable(s, link));
   out.push('</section>');
@@ -163,16 +192,22 @@ function spotcheckCard(s: SpotcheckReport, link: boolean, index: number): string
 function itemsTable(s: SpotcheckReport, link: boolean): string {
   const out: string[] = [];
   out.push(`<details class="items"${link ? ' open' : ''}><summary>Items (${s.items.length})</summary>`);
-  out.push(`<table class="items"><thead><tr><th class="num">#</th><th>Key</th><th>Stratum</th><th>Verdict</th>${s.reviewers.length > 1 ? s.reviewers.map((r) => `<th>${esc(r)}</th>`).join('') : ''}<th>Note</th></tr></thead><tbody>`);
+  out.push(
+    `<table class="items"><thead><tr><th class="num">#</th><th>Key</th><th>Stratum</th><th>Verdict</th>${s.reviewers.length > 1 ? s.reviewers.map((r) => `<th>${esc(r)}</th>`).join('') : ''}<th>Note</th></tr></thead><tbody>`,
+  );
   s.items.forEach((it, i) => {
-    const key = link ? `<a class="item" href="#" data-spotcheck="${esc(s.name)}" data-dir="${esc(s.dir)}" data-key="${esc(it.key)}" data-index="${it.index}" title="Open in the review editor">${esc(it.key)}</a>` : `<code>${esc(it.key)}</code>`;
+    const key = link
+      ? `<a class="item" href="#" data-spotcheck="${esc(s.name)}" data-dir="${esc(s.dir)}" data-key="${esc(it.key)}" data-index="${it.index}" title="Open in the review editor">${esc(it.key)}</a>`
+      : `<code>${esc(it.key)}</code>`;
     const notes = [
       ...s.reviewers.filter((r) => it.reviewers[r]?.note).map((r) => `${s.reviewers.length > 1 ? `${esc(r)}: ` : ''}${esc(it.reviewers[r].note!)}`),
       ...(it.reasons?.length ? [`<span class="tag">${it.reasons.map(esc).join('</span> <span class="tag">')}</span>`] : []),
       ...(it.correction !== undefined ? [`correction: <q class="correction">${esc(it.correction)}</q>`] : []),
     ].join('<br>');
     const tags = `${it.disputed ? ' <span class="tag warn">disputed</span>' : ''}${it.drift ? ` <span class="tag warn">record ${it.drift}</span>` : ''}`;
-    out.push(`<tr><td class="num">${i + 1}</td><td>${key}</td><td>${esc(it.stratum)}</td><td>${verdictSpan(it.verdict)}${tags}</td>${s.reviewers.length > 1 ? s.reviewers.map((r) => `<td>${it.reviewers[r] ? verdictSpan(it.reviewers[r].verdict) : '<span class="muted">—</span>'}</td>`).join('') : ''}<td>${notes}</td></tr>`);
+    out.push(
+      `<tr><td class="num">${i + 1}</td><td>${key}</td><td>${esc(it.stratum)}</td><td>${verdictSpan(it.verdict)}${tags}</td>${s.reviewers.length > 1 ? s.reviewers.map((r) => `<td>${it.reviewers[r] ? verdictSpan(it.reviewers[r].verdict) : '<span class="muted">—</span>'}</td>`).join('') : ''}<td>${notes}</td></tr>`,
+    );
   });
   out.push('</tbody></table></details>');
   return out.join('');
@@ -195,25 +230,49 @@ export function renderHtmlBody(report: Report, opts: { linkItems?: boolean } = {
   }
   if (report.comparisons.length) {
     out.push('<section class="card comparisons"><h2>Comparisons</h2>');
-    out.push(`<p class="sub">Difference A − B of correctness rates, Newcombe hybrid score interval (${conf}), Fisher's exact two-sided p; spot checks of exactly the same items: Newcombe's paired interval and McNemar's test. A filled square: the interval excludes 0.</p>`);
-    out.push(`<div class="chart-wrap">${forestPlot(report.comparisons.map((c) => ({ label: `${c.a} − ${c.b}`, diff: c.diff, ci: c.ci, note: c.method === 'newcombe-paired' ? `McNemar p ${pValue(c.shared?.mcnemarP)}` : `Fisher p ${pValue(c.fisherP)}` })), { title: `Differences between spot checks with ${conf} intervals` })}</div>`);
-    out.push(`<table><thead><tr><th>A</th><th>B</th><th class="num">A − B</th><th>${conf} CI (pp)</th><th class="num">Fisher p</th><th>Shared items</th></tr></thead><tbody>`);
+    out.push(
+      `<p class="sub">Difference A − B of correctness rates, Newcombe hybrid score interval (${conf}), Fisher's exact two-sided p; spot checks of exactly the same items: Newcombe's paired interval and McNemar's test. A filled square: the interval excludes 0.</p>`,
+    );
+    out.push(
+      `<div class="chart-wrap">${forestPlot(
+        report.comparisons.map((c) => ({
+          label: `${c.a} − ${c.b}`,
+          diff: c.diff,
+          ci: c.ci,
+          note: c.method === 'newcombe-paired' ? `McNemar p ${pValue(c.shared?.mcnemarP)}` : `Fisher p ${pValue(c.fisherP)}`,
+        })),
+        { title: `Differences between spot checks with ${conf} intervals` },
+      )}</div>`,
+    );
+    out.push(
+      `<table><thead><tr><th>A</th><th>B</th><th class="num">A − B</th><th>${conf} CI (pp)</th><th class="num">Fisher p</th><th>Shared items</th></tr></thead><tbody>`,
+    );
     for (const c of report.comparisons) {
-      out.push(`<tr><td>${esc(c.a)}</td><td>${esc(c.b)}</td><td class="num">${pp(c.diff)}</td><td>${ciPp(c.ci)}</td><td class="num">${c.method === 'newcombe-paired' ? '— (paired)' : pValue(c.fisherP)}</td><td>${c.shared ? `${c.shared.items} — ${c.method === 'newcombe-paired' ? 'the same items: paired interval' : 'not independent'}; McNemar p ${pValue(c.shared.mcnemarP)}` : '0'}</td></tr>`);
+      out.push(
+        `<tr><td>${esc(c.a)}</td><td>${esc(c.b)}</td><td class="num">${pp(c.diff)}</td><td>${ciPp(c.ci)}</td><td class="num">${c.method === 'newcombe-paired' ? '— (paired)' : pValue(c.fisherP)}</td><td>${c.shared ? `${c.shared.items} — ${c.method === 'newcombe-paired' ? 'the same items: paired interval' : 'not independent'}; McNemar p ${pValue(c.shared.mcnemarP)}` : '0'}</td></tr>`,
+      );
     }
     out.push('</tbody></table></section>');
   }
   report.spotchecks.forEach((s, i) => out.push(spotcheckCard(s, !!opts.linkItems, i)));
   if (report.agreement.length) {
     out.push('<section class="card agreement"><h2>Agreement between reviewers</h2>');
-    out.push("<p class=\"sub\">On items every listed reviewer judged correct or incorrect. Gwet's AC1 stays meaningful when nearly all items are correct; κ collapses there.</p>");
-    out.push(`<table><thead><tr><th>Spot check</th><th>Reviewers</th><th class="num">Items</th><th class="num">Raw agreement</th><th class="num">Cohen's κ</th><th class="num">Fleiss' κ</th><th class="num">Gwet's AC1</th><th class="num">McNemar p</th></tr></thead><tbody>`);
+    out.push(
+      '<p class="sub">On items every listed reviewer judged correct or incorrect. Gwet\'s AC1 stays meaningful when nearly all items are correct; κ collapses there.</p>',
+    );
+    out.push(
+      `<table><thead><tr><th>Spot check</th><th>Reviewers</th><th class="num">Items</th><th class="num">Raw agreement</th><th class="num">Cohen's κ</th><th class="num">Fleiss' κ</th><th class="num">Gwet's AC1</th><th class="num">McNemar p</th></tr></thead><tbody>`,
+    );
     for (const g of report.agreement) {
-      out.push(`<tr><td>${esc(g.spotcheck)}</td><td>${g.reviewers.map(esc).join(', ')}</td><td class="num">${g.items}</td><td class="num">${pct(g.raw)}</td><td class="num">${stat3(g.cohenKappa)}</td><td class="num">${stat3(g.fleissKappa)}</td><td class="num">${stat3(g.gwetAC1)}</td><td class="num">${g.mcnemar ? pValue(g.mcnemar.p) : '—'}</td></tr>`);
+      out.push(
+        `<tr><td>${esc(g.spotcheck)}</td><td>${g.reviewers.map(esc).join(', ')}</td><td class="num">${g.items}</td><td class="num">${pct(g.raw)}</td><td class="num">${stat3(g.cohenKappa)}</td><td class="num">${stat3(g.fleissKappa)}</td><td class="num">${stat3(g.gwetAC1)}</td><td class="num">${g.mcnemar ? pValue(g.mcnemar.p) : '—'}</td></tr>`,
+      );
     }
     out.push('</tbody></table></section>');
   }
-  out.push(`<footer>Generated ${esc(report.generatedAt)} by Co-Instruct Curator · confidence ${conf} · skips excluded from n · verdicts: latest non-undone line per key and reviewer.</footer>`);
+  out.push(
+    `<footer>Generated ${esc(report.generatedAt)} by Co-Instruct Curator · confidence ${conf} · skips excluded from n · verdicts: latest non-undone line per key and reviewer.</footer>`,
+  );
   return out.join('\n');
 }
 

@@ -24,7 +24,11 @@ export function mdText(s: string): string {
  * In a table cell (`cell`), "|" becomes "\|" (GFM splits cells before reading code spans).
  */
 export function mdCode(s: string, cell = false): string {
-  let t = s.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  let t = s
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n')
+    .replace(/\t/g, '\\t')
+    .replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   if (cell) t = t.replace(/\|/g, '\\|');
   if (t === '') return '` `';
   const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
@@ -60,19 +64,35 @@ function spotcheckSection(s: SpotcheckReport): string[] {
   );
   if (s.strata.length > 1 || s.weighted.coverage < 1) {
     const w = s.weighted;
-    out.push(`**Weighted by population shares (N_h/N, with finite-population correction): ${w.rate === null ? '— (no judged item yet)' : `${pct(w.rate)} ${ciPct(w.ci)}`}**${w.se !== null ? ` (standard error ${(w.se * 100).toFixed(2)} pp)` : ''}.`, '');
+    out.push(
+      `**Weighted by population shares (N_h/N, with finite-population correction): ${w.rate === null ? '— (no judged item yet)' : `${pct(w.rate)} ${ciPct(w.ci)}`}**${w.se !== null ? ` (standard error ${(w.se * 100).toFixed(2)} pp)` : ''}.`,
+      '',
+    );
   }
   out.push(
     ...table(
       ['Stratum', 'N', 'n', 'k', 'Skipped', 'Correct', `${conf} CI`, ''],
-      s.strata.map((h) => [mdText(h.name), String(h.N), String(h.n), String(h.k), String(h.skipped), pct(h.rate), h.n ? ciPct(h.ci) : '—', h.n === 0 ? 'no judged item' : h.indicative ? `indicative (n < ${INDICATIVE_BELOW})` : '']),
+      s.strata.map((h) => [
+        mdText(h.name),
+        String(h.N),
+        String(h.n),
+        String(h.k),
+        String(h.skipped),
+        pct(h.rate),
+        h.n ? ciPct(h.ci) : '—',
+        h.n === 0 ? 'no judged item' : h.indicative ? `indicative (n < ${INDICATIVE_BELOW})` : '',
+      ]),
       ['l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
     ),
     '',
   );
   out.push(
     `- Dataset: ${mdCode(s.dataset.path)} (fingerprint ${mdCode(s.dataset.fingerprint)}${s.dataset.changed === null ? ', not checked' : s.dataset.changed ? `, **changed** since the plan: now ${mdCode(s.dataset.currentFingerprint ?? '')}` : ', unchanged'})`,
-    `- Sample: ${s.size} items from a population of ${N} (seed ${mdCode(s.seed)}, strata: ${mdText(s.strataBy)}); population sizes: ${Object.entries(s.population).map(([k, v]) => `${mdText(k)} = ${v}`).join(', ') || '—'}`,
+    `- Sample: ${s.size} items from a population of ${N} (seed ${mdCode(s.seed)}, strata: ${mdText(s.strataBy)}); population sizes: ${
+      Object.entries(s.population)
+        .map(([k, v]) => `${mdText(k)} = ${v}`)
+        .join(', ') || '—'
+    }`,
     `- Reviewers: ${s.reviewers.length ? s.reviewers.map(mdText).join(', ') : 'none yet'}`,
     ...curationLines(s),
     `- Method: Wilson score interval at ${conf}; overall weighted estimate Σ W_h p_h with variance Σ W_h² (1 − n_h/N_h) p_h(1 − p_h)/(n_h − 1), Wilson interval at the effective sample size.`,
@@ -87,9 +107,13 @@ function spotcheckSection(s: SpotcheckReport): string[] {
 function curationLines(s: SpotcheckReport): string[] {
   const out: string[] = [];
   const reasons = Object.entries(s.reasons).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  out.push(`- Corrections: ${s.corrections} item${s.corrections === 1 ? '' : 's'}; incorrect by reason: ${reasons.length ? reasons.map(([r, n]) => `${mdText(r)} = ${n}`).join(', ') : 'none given'}`);
+  out.push(
+    `- Corrections: ${s.corrections} item${s.corrections === 1 ? '' : 's'}; incorrect by reason: ${reasons.length ? reasons.map(([r, n]) => `${mdText(r)} = ${n}`).join(', ') : 'none given'}`,
+  );
   const strata = Object.entries(s.decisions.strata);
-  out.push(`- Decision: ${s.decisions.spotcheck ? mdText(decisionText(s.decisions.spotcheck)) : 'none recorded'}${strata.length ? `; per stratum: ${strata.map(([h, d]) => `${mdText(h)}: ${mdText(decisionText(d))}`).join('; ')}` : ''}`);
+  out.push(
+    `- Decision: ${s.decisions.spotcheck ? mdText(decisionText(s.decisions.spotcheck)) : 'none recorded'}${strata.length ? `; per stratum: ${strata.map(([h, d]) => `${mdText(h)}: ${mdText(decisionText(d))}`).join('; ')}` : ''}`,
+  );
   return out;
 }
 
@@ -105,21 +129,37 @@ function itemsSection(s: SpotcheckReport): string[] {
       ...s.reviewers.map((r) => (it.reviewers[r]?.note ? `${s.reviewers.length > 1 ? `${mdText(r)}: ` : ''}${mdText(it.reviewers[r].note!)}` : '')),
       it.reasons?.length ? `reasons: ${it.reasons.map(mdText).join(', ')}` : '',
       it.correction !== undefined ? `correction: ${mdText(it.correction)}` : '',
-    ].filter(Boolean).join('; '),
+    ]
+      .filter(Boolean)
+      .join('; '),
   ]);
   return [`### Items of ${mdText(s.name)}`, '', ...table(head, rows), ''];
 }
 
 export function renderMarkdown(report: Report): string {
   const conf = confidenceLabel(report.confidence);
-  const out: string[] = ['# Spot-check report', '', `Generated ${report.generatedAt} · ${conf} confidence · Wilson score intervals · skips excluded from n.`, ''];
+  const out: string[] = [
+    '# Spot-check report',
+    '',
+    `Generated ${report.generatedAt} · ${conf} confidence · Wilson score intervals · skips excluded from n.`,
+    '',
+  ];
   if (report.spotchecks.some((s) => s.reviewers.length > 1)) out.push(`> ${report.rule}`, '');
   const random = report.spotchecks.filter((s) => s.kind !== 'hunt');
   if (random.length > 1) {
     out.push(
       ...table(
         ['Spot check', 'n', 'k', 'Skipped', 'Correct', `${conf} CI`, 'Weighted', 'Reviewers'],
-        random.map((s) => [mdText(s.name), String(s.n), String(s.k), String(s.skipped), pct(s.rate), ciPct(s.ci), `${pct(s.weighted.rate)} ${ciPct(s.weighted.ci)}`, s.reviewers.map(mdText).join(', ')]),
+        random.map((s) => [
+          mdText(s.name),
+          String(s.n),
+          String(s.k),
+          String(s.skipped),
+          pct(s.rate),
+          ciPct(s.ci),
+          `${pct(s.weighted.rate)} ${ciPct(s.weighted.ci)}`,
+          s.reviewers.map(mdText).join(', '),
+        ]),
         ['l', 'r', 'r', 'r', 'r', 'l', 'l', 'l'],
       ),
       '',
@@ -127,24 +167,58 @@ export function renderMarkdown(report: Report): string {
   }
   for (const s of report.spotchecks) out.push(...spotcheckSection(s));
   if (report.comparisons.length) {
-    out.push('## Comparisons', '', `Difference of correctness rates (A − B) with Newcombe's hybrid score interval (${conf}) and Fisher's exact two-sided p.`, '');
+    out.push(
+      '## Comparisons',
+      '',
+      `Difference of correctness rates (A − B) with Newcombe's hybrid score interval (${conf}) and Fisher's exact two-sided p.`,
+      '',
+    );
     out.push(
       ...table(
         ['A', 'B', 'A − B', `${conf} CI`, 'Fisher p', 'Shared items'],
-        report.comparisons.map((c) => [mdText(c.a), mdText(c.b), pp(c.diff), ciPp(c.ci) + ' pp', c.method === 'newcombe-paired' ? '— (paired)' : pValue(c.fisherP), c.shared ? `${c.shared.items}${c.method === 'newcombe-paired' ? ', all: paired' : ''} (McNemar p ${pValue(c.shared.mcnemarP)})` : '0']),
+        report.comparisons.map((c) => [
+          mdText(c.a),
+          mdText(c.b),
+          pp(c.diff),
+          ciPp(c.ci) + ' pp',
+          c.method === 'newcombe-paired' ? '— (paired)' : pValue(c.fisherP),
+          c.shared ? `${c.shared.items}${c.method === 'newcombe-paired' ? ', all: paired' : ''} (McNemar p ${pValue(c.shared.mcnemarP)})` : '0',
+        ]),
         ['l', 'l', 'r', 'l', 'r', 'l'],
       ),
       '',
     );
-    if (report.comparisons.some((c) => c.method === 'newcombe-paired')) out.push("> **Note:** spot checks that judged exactly the same items are compared as paired data: Newcombe's paired-data interval (1998, method 10) and McNemar's test instead of Fisher's.", '');
-    if (report.comparisons.some((c) => c.shared && c.method === 'newcombe')) out.push("> **Note:** where two spot checks share some judged items, the samples are not independent; Newcombe/Fisher assume they are. McNemar's test on the shared items is the paired comparison.", '');
+    if (report.comparisons.some((c) => c.method === 'newcombe-paired'))
+      out.push(
+        "> **Note:** spot checks that judged exactly the same items are compared as paired data: Newcombe's paired-data interval (1998, method 10) and McNemar's test instead of Fisher's.",
+        '',
+      );
+    if (report.comparisons.some((c) => c.shared && c.method === 'newcombe'))
+      out.push(
+        "> **Note:** where two spot checks share some judged items, the samples are not independent; Newcombe/Fisher assume they are. McNemar's test on the shared items is the paired comparison.",
+        '',
+      );
   }
   if (report.agreement.length) {
-    out.push('## Agreement between reviewers', '', "On items every listed reviewer judged correct or incorrect. Cohen's κ for two reviewers, Fleiss' κ for any number; Gwet's AC1 stays meaningful when nearly every item is correct (κ does not).", '');
+    out.push(
+      '## Agreement between reviewers',
+      '',
+      "On items every listed reviewer judged correct or incorrect. Cohen's κ for two reviewers, Fleiss' κ for any number; Gwet's AC1 stays meaningful when nearly every item is correct (κ does not).",
+      '',
+    );
     out.push(
       ...table(
         ['Spot check', 'Reviewers', 'Items', 'Raw agreement', "Cohen's κ", "Fleiss' κ", "Gwet's AC1", 'McNemar p'],
-        report.agreement.map((g) => [mdText(g.spotcheck), g.reviewers.map(mdText).join(', '), String(g.items), pct(g.raw), stat3(g.cohenKappa), stat3(g.fleissKappa), stat3(g.gwetAC1), g.mcnemar ? pValue(g.mcnemar.p) : '—']),
+        report.agreement.map((g) => [
+          mdText(g.spotcheck),
+          g.reviewers.map(mdText).join(', '),
+          String(g.items),
+          pct(g.raw),
+          stat3(g.cohenKappa),
+          stat3(g.fleissKappa),
+          stat3(g.gwetAC1),
+          g.mcnemar ? pValue(g.mcnemar.p) : '—',
+        ]),
         ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
       '',

@@ -160,7 +160,6 @@ export interface ReportOptions {
   now?: Date;
 }
 
-
 /** Reviewer names sort by code point, so "first in name order" is the same everywhere. */
 function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -218,7 +217,9 @@ function driftFor(plan: LoadedPlan, cache: DriftCache | undefined): DriftResult 
   try {
     const st = fs.statSync(plan.datasetAbs);
     stamp = `${st.size}:${st.mtimeMs}`;
-  } catch { /* computeDrift reports it */ }
+  } catch {
+    /* computeDrift reports it */
+  }
   const key = `${plan.dir}\u0000${plan.createdAt}\u0000${plan.items.length}\u0000${plan.datasetAbs}\u0000${stamp}`;
   const hit = cache.get(key);
   if (hit) return hit;
@@ -241,10 +242,17 @@ function applyDrift(plan: LoadedPlan, r: DriftResult, rows: ItemRow[], out: Spot
     row.drift = st;
     (st === 'missing' ? d.missing : d.changed).push(row.key);
   }
-  if (d.changed.length) out.warnings.push(`${d.changed.length} sampled record(s) changed since the plan was drawn (hash drift): ${d.changed.slice(0, 10).join(', ')}${d.changed.length > 10 ? ', …' : ''}`);
-  if (d.missing.length) out.warnings.push(`${d.missing.length} sampled record(s) are missing from the dataset now: ${d.missing.slice(0, 10).join(', ')}${d.missing.length > 10 ? ', …' : ''}`);
+  if (d.changed.length)
+    out.warnings.push(
+      `${d.changed.length} sampled record(s) changed since the plan was drawn (hash drift): ${d.changed.slice(0, 10).join(', ')}${d.changed.length > 10 ? ', …' : ''}`,
+    );
+  if (d.missing.length)
+    out.warnings.push(
+      `${d.missing.length} sampled record(s) are missing from the dataset now: ${d.missing.slice(0, 10).join(', ')}${d.missing.length > 10 ? ', …' : ''}`,
+    );
   if (d.moved.length) out.warnings.push(`${d.moved.length} sampled record(s) moved to another position (same content)`);
-  if (out.dataset.changed && d.checked && !d.changed.length && !d.missing.length) out.warnings.push('the dataset file changed since the plan, but every sampled record is unchanged');
+  if (out.dataset.changed && d.checked && !d.changed.length && !d.missing.length)
+    out.warnings.push('the dataset file changed since the plan, but every sampled record is unchanged');
 }
 
 /** Builds one spot check's part of the report. */
@@ -265,14 +273,19 @@ export function spotcheckReport(planDir: string, opts: ReportOptions = {}): Spot
     const m = byReviewer.get(j.reviewer) ?? new Map();
     for (const [key, line] of j.latest) {
       const it = planKeys.get(key);
-      if (!it) { unknown++; continue; }
+      if (!it) {
+        unknown++;
+        continue;
+      }
       const stale = typeof line.hash === 'string' && line.hash !== '' && line.hash !== it.hash;
       m.set(key, {
-        key, verdict: line.verdict,
+        key,
+        verdict: line.verdict,
         ...(line.note ? { note: line.note } : {}),
         ...(line.correction !== undefined ? { correction: line.correction } : {}),
         ...(line.reasons?.length ? { reasons: line.reasons } : {}),
-        at: line.at, stale,
+        at: line.at,
+        stale,
       });
     }
     byReviewer.set(j.reviewer, m);
@@ -309,11 +322,17 @@ export function spotcheckReport(planDir: string, opts: ReportOptions = {}): Spot
   if (staleVerdicts) warnings.push(`${staleVerdicts} verdict(s) were given on a different version of the record than the plan's (hash differs)`);
 
   const count = (list: ItemRow[]) => {
-    let n = 0, k = 0, skipped = 0, pending = 0;
+    let n = 0,
+      k = 0,
+      skipped = 0,
+      pending = 0;
     for (const r of list) {
       if (r.verdict === null) pending++;
       else if (r.verdict === 'skip') skipped++;
-      else { n++; if (r.verdict === 'correct') k++; }
+      else {
+        n++;
+        if (r.verdict === 'correct') k++;
+      }
     }
     return { n, k, skipped, pending };
   };
@@ -335,24 +354,47 @@ export function spotcheckReport(planDir: string, opts: ReportOptions = {}): Spot
     const c = count(rows.filter((r) => r.stratum === name));
     const w = wilson(c.k, c.n, confidence);
     const corrections = rows.filter((r) => r.stratum === name && r.correction !== undefined).length;
-    return { name, N: plan.population[name] ?? 0, ...c, rate: w.rate, ci: w.ci, indicative: c.n < INDICATIVE_BELOW, corrections, decision: decisionFor(decisions, name) ?? null };
+    return {
+      name,
+      N: plan.population[name] ?? 0,
+      ...c,
+      rate: w.rate,
+      ci: w.ci,
+      indicative: c.n < INDICATIVE_BELOW,
+      corrections,
+      decision: decisionFor(decisions, name) ?? null,
+    };
   });
   const sampled = new Set(plan.items.map((it) => it.stratum));
-  const weighted = stratifiedEstimate(strata.filter((s) => sampled.has(s.name)).map((s) => ({ name: s.name, N: s.N, n: s.n, k: s.k })), confidence);
+  const weighted = stratifiedEstimate(
+    strata.filter((s) => sampled.has(s.name)).map((s) => ({ name: s.name, N: s.N, n: s.n, k: s.k })),
+    confidence,
+  );
   const unsampled = strata.filter((s) => !sampled.has(s.name) && s.N > 0);
-  if (unsampled.length) weighted.notes.push(`strata never sampled by the plan, outside the estimate: ${unsampled.map((s) => `"${s.name}" (N=${s.N})`).join(', ')}`);
+  if (unsampled.length)
+    weighted.notes.push(`strata never sampled by the plan, outside the estimate: ${unsampled.map((s) => `"${s.name}" (N=${s.N})`).join(', ')}`);
   // Judged counts far from proportional to N_h (explicit per-stratum sizes, or skips piling up in one
   // stratum): the pooled rate then misweights the strata, and only the weighted estimate is unbiased.
   const Ntot = strata.reduce((a, h) => a + h.N, 0);
   const nTot = strata.reduce((a, h) => a + h.n, 0);
-  const skewed = strata.length > 1 && Ntot > 0 && nTot > 0 && strata.some((h) => Math.abs(h.n - (nTot * h.N) / Ntot) > Math.max(1, 0.1 * (nTot * h.N) / Ntot));
-  if (skewed) warnings.push(`the judged items are not proportional to the stratum sizes: the pooled rate misweights the strata; the weighted estimate (${pct1(weighted.rate)}) is the population estimate`);
+  const skewed =
+    strata.length > 1 && Ntot > 0 && nTot > 0 && strata.some((h) => Math.abs(h.n - (nTot * h.N) / Ntot) > Math.max(1, (0.1 * (nTot * h.N)) / Ntot));
+  if (skewed)
+    warnings.push(
+      `the judged items are not proportional to the stratum sizes: the pooled rate misweights the strata; the weighted estimate (${pct1(weighted.rate)}) is the population estimate`,
+    );
   const indicative = strata.filter((s) => sampled.has(s.name) && s.n > 0 && s.indicative);
-  if (indicative.length && strata.length > 1) warnings.push(`${indicative.length === 1 ? `stratum "${indicative[0].name}" has` : `${indicative.length} strata have`} fewer than ${INDICATIVE_BELOW} judged items: ${indicative.length === 1 ? 'its rate is' : 'their rates are'} indicative only`);
+  if (indicative.length && strata.length > 1)
+    warnings.push(
+      `${indicative.length === 1 ? `stratum "${indicative[0].name}" has` : `${indicative.length} strata have`} fewer than ${INDICATIVE_BELOW} judged items: ${indicative.length === 1 ? 'its rate is' : 'their rates are'} indicative only`,
+    );
   if (disputed) warnings.push(`reviewers disagree on ${disputed} item(s); ${RESOLUTION_RULE.replace(/^With several reviewers, an item/, 'each')}`);
 
   const kind = plan.kind === 'hunt' ? 'hunt' : 'spot-check';
-  if (kind === 'hunt') warnings.unshift('a hunt (most suspicious first), not a random sample: its rates estimate nothing about the dataset and it is never compared with or pooled into spot checks; read its precision');
+  if (kind === 'hunt')
+    warnings.unshift(
+      'a hunt (most suspicious first), not a random sample: its rates estimate nothing about the dataset and it is never compared with or pooled into spot checks; read its precision',
+    );
   const huntPrecision = wilson(all.n - all.k, all.n, confidence);
   const out: SpotcheckReport = {
     name: plan.name,
@@ -392,9 +434,18 @@ export function agreementFor(s: SpotcheckReport, reviewers: string[]): Agreement
   const shared = s.items.filter((it) => reviewers.every((r) => it.reviewers[r] && it.reviewers[r].verdict !== 'skip'));
   const ratings = reviewers.map((r) => shared.map((it) => CATEGORY[it.reviewers[r].verdict]));
   const st = agreementStats(ratings, 2);
-  const out: AgreementReport = { spotcheck: s.name, reviewers, items: shared.length, raw: st.raw, cohenKappa: st.cohenKappa, fleissKappa: st.fleissKappa, gwetAC1: st.gwetAC1 };
+  const out: AgreementReport = {
+    spotcheck: s.name,
+    reviewers,
+    items: shared.length,
+    raw: st.raw,
+    cohenKappa: st.cohenKappa,
+    fleissKappa: st.fleissKappa,
+    gwetAC1: st.gwetAC1,
+  };
   if (reviewers.length === 2) {
-    let b = 0, c = 0;
+    let b = 0,
+      c = 0;
     for (let i = 0; i < shared.length; i++) {
       if (ratings[0][i] === 0 && ratings[1][i] === 1) b++;
       if (ratings[0][i] === 1 && ratings[1][i] === 0) c++;
@@ -419,10 +470,15 @@ export function compareSpotchecks(a: SpotcheckReport, b: SpotcheckReport, confid
   const d = newcombeDiff(a.k, a.n, b.k, b.n, confidence);
   const fisherP = a.n > 0 && b.n > 0 ? fisherExact(a.k, a.n - a.k, b.k, b.n - b.k) : null;
   // Same items in both (e.g. the same sample judged against labels and against model answers).
-  const judged = (s: SpotcheckReport) => new Map(s.items.filter((it) => it.verdict === 'correct' || it.verdict === 'incorrect').map((it) => [it.key, it.verdict]));
+  const judged = (s: SpotcheckReport) =>
+    new Map(s.items.filter((it) => it.verdict === 'correct' || it.verdict === 'incorrect').map((it) => [it.key, it.verdict]));
   const ja = judged(a);
   const jb = judged(b);
-  let both = 0, bc = 0, cc = 0, aa = 0, dd = 0;
+  let both = 0,
+    bc = 0,
+    cc = 0,
+    aa = 0,
+    dd = 0;
   for (const [key, va] of ja) {
     const vb = jb.get(key);
     if (!vb) continue;

@@ -19,9 +19,13 @@ export function formatFromName(name: string): ReportFormat | undefined {
 
 export function renderReport(report: Report, format: ReportFormat, webview?: WebviewHtmlOptions): string {
   switch (format) {
-    case 'md': return renderMarkdown(report);
-    case 'html': return renderHtml(report, webview);
-    case 'json': return renderJson(report);
-    case 'csv': return renderCsv(report);
+    case 'md':
+      return renderMarkdown(report);
+    case 'html':
+      return renderHtml(report, webview);
+    case 'json':
+      return renderJson(report);
+    case 'csv':
+      return renderCsv(report);
   }
 }

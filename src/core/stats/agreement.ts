@@ -44,7 +44,11 @@ function categoryShares(counts: number[][]): number[] {
   const q = counts[0].length;
   const tot = new Array<number>(q).fill(0);
   let all = 0;
-  for (const row of counts) row.forEach((c, j) => { tot[j] += c; all += c; });
+  for (const row of counts)
+    row.forEach((c, j) => {
+      tot[j] += c;
+      all += c;
+    });
   return tot.map((t) => t / all);
 }
 

@@ -9,7 +9,8 @@
  */
 
 export function fisherExact(a: number, b: number, c: number, d: number): number {
-  for (const x of [a, b, c, d]) if (!Number.isInteger(x) || x < 0) throw new RangeError(`fisherExact: counts must be whole and >= 0, got ${[a, b, c, d].join(', ')}`);
+  for (const x of [a, b, c, d])
+    if (!Number.isInteger(x) || x < 0) throw new RangeError(`fisherExact: counts must be whole and >= 0, got ${[a, b, c, d].join(', ')}`);
   const row1 = a + b;
   const col1 = a + c;
   const total = a + b + c + d;
@@ -22,7 +23,10 @@ export function fisherExact(a: number, b: number, c: number, d: number): number 
   const w = new Float64Array(n);
   const ratio = (x: number) => ((row1 - x) * (col1 - x)) / ((x + 1) * (total - row1 - col1 + x + 1)); // P(x+1)/P(x)
   let mode = lo;
-  for (let x = lo; x < hi; x++) { if (ratio(x) >= 1) mode = x + 1; else break; }
+  for (let x = lo; x < hi; x++) {
+    if (ratio(x) >= 1) mode = x + 1;
+    else break;
+  }
   w[mode - lo] = 1;
   for (let x = mode; x < hi; x++) w[x + 1 - lo] = w[x - lo] * ratio(x);
   for (let x = mode; x > lo; x--) w[x - 1 - lo] = w[x - lo] / ratio(x - 1);

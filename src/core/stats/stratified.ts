@@ -54,7 +54,8 @@ export function stratifiedEstimate(strata: StratumCounts[], confidence = 0.95): 
   if (judged.length === 0 || Nj === 0) {
     return { rate: null, ci: [0, 1], se: null, nEff: null, coverage, method: 'stratified-wilson', fpc: true, notes };
   }
-  for (const h of strata) if (h.n === 0 && h.N > 0) notes.push(`stratum "${h.name}" (N=${h.N}) has no judged item; the weighted estimate covers the other strata only`);
+  for (const h of strata)
+    if (h.n === 0 && h.N > 0) notes.push(`stratum "${h.name}" (N=${h.N}) has no judged item; the weighted estimate covers the other strata only`);
   let p = 0;
   let v = 0;
   let n = 0;
@@ -66,7 +67,7 @@ export function stratifiedEstimate(strata: StratumCounts[], confidence = 0.95): 
     if (f < 1) census = false;
     p += W * ph;
     n += h.n;
-    if (h.n >= 2) v += W * W * (1 - f) * ph * (1 - ph) / (h.n - 1);
+    if (h.n >= 2) v += (W * W * (1 - f) * ph * (1 - ph)) / (h.n - 1);
     else if (f < 1) {
       v += W * W * (1 - f) * 0.25;
       notes.push(`stratum "${h.name}" has a single judged item: its variance is bounded conservatively by 1/4`);

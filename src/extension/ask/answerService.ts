@@ -15,19 +15,32 @@ import type { ModelAnswerView } from '../../protocol';
 import { curationFolder, imageRootFor } from '../settings';
 import { apiKeyFor } from './endpointSettings';
 
-interface Entry { asker: Asker; mtimeMs: number; inFlight: number }
+interface Entry {
+  asker: Asker;
+  mtimeMs: number;
+  inFlight: number;
+}
 
 function mtime(file: string): number {
-  try { return fs.statSync(file).mtimeMs; } catch { return 0; }
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 export class AnswerService {
   private readonly askers = new Map<string, Entry>();
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   /** Forget every asker (a key changed, settings changed). */
-  reset(): void { this.askers.clear(); }
+  reset(): void {
+    this.askers.clear();
+  }
 
   async askerFor(profile: ResolvedProfile, datasetPath: string): Promise<Entry> {
     const folder = curationFolder(datasetPath);
@@ -50,7 +63,9 @@ export class AnswerService {
         const e = await this.askerFor(p, datasetPath);
         const hit = await e.asker.cachedAnswer(item);
         if (hit) out.push(this.finished(p, item, hit.answer, 'cached'));
-      } catch { /* no question, a refused image: nothing cached to show */ }
+      } catch {
+        /* no question, a refused image: nothing cached to show */
+      }
     }
     return out;
   }
@@ -75,18 +90,30 @@ export class AnswerService {
         onDelta: (d) => {
           text += d;
           const now = Date.now();
-          if (now - last > 50) { last = now; report({ ...base, state: 'streaming', text }); }
+          if (now - last > 50) {
+            last = now;
+            report({ ...base, state: 'streaming', text });
+          }
         },
-        onRetry: (_n, err, ms) => { text = ''; report({ ...base, state: 'asking', text: '', error: `${err.message}; retrying in ${(ms / 1000).toFixed(1)} s` }); },
+        onRetry: (_n, err, ms) => {
+          text = '';
+          report({ ...base, state: 'asking', text: '', error: `${err.message}; retrying in ${(ms / 1000).toFixed(1)} s` });
+        },
       });
       report(this.finished(p, item, a.text, a.cached ? 'cached' : 'done'));
     } catch (err) {
-      if (err instanceof CancelledError) { report({ ...base, state: 'cancelled', text }); return; }
+      if (err instanceof CancelledError) {
+        report({ ...base, state: 'cancelled', text });
+        return;
+      }
       const msg = (err as Error).message;
       this.log.warn(`${p.name}: ${item.key}: ${msg}`);
       report({ ...base, state: 'error', text, error: msg });
     } finally {
-      if (e) { e.inFlight--; e.mtimeMs = mtime(answersPath(curationFolder(datasetPath), p)); }
+      if (e) {
+        e.inFlight--;
+        e.mtimeMs = mtime(answersPath(curationFolder(datasetPath), p));
+      }
     }
   }
 }

@@ -20,20 +20,33 @@ import { profilesOrExplain, UNTRUSTED } from './modelAnswers';
 
 async function pickProfiles(profiles: ResolvedProfile[], title: string): Promise<ResolvedProfile[]> {
   if (profiles.length <= 1) return profiles;
-  const picked = await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, description: `${p.model} · ${p.baseURLs.join(', ')}`, picked: true, p })), { title, canPickMany: true });
+  const picked = await vscode.window.showQuickPick(
+    profiles.map((p) => ({ label: p.name, description: `${p.model} · ${p.baseURLs.join(', ')}`, picked: true, p })),
+    { title, canPickMany: true },
+  );
   return picked?.map((x) => x.p) ?? [];
 }
 
 export const askModel: CommandFactory = (ctx) => async () => {
   const view = ctx.views.active;
   const cur = view?.shown;
-  if (!view || !cur) { void vscode.window.showInformationMessage('Curator: open a dataset or spot check in the Curator and show an item first.'); return; }
-  try { await view.askModel(cur.key, cur.index); } catch (e) { void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`); }
+  if (!view || !cur) {
+    void vscode.window.showInformationMessage('Curator: open a dataset or spot check in the Curator and show an item first.');
+    return;
+  }
+  try {
+    await view.askModel(cur.key, cur.index);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
+  }
 };
 
 /** Runs the sample through each chosen profile; returns the written agreement files. */
 export const askModelForSpotCheck: CommandFactory = (ctx) => async (arg?: unknown) => {
-  if (!vscode.workspace.isTrusted) { void vscode.window.showWarningMessage(`Curator: ${UNTRUSTED}`); return undefined; }
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(`Curator: ${UNTRUSTED}`);
+    return undefined;
+  }
   const dir = await ctx.pickPlanDir(arg, 'Ask Model for Spot Check');
   if (!dir) return undefined;
   const chosen = await pickProfiles(profilesOrExplain(), 'Ask which profiles?');
@@ -44,25 +57,29 @@ export const askModelForSpotCheck: CommandFactory = (ctx) => async (arg?: unknow
   const service = ctx.answers.service;
   try {
     for (const profile of chosen) {
-      const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Curator: asking ${profile.name} about ${plan.name}`, cancellable: true }, async (progress, token) => {
-        const ctrl = new AbortController();
-        token.onCancellationRequested(() => ctrl.abort());
-        const { asker } = await service.askerFor(profile, ds.path);
-        let last = 0;
-        return askSpotcheck(ds, plan, asker, {
-          signal: ctrl.signal,
-          onProgress: (done, total) => {
-            const pct = (100 * done) / total;
-            progress.report({ increment: pct - last, message: `${done}/${total}` });
-            last = pct;
-          },
-        });
-      });
+      const res = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Curator: asking ${profile.name} about ${plan.name}`, cancellable: true },
+        async (progress, token) => {
+          const ctrl = new AbortController();
+          token.onCancellationRequested(() => ctrl.abort());
+          const { asker } = await service.askerFor(profile, ds.path);
+          let last = 0;
+          return askSpotcheck(ds, plan, asker, {
+            signal: ctrl.signal,
+            onProgress: (done, total) => {
+              const pct = (100 * done) / total;
+              progress.report({ increment: pct - last, message: `${done}/${total}` });
+              last = pct;
+            },
+          });
+        },
+      );
       const file = writeSpotcheckAnswers(plan.dir, profile.slug, res);
       files.push(file);
       const s = res.summary;
       const rate = s.rate === null ? '—' : `${(100 * s.rate).toFixed(1)} %`;
-      const msg = `Curator: ${profile.name} on ${plan.name}: agreement ${s.agree}/${s.compared} (${rate}), ${s.disagree} disagreement(s)` +
+      const msg =
+        `Curator: ${profile.name} on ${plan.name}: agreement ${s.agree}/${s.compared} (${rate}), ${s.disagree} disagreement(s)` +
         `${s.failed ? `, ${s.failed} failed` : ''}${res.cancelled ? ' — cancelled, answers so far are kept' : ''}.`;
       void vscode.window.showInformationMessage(msg, 'Show Disagreements', 'Open File').then((b) => {
         if (b === 'Show Disagreements') void vscode.commands.executeCommand('curator.showModelDisagreements', plan.dir);
@@ -85,23 +102,43 @@ export const showModelDisagreements: CommandFactory = (ctx) => async (arg?: unkn
   const dir = await ctx.pickPlanDir(arg, 'Show Model Disagreements');
   if (!dir) return;
   const rows = readDisagreements(dir);
-  if (rows.length === 0) { void vscode.window.showInformationMessage('Curator: no disagreements recorded for this spot check (run "Curator: Ask Model for Spot Check" first).'); return; }
-  const pick = await vscode.window.showQuickPick(rows.map((r) => ({
-    label: r.d.key, description: `${r.profile}: model → ${r.d.answerChoice}; label → ${r.d.labelChoice}`, detail: r.d.answer.slice(0, 200), r,
-  })), { title: `Model disagreements (${rows.length})`, matchOnDescription: true, matchOnDetail: true });
+  if (rows.length === 0) {
+    void vscode.window.showInformationMessage('Curator: no disagreements recorded for this spot check (run "Curator: Ask Model for Spot Check" first).');
+    return;
+  }
+  const pick = await vscode.window.showQuickPick(
+    rows.map((r) => ({
+      label: r.d.key,
+      description: `${r.profile}: model → ${r.d.answerChoice}; label → ${r.d.labelChoice}`,
+      detail: r.d.answer.slice(0, 200),
+      r,
+    })),
+    { title: `Model disagreements (${rows.length})`, matchOnDescription: true, matchOnDetail: true },
+  );
   if (!pick) return;
   await openSpotCheckEditor(dir);
   const views = ctx.views.reviewsOf(dir);
-  if (views.length === 0) { void vscode.window.showWarningMessage(`Curator: the review of ${dir} did not open.`); return; }
+  if (views.length === 0) {
+    void vscode.window.showWarningMessage(`Curator: the review of ${dir} did not open.`);
+    return;
+  }
   for (const v of views) v.showKey(pick.r.d.key);
 };
 
 export const setEndpointKey: CommandFactory = (ctx) => async () => {
   const { profiles } = readProfiles();
-  const items = [...profiles.map((p) => ({ label: p.name, description: p.baseURLs.join(', '), id: p.name })), { label: 'All profiles', description: 'used by profiles without a key of their own', id: '*' }];
+  const items = [
+    ...profiles.map((p) => ({ label: p.name, description: p.baseURLs.join(', '), id: p.name })),
+    { label: 'All profiles', description: 'used by profiles without a key of their own', id: '*' },
+  ];
   const pick = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: 'Store an API key for…' });
   if (!pick) return;
-  const key = await vscode.window.showInputBox({ title: `API key for ${pick.label}`, password: true, ignoreFocusOut: true, prompt: 'Stored in VS Code SecretStorage, never in settings or logs. Leave empty to remove the stored key.' });
+  const key = await vscode.window.showInputBox({
+    title: `API key for ${pick.label}`,
+    password: true,
+    ignoreFocusOut: true,
+    prompt: 'Stored in VS Code SecretStorage, never in settings or logs. Leave empty to remove the stored key.',
+  });
   if (key === undefined) return;
   const secrets = ctx.extension.secrets;
   if (key.trim() === '') await secrets.delete(SECRET_PREFIX + pick.id);

@@ -8,7 +8,10 @@ import { apiKeyFromEnv, resolveProfile, type EndpointProfile, type ResolvedProfi
 
 export const SECRET_PREFIX = 'curator.endpointKey.';
 
-export interface ProfileProblem { name: string; message: string }
+export interface ProfileProblem {
+  name: string;
+  message: string;
+}
 
 /** Profiles with `enabled !== false`, checked; problems name the profile. */
 export function readProfiles(): { profiles: ResolvedProfile[]; problems: ProfileProblem[] } {

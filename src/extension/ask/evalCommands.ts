@@ -18,7 +18,10 @@ import { profilesOrExplain, UNTRUSTED } from './modelAnswers';
 
 async function pickOne(profiles: ResolvedProfile[]): Promise<ResolvedProfile | undefined> {
   if (profiles.length <= 1) return profiles[0];
-  const pick = await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, description: `${p.model} · ${p.baseURLs.join(', ')}`, p })), { title: 'Evaluate which profile?' });
+  const pick = await vscode.window.showQuickPick(
+    profiles.map((p) => ({ label: p.name, description: `${p.model} · ${p.baseURLs.join(', ')}`, p })),
+    { title: 'Evaluate which profile?' },
+  );
   return pick?.p;
 }
 
@@ -38,11 +41,16 @@ function progressRun<T>(title: string, fn: (signal: AbortSignal, report: (done: 
 async function showMarkdown(file: string, text: string): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, text);
-  await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file)).then(undefined, () => vscode.window.showTextDocument(vscode.Uri.file(file)));
+  await vscode.commands
+    .executeCommand('markdown.showPreview', vscode.Uri.file(file))
+    .then(undefined, () => vscode.window.showTextDocument(vscode.Uri.file(file)));
 }
 
 async function prepare(ctx: CuratorContext, arg: unknown): Promise<{ file: string; profile: ResolvedProfile } | undefined> {
-  if (!vscode.workspace.isTrusted) { void vscode.window.showWarningMessage(`Curator: ${UNTRUSTED}`); return undefined; }
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(`Curator: ${UNTRUSTED}`);
+    return undefined;
+  }
   const file = await ctx.pickDataset(arg, 'Dataset to evaluate on');
   if (!file) return undefined;
   const profile = await pickOne(profilesOrExplain());
@@ -56,7 +64,10 @@ export const evalMcq: CommandFactory = (ctx) => async (arg?: unknown) => {
   try {
     const { asker } = await ctx.answers.service.askerFor(p.profile, ds.path);
     const run = await progressRun(`Curator: MCQ evaluation of ${p.profile.name}`, (signal, report) => runMcqEval(ds, asker, { signal, onProgress: report }));
-    if (run.rows.length === 0) { void vscode.window.showWarningMessage(`Curator: ${path.basename(ds.path)} has no multiple-choice records (format ${ds.format}).`); return undefined; }
+    if (run.rows.length === 0) {
+      void vscode.window.showWarningMessage(`Curator: ${path.basename(ds.path)} has no multiple-choice records (format ${ds.format}).`);
+      return undefined;
+    }
     const reports = path.join(curationFolder(ds.path), 'reports');
     const answers = path.join(reports, `eval-mcq-${p.profile.slug}.jsonl`);
     fs.mkdirSync(reports, { recursive: true });
@@ -79,7 +90,11 @@ export const evalTwoAfc: CommandFactory = (ctx) => async (arg?: unknown, options
   let rounds = opts.rounds;
   let seed = opts.seed;
   if (rounds === undefined) {
-    const r = await vscode.window.showInputBox({ title: '2AFC rounds', value: '12', validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'a positive whole number') });
+    const r = await vscode.window.showInputBox({
+      title: '2AFC rounds',
+      value: '12',
+      validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'a positive whole number'),
+    });
     if (r === undefined) return undefined;
     rounds = Number(r.trim());
   }
@@ -90,13 +105,26 @@ export const evalTwoAfc: CommandFactory = (ctx) => async (arg?: unknown, options
   const ds = Dataset.open(p.file);
   try {
     const { asker } = await ctx.answers.service.askerFor(p.profile, ds.path);
-    const run = await progressRun(`Curator: 2AFC evaluation of ${p.profile.name}`, (signal, report) => runTwoAfc(ds, asker, { rounds, seed, signal, onProgress: report }));
+    const run = await progressRun(`Curator: 2AFC evaluation of ${p.profile.name}`, (signal, report) =>
+      runTwoAfc(ds, asker, { rounds, seed, signal, onProgress: report }),
+    );
     const reports = path.join(curationFolder(ds.path), 'reports');
     const judgementsFile = path.join(reports, `twoafc-${p.profile.slug}.jsonl`);
     fs.mkdirSync(reports, { recursive: true });
     fs.writeFileSync(judgementsFile, preferencesText(run.answered));
     const md = path.join(reports, `twoafc-${p.profile.slug}.md`);
-    await showMarkdown(md, twoafcMarkdown(run.overall, run.perGroup, { file: ds.path, profile: p.profile.name, model: p.profile.model, rounds: rounds!, seed: seed!, judgementsFile, cancelled: run.cancelled }));
+    await showMarkdown(
+      md,
+      twoafcMarkdown(run.overall, run.perGroup, {
+        file: ds.path,
+        profile: p.profile.name,
+        model: p.profile.model,
+        rounds: rounds!,
+        seed: seed!,
+        judgementsFile,
+        cancelled: run.cancelled,
+      }),
+    );
     return md;
   } catch (e) {
     void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);

@@ -17,9 +17,11 @@ export function profilesOrExplain(): ResolvedProfile[] {
   const { profiles, problems } = readProfiles();
   for (const p of problems) void vscode.window.showWarningMessage(`Curator: endpoint profile "${p.name}" ${p.message}`);
   if (profiles.length === 0 && problems.length === 0) {
-    void vscode.window.showInformationMessage('Curator: no endpoint profile yet. Add one to the "curator.endpoints" setting (base URL and model).', 'Open Settings').then((b) => {
-      if (b) void vscode.commands.executeCommand('workbench.action.openSettings', 'curator.endpoints');
-    });
+    void vscode.window
+      .showInformationMessage('Curator: no endpoint profile yet. Add one to the "curator.endpoints" setting (base URL and model).', 'Open Settings')
+      .then((b) => {
+        if (b) void vscode.commands.executeCommand('workbench.action.openSettings', 'curator.endpoints');
+      });
   }
   return profiles;
 }
@@ -34,8 +36,12 @@ export class ModelAnswers implements vscode.Disposable {
   constructor(secrets: vscode.SecretStorage, log: vscode.LogOutputChannel) {
     this.service = new AnswerService(secrets, log);
     this.subs.push(
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('curator.endpoints')) this.service.reset(); }),
-      secrets.onDidChange((e) => { if (e.key.startsWith(SECRET_PREFIX)) this.service.reset(); }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('curator.endpoints')) this.service.reset();
+      }),
+      secrets.onDidChange((e) => {
+        if (e.key.startsWith(SECRET_PREFIX)) this.service.reset();
+      }),
     );
   }
 

@@ -78,16 +78,31 @@ async function pickEndpoint(context: vscode.ExtensionContext, prefix: string, wh
   const { profiles } = readProfiles();
   if (args.llm === undefined && profiles.length > 0) {
     const TYPE = 'Enter an endpoint URL and model…';
-    const items = [...profiles.map((p) => ({ label: p.name, description: `${p.model} @ ${p.baseURLs[0]}`, profile: p })), { label: TYPE, description: '', profile: undefined }];
+    const items = [
+      ...profiles.map((p) => ({ label: p.name, description: `${p.model} @ ${p.baseURLs[0]}`, profile: p })),
+      { label: TYPE, description: '', profile: undefined },
+    ];
     const pick = await vscode.window.showQuickPick(items, { title: `${prefix}: ${what}`, ignoreFocusOut: true });
     if (!pick) return undefined;
     if (pick.profile) {
       const p = pick.profile;
-      return { baseURL: p.baseURLs[0], model: p.model, apiKey: await apiKeyFor(p, context.secrets), temperature: p.temperature, maxTokens: Math.max(p.maxTokens, 1024), timeoutMs: p.timeoutMs, maxRetries: p.maxRetries };
+      return {
+        baseURL: p.baseURLs[0],
+        model: p.model,
+        apiKey: await apiKeyFor(p, context.secrets),
+        temperature: p.temperature,
+        maxTokens: Math.max(p.maxTokens, 1024),
+        timeoutMs: p.timeoutMs,
+        maxRetries: p.maxRetries,
+      };
     }
   }
   const key = prefix === 'Teach2Compare' ? 't2c.' : '';
-  const llm = await ask(context, `${key}llm`, args.llm, { title: `${prefix}: ${what}`, value: 'http://127.0.0.1:8000/v1', prompt: 'An OpenAI-compatible endpoint (base URL up to /v1)' });
+  const llm = await ask(context, `${key}llm`, args.llm, {
+    title: `${prefix}: ${what}`,
+    value: 'http://127.0.0.1:8000/v1',
+    prompt: 'An OpenAI-compatible endpoint (base URL up to /v1)',
+  });
   if (!llm) return undefined;
   const model = await ask(context, `${key}model`, args.model, { title: `${prefix}: model`, prompt: 'Model name on that endpoint' });
   if (!model) return undefined;
@@ -104,7 +119,9 @@ function summary(r: BuildResult): string {
 
 async function offerOpen(result: BuildResult, quiet: boolean | undefined): Promise<void> {
   if (result.stoppedAfterFailures) {
-    void vscode.window.showErrorMessage(`Curator: the build stopped after ${result.failures.length} failed groups in a row: ${result.failures[result.failures.length - 1]?.error ?? ''}`);
+    void vscode.window.showErrorMessage(
+      `Curator: the build stopped after ${result.failures.length} failed groups in a row: ${result.failures[result.failures.length - 1]?.error ?? ''}`,
+    );
     return;
   }
   if (quiet) return;
@@ -115,7 +132,11 @@ async function offerOpen(result: BuildResult, quiet: boolean | undefined): Promi
   if (i >= 0) await vscode.commands.executeCommand('curator.openDataset', vscode.Uri.file(files[i]));
 }
 
-function withBuildProgress(title: string, output: vscode.OutputChannel, run: (signal: AbortSignal, onProgress: (p: BuildProgress) => void) => Promise<BuildResult>): Thenable<BuildResult | undefined> {
+function withBuildProgress(
+  title: string,
+  output: vscode.OutputChannel,
+  run: (signal: AbortSignal, onProgress: (p: BuildProgress) => void) => Promise<BuildResult>,
+): Thenable<BuildResult | undefined> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
@@ -123,9 +144,15 @@ function withBuildProgress(title: string, output: vscode.OutputChannel, run: (si
     let lastPhase = '';
     try {
       const result = await run(controller.signal, (p) => {
-        if (p.phase !== lastPhase) { lastPhase = p.phase; lastShare = 0; }
+        if (p.phase !== lastPhase) {
+          lastPhase = p.phase;
+          lastShare = 0;
+        }
         const share = p.total > 0 ? (100 * p.done) / p.total : 0;
-        progress.report({ message: `${PHASE_TEXT[p.phase]} ${p.done}/${p.total}${p.cached ? ` (${p.cached} cached)` : ''}`, increment: p.phase === 'merging' || p.phase === 'teaching' ? Math.max(0, share - lastShare) : undefined });
+        progress.report({
+          message: `${PHASE_TEXT[p.phase]} ${p.done}/${p.total}${p.cached ? ` (${p.cached} cached)` : ''}`,
+          increment: p.phase === 'merging' || p.phase === 'teaching' ? Math.max(0, share - lastShare) : undefined,
+        });
         lastShare = share;
         output.appendLine(`${p.phase} ${p.done}/${p.total}`);
       });
@@ -139,16 +166,29 @@ function withBuildProgress(title: string, output: vscode.OutputChannel, run: (si
   });
 }
 
-export async function buildMerge2Compare(context: vscode.ExtensionContext, output: vscode.OutputChannel, arg?: unknown, args: BuildCommandArgs = {}): Promise<BuildResult | undefined> {
+export async function buildMerge2Compare(
+  context: vscode.ExtensionContext,
+  output: vscode.OutputChannel,
+  arg?: unknown,
+  args: BuildCommandArgs = {},
+): Promise<BuildResult | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Curator: building data calls endpoints and writes files; trust this workspace first.');
     return undefined;
   }
   const input = await pickInput(arg, args.input, false);
   if (!input) return undefined;
-  const out = await ask(context, 'out', args.out, { title: 'Merge2Compare: output file', value: path.join(path.dirname(input), 'merge2compare.jsonl'), prompt: 'Kept groups go here; removed groups to the same name with ".removed"' });
+  const out = await ask(context, 'out', args.out, {
+    title: 'Merge2Compare: output file',
+    value: path.join(path.dirname(input), 'merge2compare.jsonl'),
+    prompt: 'Kept groups go here; removed groups to the same name with ".removed"',
+  });
   if (!out) return undefined;
-  const embedder = await ask(context, 'embedder', args.embedder, { title: 'Merge2Compare: embedder', value: 'hub:Xenova/all-MiniLM-L6-v2', prompt: 'local:MODEL_FOLDER, url:http://host:port/v1 (an embeddings endpoint) or hub:MODEL_ID (downloaded once)' });
+  const embedder = await ask(context, 'embedder', args.embedder, {
+    title: 'Merge2Compare: embedder',
+    value: 'hub:Xenova/all-MiniLM-L6-v2',
+    prompt: 'local:MODEL_FOLDER, url:http://host:port/v1 (an embeddings endpoint) or hub:MODEL_ID (downloaded once)',
+  });
   if (!embedder) return undefined;
   let llm: ChatOptions | undefined;
   if (!args.dryRun) {
@@ -182,7 +222,10 @@ export async function buildMerge2Compare(context: vscode.ExtensionContext, outpu
     }
     if (result.retention && result.threshold !== undefined) output.appendLine(formatRetention(result.retention, result.threshold));
     if (!result.dryRun) await offerOpen(result, args.quiet);
-    else if (!args.quiet) void vscode.window.showInformationMessage(`Curator: dry run — ${result.retention!.map((r) => `${r.kept}/${r.matched} of size ${r.size} kept`).join(', ')}`);
+    else if (!args.quiet)
+      void vscode.window.showInformationMessage(
+        `Curator: dry run — ${result.retention!.map((r) => `${r.kept}/${r.matched} of size ${r.size} kept`).join(', ')}`,
+      );
     return result;
   } catch (e) {
     void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
@@ -192,7 +235,12 @@ export async function buildMerge2Compare(context: vscode.ExtensionContext, outpu
   }
 }
 
-export async function buildTeach2Compare(context: vscode.ExtensionContext, output: vscode.OutputChannel, arg?: unknown, args: BuildCommandArgs = {}): Promise<BuildResult | undefined> {
+export async function buildTeach2Compare(
+  context: vscode.ExtensionContext,
+  output: vscode.OutputChannel,
+  arg?: unknown,
+  args: BuildCommandArgs = {},
+): Promise<BuildResult | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Curator: building data calls endpoints and writes files; trust this workspace first.');
     return undefined;

@@ -11,7 +11,13 @@ import { guardOutput } from '../../core/outputGuard';
 import { readPlan } from '../../core/plan';
 import type { CommandFactory } from '../commands';
 
-interface ExportArgs { dir?: string; out?: string; drop?: boolean; corrections?: boolean; decisions?: boolean }
+interface ExportArgs {
+  dir?: string;
+  out?: string;
+  drop?: boolean;
+  corrections?: boolean;
+  decisions?: boolean;
+}
 
 function exportArgs(arg: unknown): ExportArgs {
   return arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) && !Array.isArray(arg) ? (arg as ExportArgs) : {};
@@ -24,40 +30,53 @@ const CHOICES = [
 ] as const;
 
 /** Writes the curated dataset and its manifest; returns the counts (undefined when cancelled or refused). */
-export const exportCuratedDataset: CommandFactory = (ctx) => async (arg?: unknown): Promise<ApplyResult | undefined> => {
-  if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('Curator: exporting writes files; trust this workspace first.');
-    return undefined;
-  }
-  const a = exportArgs(arg);
-  const dir = await ctx.pickPlanDir(a.dir ? { dir: a.dir } : arg, 'Export Curated Dataset');
-  if (!dir) return undefined;
-  let opts = { dropIncorrect: a.drop ?? false, corrections: a.corrections ?? false, decisions: a.decisions ?? false };
-  if (a.drop === undefined && a.corrections === undefined && a.decisions === undefined) {
-    const picked = await vscode.window.showQuickPick(CHOICES.map((c) => ({ ...c, picked: true })), { title: 'Export Curated Dataset: what to apply', canPickMany: true });
-    if (!picked?.length) return undefined;
-    const keys = new Set(picked.map((p) => p.key));
-    opts = { dropIncorrect: keys.has('drop'), corrections: keys.has('corrections'), decisions: keys.has('decisions') };
-  }
-  try {
-    const plan = readPlan(dir);
-    let out = a.out;
-    if (!out) {
-      const ext = path.extname(plan.datasetAbs);
-      const suggested = `${plan.datasetAbs.slice(0, plan.datasetAbs.length - ext.length)}.curated${ext}`;
-      out = (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(suggested), title: 'Write the curated dataset to', saveLabel: 'Export' }))?.fsPath;
+export const exportCuratedDataset: CommandFactory =
+  (ctx) =>
+  async (arg?: unknown): Promise<ApplyResult | undefined> => {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Curator: exporting writes files; trust this workspace first.');
+      return undefined;
     }
-    if (!out) return undefined;
-    const file = guardOutput(out, { planDirs: [dir], inputs: [plan.datasetAbs], flag: 'file' });
-    guardOutput(manifestPath(file), { planDirs: [dir], inputs: [plan.datasetAbs], flag: 'file' });
-    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Curator: exporting ${plan.name}` }, async () => applyCuration([dir], file, opts));
-    const open = 'Open';
-    void vscode.window.showInformationMessage(`Curator: ${path.basename(r.output)}: ${r.kept} of ${r.records} records kept, ${r.dropped} dropped, ${r.corrected} corrected${r.warnings.length ? ` (${r.warnings.length} warning(s) in the manifest)` : ''}.`, open).then((b) => {
-      if (b === open) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(r.output));
-    });
-    return r;
-  } catch (e) {
-    void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
-    return undefined;
-  }
-};
+    const a = exportArgs(arg);
+    const dir = await ctx.pickPlanDir(a.dir ? { dir: a.dir } : arg, 'Export Curated Dataset');
+    if (!dir) return undefined;
+    let opts = { dropIncorrect: a.drop ?? false, corrections: a.corrections ?? false, decisions: a.decisions ?? false };
+    if (a.drop === undefined && a.corrections === undefined && a.decisions === undefined) {
+      const picked = await vscode.window.showQuickPick(
+        CHOICES.map((c) => ({ ...c, picked: true })),
+        { title: 'Export Curated Dataset: what to apply', canPickMany: true },
+      );
+      if (!picked?.length) return undefined;
+      const keys = new Set(picked.map((p) => p.key));
+      opts = { dropIncorrect: keys.has('drop'), corrections: keys.has('corrections'), decisions: keys.has('decisions') };
+    }
+    try {
+      const plan = readPlan(dir);
+      let out = a.out;
+      if (!out) {
+        const ext = path.extname(plan.datasetAbs);
+        const suggested = `${plan.datasetAbs.slice(0, plan.datasetAbs.length - ext.length)}.curated${ext}`;
+        out = (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(suggested), title: 'Write the curated dataset to', saveLabel: 'Export' }))
+          ?.fsPath;
+      }
+      if (!out) return undefined;
+      const file = guardOutput(out, { planDirs: [dir], inputs: [plan.datasetAbs], flag: 'file' });
+      guardOutput(manifestPath(file), { planDirs: [dir], inputs: [plan.datasetAbs], flag: 'file' });
+      const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Curator: exporting ${plan.name}` }, async () =>
+        applyCuration([dir], file, opts),
+      );
+      const open = 'Open';
+      void vscode.window
+        .showInformationMessage(
+          `Curator: ${path.basename(r.output)}: ${r.kept} of ${r.records} records kept, ${r.dropped} dropped, ${r.corrected} corrected${r.warnings.length ? ` (${r.warnings.length} warning(s) in the manifest)` : ''}.`,
+          open,
+        )
+        .then((b) => {
+          if (b === open) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(r.output));
+        });
+      return r;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
+      return undefined;
+    }
+  };

@@ -61,9 +61,16 @@ export class ReportPanel implements vscode.Disposable {
     return p;
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, readonly dirs: string[], private readonly log: (m: string) => void) {
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    readonly dirs: string[],
+    private readonly log: (m: string) => void,
+  ) {
     this.channel = new HostChannel(panel.webview, (method, e) => log(`report ${method}: ${e instanceof Error ? e.message : String(e)}`));
-    this.channel.onCommand(P.ReportExport, async ({ format }) => { await this.export(format); });
+    this.channel.onCommand(P.ReportExport, async ({ format }) => {
+      await this.export(format);
+    });
     this.channel.onCommand(P.ReportOpenItem, async (item) => {
       // Only items of this report's own plans (the webview is not trusted to name other folders).
       if (!this.dirs.some((d) => path.resolve(d) === path.resolve(item.dir))) return;
@@ -78,8 +85,16 @@ export class ReportPanel implements vscode.Disposable {
       this.disposables.push(w);
     }
     this.disposables.push(panel.onDidDispose(() => this.dispose()));
-    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('curator.report')) this.refresh(); }));
-    this.disposables.push(panel.onDidChangeViewState(() => { if (panel.visible && this.stale) this.refresh(); }));
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('curator.report')) this.refresh();
+      }),
+    );
+    this.disposables.push(
+      panel.onDidChangeViewState(() => {
+        if (panel.visible && this.stale) this.refresh();
+      }),
+    );
     this.render();
   }
 
@@ -110,12 +125,18 @@ export class ReportPanel implements vscode.Disposable {
 
   /** Rebuilds the report and sends the new content; the page keeps its scroll position. */
   refresh(): void {
-    if (!this.panel.visible) { this.stale = true; return; }
+    if (!this.panel.visible) {
+      this.stale = true;
+      return;
+    }
     this.stale = false;
     try {
       const had = this.report !== undefined;
       this.report = this.build();
-      if (!had) { this.render(); return; }
+      if (!had) {
+        this.render();
+        return;
+      }
       void this.channel.notify(P.ReportUpdate, { html: renderHtmlBody(this.report, { linkItems: true }), generatedAt: this.report.generatedAt });
     } catch (e) {
       this.log(`report refresh: ${(e as Error).message}`);

@@ -22,7 +22,11 @@ export class BrowseView extends CuratorViewBase {
   private pendingIndex: number | undefined;
   private released = false;
 
-  constructor(ctx: CuratorContext, panel: vscode.WebviewPanel, private readonly ds: Dataset) {
+  constructor(
+    ctx: CuratorContext,
+    panel: vscode.WebviewPanel,
+    private readonly ds: Dataset,
+  ) {
     super(ctx, panel, ds.path, { reason: undefined });
     const ch = this.channel;
     ch.onRequest(P.GetRecord, ({ index }) => this.record(index));
@@ -48,8 +52,12 @@ export class BrowseView extends CuratorViewBase {
     this.start();
   }
 
-  protected get self(): BrowseView { return this; }
-  get dataset(): Dataset { return this.ds; }
+  protected get self(): BrowseView {
+    return this;
+  }
+  get dataset(): Dataset {
+    return this.ds;
+  }
 
   /** Shows a dataset record now, or as the first item once the webview has started. */
   reveal(index: number): void {

@@ -36,14 +36,24 @@ export abstract class CuratorViewBase implements vscode.Disposable {
   private shownItem: { key: string; index: number } | undefined;
   private asking: AbortController | undefined;
 
-  protected constructor(protected readonly ctx: CuratorContext, readonly panel: vscode.WebviewPanel, datasetPath: string, readOnly: { reason?: string } | false) {
+  protected constructor(
+    protected readonly ctx: CuratorContext,
+    readonly panel: vscode.WebviewPanel,
+    datasetPath: string,
+    readOnly: { reason?: string } | false,
+  ) {
     this.readOnly = readOnly !== false;
     this.readOnlyReason = readOnly === false ? undefined : readOnly.reason;
     panel.webview.options = {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.file(imageRootFor(datasetPath)), vscode.Uri.file(ctx.previews.dir), vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(ctx.extensionUri, 'media')],
+      localResourceRoots: [
+        vscode.Uri.file(imageRootFor(datasetPath)),
+        vscode.Uri.file(ctx.previews.dir),
+        vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'webview'),
+        vscode.Uri.joinPath(ctx.extensionUri, 'media'),
+      ],
     };
-    this.channel = new HostChannel(panel.webview, (method, e) => ctx.log.error(`${method}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+    this.channel = new HostChannel(panel.webview, (method, e) => ctx.log.error(`${method}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
     const ch = this.channel;
     ch.onRequest(P.Ready, ({ state }) => {
       this.ready = true;
@@ -56,7 +66,8 @@ export abstract class CuratorViewBase implements vscode.Disposable {
       ctx.views.touch(this.self);
     });
     ch.onCommand(P.ShowMessage, ({ level, text }) => {
-      const show = level === 'error' ? vscode.window.showErrorMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      const show =
+        level === 'error' ? vscode.window.showErrorMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       void show(text);
     });
     ch.onCommand(P.AskModel, ({ key, index }) => this.askModel(key, index).catch((e) => ctx.log.error((e as Error).message)));
@@ -64,9 +75,11 @@ export abstract class CuratorViewBase implements vscode.Disposable {
       this.shownItem = { key, index };
       await this.sendCachedAnswers();
     });
-    this.disposables.push(ctx.answers.onDidAnswer((file) => {
-      if (path.resolve(file) === path.resolve(this.dataset.path)) void this.sendCachedAnswers();
-    }));
+    this.disposables.push(
+      ctx.answers.onDidAnswer((file) => {
+        if (path.resolve(file) === path.resolve(this.dataset.path)) void this.sendCachedAnswers();
+      }),
+    );
   }
 
   /** Call last in the subclass constructor: loads the page and registers the view. */
@@ -82,11 +95,17 @@ export abstract class CuratorViewBase implements vscode.Disposable {
   protected abstract initState(state: P.PersistedState | undefined): P.InitState;
 
   /** The item on screen, as the webview last reported it. */
-  get shown(): { key: string; index: number } | undefined { return this.shownItem; }
+  get shown(): { key: string; index: number } | undefined {
+    return this.shownItem;
+  }
 
-  key(action: P.KeyAction): void { void this.channel.notify(P.KeyPressed, { action }); }
+  key(action: P.KeyAction): void {
+    void this.channel.notify(P.KeyPressed, { action });
+  }
 
-  protected imageRoot(): string { return imageRootFor(this.dataset.path); }
+  protected imageRoot(): string {
+    return imageRootFor(this.dataset.path);
+  }
 
   protected record(index: number): Promise<P.ItemResult> {
     return loadItem(this.dataset, index, this.imageRoot(), this.panel.webview, this.ctx.previews);
@@ -124,7 +143,15 @@ export abstract class CuratorViewBase implements vscode.Disposable {
     this.asking?.abort();
     const ctrl = new AbortController();
     this.asking = ctrl;
-    await this.ctx.answers.ask(this.dataset, key, index, (v) => { void this.channel.notify(P.ModelAnswer, v); }, ctrl.signal);
+    await this.ctx.answers.ask(
+      this.dataset,
+      key,
+      index,
+      (v) => {
+        void this.channel.notify(P.ModelAnswer, v);
+      },
+      ctrl.signal,
+    );
   }
 
   /** Sends the cached answers for the item on screen (nothing is asked). */

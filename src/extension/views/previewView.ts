@@ -12,17 +12,28 @@ import { CuratorViewBase } from './curatorView';
 export class PreviewView extends CuratorViewBase {
   readonly mode = 'preview';
 
-  constructor(ctx: CuratorContext, panel: vscode.WebviewPanel, private ds: Dataset, private start0: number) {
+  constructor(
+    ctx: CuratorContext,
+    panel: vscode.WebviewPanel,
+    private ds: Dataset,
+    private start0: number,
+  ) {
     super(ctx, panel, ds.path, { reason: undefined });
     this.channel.onRequest(P.GetRecord, ({ index }) => this.record(index));
     this.start();
   }
 
-  protected get self(): PreviewView { return this; }
-  get dataset(): Dataset { return this.ds; }
+  protected get self(): PreviewView {
+    return this;
+  }
+  get dataset(): Dataset {
+    return this.ds;
+  }
 
   /** Shows a record of the same text. */
-  showRecord(index: number): void { void this.channel.notify(P.ShowRecord, { index }); }
+  showRecord(index: number): void {
+    void this.channel.notify(P.ShowRecord, { index });
+  }
 
   /** The document changed: read from its new text and show a record of it. */
   replace(ds: Dataset, index: number): void {

@@ -24,7 +24,11 @@ export class ReviewView extends CuratorViewBase {
   private sentDisagreements: string | undefined;
   private released = false;
 
-  constructor(ctx: CuratorContext, panel: vscode.WebviewPanel, readonly session: SpotCheckSession) {
+  constructor(
+    ctx: CuratorContext,
+    panel: vscode.WebviewPanel,
+    readonly session: SpotCheckSession,
+  ) {
     super(ctx, panel, session.ds.path, vscode.workspace.isTrusted ? false : { reason: UNTRUSTED_REVIEW });
     const ch = this.channel;
     ch.onRequest(P.GetPlanItem, ({ position }) => this.planItem(position));
@@ -49,7 +53,10 @@ export class ReviewView extends CuratorViewBase {
     ch.onCommand(P.NextModelDisagreement, ({ direction }) => {
       const { positions } = disagreementPositions(session.plan.dir, session.plan.items);
       const next = stepDisagreement(positions, this.position, direction);
-      if (next === undefined) { void vscode.window.showInformationMessage('Curator: no model disagreements recorded for this spot check.'); return; }
+      if (next === undefined) {
+        void vscode.window.showInformationMessage('Curator: no model disagreements recorded for this spot check.');
+        return;
+      }
       this.showPosition(next);
     });
     // The reviewer decides which journal is written: follow the setting (src/extension/settings.ts).
@@ -58,8 +65,12 @@ export class ReviewView extends CuratorViewBase {
     if (ctx.settings.reviewer !== session.reviewer) this.switchReviewer(ctx.settings.reviewer);
   }
 
-  protected get self(): ReviewView { return this; }
-  get dataset(): Dataset { return this.session.ds; }
+  protected get self(): ReviewView {
+    return this;
+  }
+  get dataset(): Dataset {
+    return this.session.ds;
+  }
 
   /** Shows a plan position now, or as the first item once the webview has started. */
   showPosition(position: number): void {
@@ -95,7 +106,11 @@ export class ReviewView extends CuratorViewBase {
       dataset: this.datasetInfo(),
       subsets: this.subsets(),
       plan: {
-        name: s.plan.name, size: s.plan.items.length, seed: s.plan.seed, strata: s.plan.strata, reviewer: s.reviewer,
+        name: s.plan.name,
+        size: s.plan.items.length,
+        seed: s.plan.seed,
+        strata: s.plan.strata,
+        reviewer: s.reviewer,
         items: s.plan.items.map((i) => ({ key: i.key, index: i.index, stratum: i.stratum })),
       },
       verdicts,

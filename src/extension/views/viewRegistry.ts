@@ -19,7 +19,9 @@ export class ViewRegistry implements vscode.Disposable {
   /** Fires when the active panel changes or reports a new position/focus. */
   readonly onDidChange = this.changed.event;
 
-  get active(): CuratorView | undefined { return this.current; }
+  get active(): CuratorView | undefined {
+    return this.current;
+  }
 
   /** The active view when it reviews a spot check. */
   get activeReview(): ReviewView | undefined {
@@ -38,7 +40,9 @@ export class ViewRegistry implements vscode.Disposable {
   }
 
   /** Every open view. */
-  all(): CuratorView[] { return [...this.panels]; }
+  all(): CuratorView[] {
+    return [...this.panels];
+  }
 
   add(p: CuratorView): vscode.Disposable {
     this.panels.add(p);
@@ -79,5 +83,7 @@ export class ViewRegistry implements vscode.Disposable {
     this.changed.fire(p);
   }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }

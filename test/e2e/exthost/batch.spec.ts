@@ -21,7 +21,9 @@ describe('batch files in the extension host', () => {
     const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'co-instruct-curator')!;
     await ext.activate();
     server = await OpenAITestServer.start({ expectImageSize: 448, answer: () => 'The first image has better quality.' });
-    await vscode.workspace.getConfiguration('curator').update('endpoints', [{ name: 'served', baseURL: server.url, model: 'co-instruct', apiKeySource: 'none' }], vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('curator')
+      .update('endpoints', [{ name: 'served', baseURL: server.url, model: 'co-instruct', apiKeySource: 'none' }], vscode.ConfigurationTarget.Workspace);
   });
   after(async () => {
     await vscode.workspace.getConfiguration('curator').update('endpoints', undefined, vscode.ConfigurationTarget.Workspace);
@@ -39,9 +41,15 @@ describe('batch files in the extension host', () => {
     assert.equal(server.requests.length, 0, 'exporting sends nothing');
     const input = exported.written.files[0].file;
     const first = JSON.parse(fs.readFileSync(input, 'utf8').split('\n')[0]) as { custom_id: string };
-    const ran = await runBatchStandIn(input, path.join(root, 'out.jsonl'), path.join(root, 'err.jsonl'), { baseURL: server.url, expire: (id) => id === first.custom_id });
+    const ran = await runBatchStandIn(input, path.join(root, 'out.jsonl'), path.join(root, 'err.jsonl'), {
+      baseURL: server.url,
+      expire: (id) => id === first.custom_id,
+    });
     assert.deepEqual(ran.invalid, []);
-    assert.deepEqual(server.requests.flatMap((r) => r.problems), []);
+    assert.deepEqual(
+      server.requests.flatMap((r) => r.problems),
+      [],
+    );
     const sent = server.requests.length;
     const file = await vscode.commands.executeCommand<string>('curator.importBatchResults', { dir, profile: 'served', files: [ran.outputFile, ran.errorFile] });
     assert.equal(server.requests.length, sent, 'importing sends nothing');
@@ -50,6 +58,12 @@ describe('batch files in the extension host', () => {
     assert.equal(agreement.failures.length, 1);
     assert.match(agreement.failures[0].error, /batch_expired/);
     assert.equal(`served:${agreement.failures[0].key}`, first.custom_id);
-    assert.equal(fs.readFileSync(path.join(root, '.curator', 'answers', 'served.jsonl'), 'utf8').trim().split('\n').length, 5);
+    assert.equal(
+      fs
+        .readFileSync(path.join(root, '.curator', 'answers', 'served.jsonl'), 'utf8')
+        .trim()
+        .split('\n').length,
+      5,
+    );
   });
 });

@@ -23,7 +23,10 @@ describe('Export Curated Dataset in the extension host', () => {
 
   it('drops, corrects and keeps every other record byte for byte; refuses the dataset as output', async () => {
     const data = path.join(root, 'coinstruct-demo.json');
-    const code = await sample.run(parseArgs([data, '--size', '6', '--seed', '4', '--name', 'export-e2e', '--out', path.join(root, '.curator')], sample.flags), { out: () => undefined, err: () => undefined });
+    const code = await sample.run(parseArgs([data, '--size', '6', '--seed', '4', '--name', 'export-e2e', '--out', path.join(root, '.curator')], sample.flags), {
+      out: () => undefined,
+      err: () => undefined,
+    });
     assert.equal(code, 0);
     const dir = path.join(root, '.curator', 'spotchecks', 'export-e2e');
     const plan = JSON.parse(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8')) as { items: { key: string; hash: string; index: number }[] };
@@ -34,7 +37,13 @@ describe('Export Curated Dataset in the extension host', () => {
     j.close();
 
     const before = fs.readFileSync(data);
-    const refused = await vscode.commands.executeCommand<ApplyResult | undefined>('curator.exportCuratedDataset', { dir, out: data, drop: true, corrections: true, decisions: false });
+    const refused = await vscode.commands.executeCommand<ApplyResult | undefined>('curator.exportCuratedDataset', {
+      dir,
+      out: data,
+      drop: true,
+      corrections: true,
+      decisions: false,
+    });
     assert.equal(refused, undefined);
     assert.deepEqual(fs.readFileSync(data), before);
 

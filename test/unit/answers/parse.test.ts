@@ -19,7 +19,10 @@ describe('answer parsing', () => {
     assert.deepEqual(choice('The first image is worse than the second image.'), { kind: 'choice', image: 1 });
     assert.deepEqual(choice('Compared with the first image, the second image is sharper.'), { kind: 'choice', image: 1 });
     assert.deepEqual(choice('The second image has higher quality than the first image.'), { kind: 'choice', image: 1 });
-    assert.deepEqual(choice('The first image suffers from heavy blur, while the second image is clear. Therefore, the second image has better quality.'), { kind: 'choice', image: 1 });
+    assert.deepEqual(choice('The first image suffers from heavy blur, while the second image is clear. Therefore, the second image has better quality.'), {
+      kind: 'choice',
+      image: 1,
+    });
     assert.deepEqual(choice('The first image is not as good as the second image, which is better.'), { kind: 'choice', image: 1 });
     assert.deepEqual(choice('Compared to the first image, the second image has clearer details and better overall quality.'), { kind: 'choice', image: 1 });
     assert.deepEqual(choice('The first image is better than the second image in terms of clarity.'), { kind: 'choice', image: 0 });
@@ -67,7 +70,18 @@ describe('answer parsing', () => {
   });
 
   it('parses labels the same way and compares', () => {
-    const base: Item = { index: 0, key: 'k', hash: 'h', line: 1, format: 'llava', images: ['a.jpg', 'b.jpg'], groupSize: 2, extra: {}, question: 'Which image is better?', label: 'The second image has better quality.' };
+    const base: Item = {
+      index: 0,
+      key: 'k',
+      hash: 'h',
+      line: 1,
+      format: 'llava',
+      images: ['a.jpg', 'b.jpg'],
+      groupSize: 2,
+      extra: {},
+      question: 'Which image is better?',
+      label: 'The second image has better quality.',
+    };
     assert.deepEqual(parseLabel(base), { kind: 'choice', image: 1 });
     assert.equal(compareItem(base, 'Image 2 is better.').status, 'agree');
     assert.equal(compareItem(base, 'The first image is better.').status, 'disagree');
@@ -75,6 +89,10 @@ describe('answer parsing', () => {
     const mcq: Item = { ...base, format: 'qbench-hf', images: ['a.jpg'], groupSize: 1, candidates: ['yes', 'no'], correct: 'no', label: 'no' };
     assert.deepEqual(parseLabel(mcq), { kind: 'option', index: 1 });
     assert.equal(compareItem(mcq, 'B').status, 'agree');
-    assert.equal(compareParsed({ kind: 'ranking', order: [1, 0, 2] }, { kind: 'choice', image: 1 }), 'agree', 'a ranking compares with a choice by its best image');
+    assert.equal(
+      compareParsed({ kind: 'ranking', order: [1, 0, 2] }, { kind: 'choice', image: 1 }),
+      'agree',
+      'a ranking compares with a choice by its best image',
+    );
   });
 });

@@ -23,17 +23,31 @@ function promptOf(b: ChatRequestBody): string {
 function teacher(b: ChatRequestBody): string {
   const text = promptOf(b);
   const n = (text.match(/\[img\]/g) ?? []).length;
-  if (/Reply with JSON/.test(text)) return JSON.stringify({ question: `Which of ${n} images is sharpest?`, correct: 'The first image', false: ['The second image', 'Both equally'] });
+  if (/Reply with JSON/.test(text))
+    return JSON.stringify({ question: `Which of ${n} images is sharpest?`, correct: 'The first image', false: ['The second image', 'Both equally'] });
   return `The first of ${n} images is sharper.`;
 }
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await build.run(parseArgs(argv, build.flags), { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  let out = '',
+    err = '';
+  const code = await build.run(parseArgs(argv, build.flags), {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   return { code, out, err };
 }
 
-const lines = (f: string) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (f: string) =>
+  fs
+    .readFileSync(f, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('build through batch files', function () {
   this.timeout(60_000);
@@ -50,7 +64,27 @@ describe('build through batch files', function () {
   });
 
   it('teach2compare: calls out as batches, an expired call goes into the next batch, the finished build equals a live one', async () => {
-    const common = (out: string, curator: string) => ['teach2compare', path.join(tmp, 'images'), '--out', out, '--llm', server.url, '--model', 'teacher-vlm', '--pairs', '3', '--triples', '1', '--quads', '1', '--seed', '3', '--curator', curator, '--quiet'];
+    const common = (out: string, curator: string) => [
+      'teach2compare',
+      path.join(tmp, 'images'),
+      '--out',
+      out,
+      '--llm',
+      server.url,
+      '--model',
+      'teacher-vlm',
+      '--pairs',
+      '3',
+      '--triples',
+      '1',
+      '--quads',
+      '1',
+      '--seed',
+      '3',
+      '--curator',
+      curator,
+      '--quiet',
+    ];
     // the reference: a live build
     const live = await run(common(path.join(tmp, 'live.jsonl'), path.join(tmp, 'cur-live')));
     assert.equal(live.code, 0, live.err);
@@ -72,7 +106,10 @@ describe('build through batch files', function () {
     assert.deepEqual(reqs.map((r) => sortKey(r.body)).sort(), server.chatRequests.slice(0, liveCalls).map(sortKey).sort());
 
     const expiredId = reqs[4].custom_id;
-    const run1 = await runBatchStandIn(input, path.join(tmp, 'o1.jsonl'), path.join(tmp, 'e1.jsonl'), { baseURL: server.url, expire: (id) => id === expiredId });
+    const run1 = await runBatchStandIn(input, path.join(tmp, 'o1.jsonl'), path.join(tmp, 'e1.jsonl'), {
+      baseURL: server.url,
+      expire: (id) => id === expiredId,
+    });
     assert.deepEqual(run1.invalid, []);
 
     // import alone: the group whose call expired fails with the batch's error, nothing is sent live
@@ -85,14 +122,20 @@ describe('build through batch files', function () {
     // import and export together: the expired call is written again
     const r3 = await run([...common(out, cur), '--batch-in', run1.outputFile, run1.errorFile, '--batch-out', dir]);
     assert.equal(r3.code, 0, r3.err);
-    assert.deepEqual(lines(input).map((l) => l.custom_id), [expiredId]);
+    assert.deepEqual(
+      lines(input).map((l) => l.custom_id),
+      [expiredId],
+    );
     const run2 = await runBatchStandIn(input, path.join(tmp, 'o2.jsonl'), path.join(tmp, 'e2.jsonl'), { baseURL: server.url });
-    fs.appendFileSync(run2.outputFile, JSON.stringify({ custom_id: 'f00d', response: { status_code: 200, body: { choices: [{ message: { content: 'x' } }] } }, error: null }) + '\n');
+    fs.appendFileSync(
+      run2.outputFile,
+      JSON.stringify({ custom_id: 'f00d', response: { status_code: 200, body: { choices: [{ message: { content: 'x' } }] } }, error: null }) + '\n',
+    );
 
     const r4 = await run([...common(out, cur), '--batch-in', run1.outputFile, run2.outputFile]);
     assert.equal(r4.code, 0, r4.err);
     assert.match(r4.out, /custom_id "f00d" matches no call of this build/);
-    assert.equal(server.chatRequests.length, sent + 1, 'only the stand-in\'s second batch reached the server');
+    assert.equal(server.chatRequests.length, sent + 1, "only the stand-in's second batch reached the server");
     assert.equal(fs.readFileSync(out, 'utf8'), fs.readFileSync(path.join(tmp, 'live.jsonl'), 'utf8'));
   });
 
@@ -102,7 +145,12 @@ describe('build through batch files', function () {
     const descriptions = JSON.parse(fs.readFileSync(input, 'utf8')) as { description: string }[];
     const modelDir = makeTinyEmbeddingModel(path.join(tmp, 'model'), { words: descriptions.map((d) => d.description) });
     const opts = (out: string, curatorDir: string, batch?: ChatBatch) => ({
-      input, out, curatorDir, embedder: new TransformersEmbedder({ folder: modelDir }), threshold: 0.85, seed: 1,
+      input,
+      out,
+      curatorDir,
+      embedder: new TransformersEmbedder({ folder: modelDir }),
+      threshold: 0.85,
+      seed: 1,
       llm: { baseURL: server.url, model: 'merger-7b', maxRetries: 0, batch },
     });
     const live = await runMerge2Compare(opts(path.join(tmp, 'live.jsonl'), path.join(tmp, 'cl')));

@@ -43,19 +43,29 @@ describe('build: embeddings', function () {
     await assert.rejects(e.embed(['x']), (err: Error) => err.message.includes(missing) && /model folder/.test(err.message));
     fs.mkdirSync(path.join(tmp, 'half-model'));
     fs.writeFileSync(path.join(tmp, 'half-model', 'config.json'), '{"model_type":"bert"}');
-    await assert.rejects(new TransformersEmbedder({ folder: path.join(tmp, 'half-model') }).embed(['x']), /half-model is missing tokenizer\.json, tokenizer_config\.json/);
+    await assert.rejects(
+      new TransformersEmbedder({ folder: path.join(tmp, 'half-model') }).embed(['x']),
+      /half-model is missing tokenizer\.json, tokenizer_config\.json/,
+    );
   });
 
   it('caches vectors by text hash: each text is embedded once across runs; a torn tail is dropped', async () => {
     const calls: string[][] = [];
     const fake: Embedder = {
-      id: 'fake:1', batchSize: 2,
-      async embed(texts) { calls.push(texts); return texts.map((t) => Float32Array.from([t.length, 1, 0])); },
+      id: 'fake:1',
+      batchSize: 2,
+      async embed(texts) {
+        calls.push(texts);
+        return texts.map((t) => Float32Array.from([t.length, 1, 0]));
+      },
     };
     const dir = path.join(tmp, 'cache');
     const c1 = new EmbeddingCache(dir, fake);
     const v1 = await c1.embedAll(['aa', 'b', 'aa', 'cccc', 'dd']);
-    assert.deepEqual(calls, [['aa', 'b'], ['cccc', 'dd']]);
+    assert.deepEqual(calls, [
+      ['aa', 'b'],
+      ['cccc', 'dd'],
+    ]);
     assert.deepEqual([...v1[2]], [2, 1, 0]);
     fs.appendFileSync(c1.file, Buffer.from([1, 2, 3])); // torn record
     const c2 = new EmbeddingCache(dir, fake);
@@ -71,7 +81,13 @@ describe('build: embeddings', function () {
     try {
       const e = new OpenAIEmbedder({ baseURL: server.url.replace(/\/v1$/, ''), model: 'e5-mistral-7b-instruct', maxRetries: 0 });
       const vs = await e.embed(['abc', 'de']);
-      assert.deepEqual(vs.map((v) => [...v]), [[1, 0, 0, 0], [1, 0, 0, 0]]);
+      assert.deepEqual(
+        vs.map((v) => [...v]),
+        [
+          [1, 0, 0, 0],
+          [1, 0, 0, 0],
+        ],
+      );
       assert.deepEqual(server.embeddingRequests, [{ model: 'e5-mistral-7b-instruct', input: ['abc', 'de'] }]);
       assert.match(e.id, /^openai:http:\/\/127\.0\.0\.1:\d+\/v1:e5-mistral-7b-instruct$/);
     } finally {

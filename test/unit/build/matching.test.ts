@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { binomial, defaultCounts, matchGroups, MatchingError } from '../../../src/core/build/matching';
 
 describe('build: group matching', () => {
-  it('defaults to the O(n log n) rule with the paper\'s proportions (19K images → 81K / 27K / 18K)', () => {
+  it("defaults to the O(n log n) rule with the paper's proportions (19K images → 81K / 27K / 18K)", () => {
     const d = defaultCounts(19000);
     assert.ok(Math.abs(d.pairs - 81000) < 1000, `pairs ${d.pairs}`);
     assert.ok(Math.abs(d.triples - 27000) < 500, `triples ${d.triples}`);
@@ -25,7 +25,10 @@ describe('build: group matching', () => {
   it('makes the requested counts, never repeats an image in a group nor a group', () => {
     const counts = { pairs: 300, triples: 100, quads: 70 };
     const bySize = matchGroups(60, counts, 'x');
-    assert.deepEqual(bySize.map((g) => g.length), [300, 100, 70]);
+    assert.deepEqual(
+      bySize.map((g) => g.length),
+      [300, 100, 70],
+    );
     bySize.forEach((groups, s) => {
       const seen = new Set<string>();
       for (const g of groups) {

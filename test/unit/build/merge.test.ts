@@ -5,8 +5,11 @@ import { mcqRecord, openQARecord, parseGeneratedQA, interleaved } from '../../..
 import { validateDataset } from '../../../src/core/validate';
 
 describe('build: merge templates and records', () => {
-  it('uses the paper\'s templates', () => {
-    assert.equal(mergePrompt(['Sharp and bright.', 'Blurry.']), 'The first image: Sharp and bright. The second image: Blurry. Which image has better quality, and why?');
+  it("uses the paper's templates", () => {
+    assert.equal(
+      mergePrompt(['Sharp and bright.', 'Blurry.']),
+      'The first image: Sharp and bright. The second image: Blurry. Which image has better quality, and why?',
+    );
     assert.equal(
       mergePrompt(['A', 'B', 'C']),
       'The first image: A The second image: B The third image: C Please rank the quality of the images and justify your rankings.',
@@ -16,10 +19,25 @@ describe('build: merge templates and records', () => {
 
   it('writes LLaVA records whose provenance comes back in item.extra and that validate', () => {
     const rec = mergedRecord('m2c-p000001', ['a.jpg', 'b.jpg'], ' The first image is better. ', 'merge2compare', {
-      source_descriptions: ['d0', 'd1'], merge_model: 'm', max_similarity: 0.4231234567, similarity_threshold: 0.9, embedder: 'e',
+      source_descriptions: ['d0', 'd1'],
+      merge_model: 'm',
+      max_similarity: 0.4231234567,
+      similarity_threshold: 0.9,
+      embedder: 'e',
     });
-    const mcq = mcqRecord('t2c-t000001-mcq', ['a.jpg', 'b.jpg', 'c.jpg'], { question: 'Which is sharpest?', correct: 'The second', false: ['The first', 'The third'] }, { teacher_model: 't' }, 1);
-    const qa = openQARecord('t2c-t000001-qa', ['a.jpg', 'b.jpg', 'c.jpg'], { question: 'Which is sharpest?', correct: 'The second', false: ['The first'] }, { teacher_model: 't' });
+    const mcq = mcqRecord(
+      't2c-t000001-mcq',
+      ['a.jpg', 'b.jpg', 'c.jpg'],
+      { question: 'Which is sharpest?', correct: 'The second', false: ['The first', 'The third'] },
+      { teacher_model: 't' },
+      1,
+    );
+    const qa = openQARecord(
+      't2c-t000001-qa',
+      ['a.jpg', 'b.jpg', 'c.jpg'],
+      { question: 'Which is sharpest?', correct: 'The second', false: ['The first'] },
+      { teacher_model: 't' },
+    );
     const text = [rec, mcq, qa].map((r) => JSON.stringify(r)).join('\n') + '\n';
     const ds = Dataset.fromText(text, '/tmp/built.jsonl');
     try {
@@ -38,13 +56,16 @@ describe('build: merge templates and records', () => {
       assert.match(m.question!, /Answer with the option's letter from the given choices directly\.$/);
       assert.equal(ds.item(2).label, 'The second');
       const res = validateDataset(ds, { checkImages: false });
-      assert.deepEqual(res.diagnostics.filter((d) => d.severity === 'error'), []);
+      assert.deepEqual(
+        res.diagnostics.filter((d) => d.severity === 'error'),
+        [],
+      );
     } finally {
       ds.close();
     }
   });
 
-  it('shuffles MCQ options reproducibly and parses the teacher\'s JSON', () => {
+  it("shuffles MCQ options reproducibly and parses the teacher's JSON", () => {
     const qa = parseGeneratedQA('Sure! {"question": "Which image is darker?", "correct": "The first", "false": ["The second", "The first", "Neither"]}');
     assert.deepEqual(qa, { question: 'Which image is darker?', correct: 'The first', false: ['The second', 'Neither'] });
     const a = mcqRecord('x', ['a', 'b'], qa, { teacher_model: 't' }, 5);
@@ -58,6 +79,9 @@ describe('build: merge templates and records', () => {
 
   it('interleaves ordinal prefixes and images', () => {
     const parts = interleaved(['data:a', 'data:b'], 'Q');
-    assert.deepEqual(parts.map((p) => (p.type === 'text' ? p.text : p.image_url.url)), ['The first image:', 'data:a', 'The second image:', 'data:b', 'Q']);
+    assert.deepEqual(
+      parts.map((p) => (p.type === 'text' ? p.text : p.image_url.url)),
+      ['The first image:', 'data:a', 'The second image:', 'data:b', 'Q'],
+    );
   });
 });

@@ -23,14 +23,20 @@ function promptOf(b: ChatRequestBody): string {
 const mergeReply = (b: ChatRequestBody): string => `MERGED(${promptOf(b).slice(0, 60)})`;
 
 function readJsonl(file: string): Record<string, unknown>[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 function validErrors(file: string): string[] {
   const ds = Dataset.open(file);
   try {
     assert.equal(ds.format, 'llava');
-    return validateDataset(ds).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+    return validateDataset(ds)
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => d.message);
   } finally {
     ds.close();
   }
@@ -63,10 +69,19 @@ describe('build: resumable pipeline', function () {
     assert.equal(r.units, 12);
     assert.deepEqual(r.counts, { pairs: 13, triples: 4, quads: 3 });
     assert.equal(r.groups, 20);
-    assert.deepEqual(r.retention!.map((x) => x.matched), [13, 4, 3]);
-    assert.equal(r.retention!.reduce((s, x) => s + x.kept + x.removed, 0), 20);
+    assert.deepEqual(
+      r.retention!.map((x) => x.matched),
+      [13, 4, 3],
+    );
+    assert.equal(
+      r.retention!.reduce((s, x) => s + x.kept + x.removed, 0),
+      20,
+    );
     assert.ok(!fs.existsSync(path.join(work, 'm2c.jsonl')));
-    assert.ok(fs.readdirSync(path.join(work, '.curator', 'embeddings')).some((f) => f.endsWith('.f32')), 'embeddings cached');
+    assert.ok(
+      fs.readdirSync(path.join(work, '.curator', 'embeddings')).some((f) => f.endsWith('.f32')),
+      'embeddings cached',
+    );
   });
 
   it('merges kept and removed groups into two valid Co-Instruct files with provenance', async () => {
@@ -74,7 +89,11 @@ describe('build: resumable pipeline', function () {
     try {
       const out = path.join(work, 'm2c.jsonl');
       const r = await runMerge2Compare({
-        input, out, embedder: new TransformersEmbedder({ folder: modelDir }), threshold: 0.85, seed: 1,
+        input,
+        out,
+        embedder: new TransformersEmbedder({ folder: modelDir }),
+        threshold: 0.85,
+        seed: 1,
         llm: { baseURL: server.url, model: 'merger-7b', maxRetries: 0 },
       });
       assert.equal(r.failures.length, 0);
@@ -82,8 +101,14 @@ describe('build: resumable pipeline', function () {
       const kept = readJsonl(out);
       const removed = readJsonl(path.join(work, 'm2c.removed.jsonl'));
       const retention = r.retention!;
-      assert.equal(kept.length, retention.reduce((s, x) => s + x.kept, 0));
-      assert.equal(removed.length, retention.reduce((s, x) => s + x.removed, 0));
+      assert.equal(
+        kept.length,
+        retention.reduce((s, x) => s + x.kept, 0),
+      );
+      assert.equal(
+        removed.length,
+        retention.reduce((s, x) => s + x.removed, 0),
+      );
       assert.ok(kept.length > 0 && removed.length > 0, `kept ${kept.length}, removed ${removed.length}`);
       assert.equal(server.chatRequests.length, 20);
       for (const rec of kept) assert.ok((rec.max_similarity as number) < 0.85);
@@ -102,14 +127,20 @@ describe('build: resumable pipeline', function () {
         assert.equal(item.subset, 'merge2compare');
         assert.equal(item.extra.merge_model, 'merger-7b');
         assert.ok(Array.isArray(item.extra.source_descriptions));
-      } finally { ds.close(); }
+      } finally {
+        ds.close();
+      }
       // plan order: pairs before triples before quads, ids ascending
       const ids = kept.map((k) => k.id as string);
       assert.deepEqual(ids, [...ids].sort());
       // a rerun costs nothing and leaves the files as they are
       const before = fs.readFileSync(out, 'utf8');
       const again = await runMerge2Compare({
-        input, out, embedder: new TransformersEmbedder({ folder: modelDir }), threshold: 0.85, seed: 1,
+        input,
+        out,
+        embedder: new TransformersEmbedder({ folder: modelDir }),
+        threshold: 0.85,
+        seed: 1,
         llm: { baseURL: server.url, model: 'merger-7b', maxRetries: 0 },
       });
       assert.equal(server.chatRequests.length, 20);
@@ -117,7 +148,14 @@ describe('build: resumable pipeline', function () {
       assert.equal(fs.readFileSync(out, 'utf8'), before);
       // different settings on the same output are refused
       await assert.rejects(
-        runMerge2Compare({ input, out, embedder: new TransformersEmbedder({ folder: modelDir }), threshold: 0.85, seed: 2, llm: { baseURL: server.url, model: 'merger-7b' } }),
+        runMerge2Compare({
+          input,
+          out,
+          embedder: new TransformersEmbedder({ folder: modelDir }),
+          threshold: 0.85,
+          seed: 2,
+          llm: { baseURL: server.url, model: 'merger-7b' },
+        }),
         /different settings \(.*seed.*\).*--fresh/,
       );
     } finally {
@@ -127,19 +165,45 @@ describe('build: resumable pipeline', function () {
 
   it('resumes after a crash: no finished call is repeated and no half record is kept', async () => {
     let release!: () => void;
-    const hang = new Promise<void>((r) => { release = r; });
+    const hang = new Promise<void>((r) => {
+      release = r;
+    });
     let reachedFourth!: () => void;
-    const fourth = new Promise<void>((r) => { reachedFourth = r; });
+    const fourth = new Promise<void>((r) => {
+      reachedFourth = r;
+    });
     const server = await startBuildTestServer({
       chat: async (b, n) => {
-        if (n === 4) { reachedFourth(); await hang; }
+        if (n === 4) {
+          reachedFourth();
+          await hang;
+        }
         return mergeReply(b);
       },
     });
     try {
       const out = path.join(work, 'm2c.json'); // JSON array output: progress goes to a journal first
-      const args = [CLI, 'build', 'merge2compare', input, '--out', out, '--embedder', `local:${modelDir}`, '--threshold', '0.85', '--seed', '1',
-        '--llm', server.url, '--model', 'merger-7b', '--concurrency', '1', '--quiet'];
+      const args = [
+        CLI,
+        'build',
+        'merge2compare',
+        input,
+        '--out',
+        out,
+        '--embedder',
+        `local:${modelDir}`,
+        '--threshold',
+        '0.85',
+        '--seed',
+        '1',
+        '--llm',
+        server.url,
+        '--model',
+        'merger-7b',
+        '--concurrency',
+        '1',
+        '--quiet',
+      ];
       const child = spawn(process.execPath, args, { stdio: 'ignore' });
       const exited = new Promise<number | null>((r) => child.on('exit', (code, sig) => r(sig ? -1 : code)));
       await fourth;
@@ -170,10 +234,20 @@ describe('build: resumable pipeline', function () {
   });
 
   it('records failed calls, keeps going, and a rerun retries only those', async () => {
-    const server = await startBuildTestServer({ chat: (b, n) => (n === 2 ? { status: 400, body: { error: { message: 'context too long' } } } : mergeReply(b)) });
+    const server = await startBuildTestServer({
+      chat: (b, n) => (n === 2 ? { status: 400, body: { error: { message: 'context too long' } } } : mergeReply(b)),
+    });
     try {
       const out = path.join(work, 'm2c.jsonl');
-      const opts = { input, out, embedder: new TransformersEmbedder({ folder: modelDir }), threshold: 0.85, seed: 1, concurrency: 1, llm: { baseURL: server.url, model: 'm', maxRetries: 0 } };
+      const opts = {
+        input,
+        out,
+        embedder: new TransformersEmbedder({ folder: modelDir }),
+        threshold: 0.85,
+        seed: 1,
+        concurrency: 1,
+        llm: { baseURL: server.url, model: 'm', maxRetries: 0 },
+      };
       const r1 = await runMerge2Compare(opts);
       assert.equal(r1.failures.length, 1);
       assert.match(r1.failures[0].error, /context too long/);
@@ -190,7 +264,12 @@ describe('build: resumable pipeline', function () {
   it('stops after a run of failed groups (endpoint down) and names the endpoint', async () => {
     const out = path.join(work, 'm2c.jsonl');
     const r = await runMerge2Compare({
-      input, out, embedder: new TransformersEmbedder({ folder: modelDir }), threshold: 0.85, seed: 1, concurrency: 1,
+      input,
+      out,
+      embedder: new TransformersEmbedder({ folder: modelDir }),
+      threshold: 0.85,
+      seed: 1,
+      concurrency: 1,
       llm: { baseURL: 'http://127.0.0.1:9/v1', model: 'm', maxRetries: 0, timeoutMs: 5000 },
     });
     assert.ok(r.stoppedAfterFailures);
@@ -203,13 +282,20 @@ describe('build: resumable pipeline', function () {
     const server = await startBuildTestServer({
       chat: (b) => {
         const text = promptOf(b);
-        if (/Reply with JSON/.test(text)) return '```json\n{"question": "Which image is sharper?", "correct": "The first image", "false": ["The second image", "Both equally"]}\n```';
+        if (/Reply with JSON/.test(text))
+          return '```json\n{"question": "Which image is sharper?", "correct": "The first image", "false": ["The second image", "Both equally"]}\n```';
         return 'The first image is sharper, the second is noisy.';
       },
     });
     try {
       const out = path.join(work, 't2c.jsonl');
-      const r = await runTeach2Compare({ input: path.join(work, 'images'), out, seed: 3, counts: { pairs: 3, triples: 1, quads: 1 }, teacher: { baseURL: server.url, model: 'teacher-vlm', maxRetries: 0 } });
+      const r = await runTeach2Compare({
+        input: path.join(work, 'images'),
+        out,
+        seed: 3,
+        counts: { pairs: 3, triples: 1, quads: 1 },
+        teacher: { baseURL: server.url, model: 'teacher-vlm', maxRetries: 0 },
+      });
       assert.equal(r.failures.length, 0);
       assert.equal(server.chatRequests.length, 10);
       const content = server.chatRequests[0].messages[0].content as { type: string; text?: string; image_url?: { url: string } }[];
@@ -228,8 +314,16 @@ describe('build: resumable pipeline', function () {
         assert.equal(mcq.correct, 'The first image');
         assert.equal(mcq.candidates!.length, 3);
         assert.equal(mcq.extra.teacher_model, 'teacher-vlm');
-      } finally { ds.close(); }
-      await runTeach2Compare({ input: path.join(work, 'images'), out, seed: 3, counts: { pairs: 3, triples: 1, quads: 1 }, teacher: { baseURL: server.url, model: 'teacher-vlm' } });
+      } finally {
+        ds.close();
+      }
+      await runTeach2Compare({
+        input: path.join(work, 'images'),
+        out,
+        seed: 3,
+        counts: { pairs: 3, triples: 1, quads: 1 },
+        teacher: { baseURL: server.url, model: 'teacher-vlm' },
+      });
       assert.equal(server.chatRequests.length, 10, 'rerun served from the cache');
     } finally {
       await server.close();
@@ -239,11 +333,22 @@ describe('build: resumable pipeline', function () {
   it('teach2compare: an answer that is not the asked-for JSON fails the group and is asked again on rerun', async () => {
     let bad = true;
     const server = await startBuildTestServer({
-      chat: (b) => (/Reply with JSON/.test(promptOf(b)) ? (bad ? 'I would rather not.' : '{"question": "Which is darker?", "correct": "The second image", "false": ["The first image"]}') : 'The first is better.'),
+      chat: (b) =>
+        /Reply with JSON/.test(promptOf(b))
+          ? bad
+            ? 'I would rather not.'
+            : '{"question": "Which is darker?", "correct": "The second image", "false": ["The first image"]}'
+          : 'The first is better.',
     });
     try {
       const out = path.join(work, 't2c.json');
-      const opts = { input: path.join(work, 'images'), out, seed: 3, counts: { pairs: 2, triples: 0, quads: 0 }, teacher: { baseURL: server.url, model: 'teacher-vlm', maxRetries: 0 } };
+      const opts = {
+        input: path.join(work, 'images'),
+        out,
+        seed: 3,
+        counts: { pairs: 2, triples: 0, quads: 0 },
+        teacher: { baseURL: server.url, model: 'teacher-vlm', maxRetries: 0 },
+      };
       const r1 = await runTeach2Compare(opts);
       assert.equal(r1.failures.length, 2);
       assert.match(r1.failures[0].error, /JSON object/);
@@ -254,7 +359,10 @@ describe('build: resumable pipeline', function () {
       assert.equal(r2.failures.length, 0);
       assert.equal(server.chatRequests.length, 6, '2 comparisons + 2 refused QA + 2 QA again');
       const recs = JSON.parse(fs.readFileSync(out, 'utf8')) as { id: string }[];
-      assert.deepEqual(recs.map((x) => x.id), ['t2c-2-000001-cmp', 't2c-2-000001-qa', 't2c-2-000001-mcq', 't2c-2-000002-cmp', 't2c-2-000002-qa', 't2c-2-000002-mcq']);
+      assert.deepEqual(
+        recs.map((x) => x.id),
+        ['t2c-2-000001-cmp', 't2c-2-000001-qa', 't2c-2-000001-mcq', 't2c-2-000002-cmp', 't2c-2-000002-qa', 't2c-2-000002-mcq'],
+      );
       assert.deepEqual(validErrors(out), []);
     } finally {
       await server.close();
@@ -265,8 +373,18 @@ describe('build: resumable pipeline', function () {
     // vectors from the endpoint: two descriptions that mention "acceptable" point the same way
     const server = await startBuildTestServer({ chat: mergeReply, embed: (t) => (/acceptable/.test(t) ? [2, 0] : [0, 3]) });
     try {
-      const embedder = (await import('../../../src/core/embeddings/embedderSpec')).embedderFromSpec(`url:${server.url}`, { cacheDir: tmp, model: 'e5-mistral-7b-instruct' });
-      const r = await runMerge2Compare({ input, out: path.join(work, 'm2c.jsonl'), embedder, threshold: 0.99, seed: 1, llm: { baseURL: server.url, model: 'm', maxRetries: 0 } });
+      const embedder = (await import('../../../src/core/embeddings/embedderSpec')).embedderFromSpec(`url:${server.url}`, {
+        cacheDir: tmp,
+        model: 'e5-mistral-7b-instruct',
+      });
+      const r = await runMerge2Compare({
+        input,
+        out: path.join(work, 'm2c.jsonl'),
+        embedder,
+        threshold: 0.99,
+        seed: 1,
+        llm: { baseURL: server.url, model: 'm', maxRetries: 0 },
+      });
       assert.equal(r.failures.length, 0);
       assert.ok(server.embeddingRequests.length >= 1);
       assert.equal(new Set(server.embeddingRequests.flatMap((q) => q.input)).size, 12, 'each description embedded once');
@@ -274,8 +392,14 @@ describe('build: resumable pipeline', function () {
       const kept = readJsonl(path.join(work, 'm2c.jsonl')) as { source_descriptions: string[]; max_similarity: number }[];
       const twoAlike = (ds: string[]): boolean => ds.filter((d) => /acceptable/.test(d)).length >= 2 || ds.filter((d) => !/acceptable/.test(d)).length >= 2;
       assert.equal(removed.length + kept.length, 20);
-      for (const rec of removed) { assert.ok(twoAlike(rec.source_descriptions)); assert.equal(rec.max_similarity, 1); }
-      for (const rec of kept) { assert.ok(!twoAlike(rec.source_descriptions)); assert.equal(rec.max_similarity, 0); }
+      for (const rec of removed) {
+        assert.ok(twoAlike(rec.source_descriptions));
+        assert.equal(rec.max_similarity, 1);
+      }
+      for (const rec of kept) {
+        assert.ok(!twoAlike(rec.source_descriptions));
+        assert.equal(rec.max_similarity, 0);
+      }
     } finally {
       await server.close();
     }
@@ -286,14 +410,38 @@ describe('build: resumable pipeline', function () {
     const err: string[] = [];
     const w1 = process.stdout.write.bind(process.stdout);
     const w2 = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((t: string) => { out.push(String(t)); return true; }) as typeof process.stdout.write;
-    process.stderr.write = ((t: string) => { err.push(String(t)); return true; }) as typeof process.stderr.write;
+    process.stdout.write = ((t: string) => {
+      out.push(String(t));
+      return true;
+    }) as typeof process.stdout.write;
+    process.stderr.write = ((t: string) => {
+      err.push(String(t));
+      return true;
+    }) as typeof process.stderr.write;
     let codes: number[];
     try {
       codes = [
         await main(['build', 'merge3compare', input]),
         await main(['build', 'merge2compare', input, '--embedder', `local:${modelDir}`]),
-        await main(['build', 'merge2compare', input, '--dry-run', '--embedder', `local:${modelDir}`, '--threshold', '0.85', '--seed', '1', '--pairs', '10', '--triples', '0', '--quads', '2', '--quiet']),
+        await main([
+          'build',
+          'merge2compare',
+          input,
+          '--dry-run',
+          '--embedder',
+          `local:${modelDir}`,
+          '--threshold',
+          '0.85',
+          '--seed',
+          '1',
+          '--pairs',
+          '10',
+          '--triples',
+          '0',
+          '--quads',
+          '2',
+          '--quiet',
+        ]),
         await main(['build', 'merge2compare', input, '--dry-run', '--pairs', '100']),
       ];
     } finally {

@@ -20,10 +20,20 @@ describe('build: top-similarity removal', () => {
 
   it('tabulates retention per group size', () => {
     const rows = retentionTable([
-      { size: 2, removed: false }, { size: 2, removed: false }, { size: 2, removed: true },
-      { size: 3, removed: true }, { size: 4, removed: false },
+      { size: 2, removed: false },
+      { size: 2, removed: false },
+      { size: 2, removed: true },
+      { size: 3, removed: true },
+      { size: 4, removed: false },
     ]);
-    assert.deepEqual(rows.map((r) => [r.size, r.matched, r.kept, r.removed]), [[2, 3, 2, 1], [3, 1, 0, 1], [4, 1, 1, 0]]);
+    assert.deepEqual(
+      rows.map((r) => [r.size, r.matched, r.kept, r.removed]),
+      [
+        [2, 3, 2, 1],
+        [3, 1, 0, 1],
+        [4, 1, 1, 0],
+      ],
+    );
     assert.ok(Math.abs(rows[0].retention - 2 / 3) < 1e-12);
     const text = formatRetention(rows, 0.9);
     assert.match(text, /pairs\s+3\s+2\s+1\s+66\.7 %/);

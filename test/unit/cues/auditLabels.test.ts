@@ -46,7 +46,9 @@ describe('label audit: claims against cues, suspicion, cache', function () {
   this.timeout(120000);
   let dir: string;
   let file: string;
-  before(async () => { ({ dir, file } = await fixture()); });
+  before(async () => {
+    ({ dir, file } = await fixture());
+  });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('a label whose images were swapped contradicts the cues and is more suspicious than the right one', async () => {
@@ -57,14 +59,24 @@ describe('label audit: claims against cues, suspicion, cache', function () {
       for (const kind of ['blur', 'noise', 'dark']) {
         const right = by.get(`${kind}-right`)!;
         const swapped = by.get(`${kind}-swapped`)!;
-        assert.ok(right.claims.some((c) => c.status === 'agrees'), `${kind}-right: ${JSON.stringify(right.claims)}`);
+        assert.ok(
+          right.claims.some((c) => c.status === 'agrees'),
+          `${kind}-right: ${JSON.stringify(right.claims)}`,
+        );
         assert.ok(!right.claims.some((c) => c.status === 'contradicts'), `${kind}-right`);
         assert.equal(right.suspicion, 0);
-        assert.ok(swapped.claims.some((c) => c.status === 'contradicts'), `${kind}-swapped: ${JSON.stringify(swapped.claims)}`);
+        assert.ok(
+          swapped.claims.some((c) => c.status === 'contradicts'),
+          `${kind}-swapped: ${JSON.stringify(swapped.claims)}`,
+        );
         assert.ok(swapped.suspicion > 0.5 && swapped.suspicion < 1, `${kind}-swapped suspicion ${swapped.suspicion}`);
       }
       const q = by.get('quality-only')!;
-      assert.deepEqual(q.claims.map((c) => c.status), ['unchecked'], 'overall quality is not checked');
+      assert.deepEqual(
+        q.claims.map((c) => c.status),
+        ['unchecked'],
+        'overall quality is not checked',
+      );
       assert.equal(q.suspicion, 0);
       const missing = by.get('missing-image')!;
       assert.match(missing.images[1].error ?? '', /not found/);
@@ -72,7 +84,9 @@ describe('label audit: claims against cues, suspicion, cache', function () {
       assert.equal(res.items.length, 8, 'the broken last record does not stop the others');
       assert.equal(res.warnings.length, 1);
       assert.match(res.warnings[0], /record 8 \(line 9/);
-    } finally { ds.close(); }
+    } finally {
+      ds.close();
+    }
   });
 
   it('re-runs take cues from .curator/cues/ without opening an image; a changed image is measured again', async () => {
@@ -94,9 +108,15 @@ describe('label audit: claims against cues, suspicion, cache', function () {
       try {
         const second = await auditDataset(ds, { curationFolder: cache });
         assert.deepEqual(second.stats, { cached: 4, measured: 0, bytesRead: 0, failed: 0 });
-        assert.deepEqual(second.items.map((i) => [i.key, i.suspicion, i.images.map((x) => x.cues)]), first.items.map((i) => [i.key, i.suspicion, i.images.map((x) => x.cues)]));
+        assert.deepEqual(
+          second.items.map((i) => [i.key, i.suspicion, i.images.map((x) => x.cues)]),
+          first.items.map((i) => [i.key, i.suspicion, i.images.map((x) => x.cues)]),
+        );
       } finally {
-        for (const { f, data, st } of saved) { fs.writeFileSync(f, data); fs.utimesSync(f, st.atime, st.mtime); }
+        for (const { f, data, st } of saved) {
+          fs.writeFileSync(f, data);
+          fs.utimesSync(f, st.atime, st.mtime);
+        }
       }
       // A real change (new content, new mtime) is noticed and measured.
       const noisy = path.join(dir, 'img', 'noisy.png');
@@ -105,12 +125,17 @@ describe('label audit: claims against cues, suspicion, cache', function () {
       const third = await auditDataset(ds, { curationFolder: cache });
       assert.equal(third.stats.measured, 1);
       assert.equal(third.stats.cached, 3);
-    } finally { ds.close(); }
+    } finally {
+      ds.close();
+    }
   });
 
   it('cocurate cues --json prints the issue #16 shape', function () {
-    if (!fs.existsSync(path.join(root, 'dist', 'cli.js')) || !fs.existsSync(path.join(root, 'dist', 'cueWorker.js'))) throw new Error('dist/ is missing: run npm run build');
-    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), 'cues', file, '--json', '--curator', path.join(dir, 'cli-cache')], { encoding: 'utf8' });
+    if (!fs.existsSync(path.join(root, 'dist', 'cli.js')) || !fs.existsSync(path.join(root, 'dist', 'cueWorker.js')))
+      throw new Error('dist/ is missing: run npm run build');
+    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), 'cues', file, '--json', '--curator', path.join(dir, 'cli-cache')], {
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /record 8 \(line 9/);
     const j = JSON.parse(r.stdout) as { items: Record<string, unknown>[] };
@@ -118,19 +143,32 @@ describe('label audit: claims against cues, suspicion, cache', function () {
     assert.equal(j.items.length, 8);
     for (const it of j.items) {
       assert.deepEqual(Object.keys(it), ['index', 'key', 'suspicion', 'images', 'claims']);
-      for (const im of it.images as Record<string, unknown>[]) assert.deepEqual(Object.keys(im), ['path', 'sharpness', 'noise', 'exposure', 'contrast', 'colourfulness', 'blockiness', 'megapixels']);
+      for (const im of it.images as Record<string, unknown>[])
+        assert.deepEqual(Object.keys(im), ['path', 'sharpness', 'noise', 'exposure', 'contrast', 'colourfulness', 'blockiness', 'megapixels']);
       for (const c of it.claims as Record<string, unknown>[]) {
         assert.deepEqual(Object.keys(c), ['text', 'attribute', 'images', 'relation', 'status']);
         assert.ok(['agrees', 'contradicts', 'unchecked'].includes(c.status as string));
       }
     }
-    const swapped = j.items.find((i) => i.key === 'blur-swapped') as { suspicion: number; images: { path: string; sharpness: number }[]; claims: { images: number[]; relation: string; attribute: string; status: string }[] };
+    const swapped = j.items.find((i) => i.key === 'blur-swapped') as {
+      suspicion: number;
+      images: { path: string; sharpness: number }[];
+      claims: { images: number[]; relation: string; attribute: string; status: string }[];
+    };
     assert.ok(swapped.suspicion > 0.5);
     assert.ok(swapped.images[0].sharpness > swapped.images[1].sharpness, 'larger sharpness = sharper');
-    assert.deepEqual(swapped.claims[0], { text: 'The first image is blurrier than the second image', attribute: 'sharpness', images: [1, 2], relation: 'less', status: 'contradicts' });
+    assert.deepEqual(swapped.claims[0], {
+      text: 'The first image is blurrier than the second image',
+      attribute: 'sharpness',
+      images: [1, 2],
+      relation: 'less',
+      status: 'contradicts',
+    });
     const missing = j.items.find((i) => i.key === 'missing-image') as { images: { sharpness: number | null }[] };
     assert.equal(missing.images[1].sharpness, null);
-    const text = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), 'cues', file, '--curator', path.join(dir, 'cli-cache')], { encoding: 'utf8' });
+    const text = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), 'cues', file, '--curator', path.join(dir, 'cli-cache')], {
+      encoding: 'utf8',
+    });
     assert.equal(text.status, 0);
     assert.match(text.stdout, /images: 0 measured .* 4 from the cache/);
     assert.match(text.stdout.split('\n')[0], /suspicion 0\.\d\d/, 'most suspicious first');
@@ -138,12 +176,18 @@ describe('label audit: claims against cues, suspicion, cache', function () {
 
   it('cocurate cues --hunt N writes a hunt plan (most suspicious first) and will not overwrite it without --force', () => {
     const cur = path.join(dir, 'hunt-cli');
-    const run = (...extra: string[]) => spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), 'cues', file, '--curator', cur, ...extra], { encoding: 'utf8' });
+    const run = (...extra: string[]) =>
+      spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), 'cues', file, '--curator', cur, ...extra], { encoding: 'utf8' });
     const r = run('--hunt', '2', '--name', 'hunt-a');
     assert.equal(r.status, 0, r.stderr);
     const planFile = path.join(cur, 'spotchecks', 'hunt-a', 'plan.json');
     assert.match(r.stderr, /hunt: 2 item\(s\), most suspicious first/);
-    const plan = JSON.parse(fs.readFileSync(planFile, 'utf8')) as { kind: string; items: { key: string }[]; hunt: { scores: number[] }; dataset: { path: string } };
+    const plan = JSON.parse(fs.readFileSync(planFile, 'utf8')) as {
+      kind: string;
+      items: { key: string }[];
+      hunt: { scores: number[] };
+      dataset: { path: string };
+    };
     assert.equal(plan.kind, 'hunt');
     assert.equal(plan.items.length, 2);
     for (const it of plan.items) assert.match(it.key, /-swapped$/);

@@ -17,15 +17,23 @@ function strictlyIncreasing(xs: number[], what: string): void {
 describe('image cues: direction on distortion series made in the test', function () {
   this.timeout(60000);
   let base: Buffer;
-  before(async () => { base = await scene(3); });
+  before(async () => {
+    base = await scene(3);
+  });
 
   it('sharpness falls as Gaussian blur grows (larger = sharper)', async () => {
-    const s = await series([0, 0.6, 1.2, 2, 3.5].map((g) => withBlur(base, g)), 'sharpness');
+    const s = await series(
+      [0, 0.6, 1.2, 2, 3.5].map((g) => withBlur(base, g)),
+      'sharpness',
+    );
     strictlyIncreasing([...s].reverse(), 'sharpness vs blur');
   });
 
   it('noise rises with added Gaussian noise, in luma units (larger = noisier)', async () => {
-    const s = await series([0, 3, 6, 12, 24].map((g) => withNoise(base, g)), 'noise');
+    const s = await series(
+      [0, 3, 6, 12, 24].map((g) => withNoise(base, g)),
+      'noise',
+    );
     strictlyIncreasing(s, 'noise vs σ');
     // Immerkær's estimate is in luma units: σ = 24 per channel gives luma noise ≈ 24 · √(0.299² + 0.587² + 0.114²) ≈ 16
     assert.ok(s[4] > 10 && s[4] < 24, `noise at σ 24: ${s[4]}`);
@@ -50,14 +58,32 @@ describe('image cues: direction on distortion series made in the test', function
   });
 
   it('contrast rises with a linear contrast stretch; colourfulness with saturation', async () => {
-    strictlyIncreasing(await series([0.3, 0.6, 1, 1.3].map((f) => withContrast(base, f)), 'contrast'), 'contrast');
-    strictlyIncreasing(await series([0, 0.4, 1, 1.6, 2.4].map((f) => withSaturation(base, f)), 'colourfulness'), 'colourfulness');
+    strictlyIncreasing(
+      await series(
+        [0.3, 0.6, 1, 1.3].map((f) => withContrast(base, f)),
+        'contrast',
+      ),
+      'contrast',
+    );
+    strictlyIncreasing(
+      await series(
+        [0, 0.4, 1, 1.6, 2.4].map((f) => withSaturation(base, f)),
+        'colourfulness',
+      ),
+      'colourfulness',
+    );
     const grey = await measureImageBytes(await withSaturation(base, 0));
     assert.ok(grey.colourfulness < 1, `a grey image has colourfulness ${grey.colourfulness}`);
   });
 
   it('blockiness rises as JPEG quality falls; a lossless image is ≈ 1', async () => {
-    strictlyIncreasing(await series([90, 50, 25, 10, 3].map((q) => asJpeg(base, q)), 'blockiness'), 'blockiness vs 1/quality');
+    strictlyIncreasing(
+      await series(
+        [90, 50, 25, 10, 3].map((q) => asJpeg(base, q)),
+        'blockiness',
+      ),
+      'blockiness vs 1/quality',
+    );
     const lossless = await measureImageBytes(base);
     assert.ok(Math.abs(lossless.blockiness - 1) < 0.15, `lossless blockiness ${lossless.blockiness}`);
   });
@@ -79,7 +105,10 @@ describe('image cues: direction on distortion series made in the test', function
   it('EXIF orientation is applied: a rotated-by-tag JPEG measures like the upright pixels', async () => {
     const upright = await sharp(base).jpeg({ quality: 95 }).toBuffer();
     // store the pixels turned 90° counter-clockwise with orientation 6 (display: rotate 90° clockwise)
-    const stored = await sharp(await sharp(base).rotate(-90).png().toBuffer()).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+    const stored = await sharp(await sharp(base).rotate(-90).png().toBuffer())
+      .jpeg({ quality: 95 })
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const a = await measureImageBytes(upright);
     const b = await measureImageBytes(stored);
     assert.ok(Math.abs(a.exposure - b.exposure) < 0.01);

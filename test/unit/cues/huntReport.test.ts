@@ -25,11 +25,21 @@ describe('hunt: most suspicious first, reported apart from spot checks', functio
     fs.writeFileSync(path.join(dir, 'img', 'sharp.png'), base);
     fs.writeFileSync(path.join(dir, 'img', 'blurred.png'), await withBlur(base, 2.5));
     fs.writeFileSync(path.join(dir, 'img', 'noisy.png'), await withNoise(base, 18));
-    const rec = (id: string, a: string, b: string, label: string) => JSON.stringify({ id, image: [`img/${a}`, `img/${b}`], conversations: [{ from: 'human', value: 'The first image: <image>\nThe second image: <image>\nWhich is better?' }, { from: 'gpt', value: label }] });
+    const rec = (id: string, a: string, b: string, label: string) =>
+      JSON.stringify({
+        id,
+        image: [`img/${a}`, `img/${b}`],
+        conversations: [
+          { from: 'human', value: 'The first image: <image>\nThe second image: <image>\nWhich is better?' },
+          { from: 'gpt', value: label },
+        ],
+      });
     const lines: string[] = [];
     for (let i = 0; i < 12; i++) {
       const swapped = i % 3 === 0; // items 0, 3, 6, 9 contradict the cues
-      lines.push(rec(`item-${i}`, swapped ? 'sharp.png' : 'blurred.png', swapped ? 'blurred.png' : 'sharp.png', 'The first image is blurrier than the second image.'));
+      lines.push(
+        rec(`item-${i}`, swapped ? 'sharp.png' : 'blurred.png', swapped ? 'blurred.png' : 'sharp.png', 'The first image is blurrier than the second image.'),
+      );
     }
     lines.push(rec('noise-swapped', 'sharp.png', 'noisy.png', 'The first image is much noisier than the second image, and the second image is cleaner.'));
     file = path.join(dir, 'data.jsonl');
@@ -47,22 +57,30 @@ describe('hunt: most suspicious first, reported apart from spot checks', functio
       assert.equal(plan.items.length, 3);
       assert.equal(plan.population.hunt, 5, 'five items have a contradicted claim');
       const scores = plan.hunt!.scores;
-      assert.deepEqual([...scores].sort((a, b) => b - a), scores, 'most suspicious first');
+      assert.deepEqual(
+        [...scores].sort((a, b) => b - a),
+        scores,
+        'most suspicious first',
+      );
       assert.equal(plan.items[0].key, 'noise-swapped', 'two contradicted claims outrank one');
       for (const it of plan.items) assert.ok(['noise-swapped', 'item-0', 'item-3', 'item-6', 'item-9'].includes(it.key));
       writePlan(huntDir, plan);
       assert.equal(readPlan(huntDir).kind, 'hunt');
-    } finally { ds.close(); }
+    } finally {
+      ds.close();
+    }
   });
 
-  it('the report gives the hunt\'s precision and keeps it out of comparisons, overview and estimates', () => {
+  it("the report gives the hunt's precision and keeps it out of comparisons, overview and estimates", () => {
     const ds = Dataset.open(file);
     const cur = path.join(dir, '.curator');
     let randomDir: string;
     try {
       randomDir = spotcheckDir(cur, 'random-6');
       writePlan(randomDir, drawSample(ds, { name: 'random-6', seed: '1', size: 6, strata: { kind: 'none' }, planDir: randomDir }));
-    } finally { ds.close(); }
+    } finally {
+      ds.close();
+    }
     const huntDir = spotcheckDir(cur, 'hunt-3');
     const hunt = readPlan(huntDir);
     const random = readPlan(randomDir);
@@ -75,7 +93,11 @@ describe('hunt: most suspicious first, reported apart from spot checks', functio
     rj.close();
     const second = spotcheckDir(cur, 'random-4');
     const ds2 = Dataset.open(file);
-    try { writePlan(second, drawSample(ds2, { name: 'random-4', seed: '2', size: 4, strata: { kind: 'none' }, planDir: second })); } finally { ds2.close(); }
+    try {
+      writePlan(second, drawSample(ds2, { name: 'random-4', seed: '2', size: 4, strata: { kind: 'none' }, planDir: second }));
+    } finally {
+      ds2.close();
+    }
 
     const report = buildReport([huntDir, randomDir, second], { compare: true, checkDrift: false });
     const h = report.spotchecks.find((s) => s.name === 'hunt-3')!;
@@ -86,7 +108,11 @@ describe('hunt: most suspicious first, reported apart from spot checks', functio
     assert.ok(Math.abs((h.hunt!.precision as number) - 2 / 3) < 1e-12);
     assert.ok(h.hunt!.ci[0] < 2 / 3 && h.hunt!.ci[1] > 2 / 3);
     assert.equal(r.rate, 1, 'the random spot check counts only its own verdicts');
-    assert.deepEqual(report.comparisons.map((c) => [c.a, c.b]), [['random-6', 'random-4']], 'the hunt is compared with nothing');
+    assert.deepEqual(
+      report.comparisons.map((c) => [c.a, c.b]),
+      [['random-6', 'random-4']],
+      'the hunt is compared with nothing',
+    );
     assert.match(h.warnings[0], /not a random sample/);
     const md = renderMarkdown(report);
     assert.match(md, /## hunt-3 \(hunt\)\n\n\*\*Hunt precision: 66\.7 %/);

@@ -81,14 +81,22 @@ describe('claim parser: each claim form', () => {
 
   it('the labelled sentence fixture: precision and recall stay at or above 0.95 on the dev set', () => {
     const file = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'claims', 'label-sentences.jsonl');
-    const rows = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { set: string; images: number; text: string; claims: { attribute: string; relation: string; images: number[] }[] });
+    const rows = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { set: string; images: number; text: string; claims: { attribute: string; relation: string; images: number[] }[] });
     assert.ok(rows.length >= 200);
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     const key = (c: { attribute: string; relation: string; images: number[] }) => `${c.attribute}:${c.relation}:${c.images.join(',')}`;
     for (const r of rows.filter((x) => x.set === 'dev')) {
       const got = new Set(parseClaims(r.text, r.images).map(key));
       const want = new Set(r.claims.map(key));
-      for (const k of got) if (want.has(k)) tp++; else fp++;
+      for (const k of got)
+        if (want.has(k)) tp++;
+        else fp++;
       for (const k of want) if (!got.has(k)) fn++;
     }
     assert.ok(tp / (tp + fp) >= 0.95, `precision ${tp / (tp + fp)}`);

@@ -17,7 +17,13 @@ export function rng(seed: number): () => number {
 export async function scene(seed = 1, width = 192, height = 128): Promise<Buffer> {
   const r = rng(seed);
   const px = Buffer.alloc(width * height * 3);
-  const blocks = Array.from({ length: 7 }, () => ({ x: r() * width, y: r() * height, w: 10 + r() * 50, h: 10 + r() * 40, c: [r() * 255, r() * 255, r() * 255] }));
+  const blocks = Array.from({ length: 7 }, () => ({
+    x: r() * width,
+    y: r() * height,
+    w: 10 + r() * 50,
+    h: 10 + r() * 40,
+    c: [r() * 255, r() * 255, r() * 255],
+  }));
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let c = [90 + (100 * y) / height, 120 + (60 * x) / width, 170 - (50 * y) / height];
@@ -28,7 +34,9 @@ export async function scene(seed = 1, width = 192, height = 128): Promise<Buffer
       for (let k = 0; k < 3; k++) px[o + k] = Math.max(0, Math.min(255, c[k] + stripe + tex));
     }
   }
-  return sharp(px, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(px, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 export async function withNoise(png: Buffer, sigma: number, seed = 7): Promise<Buffer> {
@@ -39,11 +47,17 @@ export async function withNoise(png: Buffer, sigma: number, seed = 7): Promise<B
     const g = Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
     out[i] = Math.max(0, Math.min(255, Math.round(out[i] + sigma * g)));
   }
-  return sharp(out, { raw: { width: info.width, height: info.height, channels: 3 } }).png().toBuffer();
+  return sharp(out, { raw: { width: info.width, height: info.height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 export const withBlur = (png: Buffer, sigma: number) => (sigma > 0 ? sharp(png).blur(sigma).png().toBuffer() : Promise.resolve(png));
 export const withBrightness = (png: Buffer, f: number) => sharp(png).modulate({ brightness: f }).png().toBuffer();
 export const withSaturation = (png: Buffer, f: number) => sharp(png).modulate({ saturation: f }).png().toBuffer();
-export const withContrast = (png: Buffer, f: number) => sharp(png).linear(f, 128 * (1 - f)).png().toBuffer();
+export const withContrast = (png: Buffer, f: number) =>
+  sharp(png)
+    .linear(f, 128 * (1 - f))
+    .png()
+    .toBuffer();
 export const asJpeg = (png: Buffer, quality: number) => sharp(png).jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();

@@ -11,11 +11,26 @@ import type { Item } from '../../../src/core/item';
 import { OpenAITestServer } from '../../support/openaiTestServer';
 
 const DEMO = path.resolve(__dirname, '../../../../demo');
-const IMAGES = fs.readdirSync(path.join(DEMO, 'images')).filter((f) => f.endsWith('.jpg')).sort();
+const IMAGES = fs
+  .readdirSync(path.join(DEMO, 'images'))
+  .filter((f) => f.endsWith('.jpg'))
+  .sort();
 
 function pairItem(i: number): Item {
-  const a = IMAGES[i % IMAGES.length], b = IMAGES[(i + 1) % IMAGES.length];
-  return { index: i, key: `pair-${i}`, hash: `h${i}`, line: 1, format: 'llava', images: [`images/${a}`, `images/${b}`], groupSize: 2, extra: {}, question: `Which image is better? (#${i})`, label: 'The first image is better.' };
+  const a = IMAGES[i % IMAGES.length],
+    b = IMAGES[(i + 1) % IMAGES.length];
+  return {
+    index: i,
+    key: `pair-${i}`,
+    hash: `h${i}`,
+    line: 1,
+    format: 'llava',
+    images: [`images/${a}`, `images/${b}`],
+    groupSize: 2,
+    extra: {},
+    question: `Which image is better? (#${i})`,
+    label: 'The first image is better.',
+  };
 }
 
 function allFiles(dir: string): string[] {
@@ -25,8 +40,13 @@ function allFiles(dir: string): string[] {
 describe('asking items: cache, batches, cancel, secrets', () => {
   let server: OpenAITestServer;
   let tmp: string;
-  beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cocurate-ask-')); });
-  afterEach(async () => { await server?.close(); fs.rmSync(tmp, { recursive: true, force: true }); });
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cocurate-ask-'));
+  });
+  afterEach(async () => {
+    await server?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
 
   function asker(over: Partial<EndpointProfile> = {}, key?: string) {
     const profile = resolveProfile({ name: 'served co-instruct', baseURL: server.url, model: 'co-instruct', maxRetries: 1, ...over });
@@ -98,7 +118,10 @@ describe('asking items: cache, batches, cancel, secrets', () => {
     assert.equal(r.done, 0);
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(server.requests.length, 2, 'no request after cancel');
-    assert.ok(server.requests.every((q) => q.aborted), 'in-flight requests were aborted');
+    assert.ok(
+      server.requests.every((q) => q.aborted),
+      'in-flight requests were aborted',
+    );
     await assert.rejects(a.askItem(pairItem(1), { signal: ctrl.signal }), CancelledError);
   });
 

@@ -14,17 +14,32 @@ import { OpenAITestServer } from '../../support/openaiTestServer';
 const DEMO = path.resolve(__dirname, '../../../../demo');
 
 async function run(cmd: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await cmd.run(parseArgs(argv, cmd.flags), { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  let out = '',
+    err = '';
+  const code = await cmd.run(parseArgs(argv, cmd.flags), {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   return { code, out, err };
 }
 
-const readLines = (f: string) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+const readLines = (f: string) =>
+  fs
+    .readFileSync(f, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 
 describe('OpenAI Batch files', () => {
   let server: OpenAITestServer;
   let tmp: string;
-  beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cocurate-batch-')); });
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cocurate-batch-'));
+  });
   afterEach(async () => {
     await server?.close();
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -44,41 +59,74 @@ describe('OpenAI Batch files', () => {
       assert.throws(() => w.add('p:big', { pad: 'x'.repeat(500) }), /more than a batch file may hold/);
       w.add('p:7', { pad: 'y'.repeat(250) }); // fits alone, not beside the last file's lines
       const res = w.close();
-      assert.deepEqual(res.files.map((f) => path.basename(f.file)), ['x-001.jsonl', 'x-002.jsonl', 'x-003.jsonl', 'x-004.jsonl']);
-      assert.deepEqual(res.files.map((f) => f.requests), [3, 3, 1, 1]);
+      assert.deepEqual(
+        res.files.map((f) => path.basename(f.file)),
+        ['x-001.jsonl', 'x-002.jsonl', 'x-003.jsonl', 'x-004.jsonl'],
+      );
+      assert.deepEqual(
+        res.files.map((f) => f.requests),
+        [3, 3, 1, 1],
+      );
       assert.equal(res.requests, 8);
       for (const f of res.files) {
         assert.ok(fs.statSync(f.file).size <= 400 && fs.statSync(f.file).size === f.bytes);
         for (const l of readLines(f.file)) assert.deepEqual(Object.keys(l), ['custom_id', 'method', 'url', 'body']);
       }
-      assert.deepEqual(readLines(res.files[1].file).map((l) => l.custom_id), ['p:3', 'p:4', 'p:5']);
+      assert.deepEqual(
+        readLines(res.files[1].file).map((l) => l.custom_id),
+        ['p:3', 'p:4', 'p:5'],
+      );
       assert.ok(!fs.existsSync(path.join(dir, 'x-009.jsonl')), 'stale file of an earlier export removed');
       assert.ok(fs.existsSync(path.join(dir, 'keep.jsonl')));
     });
 
     it('reads answers, error lines and non-200 responses; reports unreadable lines by file and line', () => {
       const f = path.join(tmp, 'out.jsonl');
-      fs.writeFileSync(f, [
-        JSON.stringify({ id: 'r1', custom_id: 'p:a', response: { status_code: 200, body: { choices: [{ message: { content: 'A' }, finish_reason: 'stop' }] } }, error: null }),
-        '{"custom_id": "p:b", "response": {"status_code": 4',
-        JSON.stringify({ id: 'r3', custom_id: 'p:c', response: null, error: { code: 'batch_expired', message: 'expired' } }),
-        JSON.stringify({ id: 'r4', custom_id: 'p:d', response: { status_code: 400, body: { error: { message: 'image too large' } } }, error: null }),
-        JSON.stringify({ id: 'r5', response: null, error: null }),
-        '',
-      ].join('\n'));
+      fs.writeFileSync(
+        f,
+        [
+          JSON.stringify({
+            id: 'r1',
+            custom_id: 'p:a',
+            response: { status_code: 200, body: { choices: [{ message: { content: 'A' }, finish_reason: 'stop' }] } },
+            error: null,
+          }),
+          '{"custom_id": "p:b", "response": {"status_code": 4',
+          JSON.stringify({ id: 'r3', custom_id: 'p:c', response: null, error: { code: 'batch_expired', message: 'expired' } }),
+          JSON.stringify({ id: 'r4', custom_id: 'p:d', response: { status_code: 400, body: { error: { message: 'image too large' } } }, error: null }),
+          JSON.stringify({ id: 'r5', response: null, error: null }),
+          '',
+        ].join('\n'),
+      );
       const o = readBatchOutput([f, path.join(tmp, 'missing.jsonl')]);
       assert.equal(o.lines, 5);
       assert.deepEqual(o.results.get('p:a'), { customId: 'p:a', ok: true, text: 'A', finishReason: 'stop', where: `${f}:1` });
       assert.deepEqual(o.results.get('p:c'), { customId: 'p:c', ok: false, error: 'batch_expired: expired', where: `${f}:3` });
       assert.match((o.results.get('p:d') as { error: string }).error, /^HTTP 400 image too large/);
-      assert.deepEqual(o.problems.map((p) => p.where), [`${f}:2`, `${f}:5`, path.join(tmp, 'missing.jsonl')]);
+      assert.deepEqual(
+        o.problems.map((p) => p.where),
+        [`${f}:2`, `${f}:5`, path.join(tmp, 'missing.jsonl')],
+      );
       assert.match(o.problems[1].message, /custom_id/);
     });
   });
 
   it('ask PLAN_DIR: batch out, through the stand-in (with error lines), batch in to the same cache and agreement file', async () => {
-    server = await OpenAITestServer.start({ expectImageSize: 448, answer: (r) => (/rank/i.test(r.question) ? 'first > second > third > fourth' : 'The first image has better quality.') });
-    const s = await run(sample, [path.join(DEMO, 'coinstruct-demo.json'), '--size', '10', '--seed', '3', '--name', 'check', '--out', path.join(tmp, '.curator')]);
+    server = await OpenAITestServer.start({
+      expectImageSize: 448,
+      answer: (r) => (/rank/i.test(r.question) ? 'first > second > third > fourth' : 'The first image has better quality.'),
+    });
+    const s = await run(sample, [
+      path.join(DEMO, 'coinstruct-demo.json'),
+      '--size',
+      '10',
+      '--seed',
+      '3',
+      '--name',
+      'check',
+      '--out',
+      path.join(tmp, '.curator'),
+    ]);
     assert.equal(s.code, 0, s.err);
     const planDir = path.join(tmp, '.curator', 'spotchecks', 'check');
     const plan = JSON.parse(fs.readFileSync(path.join(planDir, 'plan.json'), 'utf8')) as { items: { key: string }[] };
@@ -91,7 +139,10 @@ describe('OpenAI Batch files', () => {
     const input = path.join(batchDir, 'ask-co-instruct-001.jsonl');
     assert.deepEqual(fs.readdirSync(batchDir), ['ask-co-instruct-001.jsonl']);
     const lines = readLines(input);
-    assert.deepEqual(lines.map((l) => l.custom_id), plan.items.map((i) => `co-instruct:${i.key}`));
+    assert.deepEqual(
+      lines.map((l) => l.custom_id),
+      plan.items.map((i) => `co-instruct:${i.key}`),
+    );
     for (const l of lines) {
       assert.equal(l.method, 'POST');
       assert.equal(l.url, '/v1/chat/completions');
@@ -109,12 +160,29 @@ describe('OpenAI Batch files', () => {
     const expired = plan.items[1].key;
     server.script({ kind: 'answer' }, { kind: 'answer' }, { kind: 'status', status: 500 });
     const before = server.requests.length;
-    const ran = await runBatchStandIn(input, path.join(tmp, 'output.jsonl'), path.join(tmp, 'errors.jsonl'), { baseURL: server.url, expire: (id) => id.endsWith(`:${expired}`) });
+    const ran = await runBatchStandIn(input, path.join(tmp, 'output.jsonl'), path.join(tmp, 'errors.jsonl'), {
+      baseURL: server.url,
+      expire: (id) => id.endsWith(`:${expired}`),
+    });
     assert.deepEqual(ran.invalid, []);
-    assert.deepEqual(server.requests.slice(before).flatMap((r) => r.problems), [], 'the stand-in server found the batch requests well formed');
-    const failedKey = readLines(input).filter((l) => !l.custom_id.endsWith(`:${expired}`))[2].custom_id.split(':')[1];
+    assert.deepEqual(
+      server.requests.slice(before).flatMap((r) => r.problems),
+      [],
+      'the stand-in server found the batch requests well formed',
+    );
+    const failedKey = readLines(input)
+      .filter((l) => !l.custom_id.endsWith(`:${expired}`))[2]
+      .custom_id.split(':')[1];
     // an unknown id and a torn line in the output: reported, not fatal
-    fs.appendFileSync(ran.outputFile, JSON.stringify({ id: 'x', custom_id: 'co-instruct:no-such-item', response: { status_code: 200, body: { choices: [{ message: { content: 'A' } }] } }, error: null }) + '\n{"custom_id": "co-');
+    fs.appendFileSync(
+      ran.outputFile,
+      JSON.stringify({
+        id: 'x',
+        custom_id: 'co-instruct:no-such-item',
+        response: { status_code: 200, body: { choices: [{ message: { content: 'A' } }] } },
+        error: null,
+      }) + '\n{"custom_id": "co-',
+    );
 
     // phase 2: answers from the files, nothing sent
     const sent = server.requests.length;
@@ -139,7 +207,12 @@ describe('OpenAI Batch files', () => {
     const j = JSON.parse(again.out);
     assert.equal(j.requests, 2);
     assert.equal(j.cached, 8);
-    assert.deepEqual(readLines(input).map((l) => l.custom_id.split(':')[1]).sort(), [expired, failedKey].sort());
+    assert.deepEqual(
+      readLines(input)
+        .map((l) => l.custom_id.split(':')[1])
+        .sort(),
+      [expired, failedKey].sort(),
+    );
     const sentBefore = server.requests.length;
     const rest = await run(ask, [planDir, ...endpoint()]);
     assert.equal(rest.code, 0, rest.err);

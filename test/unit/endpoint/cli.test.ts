@@ -16,8 +16,16 @@ const DEMO = path.resolve(__dirname, '../../../../demo');
 const KEY = 'sk-cli-test-0a1b2c3d4e5f-DO-NOT-WRITE';
 
 async function run(cmd: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await cmd.run(parseArgs(argv, cmd.flags), { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  let out = '',
+    err = '';
+  const code = await cmd.run(parseArgs(argv, cmd.flags), {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   return { code, out, err };
 }
 
@@ -37,7 +45,8 @@ describe('cocurate ask / eval-mcq / twoafc against a local server', () => {
   });
   afterEach(async () => {
     await server?.close();
-    if (savedKey === undefined) delete process.env.COCURATE_API_KEY; else process.env.COCURATE_API_KEY = savedKey;
+    if (savedKey === undefined) delete process.env.COCURATE_API_KEY;
+    else process.env.COCURATE_API_KEY = savedKey;
     // The key never reaches any file the product wrote.
     for (const f of allFiles(tmp)) assert.ok(!fs.readFileSync(f, 'latin1').includes(KEY), `${f} holds the API key`);
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -46,7 +55,11 @@ describe('cocurate ask / eval-mcq / twoafc against a local server', () => {
   const endpoint = () => ['--endpoint', server.url, '--model', 'co-instruct', '--curation', path.join(tmp, '.curator')];
 
   it('ask FILE ID prints the label and the answer side by side', async () => {
-    server = await OpenAITestServer.start({ expectImageSize: 448, requireKey: KEY, answer: () => 'The second image has better quality, since the first is blurry.' });
+    server = await OpenAITestServer.start({
+      expectImageSize: 448,
+      requireKey: KEY,
+      answer: () => 'The second image has better quality, since the first is blurry.',
+    });
     const j = await run(ask, [path.join(DEMO, 'coinstruct-demo.json'), 'demo-group2-005', ...endpoint(), '--json']);
     assert.equal(j.code, 0, j.err);
     const r = JSON.parse(j.out);
@@ -69,8 +82,21 @@ describe('cocurate ask / eval-mcq / twoafc against a local server', () => {
   });
 
   it('ask PLAN_DIR answers a whole spot check, writes agreement and disagreements, reruns from the cache', async () => {
-    server = await OpenAITestServer.start({ requireKey: KEY, answer: (r) => (/rank/i.test(r.question) ? 'first > second > third > fourth' : 'The first image has better quality.') });
-    const s = await run(sample, [path.join(DEMO, 'coinstruct-demo.json'), '--size', '12', '--seed', '5', '--name', 'check', '--out', path.join(tmp, '.curator')]);
+    server = await OpenAITestServer.start({
+      requireKey: KEY,
+      answer: (r) => (/rank/i.test(r.question) ? 'first > second > third > fourth' : 'The first image has better quality.'),
+    });
+    const s = await run(sample, [
+      path.join(DEMO, 'coinstruct-demo.json'),
+      '--size',
+      '12',
+      '--seed',
+      '5',
+      '--name',
+      'check',
+      '--out',
+      path.join(tmp, '.curator'),
+    ]);
     assert.equal(s.code, 0, s.err);
     const planDir = path.join(tmp, '.curator', 'spotchecks', 'check');
     const r1 = await run(ask, [planDir, ...endpoint(), '--concurrency', '3']);
@@ -80,7 +106,10 @@ describe('cocurate ask / eval-mcq / twoafc against a local server', () => {
     assert.equal(a.items.length + a.failures.length, 12);
     assert.equal(a.summary.agree + a.summary.disagree, a.summary.compared);
     assert.ok(a.summary.compared > 0);
-    assert.deepEqual(a.disagreements.map((d: { key: string }) => d.key), a.items.filter((i: { status: string }) => i.status === 'disagree').map((i: { key: string }) => i.key));
+    assert.deepEqual(
+      a.disagreements.map((d: { key: string }) => d.key),
+      a.items.filter((i: { status: string }) => i.status === 'disagree').map((i: { key: string }) => i.key),
+    );
     assert.match(r1.out, /agreement label vs model: \d+\/\d+/);
     const sent = server.requests.length;
     assert.ok(sent > 0);
@@ -95,7 +124,11 @@ describe('cocurate ask / eval-mcq / twoafc against a local server', () => {
     const r = await run(evalMcq, [path.join(DEMO, 'mcq-demo.jsonl'), ...endpoint(), '--concurrency', '4', '--out', outFile, '--json']);
     assert.equal(r.code, 0, r.err);
     const s = JSON.parse(r.out);
-    const lines = fs.readFileSync(path.join(DEMO, 'mcq-demo.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(path.join(DEMO, 'mcq-demo.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const expectA = lines.filter((l) => l.correct_choice === 'A').length;
     assert.equal(s.items, lines.length);
     assert.equal(s.correct, expectA);
@@ -111,7 +144,14 @@ describe('cocurate ask / eval-mcq / twoafc against a local server', () => {
 
   it('twoafc with a model, then --prefs on the saved judgements', async () => {
     const list = JSON.parse(fs.readFileSync(path.join(DEMO, 'kadis-scores.json'), 'utf8')) as { img_path: string; gt_score: number }[];
-    const byHash = new Map(list.map((r) => [createHash('sha1').update(fs.readFileSync(path.join(DEMO, r.img_path))).digest('hex'), r.gt_score]));
+    const byHash = new Map(
+      list.map((r) => [
+        createHash('sha1')
+          .update(fs.readFileSync(path.join(DEMO, r.img_path)))
+          .digest('hex'),
+        r.gt_score,
+      ]),
+    );
     const judge = (req: RecordedRequest) => {
       const [a, b] = req.images.map((i) => byHash.get(createHash('sha1').update(i.bytes).digest('hex')));
       if (a === undefined || b === undefined) return 'unknown image';
@@ -119,7 +159,19 @@ describe('cocurate ask / eval-mcq / twoafc against a local server', () => {
     };
     server = await OpenAITestServer.start({ requireKey: KEY, answer: judge });
     const outFile = path.join(tmp, 'judgements.jsonl');
-    const r = await run(twoafc, [path.join(DEMO, 'kadis-scores.json'), ...endpoint(), '--images', 'original', '--rounds', '12', '--seed', '1', '--out', outFile, '--json']);
+    const r = await run(twoafc, [
+      path.join(DEMO, 'kadis-scores.json'),
+      ...endpoint(),
+      '--images',
+      'original',
+      '--rounds',
+      '12',
+      '--seed',
+      '1',
+      '--out',
+      outFile,
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.err);
     const s = JSON.parse(r.out);
     const pairs = twoAfcRounds(12, 12, '1:');

@@ -11,16 +11,24 @@ const img = (name: string) => path.join(DEMO, name);
 
 describe('endpoint client against a local OpenAI-compatible server', () => {
   let server: OpenAITestServer;
-  afterEach(async () => { await server?.close(); });
+  afterEach(async () => {
+    await server?.close();
+  });
 
   const client = (over: Partial<EndpointProfile> = {}, key?: string) =>
-    new EndpointClient(resolveProfile({ baseURL: server.url, model: 'test-model', maxRetries: 3, timeoutMs: 10_000, ...over }), key, { backoffBaseMs: 10, backoffMaxMs: 40 });
+    new EndpointClient(resolveProfile({ baseURL: server.url, model: 'test-model', maxRetries: 3, timeoutMs: 10_000, ...over }), key, {
+      backoffBaseMs: 10,
+      backoffMaxMs: 40,
+    });
 
   async function content(n: number, mode: 'square' | 'original' = 'square') {
     const enc = new ImageEncoder({ mode });
     const files = ['animal-18193_03_01.jpg', 'bald-634460_02_04.jpg', 'boats-936943_07_03.jpg', 'duck-1721161_06_04.jpg'].slice(0, n);
     const images = await Promise.all(files.map((f) => enc.encodeFile(img(f))));
-    return buildContent('Which image has the best quality?', images.map((i) => i.dataUri));
+    return buildContent(
+      'Which image has the best quality?',
+      images.map((i) => i.dataUri),
+    );
   }
 
   it('sends one interleaved user message and streams the answer back', async () => {
@@ -36,7 +44,13 @@ describe('endpoint client against a local OpenAI-compatible server', () => {
     assert.deepEqual(req.problems, []);
     assert.equal(req.stream, true);
     assert.deepEqual(req.parts, ['The first image:', '<image>', 'The second image:', '<image>', 'Which image has the best quality?']);
-    assert.deepEqual(req.images.map((i) => [i.width, i.height]), [[448, 448], [448, 448]]);
+    assert.deepEqual(
+      req.images.map((i) => [i.width, i.height]),
+      [
+        [448, 448],
+        [448, 448],
+      ],
+    );
     assert.equal(req.body?.model, 'test-model');
     assert.equal(req.body?.temperature, 0);
   });
@@ -55,7 +69,12 @@ describe('endpoint client against a local OpenAI-compatible server', () => {
     server = await OpenAITestServer.start({ expectImageSize: 448 });
     await client().ask(await content(4));
     assert.deepEqual(server.requests[0].problems, []);
-    assert.deepEqual(server.requests[0].parts.filter((p) => p !== '<image>').slice(0, 4), ['The first image:', 'The second image:', 'The third image:', 'The fourth image:']);
+    assert.deepEqual(server.requests[0].parts.filter((p) => p !== '<image>').slice(0, 4), [
+      'The first image:',
+      'The second image:',
+      'The third image:',
+      'The fourth image:',
+    ]);
   });
 
   it('retries after 429 honouring Retry-After, and after 500', async () => {

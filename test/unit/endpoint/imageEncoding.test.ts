@@ -13,7 +13,9 @@ function decode(uri: string): Buffer {
 describe('image encoding', () => {
   it('pads to a square with the CLIP mean colour and resizes to 448', async () => {
     // A 200×100 red picture: the padded square has mean-colour bands above and below.
-    const red = await sharp({ create: { width: 200, height: 100, channels: 3, background: { r: 255, g: 0, b: 0 } } }).png().toBuffer();
+    const red = await sharp({ create: { width: 200, height: 100, channels: 3, background: { r: 255, g: 0, b: 0 } } })
+      .png()
+      .toBuffer();
     const e = await encodeImageBytes(red, { mode: 'square' });
     assert.equal(e.mime, 'image/jpeg');
     assert.deepEqual([e.width, e.height], [448, 448]);
@@ -29,7 +31,10 @@ describe('image encoding', () => {
   it('applies EXIF orientation before padding', async () => {
     // Stored 200 wide × 100 tall with orientation 6 (rotate 90°): displayed 100 wide × 200 tall,
     // so the padding goes left and right.
-    const jpg = await sharp({ create: { width: 200, height: 100, channels: 3, background: { r: 0, g: 0, b: 255 } } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const jpg = await sharp({ create: { width: 200, height: 100, channels: 3, background: { r: 0, g: 0, b: 255 } } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const e = await encodeImageBytes(jpg, { mode: 'square' });
     const { data, info } = await sharp(decode(e.dataUri)).raw().toBuffer({ resolveWithObject: true });
     const px = (x: number, y: number) => [...data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3)];

@@ -27,7 +27,10 @@ describe('endpoint profiles, prompts and cache keys', () => {
   });
 
   it('builds the interleaved parts and the Co-Instruct prompt text', () => {
-    assert.deepEqual(buildContent('Q?', ['u1', 'u2']).map((p) => (p.type === 'text' ? p.text : '<img>')), ['The first image:', '<img>', 'The second image:', '<img>', 'Q?']);
+    assert.deepEqual(
+      buildContent('Q?', ['u1', 'u2']).map((p) => (p.type === 'text' ? p.text : '<img>')),
+      ['The first image:', '<img>', 'The second image:', '<img>', 'Q?'],
+    );
     assert.equal(promptText('Which is better?', 2), 'The first image: <|image|>\nThe second image: <|image|>Which is better?');
     assert.equal(promptText('How is it?', 1), 'The image: <|image|>How is it?');
     assert.equal(mcqQuestion('Is it blurry?', ['Yes', 'No']), "Is it blurry?\nA. Yes\nB. No\nAnswer with the option's letter from the given choices directly.");
@@ -44,7 +47,8 @@ describe('endpoint profiles, prompts and cache keys', () => {
       keyPartsFor(resolveProfile({ baseURL: 'http://x/v1', model: 'm', imagePreprocessing: 'original' }), 'prompt', ['h1', 'h2']),
       keyPartsFor(p, 'prompt!', ['h1', 'h2']),
       keyPartsFor(p, 'prompt', ['h2', 'h1']),
-    ]) assert.notEqual(cacheKey(other), k);
+    ])
+      assert.notEqual(cacheKey(other), k);
     assert.equal(publicEndpoint('https://h.example/v1?api-key=sk-123#x'), 'https://h.example/v1');
   });
 });

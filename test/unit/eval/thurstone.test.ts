@@ -26,11 +26,16 @@ describe('Thurstone Case V MAP', () => {
     const r = thurstoneMap(C);
     assert.ok(r.gradientNorm < 1e-8);
     assert.ok(Math.abs(r.scores.reduce((a, b) => a + b, 0)) < 1e-9);
-    assert.deepEqual([...r.scores.keys()].sort((a, b) => r.scores[b] - r.scores[a]), [0, 1, 2, 3], 'order follows the wins');
+    assert.deepEqual(
+      [...r.scores.keys()].sort((a, b) => r.scores[b] - r.scores[a]),
+      [0, 1, 2, 3],
+      'order follows the wins',
+    );
     const f = thurstoneObjective(C, r.scores);
     for (let k = 0; k < 4; k++) {
       for (const eps of [1e-3, -1e-3]) {
-        const q = r.scores.slice(); q[k] += eps;
+        const q = r.scores.slice();
+        q[k] += eps;
         assert.ok(thurstoneObjective(C, q) < f);
       }
     }
@@ -38,7 +43,10 @@ describe('Thurstone Case V MAP', () => {
 
   it('two items: q1 − q2 solves the one-dimensional optimum', () => {
     // Objective in d = q1 − q2 with q1 = d/2, q2 = −d/2: 3 log Φ(d) + 1 log Φ(−d) − d²/4.
-    const r = thurstoneMap([[0, 3], [1, 0]]);
+    const r = thurstoneMap([
+      [0, 3],
+      [1, 0],
+    ]);
     const d = r.scores[0] - r.scores[1];
     const g = (x: number) => 3 * millsRatio(x) - 1 * millsRatio(-x) - x / 2;
     assert.ok(Math.abs(g(d)) < 1e-8, `derivative at the optimum ${g(d)}`);
@@ -46,7 +54,11 @@ describe('Thurstone Case V MAP', () => {
   });
 
   it('the prior keeps unbeaten items finite and leaves unseen ones at 0', () => {
-    const r = thurstoneMap([[0, 10, 0], [0, 0, 0], [0, 0, 0]]);
+    const r = thurstoneMap([
+      [0, 10, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
     assert.ok(Number.isFinite(r.scores[0]) && r.scores[0] > 0);
     assert.ok(Math.abs(r.scores[2]) < 1e-9);
   });

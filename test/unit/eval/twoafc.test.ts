@@ -17,19 +17,34 @@ describe('2AFC', () => {
     assert.deepEqual(a, twoAfcRounds(12, 3, 'seed-1'));
     assert.notDeepEqual(a, twoAfcRounds(12, 3, 'seed-2'));
     for (let r = 0; r < 3; r++) {
-      const used = a.slice(r * 6, r * 6 + 6).flat().sort((x, y) => x - y);
-      assert.deepEqual(used, Array.from({ length: 12 }, (_, i) => i), 'each round uses every image once');
+      const used = a
+        .slice(r * 6, r * 6 + 6)
+        .flat()
+        .sort((x, y) => x - y);
+      assert.deepEqual(
+        used,
+        Array.from({ length: 12 }, (_, i) => i),
+        'each round uses every image once',
+      );
     }
     assert.equal(twoAfcRounds(5, 2, 's').length, 4, 'an odd one out sits a round out');
   });
 
   it('consistency, accuracy on consistent pairs, ties and unparsed answers', () => {
-    const gt = new Map([['x', 3], ['y', 2], ['z', 1]]);
+    const gt = new Map([
+      ['x', 3],
+      ['y', 2],
+      ['z', 1],
+    ]);
     const j: Judgement[] = [
-      { a: 'x', b: 'y', winner: 'a' }, { a: 'y', b: 'x', winner: 'b' }, // consistent, x (right)
-      { a: 'y', b: 'z', winner: 'b' }, { a: 'z', b: 'y', winner: 'a' }, // consistent, z (wrong)
-      { a: 'x', b: 'z', winner: 'a' }, { a: 'z', b: 'x', winner: 'a' }, // position bias: inconsistent
-      { a: 'x', b: 'y', winner: null }, { a: 'y', b: 'x', winner: 'b' }, // unparsed: inconsistent
+      { a: 'x', b: 'y', winner: 'a' },
+      { a: 'y', b: 'x', winner: 'b' }, // consistent, x (right)
+      { a: 'y', b: 'z', winner: 'b' },
+      { a: 'z', b: 'y', winner: 'a' }, // consistent, z (wrong)
+      { a: 'x', b: 'z', winner: 'a' },
+      { a: 'z', b: 'x', winner: 'a' }, // position bias: inconsistent
+      { a: 'x', b: 'y', winner: null },
+      { a: 'y', b: 'x', winner: 'b' }, // unparsed: inconsistent
     ];
     const r = aggregateJudgements(j, gt);
     assert.equal(r.pairs, 4);
@@ -43,12 +58,17 @@ describe('2AFC', () => {
 
   it('a perfect judge on the KADIS-700k scores: κ 1, accuracy 1, SRCC near 1', function () {
     assert.ok(fs.existsSync(KADIS), `shared data missing: ${KADIS} (../shared/data beside the repository)`);
-    const list = (JSON.parse(fs.readFileSync(KADIS, 'utf8')) as { img_path: string; gt_score: number }[]);
+    const list = JSON.parse(fs.readFileSync(KADIS, 'utf8')) as { img_path: string; gt_score: number }[];
     const gt = new Map(list.map((r) => [r.img_path, r.gt_score]));
     const judgements: Judgement[] = [];
     for (const [i, k] of twoAfcRounds(list.length, 12, 7)) {
-      const a = list[i].img_path, b = list[k].img_path;
-      for (const [x, y] of [[a, b], [b, a]]) judgements.push({ a: x, b: y, winner: gt.get(x)! === gt.get(y)! ? 'tie' : gt.get(x)! > gt.get(y)! ? 'a' : 'b' });
+      const a = list[i].img_path,
+        b = list[k].img_path;
+      for (const [x, y] of [
+        [a, b],
+        [b, a],
+      ])
+        judgements.push({ a: x, b: y, winner: gt.get(x)! === gt.get(y)! ? 'tie' : gt.get(x)! > gt.get(y)! ? 'a' : 'b' });
     }
     const r = aggregateJudgements(judgements, gt);
     assert.equal(r.kappa, 1);
@@ -64,12 +84,18 @@ describe('2AFC', () => {
     const judge = (noise: number) => {
       const out: Judgement[] = [];
       for (const [i, k] of twoAfcRounds(list.length, 12, 3)) {
-        const a = list[i].img_path, b = list[k].img_path;
-        for (const [x, y] of [[a, b], [b, a]]) out.push({ a: x, b: y, winner: rng.next() < noise ? 'a' : gt.get(x)! > gt.get(y)! ? 'a' : 'b' });
+        const a = list[i].img_path,
+          b = list[k].img_path;
+        for (const [x, y] of [
+          [a, b],
+          [b, a],
+        ])
+          out.push({ a: x, b: y, winner: rng.next() < noise ? 'a' : gt.get(x)! > gt.get(y)! ? 'a' : 'b' });
       }
       return aggregateJudgements(out, gt);
     };
-    const clean = judge(0), noisy = judge(0.6);
+    const clean = judge(0),
+      noisy = judge(0.6);
     assert.equal(clean.kappa, 1);
     assert.ok(noisy.kappa! < clean.kappa!);
     assert.ok(noisy.srcc! < clean.srcc!);
@@ -85,8 +111,17 @@ describe('2AFC', () => {
 
 describe('MCQ scoring', () => {
   const item = (i: number, type: number, concern: number, correct: string): Item => ({
-    index: i, key: `q${i}`, hash: 'h', line: i + 1, format: 'qbench-a1', images: ['a.jpg'], groupSize: 1,
-    question: 'Is it blurry?', candidates: ['Yes', 'No'], correct, extra: { type, concern },
+    index: i,
+    key: `q${i}`,
+    hash: 'h',
+    line: i + 1,
+    format: 'qbench-a1',
+    images: ['a.jpg'],
+    groupSize: 1,
+    question: 'Is it blurry?',
+    candidates: ['Yes', 'No'],
+    correct,
+    extra: { type, concern },
   });
   it('accuracy overall and by Q-Bench type and concern names; unparsed counts as wrong', () => {
     const rows = [

@@ -22,9 +22,14 @@ const URL_KEY = 'urlkey-9f8e7d6c5b4a-NEVER-PRINT';
 function cocurate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(root, 'bin', 'cocurate.js'), ...args], { env: { ...process.env, COCURATE_API_KEY: KEY, ...env } });
-    let out = '', err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    let out = '',
+      err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child.on('close', (code) => resolve({ code, out, err }));
   });
 }
@@ -43,7 +48,9 @@ describe('API key redaction (issue #12 §2.8)', function () {
   this.timeout(60_000);
   let server: OpenAITestServer | undefined;
   let tmp: string;
-  beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-redact-')); });
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-redact-'));
+  });
   afterEach(async () => {
     await server?.close();
     server = undefined;
@@ -55,7 +62,8 @@ describe('API key redaction (issue #12 §2.8)', function () {
     const k = 'k3y/with+odd"chars';
     const t = `a ${k} b ${encodeURIComponent(k)} c ${JSON.stringify(k)} Authorization: Bearer abc.def-ghi, http://u:p@h/x?api_key=zzz&x=1&token=qq sk-abcdefghijklmnopqrstu x-api-key: secretvalue`;
     const r = redactSecrets(t, [k]);
-    for (const leak of [k, encodeURIComponent(k), 'abc.def-ghi', 'u:p@', 'zzz', '=qq', 'sk-abcdefghijklmnopqrstu', 'secretvalue']) assert.ok(!r.includes(leak), `${leak} in ${r}`);
+    for (const leak of [k, encodeURIComponent(k), 'abc.def-ghi', 'u:p@', 'zzz', '=qq', 'sk-abcdefghijklmnopqrstu', 'secretvalue'])
+      assert.ok(!r.includes(leak), `${leak} in ${r}`);
     assert.match(r, /Bearer \[REDACTED\]/);
     assert.match(r, /api_key=\[REDACTED\]&x=1/);
     assert.equal(redactSecrets('plain text, nothing secret: the first image is sharper.'), 'plain text, nothing secret: the first image is sharper.');
@@ -65,7 +73,10 @@ describe('API key redaction (issue #12 §2.8)', function () {
 
   it('the client: an echoed Authorization header in a 401 body is not in the error', async () => {
     server = await OpenAITestServer.start({ requireKey: 'another-key', echoAuthorization: true });
-    const client = new EndpointClient(resolveProfile({ baseURL: server.url, model: 'm', apiKeySource: 'env', maxRetries: 0, imagePreprocessing: 'original' }), KEY);
+    const client = new EndpointClient(
+      resolveProfile({ baseURL: server.url, model: 'm', apiKeySource: 'env', maxRetries: 0, imagePreprocessing: 'original' }),
+      KEY,
+    );
     await assert.rejects(client.ask([{ type: 'text', text: 'hi' }]), (e: unknown) => {
       assert.ok(e instanceof EndpointError);
       assert.equal(e.status, 401);
@@ -86,7 +97,20 @@ describe('API key redaction (issue #12 §2.8)', function () {
     await server.close();
     server = await OpenAITestServer.start({ echoAuthorization: true });
     server.script({ kind: 'status', status: 500 });
-    const retried = await cocurate(['ask', demo, 'demo-group2-005', '--endpoint', server.url, '--model', 'm', '--curation', path.join(tmp, '.curator'), '--retries', '1', '--no-stream']);
+    const retried = await cocurate([
+      'ask',
+      demo,
+      'demo-group2-005',
+      '--endpoint',
+      server.url,
+      '--model',
+      'm',
+      '--curation',
+      path.join(tmp, '.curator'),
+      '--retries',
+      '1',
+      '--no-stream',
+    ]);
     assert.equal(retried.code, 0, retried.err);
     assert.match(retried.err, /HTTP 500 .*retry 1/);
     assertClean(retried.err + retried.out, 'ask output');
@@ -94,10 +118,25 @@ describe('API key redaction (issue #12 §2.8)', function () {
 
   it('ask PLAN_DIR: stdout, stderr and agreement-<name>.json hold no key', async () => {
     const curation = path.join(tmp, '.curator');
-    const s = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), 'sample', demo, '--size', '4', '--seed', '1', '--name', 'p', '--out', curation], { encoding: 'utf8' });
+    const s = spawnSync(
+      process.execPath,
+      [path.join(root, 'bin', 'cocurate.js'), 'sample', demo, '--size', '4', '--seed', '1', '--name', 'p', '--out', curation],
+      { encoding: 'utf8' },
+    );
     assert.equal(s.status, 0, s.stderr);
     server = await OpenAITestServer.start({ requireKey: 'another-key', echoAuthorization: true });
-    const r = await cocurate(['ask', path.join(curation, 'spotchecks', 'p'), '--endpoint', server.url, '--model', 'm', '--curation', curation, '--retries', '0']);
+    const r = await cocurate([
+      'ask',
+      path.join(curation, 'spotchecks', 'p'),
+      '--endpoint',
+      server.url,
+      '--model',
+      'm',
+      '--curation',
+      curation,
+      '--retries',
+      '0',
+    ]);
     assert.equal(r.code, 1, r.err);
     assertClean(r.out + r.err, 'ask PLAN_DIR output');
     assert.match(r.out, /failed .*HTTP 401/);
@@ -108,7 +147,19 @@ describe('API key redaction (issue #12 §2.8)', function () {
   });
 
   it('a key in the endpoint URL query (?api_key=) is not printed', async () => {
-    const r = await cocurate(['ask', demo, 'demo-group2-005', '--endpoint', `http://127.0.0.1:9/v1?api_key=${URL_KEY}`, '--model', 'm', '--curation', path.join(tmp, '.curator'), '--retries', '0']);
+    const r = await cocurate([
+      'ask',
+      demo,
+      'demo-group2-005',
+      '--endpoint',
+      `http://127.0.0.1:9/v1?api_key=${URL_KEY}`,
+      '--model',
+      'm',
+      '--curation',
+      path.join(tmp, '.curator'),
+      '--retries',
+      '0',
+    ]);
     assert.equal(r.code, 2, r.err);
     assert.match(r.err, /api_key=\[REDACTED\]/);
     assertClean(r.err + r.out, 'ask output');

@@ -57,22 +57,48 @@ const HOSTILE_IDS = [
 ];
 
 function record(id: string, subset: string): string {
-  return JSON.stringify({ id, subset, image: ['a.jpg', 'b.jpg'], conversations: [{ from: 'human', value: 'The first image: <image>\nThe second image: <image>\nWhich is better?' }, { from: 'gpt', value: 'The first image.' }] });
+  return JSON.stringify({
+    id,
+    subset,
+    image: ['a.jpg', 'b.jpg'],
+    conversations: [
+      { from: 'human', value: 'The first image: <image>\nThe second image: <image>\nWhich is better?' },
+      { from: 'gpt', value: 'The first image.' },
+    ],
+  });
 }
 
 /** A dataset of hostile ids and subsets, a plan over all of it, and a journal with hostile notes. */
 function hostilePlan(): { dir: string; planDir: string } {
   const dir = tmp('inject');
   const data = path.join(dir, 'data.jsonl');
-  fs.writeFileSync(data, HOSTILE_IDS.map((id, i) => record(id, i % 2 ? '<img src=x onerror=alert(5)>|s' : '![s](http://tracker.invalid/s.png)')).join('\n') + '\n');
+  fs.writeFileSync(
+    data,
+    HOSTILE_IDS.map((id, i) => record(id, i % 2 ? '<img src=x onerror=alert(5)>|s' : '![s](http://tracker.invalid/s.png)')).join('\n') + '\n',
+  );
   const planDir = path.join(dir, '.curator', 'spotchecks', 'p');
   const ds = Dataset.open(data);
   try {
     const plan = drawSample(ds, { name: 'p', seed: 's`|<img src=x onerror=alert(6)>', size: HOSTILE_IDS.length, strata: parseStrata('field:subset'), planDir });
     writePlan(planDir, plan);
     const j = new VerdictJournal(path.join(planDir, 'verdicts-eve.jsonl'));
-    const notes = ['![t](http://tracker.invalid/note.png)', 'a\n| b | c', '<img src=x onerror=alert(7)>', '`code` | pipe', 'x]: http://tracker.invalid/ref', ''];
-    plan.items.forEach((it, i) => j.append({ key: it.key, hash: it.hash, verdict: i % 3 === 0 ? 'incorrect' : 'correct', ...(notes[i % notes.length] ? { note: notes[i % notes.length] } : {}), reviewer: 'eve <img src=x onerror=alert(8)>|' }));
+    const notes = [
+      '![t](http://tracker.invalid/note.png)',
+      'a\n| b | c',
+      '<img src=x onerror=alert(7)>',
+      '`code` | pipe',
+      'x]: http://tracker.invalid/ref',
+      '',
+    ];
+    plan.items.forEach((it, i) =>
+      j.append({
+        key: it.key,
+        hash: it.hash,
+        verdict: i % 3 === 0 ? 'incorrect' : 'correct',
+        ...(notes[i % notes.length] ? { note: notes[i % notes.length] } : {}),
+        reviewer: 'eve <img src=x onerror=alert(8)>|',
+      }),
+    );
     j.close();
     const k = new VerdictJournal(path.join(planDir, 'verdicts-bob.jsonl'));
     k.append({ key: plan.items[0].key, hash: plan.items[0].hash, verdict: 'correct', reviewer: '![r](http://tracker.invalid/r.png)' });
@@ -105,7 +131,12 @@ describe('hostile report inputs (issue #12 §2)', function () {
       assert.equal(rows.length, 1 + HOSTILE_IDS.length, items);
       for (const n of rows) assert.equal(n, rows[0], items);
       // Each key reads back as itself from its code span (newlines shown as \n).
-      const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+      const decode = (s: string) =>
+        s
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&amp;/g, '&');
       const codes = [...items.matchAll(/<td><code>([\s\S]*?)<\/code><\/td>/g)].map((m) => decode(m[1]));
       assert.deepEqual([...codes].sort(), HOSTILE_IDS.map((id) => id.replace(/\n/g, '\\n')).sort());
       // Every other table keeps its shape too.
@@ -140,7 +171,11 @@ describe('hostile report inputs (issue #12 §2)', function () {
     });
 
     it('report --out a journal, the plan or the dataset: exit 2, one line, nothing written', () => {
-      for (const [target, what] of [['merged/verdicts-alice.jsonl', /verdict journal/], ['merged/plan.json', /spot-check plan/], ['merged.jsonl', /dataset/]] as const) {
+      for (const [target, what] of [
+        ['merged/verdicts-alice.jsonl', /verdict journal/],
+        ['merged/plan.json', /spot-check plan/],
+        ['merged.jsonl', /dataset/],
+      ] as const) {
         const r = cocurate('report', plan, '--out', path.join(dir, target), '--format', 'md');
         assert.equal(r.code, 2, `${target}: ${r.err}`);
         oneLine(r.err, what);
@@ -206,7 +241,12 @@ describe('hostile report inputs (issue #12 §2)', function () {
         const file = path.join(plan, 'verdicts-alice.jsonl');
         const good = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
         const l = (i: number, patch: Record<string, unknown>) => JSON.stringify({ ...JSON.parse(good[i]), ...patch });
-        fs.writeFileSync(file, [good[0], l(1, { note: 5 }), l(2, { reviewer: { a: 1 } }), l(3, { note: ['x'] }), l(4, { hash: 7 }), l(5, { at: null }), ...good.slice(6)].join('\n') + '\n');
+        fs.writeFileSync(
+          file,
+          [good[0], l(1, { note: 5 }), l(2, { reviewer: { a: 1 } }), l(3, { note: ['x'] }), l(4, { hash: 7 }), l(5, { at: null }), ...good.slice(6)].join(
+            '\n',
+          ) + '\n',
+        );
         const j = readJournal(file);
         assert.deepEqual(j.warnings, [
           `${file}:2: field "note" must be a string, not a number; line ignored`,
@@ -239,25 +279,101 @@ describe('hostile report inputs (issue #12 §2)', function () {
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     const cases: [string, (p: Record<string, unknown>) => void, RegExp][] = [
-      ['name a number', (p) => { p.name = 5; }, /field "name" must be a string, not a number/],
-      ['items [null]', (p) => { p.items = [null]; }, /field "items\[0\]" must be an object, not null/],
-      ['an item key a number', (p) => { (p.items as Record<string, unknown>[])[3].key = 3; }, /field "items\[3\]\.key" must be a string, not a number/],
-      ['an item index negative', (p) => { (p.items as Record<string, unknown>[])[1].index = -1; }, /field "items\[1\]\.index" must be a whole number ≥ 0/],
-      ['a duplicated item', (p) => { (p.items as unknown[]).push((p.items as unknown[])[0]); }, /field "items\[40\]\.key": "m-000" is already items\[0\]/],
-      ['population not an object', (p) => { p.population = [1]; }, /field "population" must be an object/],
-      ['a population size a string', (p) => { p.population = { 2: '36' }; }, /field "population\.2" must be a whole number ≥ 0/],
-      ['dataset.path missing', (p) => { p.dataset = { fingerprint: 'x' }; }, /field "dataset\.path" is missing/],
-      ['an unknown dataset format', (p) => { (p.dataset as Record<string, unknown>).format = 'parquet-ish'; }, /field "dataset\.format" must be one of llava, .*, not "parquet-ish"/],
-      ['seed an object', (p) => { p.seed = {}; }, /field "seed" must be a string or number, not an object/],
-      ['strata a number', (p) => { p.strata = 1; }, /field "strata" must be a string, not a number/],
-      ['not an object at all', (p) => { for (const k of Object.keys(p)) delete p[k]; (p as unknown as { length: number }).length = 0; }, /must hold a JSON object|field "name" is missing/],
+      [
+        'name a number',
+        (p) => {
+          p.name = 5;
+        },
+        /field "name" must be a string, not a number/,
+      ],
+      [
+        'items [null]',
+        (p) => {
+          p.items = [null];
+        },
+        /field "items\[0\]" must be an object, not null/,
+      ],
+      [
+        'an item key a number',
+        (p) => {
+          (p.items as Record<string, unknown>[])[3].key = 3;
+        },
+        /field "items\[3\]\.key" must be a string, not a number/,
+      ],
+      [
+        'an item index negative',
+        (p) => {
+          (p.items as Record<string, unknown>[])[1].index = -1;
+        },
+        /field "items\[1\]\.index" must be a whole number ≥ 0/,
+      ],
+      [
+        'a duplicated item',
+        (p) => {
+          (p.items as unknown[]).push((p.items as unknown[])[0]);
+        },
+        /field "items\[40\]\.key": "m-000" is already items\[0\]/,
+      ],
+      [
+        'population not an object',
+        (p) => {
+          p.population = [1];
+        },
+        /field "population" must be an object/,
+      ],
+      [
+        'a population size a string',
+        (p) => {
+          p.population = { 2: '36' };
+        },
+        /field "population\.2" must be a whole number ≥ 0/,
+      ],
+      [
+        'dataset.path missing',
+        (p) => {
+          p.dataset = { fingerprint: 'x' };
+        },
+        /field "dataset\.path" is missing/,
+      ],
+      [
+        'an unknown dataset format',
+        (p) => {
+          (p.dataset as Record<string, unknown>).format = 'parquet-ish';
+        },
+        /field "dataset\.format" must be one of llava, .*, not "parquet-ish"/,
+      ],
+      [
+        'seed an object',
+        (p) => {
+          p.seed = {};
+        },
+        /field "seed" must be a string or number, not an object/,
+      ],
+      [
+        'strata a number',
+        (p) => {
+          p.strata = 1;
+        },
+        /field "strata" must be a string, not a number/,
+      ],
+      [
+        'not an object at all',
+        (p) => {
+          for (const k of Object.keys(p)) delete p[k];
+          (p as unknown as { length: number }).length = 0;
+        },
+        /must hold a JSON object|field "name" is missing/,
+      ],
     ];
     for (const [title, mutate, message] of cases) {
       it(`${title}: a clear error naming the file and the field`, () => {
         const p = structuredClone(good);
         mutate(p);
         fs.writeFileSync(planFile, JSON.stringify(p));
-        assert.throws(() => readPlan(path.dirname(planFile)), (e: Error) => e.message.startsWith(`${planFile}: `) && message.test(e.message));
+        assert.throws(
+          () => readPlan(path.dirname(planFile)),
+          (e: Error) => e.message.startsWith(`${planFile}: `) && message.test(e.message),
+        );
         const r = cocurate('report', path.dirname(planFile), '--no-drift');
         assert.equal(r.code, 2, r.err);
         oneLine(r.err, message);
@@ -283,7 +399,13 @@ describe('hostile report inputs (issue #12 §2)', function () {
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     for (const [kind, make] of [
-      ['a FIFO', (f: string) => { const r = spawnSync('mkfifo', [f]); assert.equal(r.status, 0, 'mkfifo failed'); }],
+      [
+        'a FIFO',
+        (f: string) => {
+          const r = spawnSync('mkfifo', [f]);
+          assert.equal(r.status, 0, 'mkfifo failed');
+        },
+      ],
       ['a symlink to /dev/zero', (f: string) => fs.symlinkSync('/dev/zero', f)],
       ['a folder', (f: string) => fs.mkdirSync(f)],
     ] as const) {
@@ -295,7 +417,10 @@ describe('hostile report inputs (issue #12 §2)', function () {
         assert.equal(r.code, 2, `exit ${r.code}: ${r.err}`);
         oneLine(r.err, /not a regular file/);
         assert.ok(r.err.includes(j), r.err);
-        assert.throws(() => readJournal(j), (e: Error) => e.message.startsWith(`${j}: `) && /not a regular file/.test(e.message));
+        assert.throws(
+          () => readJournal(j),
+          (e: Error) => e.message.startsWith(`${j}: `) && /not a regular file/.test(e.message),
+        );
       });
     }
 
@@ -303,7 +428,10 @@ describe('hostile report inputs (issue #12 §2)', function () {
       const j = path.join(plan, 'verdicts-zed.jsonl');
       fs.symlinkSync('/dev/null', j);
       const w = new VerdictJournal(j);
-      assert.throws(() => w.append({ key: 'm-000', hash: '', verdict: 'correct', reviewer: 'zed' }), (e: Error) => e.message.startsWith(`${j}: `) && /not a regular file/.test(e.message));
+      assert.throws(
+        () => w.append({ key: 'm-000', hash: '', verdict: 'correct', reviewer: 'zed' }),
+        (e: Error) => e.message.startsWith(`${j}: `) && /not a regular file/.test(e.message),
+      );
       w.close();
     });
   });

@@ -6,16 +6,32 @@ import { close } from './approx';
 function pairs(yy: number, yn: number, ny: number, nn: number): [number[], number[]] {
   const a: number[] = [];
   const b: number[] = [];
-  const add = (x: number, y: number, times: number) => { for (let i = 0; i < times; i++) { a.push(x); b.push(y); } };
-  add(0, 0, yy); add(0, 1, yn); add(1, 0, ny); add(1, 1, nn);
+  const add = (x: number, y: number, times: number) => {
+    for (let i = 0; i < times; i++) {
+      a.push(x);
+      b.push(y);
+    }
+  };
+  add(0, 0, yy);
+  add(0, 1, yn);
+  add(1, 0, ny);
+  add(1, 1, nn);
   return [a, b];
 }
 
 describe('stats/agreement', () => {
   it("Fleiss' κ on Fleiss (1971) / Wikipedia's 10 subjects × 14 raters × 5 categories: 0.210", () => {
     const t = [
-      [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-      [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+      [0, 0, 0, 0, 14],
+      [0, 2, 6, 4, 2],
+      [0, 0, 3, 5, 6],
+      [0, 3, 9, 2, 0],
+      [2, 2, 8, 1, 1],
+      [7, 7, 0, 0, 0],
+      [3, 2, 6, 3, 0],
+      [2, 5, 3, 2, 2],
+      [6, 5, 2, 1, 0],
+      [0, 2, 2, 3, 7],
     ];
     close(rawAgreement(t), 0.378021978021978, 1e-12); // P̄ = 0.378
     close(fleissKappa(t), 0.209930704421955, 1e-12); // κ = 0.210
@@ -38,7 +54,11 @@ describe('stats/agreement', () => {
     close(s.gwetAC1, 0.936292206413251, 1e-12);
   });
   it('three raters', () => {
-    const r = [[0, 0, 0, 1, 0, 0], [0, 0, 0, 1, 0, 1], [0, 1, 0, 1, 0, 1]];
+    const r = [
+      [0, 0, 0, 1, 0, 0],
+      [0, 0, 0, 1, 0, 1],
+      [0, 1, 0, 1, 0, 1],
+    ];
     const s = agreementStats(r, 2);
     assert.equal(s.cohenKappa, null);
     close(s.raw, 0.777777777777778, 1e-12);
@@ -47,7 +67,13 @@ describe('stats/agreement', () => {
   });
   it('edge cases: no overlap, one category only', () => {
     assert.deepEqual(agreementStats([[], []], 2), { items: 0, raters: 2, raw: null, cohenKappa: null, fleissKappa: null, gwetAC1: null });
-    const s = agreementStats([[0, 0, 0], [0, 0, 0]], 2);
+    const s = agreementStats(
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      2,
+    );
     assert.equal(s.raw, 1);
     assert.equal(s.cohenKappa, null); // chance agreement is 1: κ undefined
     assert.equal(s.fleissKappa, null);

@@ -27,7 +27,10 @@ describe('stats/newcombe', () => {
   }
   it('published 4-decimal values', () => {
     const r = newcombeDiff(56, 70, 48, 80);
-    assert.deepEqual(r.ci.map((x) => x.toFixed(4)), ['0.0524', '0.3339']);
+    assert.deepEqual(
+      r.ci.map((x) => x.toFixed(4)),
+      ['0.0524', '0.3339'],
+    );
   });
   it('an empty side gives no difference', () => {
     assert.deepEqual(newcombeDiff(0, 0, 3, 4), { diff: null, ci: [-1, 1] });

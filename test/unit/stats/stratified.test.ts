@@ -32,14 +32,23 @@ describe('stats/stratified', () => {
     closePair(e.ci, [0.930442373127063, 0.977303867524682], 1e-9);
   });
   it('weights by population, not by sample size', () => {
-    const e = stratifiedEstimate([{ name: '2', N: 60, n: 12, k: 11 }, { name: '3', N: 40, n: 8, k: 5 }]);
+    const e = stratifiedEstimate([
+      { name: '2', N: 60, n: 12, k: 11 },
+      { name: '3', N: 40, n: 8, k: 5 },
+    ]);
     close(e.rate, 0.8, 1e-12); // 0.6·11/12 + 0.4·5/8; the unweighted pool would be 16/20 too, by design of proportional allocation
     closePair(e.ci, [0.610570434391994, 0.910754150668757], 1e-9);
-    const skewed = stratifiedEstimate([{ name: 'big', N: 900, n: 10, k: 10 }, { name: 'small', N: 100, n: 10, k: 0 }]);
+    const skewed = stratifiedEstimate([
+      { name: 'big', N: 900, n: 10, k: 10 },
+      { name: 'small', N: 100, n: 10, k: 0 },
+    ]);
     close(skewed.rate, 0.9, 1e-12); // pooled would say 0.5
   });
   it('empty strata, no data, census, all correct', () => {
-    const e = stratifiedEstimate([{ name: 'A', N: 100, n: 10, k: 9 }, { name: 'B', N: 100, n: 0, k: 0 }]);
+    const e = stratifiedEstimate([
+      { name: 'A', N: 100, n: 10, k: 9 },
+      { name: 'B', N: 100, n: 0, k: 0 },
+    ]);
     close(e.rate, 0.9, 1e-12);
     assert.equal(e.coverage, 0.5);
     assert.ok(e.notes[0].includes('"B"'));
