@@ -1,6 +1,6 @@
 // The README's test command. Prepares what the tests need (scripts/prereqs.mjs: Chromium, code-server,
 // unzip, python3 with pytest/httpx/fastapi/uvicorn/PIL; installed with apt-get when running as root),
-// then runs every stage: lint, typecheck, build, unit + language server (mocha), webview (headless
+// then runs every stage: lint (eslint and prettier --check), typecheck, build, unit + language server (mocha), webview (headless
 // Chromium), e2e (code-server), the Python companion server (pytest).
 //   npm test                  every stage
 //   npm test -- unit webview  only these stages (lint, unit, webview, e2e, serve); build and typecheck always run
@@ -24,7 +24,9 @@ for (const s of only) {
 const stages = only.length ? only : STAGES;
 const want = (stage) => stages.includes(stage);
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const failures = [];
 const flaky = [];
 const skippedNames = [];
@@ -34,18 +36,28 @@ function run(label, cmd, args, opts = {}) {
     console.log(`\n=== ${label}: ${path.basename(cmd)} ${args.join(' ')}`);
     const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
     let text = '';
-    const onData = (stream) => (d) => { text += d; stream.write(d); };
+    const onData = (stream) => (d) => {
+      text += d;
+      stream.write(d);
+    };
     child.stdout.on('data', onData(process.stdout));
     child.stderr.on('data', onData(process.stderr));
     child.on('close', (code) => {
       const plain = text.replace(/\x1b\[[0-9;]*m/g, '');
-      const num = (re) => { const m = plain.match(re); return m ? Number(m[1]) : 0; };
+      const num = (re) => {
+        const m = plain.match(re);
+        return m ? Number(m[1]) : 0;
+      };
       if (opts.kind === 'mocha') {
-        passed += num(/(\d+) passing/); failed += num(/(\d+) failing/); skipped += num(/(\d+) pending/);
+        passed += num(/(\d+) passing/);
+        failed += num(/(\d+) failing/);
+        skipped += num(/(\d+) pending/);
         for (const m of plain.matchAll(/^flaky: (.*)$/gm)) flaky.push(`${label}: ${m[1]}`);
         for (const m of plain.matchAll(/^skipped: (.*)$/gm)) skippedNames.push(`${label}: ${m[1]}`);
       } else if (opts.kind === 'pytest') {
-        passed += num(/(\d+) passed/); failed += num(/(\d+) failed/) + num(/(\d+) errors?\b/); skipped += num(/(\d+) skipped/);
+        passed += num(/(\d+) passed/);
+        failed += num(/(\d+) failed/) + num(/(\d+) errors?\b/);
+        skipped += num(/(\d+) skipped/);
         for (const m of plain.matchAll(/^SKIPPED (.*)$/gm)) skippedNames.push(`${label}: ${m[1]}`);
       }
       if (code !== 0) failures.push(`${label} (exit ${code})`);
@@ -57,10 +69,11 @@ function run(label, cmd, args, opts = {}) {
 function hasTests(dir) {
   const abs = path.join(root, dir);
   if (!existsSync(abs)) return false;
-  const walk = (d) => readdirSync(d).some((f) => {
-    const p = path.join(d, f);
-    return statSync(p).isDirectory() ? walk(p) : /\.test\.js$/.test(f);
-  });
+  const walk = (d) =>
+    readdirSync(d).some((f) => {
+      const p = path.join(d, f);
+      return statSync(p).isDirectory() ? walk(p) : /\.test\.js$/.test(f);
+    });
   return walk(abs);
 }
 
@@ -78,7 +91,10 @@ if (!pre.ok) {
 }
 const stageEnv = { ...(pre.chromium ? { CHROMIUM: pre.chromium } : {}) };
 
-if (want('lint') && (await run('lint', bin('eslint'), ['--no-warn-ignored', '.'])) !== 0) process.exit(1);
+if (want('lint')) {
+  if ((await run('lint', bin('eslint'), ['--no-warn-ignored', '.'])) !== 0) process.exit(1);
+  if ((await run('format (prettier --check; npm run format fixes)', bin('prettier'), ['--check', '--log-level', 'warn', '.'])) !== 0) process.exit(1);
+}
 if ((await run('build', node, ['scripts/build.mjs'])) !== 0) process.exit(1);
 if ((await run('typecheck + compile', bin('tsc'), ['-p', '.'])) !== 0) process.exit(1);
 if ((await run('typecheck webview', bin('tsc'), ['--noEmit', '-p', 'webview'])) !== 0) process.exit(1);
@@ -86,11 +102,19 @@ if ((await run('typecheck webview', bin('tsc'), ['--noEmit', '-p', 'webview'])) 
 if (want('unit')) await run('unit + server', bin('mocha'), ['--config', '.mocharc.json', ...reporter], { kind: 'mocha', env: stageEnv });
 if (want('webview')) {
   if (!hasTests('out/test/webview')) failures.push('webview (no compiled tests in out/test/webview)');
-  else await run('webview (Chromium)', bin('mocha'), ['--no-config', '--timeout', '60000', ...reporter, 'out/test/webview/**/*.test.js'], { kind: 'mocha', env: stageEnv });
+  else
+    await run('webview (Chromium)', bin('mocha'), ['--no-config', '--timeout', '60000', ...reporter, 'out/test/webview/**/*.test.js'], {
+      kind: 'mocha',
+      env: stageEnv,
+    });
 }
 if (want('e2e')) {
   if (!hasTests('out/test/e2e')) failures.push('e2e (no compiled tests in out/test/e2e)');
-  else await run('e2e (code-server)', bin('mocha'), ['--no-config', '--timeout', '240000', '--retries', '1', ...reporter, 'out/test/e2e/**/*.test.js'], { kind: 'mocha', env: stageEnv });
+  else
+    await run('e2e (code-server)', bin('mocha'), ['--no-config', '--timeout', '240000', '--retries', '1', ...reporter, 'out/test/e2e/**/*.test.js'], {
+      kind: 'mocha',
+      env: stageEnv,
+    });
 }
 if (want('serve')) {
   await run('serve (pytest)', pre.python, ['-m', 'pytest', '-q', '-rs', 'serve/tests'], { kind: 'pytest' });
@@ -99,7 +123,9 @@ if (want('serve')) {
 if (failures.length) console.log(`\nfailed stages: ${failures.join('; ')}`);
 if (flaky.length) console.log(`\nflaky (failed once, passed on retry):\n${flaky.map((f) => `  ${f}`).join('\n')}`);
 if (skipped) {
-  console.log(`\nskipped tests (a skipped test is not a pass; the default run has none):\n${skippedNames.map((s) => `  ${s}`).join('\n') || `  ${skipped} test(s)`}`);
+  console.log(
+    `\nskipped tests (a skipped test is not a pass; the default run has none):\n${skippedNames.map((s) => `  ${s}`).join('\n') || `  ${skipped} test(s)`}`,
+  );
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failures.length || failed || skipped ? 1 : 0);
