@@ -57,7 +57,7 @@ async function generate() {
 
 /** Runs a command under GNU time; returns wall seconds, peak RSS MB and stdout. */
 function timed(cmd, args) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync('time', ['-f', '%e %M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const last = r.stderr.trim().split('\n').pop();
   const [sec, kb] = last.split(' ').map(Number);
   return { sec, mb: kb / 1024, out: r.stdout.trim(), status: r.status };

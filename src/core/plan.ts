@@ -43,6 +43,20 @@ export interface Plan {
   createdBy: string;
 }
 
+/** A plan's reference to its dataset: the path relative to the plan folder (posix), size, mtime, fingerprint, format. */
+export function planDatasetRef(
+  ds: { path: string; bytes: number; mtimeMs: number; fingerprint(): string; format?: FormatId },
+  planDir: string,
+): Plan['dataset'] {
+  return {
+    path: path.relative(planDir, ds.path).split(path.sep).join('/'),
+    bytes: ds.bytes,
+    mtimeMs: ds.mtimeMs,
+    fingerprint: ds.fingerprint(),
+    format: ds.format,
+  };
+}
+
 export const CURATION_FOLDER = '.curator';
 
 /** Default curation folder for a dataset: `.curator/` beside it. */

@@ -3,12 +3,11 @@
  * same item list on every machine. Stratified samples allocate proportionally (largest remainder)
  * unless per-stratum sizes are given.
  */
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Dataset } from './dataset';
 import { allocateProportional } from './allocation';
 import { recordHash } from './hash';
-import type { Plan, PlanItem } from './plan';
+import { planDatasetRef, type Plan, type PlanItem } from './plan';
+import { osUserName } from './osUser';
 import { Random } from './random';
 import { proposedSampleSize } from './sampleSize';
 import { assignStrata, compareStrata, strataToString, type StrataSpec } from './strata';
@@ -86,13 +85,7 @@ export function drawSample(ds: Dataset, opts: SampleOptions): Plan {
   return {
     version: 1,
     name: opts.name,
-    dataset: {
-      path: path.relative(opts.planDir, ds.path).split(path.sep).join('/'),
-      bytes: ds.bytes,
-      mtimeMs: ds.mtimeMs,
-      fingerprint: ds.fingerprint(),
-      format: ds.format,
-    },
+    dataset: planDatasetRef(ds, opts.planDir),
     seed: String(opts.seed),
     size,
     strata: strataToString(opts.strata),
@@ -100,14 +93,6 @@ export function drawSample(ds: Dataset, opts: SampleOptions): Plan {
     population,
     items,
     createdAt: (opts.now ?? new Date()).toISOString(),
-    createdBy: opts.createdBy ?? safeUser(),
+    createdBy: opts.createdBy ?? osUserName(),
   };
-}
-
-function safeUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
 }

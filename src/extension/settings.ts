@@ -4,7 +4,7 @@
  * with the language server (src/core/imageRoot.ts). The `Settings` object owns the one setting
  * that changes what a view writes — the reviewer — and tells views when it changes.
  */
-import * as os from 'node:os';
+import { osUserName } from '../core/osUser';
 import * as vscode from 'vscode';
 import { resolveCurationFolder, resolveImageRoot } from '../core/imageRoot';
 
@@ -18,11 +18,7 @@ function config(scope?: vscode.Uri): vscode.WorkspaceConfiguration {
 export function reviewerName(): string {
   const v = config().get<string>('reviewer', '').trim();
   if (v) return v;
-  try {
-    return os.userInfo().username || 'reviewer';
-  } catch {
-    return process.env.USER ?? 'reviewer';
-  }
+  return osUserName('reviewer');
 }
 
 function workspaceFolderFor(datasetPath: string): string | undefined {

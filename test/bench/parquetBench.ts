@@ -71,7 +71,7 @@ ds.close();
 async function main(): Promise<void> {
   await generate();
   const size = fs.statSync(FILE).size;
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, '-e', PROBE, FILE], { encoding: 'utf8' });
+  const r = spawnSync('time', ['-f', '%e %M', process.execPath, '-e', PROBE, FILE], { encoding: 'utf8' });
   if (r.status !== 0) {
     console.error(r.stderr);
     process.exit(1);

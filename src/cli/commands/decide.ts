@@ -1,17 +1,9 @@
-import * as os from 'node:os';
 import { DECISION_VALUES, recordDecision, type Decision, type DecisionValue } from '../../core/decisions';
 import { spotcheckReport } from '../../core/report/model';
 import { decisionText } from '../../core/report/format';
+import { osUserName } from '../../core/osUser';
 import { UsageError } from '../args';
 import { emit, type Command } from '../command';
-
-function whoAmI(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
-}
 
 export const decide: Command = {
   name: 'decide',
@@ -61,7 +53,7 @@ export const decide: Command = {
     const decision: Decision = {
       ...(stratum !== undefined ? { stratum } : {}),
       decision: value as DecisionValue,
-      by: args.str('by') ?? whoAmI(),
+      by: args.str('by') ?? osUserName(),
       at: new Date().toISOString(),
       basis,
       ...(note ? { note } : {}),

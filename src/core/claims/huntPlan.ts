@@ -4,11 +4,10 @@
  * review editor opens it like any spot check, while the report counts its verdicts as the hunt's
  * precision (wrong labels found / items judged) and keeps them out of every estimate.
  */
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Dataset } from '../dataset';
 import { recordHash } from '../hash';
-import type { Plan, PlanItem } from '../plan';
+import { planDatasetRef, type Plan, type PlanItem } from '../plan';
+import { osUserName } from '../osUser';
 import type { AuditedItem } from './auditLabels';
 
 export const HUNT_METHOD = 'label-audit-v1 (cues vs claims, suspicion = C / (C + A + 1/2))';
@@ -38,27 +37,13 @@ export function buildHuntPlan(ds: Dataset, audited: AuditedItem[], opts: HuntOpt
     name: opts.name,
     kind: 'hunt',
     hunt: { method: HUNT_METHOD, scores: ranked.map((it) => Number(it.suspicion.toPrecision(5))) },
-    dataset: {
-      path: path.relative(opts.planDir, ds.path).split(path.sep).join('/'),
-      bytes: ds.bytes,
-      mtimeMs: ds.mtimeMs,
-      fingerprint: ds.fingerprint(),
-      format: ds.format,
-    },
+    dataset: planDatasetRef(ds, opts.planDir),
     seed: '',
     size: items.length,
     strata: 'suspicion',
     population: { hunt: audited.filter((it) => it.suspicion > 0 && it.suspicion >= min).length },
     items,
     createdAt: (opts.now ?? new Date()).toISOString(),
-    createdBy: opts.createdBy ?? safeUser(),
+    createdBy: opts.createdBy ?? osUserName(),
   };
-}
-
-function safeUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
 }
