@@ -115,6 +115,37 @@ export function sent(page: Page): Promise<{ kind: string; method: string; params
   return page.evaluate('window.__host.sent') as Promise<{ kind: string; method: string; params: Record<string, unknown> }[]>;
 }
 
+/** What the page-side predicates below read of the DOM (the test build has no DOM lib). */
+type PageElement = { complete?: boolean; dataset: Record<string, string | undefined> };
+type PageGlobals = { document: { querySelectorAll(selector: string): ArrayLike<PageElement> } };
+
+/*
+ * Page-side waits are functions, never strings: Playwright evals a string predicate again on every later poll,
+ * which the page's CSP (no 'unsafe-eval') refuses, so a string predicate only works when it is true on the first poll.
+ */
+
+/** Waits until at least `min` elements match `selector` and every one of them has finished loading (img.complete). */
+export async function waitForLoaded(page: Page, selector: string, min = 1): Promise<void> {
+  await page.waitForFunction(
+    ([sel, n]) => {
+      const all = Array.from((globalThis as unknown as PageGlobals).document.querySelectorAll(sel));
+      return all.length >= n && all.every((e) => e.complete === true);
+    },
+    [selector, min] as const,
+  );
+}
+
+/** Waits until at least `min` elements match `selector` and every one has `data-<key>="<value>"`. */
+export async function waitForDataset(page: Page, selector: string, key: string, value: string, min = 1): Promise<void> {
+  await page.waitForFunction(
+    ([sel, k, v, n]) => {
+      const all = Array.from((globalThis as unknown as PageGlobals).document.querySelectorAll(sel));
+      return all.length >= n && all.every((e) => e.dataset[k] === v);
+    },
+    [selector, key, value, min] as const,
+  );
+}
+
 export function notify(page: Page, method: string, params: unknown): Promise<void> {
   return page.evaluate(`window.__host.notify(${JSON.stringify(method)}, ${JSON.stringify(params)})`) as Promise<void>;
 }

@@ -6,7 +6,14 @@
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { InitState, ItemView } from '../../src/protocol';
-import { launchBrowser, notify, openCurator, sent, startPageServer, type FakeHostConfig } from './curatorPage';
+import { launchBrowser, notify, waitForLoaded, openCurator, sent, startPageServer, type FakeHostConfig } from './curatorPage';
+
+/**
+ * The fake host's record of sent messages, read inside `waitForFunction` predicates. Those predicates are functions, never
+ * strings: Playwright evals a string predicate again on every later poll, which the page's CSP (no 'unsafe-eval') refuses,
+ * so a string predicate only works when it is already true on the first poll.
+ */
+type HostWindow = { __host: { sent: { method: string; params: Record<string, unknown> }[] } };
 
 const ok = (p: string) => ({ ok: true as const, path: p, src: `/${p}` });
 
@@ -112,7 +119,7 @@ describe('curator webview (headless Chromium)', function () {
       GROUP3.images.map((i) => i.path),
     );
     assert.deepEqual(await page.locator('.images .description').allTextContents(), GROUP3.descriptions);
-    await page.waitForFunction('[...document.querySelectorAll(".images img")].every((i) => i.complete)');
+    await waitForLoaded(page, '.images img');
     const widths = (await page.evaluate('[...document.querySelectorAll(".images img")].map((i) => i.naturalWidth)')) as number[];
     assert.equal(widths.length, 3);
     for (const w of widths) assert.ok(w > 0);
@@ -186,12 +193,16 @@ describe('curator webview (headless Chromium)', function () {
   it('reports keyboard focus to the host (item vs. typing a note) and keeps its position with setState', async () => {
     page = await openCurator(browser, server.url, reviewConfig());
     await page.locator('.item-pane').click();
-    await page.waitForFunction('window.__host.sent.some((m) => m.method === "focusChanged" && m.params.area === "item")');
+    await page.waitForFunction(() => (globalThis as unknown as HostWindow).__host.sent.some((m) => m.method === 'focusChanged' && m.params.area === 'item'));
     await notify(page, 'key', { action: 'note' });
-    await page.waitForFunction('window.__host.sent.filter((m) => m.method === "focusChanged").at(-1).params.area === "input"');
+    await page.waitForFunction(
+      () => (globalThis as unknown as HostWindow).__host.sent.filter((m) => m.method === 'focusChanged').at(-1)?.params.area === 'input',
+    );
     await page.keyboard.type('blurry');
     await page.keyboard.press('Escape');
-    await page.waitForFunction('window.__host.sent.filter((m) => m.method === "focusChanged").at(-1).params.area === "item"');
+    await page.waitForFunction(
+      () => (globalThis as unknown as HostWindow).__host.sent.filter((m) => m.method === 'focusChanged').at(-1)?.params.area === 'item',
+    );
     await notify(page, 'key', { action: 'next' });
     await page.locator('.item[data-position="1"]').waitFor();
     assert.equal(await position(page), '1');
@@ -203,7 +214,7 @@ describe('curator webview (headless Chromium)', function () {
   it('starts over when the host says its view changed (e.g. another reviewer), without doubling handlers', async () => {
     page = await openCurator(browser, server.url, { ...reviewConfig(), results: { ready: reviewInit(), find: { index: 1 } } });
     await notify(page, 'refresh', { reason: 'reviewer is now ana' });
-    await page.waitForFunction('window.__host.sent.filter((m) => m.method === "ready").length === 2');
+    await page.waitForFunction(() => (globalThis as unknown as HostWindow).__host.sent.filter((m) => m.method === 'ready').length === 2);
     await page.locator('#app[data-state="ready"] .item[data-position="0"]').waitFor();
     assert.equal(await page.locator('.toolbar .progress-count').count(), 1);
     await page.locator('input.jump').fill('#1');
@@ -243,7 +254,7 @@ describe('curator webview (headless Chromium)', function () {
     await page.locator('.item[data-position="0"]').waitFor();
     const before = (await sent(page)).filter((m) => m.method === 'record').length;
     await notify(page, 'showRecord', { index: 0, textChanged: true });
-    await page.waitForFunction(`window.__host.sent.filter((m) => m.method === 'record').length > ${before}`);
+    await page.waitForFunction((n) => (globalThis as unknown as HostWindow).__host.sent.filter((m) => m.method === 'record').length > n, before);
   });
 
   it('enlarges an image on click and closes on Escape', async () => {
@@ -279,7 +290,9 @@ describe('curator webview (headless Chromium)', function () {
     await page.locator('.row[data-key="rec-50000"]').waitFor();
     assert.ok((await page.locator('.row').count()) < 100);
     await page.locator('.filter select[aria-label="Group size"]').selectOption('2');
-    await page.waitForFunction('window.__host.sent.some((m) => m.method === "query" && m.params.filter.groupSize === 2)');
+    await page.waitForFunction(() =>
+      (globalThis as unknown as HostWindow).__host.sent.some((m) => m.method === 'query' && (m.params.filter as { groupSize?: number }).groupSize === 2),
+    );
     await page.locator('input.jump').fill('rec-5000');
     await page.locator('input.jump').press('Enter');
     await page.locator('.item[data-key="rec-5000"]').waitFor();

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { InitState, ItemView } from '../../src/protocol';
-import { launchBrowser, notify, openCurator, startPageServer, type FakeHostConfig } from './curatorPage';
+import { launchBrowser, notify, waitForDataset, openCurator, startPageServer, type FakeHostConfig } from './curatorPage';
 
 const img = (p: string) => ({ ok: true as const, path: p, src: `/${p}`, width: 512, height: 384 });
 const ORD = ['first', 'second', 'third', 'fourth'];
@@ -142,7 +142,7 @@ describe('compare mode in the item pane (headless Chromium, 1280×720)', functio
     await page.locator('.item .compare').waitFor();
     assert.equal(await page.locator('.item .images').count(), 0, 'the grid is gone');
     assert.equal(await page.locator('.compare-toggle').getAttribute('aria-pressed'), 'true');
-    await page.waitForFunction('document.querySelectorAll(\'.cmp-img[data-painted="true"]\').length === 4');
+    await waitForDataset(page, '.cmp-img', 'painted', 'true', 4);
     assert.deepEqual(await page.locator('.cmp-caption .ordinal').allTextContents(), [
       'The first image',
       'The second image',
@@ -153,12 +153,10 @@ describe('compare mode in the item pane (headless Chromium, 1280×720)', functio
     assert.ok(await inView(page, '.cmp-viewport[data-ordinal="4"]'), 'viewports in view');
     assert.equal(await page.evaluate('document.activeElement?.classList.contains("compare")'), true, 'compare view has the keyboard');
     await page.keyboard.press('1');
-    await page.waitForFunction('[...document.querySelectorAll(".cmp-viewport")].every((v) => v.dataset.viewScale === "1")');
+    await waitForDataset(page, '.cmp-viewport', 'viewScale', '1');
     await notify(page, 'key', { action: 'next' });
     await page.locator('.item[data-key="item-1"] .compare').waitFor();
-    await page.waitForFunction(
-      'document.querySelectorAll(".cmp-viewport").length === 2 && [...document.querySelectorAll(".cmp-viewport")].every((v) => v.dataset.viewScale === "1")',
-    );
+    await waitForDataset(page, '.cmp-viewport', 'viewScale', '1', 2);
     assert.equal(await page.evaluate('document.activeElement?.classList.contains("compare")'), true, 'still has the keyboard');
     await page.keyboard.press('f');
     assert.equal(await page.locator('.cmp-viewport').count(), 1, 'flicker works after moving on');
