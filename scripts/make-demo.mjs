@@ -18,8 +18,8 @@ const DISTORTIONS = [
   'colour diffusion',
   'colour shift',
   'colour quantisation',
+  'desaturation', // KADID-10k type 7 lowers saturation (its colourfulness cue: 7.4 on boats-936943_07_03)
   'over-saturation',
-  'desaturation',
   'JPEG2000 compression',
   'JPEG compression',
   'white noise',
