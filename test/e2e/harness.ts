@@ -268,7 +268,14 @@ export class VsCode {
     if (text !== undefined) await input.fill(text);
     if (pick !== undefined) {
       await input.fill(pick);
-      await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: pick }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      // The list filters asynchronously and every row is visible before it does: wait until the top row
+      // (the one Enter takes) is the pick, or Enter may take the row that was on top before filtering.
+      const top = this.page.locator('.quick-input-widget .monaco-list-row').first();
+      const until = Date.now() + 10_000;
+      while (!((await top.textContent({ timeout: 500 }).catch(() => '')) ?? '').includes(pick)) {
+        if (Date.now() > until) throw new Error(`quick pick row "${pick}" did not come to the top within 10 s`);
+        await this.page.waitForTimeout(100);
+      }
     }
     await this.page.keyboard.press('Enter');
   }
