@@ -104,7 +104,17 @@ export interface DatasetInfo {
 export interface SavedVerdict {
   verdict: Verdict;
   note?: string;
+  /** The right label, for an item judged incorrect (issue #17). */
+  correction?: string;
+  /** Why the item is wrong: reason names from `curator.review.reasons`. */
+  reasons?: string[];
   at: string;
+}
+
+/** One entry of `curator.review.reasons`: the key (1–9) that records the reason on an incorrect item. */
+export interface ReviewReason {
+  key: string;
+  reason: string;
 }
 
 export interface PlanInfo {
@@ -134,6 +144,8 @@ export interface InitState {
   plan?: PlanInfo;
   /** Current verdicts of this reviewer, by key (review mode). */
   verdicts?: Record<string, SavedVerdict>;
+  /** Review: the reasons a reviewer can give with one key (`curator.review.reasons`). */
+  reasons?: ReviewReason[];
   progress?: Progress;
   /** Where to start: review = plan position (first unjudged), browse = dataset index. */
   start: number;
@@ -163,7 +175,22 @@ export interface ListRow {
 }
 
 /** Key actions the host forwards from contributed keybindings. */
-export type KeyAction = 'correct' | 'incorrect' | 'skip' | 'note' | 'undo' | 'next' | 'prev' | 'first' | 'last' | 'enlarge' | 'compare' | 'find' | 'escape';
+export type KeyAction =
+  | 'correct'
+  | 'incorrect'
+  | 'skip'
+  | 'note'
+  | 'undo'
+  | 'correction'
+  | 'reason'
+  | 'next'
+  | 'prev'
+  | 'first'
+  | 'last'
+  | 'enlarge'
+  | 'compare'
+  | 'find'
+  | 'escape';
 
 /** Where keyboard focus is inside the webview; the host mirrors it into a context key. */
 export type FocusArea = 'none' | 'item' | 'input';
@@ -190,10 +217,14 @@ export interface ItemResult {
 export const GetRecord = request<{ index: number }, ItemResult>('record');
 /** Review: the item at a plan position (`changed` says when its record changed since the plan was drawn). */
 export const GetPlanItem = request<{ position: number }, ItemResult>('review.item');
-/** Answered after the verdict is appended and fsynced; `hostMs` is the time the host spent on it. */
-export const Mark = request<{ key: string; verdict: Verdict; note?: string }, { key: string; saved: SavedVerdict; progress: Progress; hostMs?: number }>(
-  'mark',
-);
+/**
+ * Answered after the verdict is appended and fsynced; `hostMs` is the time the host spent on it. The
+ * line carries the item's whole state (latest line wins): a correction or reasons only with `incorrect`.
+ */
+export const Mark = request<
+  { key: string; verdict: Verdict; note?: string; correction?: string; reasons?: string[] },
+  { key: string; saved: SavedVerdict; progress: Progress; hostMs?: number }
+>('mark');
 export const Undo = request<{ key: string }, { key: string; current?: SavedVerdict; progress: Progress }>('undo');
 /** Browse: apply a filter; the host keeps the matching indices and answers with their number. */
 export const Query = request<{ filter: BrowseFilter }, { total: number; matches: number; filterId: number }>('query');
@@ -211,7 +242,10 @@ export const ShowMessage = command<{ level: 'info' | 'warning' | 'error'; text: 
 // ---------------------------------------------------------------------------------------------
 // Notifications (host → webview)
 
-export const KeyPressed = notification<{ action: KeyAction }>('key');
+/** `key`: which reason key was pressed (action `reason`). */
+export const KeyPressed = notification<{ action: KeyAction; key?: string }>('key');
+/** Review: `curator.review.reasons` changed. */
+export const ReviewReasons = notification<{ reasons: ReviewReason[] }>('review.reasons');
 /** Browse, preview: show the record at this dataset index (browse clears a filter that hides it; `textChanged`: the preview's document was edited, drop what was fetched). */
 export const ShowRecord = notification<{ index: number; textChanged?: boolean }>('showRecord');
 /** Review: show the item at this plan position. */

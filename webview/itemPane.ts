@@ -29,7 +29,7 @@ export interface ModeController {
   shown(pos: number, item: P.ItemView | undefined): void;
   renderProgress(): void;
   /** Mode-specific key actions; returns false for the pane's own (move, enlarge, find). */
-  onKey(action: P.KeyAction): boolean;
+  onKey(action: P.KeyAction, key?: string): boolean;
   /** The go-to box found a record (dataset index). */
   goToRecord(index: number): Promise<void>;
   /** What the mode keeps across hide and reload, besides the position. */
@@ -82,7 +82,7 @@ export class ItemPane {
       (key, direction) => ch.command(P.NextModelDisagreement, { key, direction }),
     );
     this.subs.push(
-      ch.on(P.KeyPressed, ({ action }) => this.onKey(action)),
+      ch.on(P.KeyPressed, ({ action, key }) => this.onKey(action, key)),
       ch.on(P.ModelAnswer, (v) => this.answers.update(v)),
     );
     this.compareButton.addEventListener('click', () => this.toggleCompare());
@@ -268,9 +268,9 @@ export class ItemPane {
     this.focusItem();
   }
 
-  private onKey(action: P.KeyAction): void {
+  private onKey(action: P.KeyAction, key?: string): void {
     if (this.lightbox.open && action !== 'enlarge') this.lightbox.close();
-    if (this.controller.onKey(action)) return;
+    if (this.controller.onKey(action, key)) return;
     switch (action) {
       case 'next':
         void this.show(this.position + 1);

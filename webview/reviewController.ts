@@ -2,12 +2,26 @@
  * Review mode (ARCHITECTURE.md › Webview): positions are plan positions. Marks, undo and notes go
  * to the host, which answers after the verdict is on disk; until then the verdict shows "saving…".
  * The host names plan positions only (GetPlanItem, ShowPlanPosition).
+ * Corrections and reasons (issue #17): r opens an inline editor on the label (correctionEditor.ts);
+ * the digits of `curator.review.reasons` toggle a reason. Each change is one journal line carrying
+ * the item's whole state (verdict, note, correction, reasons), shown "saving…" until it is on disk.
  */
 import * as P from '../src/protocol';
 import { clear, h } from './elements';
+import { CorrectionEditor } from './correctionEditor';
 import { timings, type ItemPane, type ModeController } from './itemPane';
 
-type Local = { verdict: P.Verdict; note?: string; state: 'saving' | 'saved' | 'failed'; error?: string };
+/** What an item's journal line says (or is about to say). */
+type Want = { verdict: P.Verdict; note?: string; correction?: string; reasons?: string[] };
+type Local = Want & { state: 'saving' | 'saved' | 'failed'; error?: string };
+
+const fromSaved = (s: P.SavedVerdict): Local => ({
+  verdict: s.verdict,
+  note: s.note,
+  ...(s.correction !== undefined ? { correction: s.correction } : {}),
+  ...(s.reasons?.length ? { reasons: s.reasons } : {}),
+  state: 'saved',
+});
 
 export class ReviewController implements ModeController {
   readonly prefetch = true;
@@ -15,6 +29,11 @@ export class ReviewController implements ModeController {
   private readonly verdicts = new Map<string, Local>();
   private readonly draftNotes = new Map<string, string>();
   private progress: P.Progress;
+  private reasons: P.ReviewReason[];
+  /** The latest write per key: an older answer arriving late never overwrites a newer state. */
+  private readonly writeSeq = new Map<string, number>();
+  private readonly reasonsBar = h('div', { class: 'reasons-bar', role: 'group', 'aria-label': 'Reasons the item is incorrect' });
+  private readonly corrector: CorrectionEditor;
   private readonly savedLog = h('ol', { class: 'saved-log', 'aria-label': 'Verdicts saved in this session' });
   private readonly noteInput = h('input', {
     class: 'note-input',
@@ -28,8 +47,17 @@ export class ReviewController implements ModeController {
     const init = pane.init;
     this.plan = init.plan!;
     this.progress = init.progress!;
-    for (const [k, s] of Object.entries(init.verdicts ?? {})) this.verdicts.set(k, { verdict: s.verdict, note: s.note, state: 'saved' });
+    this.reasons = init.reasons ?? [];
+    for (const [k, s] of Object.entries(init.verdicts ?? {})) this.verdicts.set(k, fromSaved(s));
+    this.corrector = new CorrectionEditor({
+      save: (key, text) => void this.saveCorrection(key, text),
+      closed: () => this.pane.focusItem(),
+    });
     this.subs = [
+      pane.ch.on(P.ReviewReasons, ({ reasons }) => {
+        this.reasons = reasons;
+        this.renderVerdict();
+      }),
       pane.ch.on(P.ShowPlanPosition, ({ position }) => {
         void this.pane.show(position).then(() => this.pane.focusItem());
       }),
@@ -47,16 +75,23 @@ export class ReviewController implements ModeController {
     const { dataset, readOnly } = init;
     pane.noteBox.replaceChildren(h('label', {}, 'Note '), this.noteInput);
     pane.verdictEl.hidden = false;
+    this.reasonsBar.addEventListener('click', (e) => {
+      const b = (e.target as Element | null)?.closest('button[data-reason-key]') as HTMLButtonElement | null;
+      if (b?.dataset.reasonKey) void this.toggleReason(b.dataset.reasonKey);
+    });
     pane.layout({
       subtitle: `${dataset.name} · ${this.plan.size} items · seed ${this.plan.seed} · strata ${this.plan.strata} · reviewer ${this.plan.reviewer}`,
       jump: true,
       footer: h(
         'footer',
         { class: 'keys' },
-        readOnly ? 'Read-only: ←/→ move' : 'c correct · x incorrect · s skip · n note · u/Backspace undo · ←/→ move · e enlarge · g go to',
+        readOnly
+          ? 'Read-only: ←/→ move'
+          : 'c correct · x incorrect · r correct the label · 1–9 reasons · s skip · n note · u/Backspace undo · ←/→ move · e enlarge · g go to',
         h('details', { class: 'saved-log-box' }, h('summary', {}, 'Saved in this session'), this.savedLog),
       ),
     });
+    if (!readOnly) pane.verdictEl.after(this.reasonsBar);
     this.renderProgress();
   }
 
@@ -77,6 +112,7 @@ export class ReviewController implements ModeController {
 
   moving(): void {
     this.closeNote(false);
+    this.corrector.close(false);
   }
 
   shown(): void {
@@ -96,7 +132,7 @@ export class ReviewController implements ModeController {
     await this.pane.show(pos);
   }
 
-  onKey(action: P.KeyAction): boolean {
+  onKey(action: P.KeyAction, key?: string): boolean {
     switch (action) {
       case 'correct':
       case 'incorrect':
@@ -109,8 +145,15 @@ export class ReviewController implements ModeController {
       case 'note':
         this.openNote();
         return true;
+      case 'correction':
+        this.openCorrection();
+        return true;
+      case 'reason':
+        if (key) void this.toggleReason(key);
+        return true;
       case 'escape':
         this.closeNote();
+        this.corrector.close();
         return true;
       default:
         return false;
@@ -140,6 +183,7 @@ export class ReviewController implements ModeController {
     const v = key ? this.verdictOf(key) : undefined;
     el.dataset.verdict = v?.verdict ?? '';
     el.dataset.state = v?.state ?? '';
+    this.renderReasons(v);
     if (!v) {
       el.append(h('span', { class: 'verdict-none' }, 'Not judged yet'));
       const draft = key ? this.draftNotes.get(key) : undefined;
@@ -149,7 +193,78 @@ export class ReviewController implements ModeController {
     const word = v.verdict === 'correct' ? '✓ Correct' : v.verdict === 'incorrect' ? '✗ Incorrect' : '↷ Skipped';
     const state = v.state === 'saved' ? 'saved' : v.state === 'saving' ? 'saving…' : `NOT saved: ${v.error ?? ''}`;
     el.append(h('span', { class: `verdict-word verdict-${v.verdict}` }, word), h('span', { class: `verdict-state state-${v.state}` }, ` — ${state}`));
+    if (v.reasons?.length) el.append(h('span', { class: 'verdict-reasons', 'data-reasons': v.reasons.join('\n') }, ` · ${v.reasons.join(' · ')}`));
     if (v.note) el.append(h('span', { class: 'verdict-note' }, ` · note: ${v.note}`));
+    if (v.correction !== undefined)
+      el.append(
+        h(
+          'div',
+          { class: 'verdict-correction' },
+          h('span', { class: 'verdict-correction-title' }, 'Corrected label: '),
+          h('q', { 'data-role': 'correction' }, v.correction),
+        ),
+      );
+  }
+
+  /** The reason keys as toggle buttons; pressed = recorded for this item (only an incorrect item has reasons). */
+  private renderReasons(v: Local | undefined): void {
+    const chosen = new Set(v?.verdict === 'incorrect' ? (v.reasons ?? []) : []);
+    this.reasonsBar.replaceChildren(
+      ...this.reasons.map((r) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'reason',
+            'data-reason-key': r.key,
+            'aria-pressed': String(chosen.has(r.reason)),
+            title: `${r.key}: ${chosen.has(r.reason) ? 'take back' : 'record'} this reason (marks the item incorrect)`,
+            'aria-label': `Reason ${r.key}: ${r.reason}`,
+          },
+          h('kbd', {}, r.key),
+          ` ${r.reason}`,
+        ),
+      ),
+    );
+    this.reasonsBar.hidden = this.reasons.length === 0;
+  }
+
+  /**
+   * Writes the item's whole state as one journal line; it shows "saving…" until the host answers
+   * (after append + fsync). Returns the saved state, or undefined when it failed or a newer write
+   * for the same item overtook it.
+   */
+  private async write(key: string, pos: number, want: Want, advance = false): Promise<P.SavedVerdict | undefined> {
+    const seq = (this.writeSeq.get(key) ?? 0) + 1;
+    this.writeSeq.set(key, seq);
+    this.verdicts.set(key, { ...want, state: 'saving' });
+    this.renderVerdict();
+    const t0 = performance.now();
+    const saving = this.pane.ch.request(P.Mark, {
+      key,
+      verdict: want.verdict,
+      ...(want.note !== undefined ? { note: want.note } : {}),
+      ...(want.correction !== undefined ? { correction: want.correction } : {}),
+      ...(want.reasons?.length ? { reasons: want.reasons } : {}),
+    });
+    if (advance && pos < this.length - 1) void this.pane.show(pos + 1);
+    try {
+      const r = await saving;
+      timings().save.push(performance.now() - t0);
+      if (r.hostMs !== undefined) timings().saveHost.push(r.hostMs);
+      this.progress = r.progress;
+      this.logSaved(key, r.saved, pos);
+      if (this.writeSeq.get(key) === seq) this.verdicts.set(key, fromSaved(r.saved));
+      this.renderProgress();
+      this.renderVerdict();
+      return r.saved;
+    } catch (e) {
+      if (this.writeSeq.get(key) === seq) this.verdicts.set(key, { ...want, state: 'failed', error: (e as Error).message });
+      this.pane.flash(`NOT saved: ${key}: ${(e as Error).message}`, 'error');
+      this.renderProgress();
+      this.renderVerdict();
+      return undefined;
+    }
   }
 
   private async mark(verdict: P.Verdict): Promise<void> {
@@ -160,35 +275,111 @@ export class ReviewController implements ModeController {
     const pos = this.pane.position;
     const key = this.keyAt(pos);
     if (!key) return;
-    const note = this.draftNotes.get(key) ?? this.verdictOf(key)?.note;
-    this.verdicts.set(key, { verdict, note, state: 'saving' });
-    this.renderVerdict();
-    // Send the verdict first, then move on at once; the saved state arrives with the host's answer
-    // (after append + fsync).
-    const t0 = performance.now();
-    const saving = this.pane.ch.request(P.Mark, { key, verdict, note });
-    if (pos < this.length - 1) void this.pane.show(pos + 1);
-    try {
-      const r = await saving;
-      timings().save.push(performance.now() - t0);
-      if (r.hostMs !== undefined) timings().saveHost.push(r.hostMs);
-      this.draftNotes.delete(key);
-      this.verdicts.set(key, { verdict: r.saved.verdict, note: r.saved.note, state: 'saved' });
-      this.progress = r.progress;
-      this.logSaved(key, r.saved.verdict, pos);
-      this.pane.flash(`saved: ${key} ${r.saved.verdict} (${r.progress.judged} / ${r.progress.size})`);
-      if (pos === this.length - 1 && r.progress.judged === r.progress.size)
-        this.pane.flash(`saved: ${key} ${r.saved.verdict} — all ${r.progress.size} items judged`);
-    } catch (e) {
-      this.verdicts.set(key, { verdict, note, state: 'failed', error: (e as Error).message });
-      this.pane.flash(`NOT saved: ${key}: ${(e as Error).message}`, 'error');
-    }
-    this.renderProgress();
-    this.renderVerdict();
+    const cur = this.verdictOf(key);
+    const note = this.draftNotes.get(key) ?? cur?.note;
+    // Marking incorrect again keeps the correction and reasons; another verdict drops them.
+    const keep = verdict === 'incorrect' && cur?.verdict === 'incorrect' ? { correction: cur.correction, reasons: cur.reasons } : {};
+    // Send the verdict first, then move on at once; the saved state arrives with the host's answer.
+    const saved = await this.write(key, pos, { verdict, note, ...keep }, true);
+    if (!saved) return;
+    this.draftNotes.delete(key);
+    const p = this.progress;
+    let text = `saved: ${key} ${saved.verdict} (${p.judged} / ${p.size})`;
+    if (saved.verdict === 'incorrect' && saved.correction === undefined) text += ' — ← back, then r corrects the label, 1–9 give reasons';
+    if (pos === this.length - 1 && p.judged === p.size) text = `saved: ${key} ${saved.verdict} — all ${p.size} items judged`;
+    this.pane.flash(text);
   }
 
-  private logSaved(key: string, verdict: P.Verdict, pos: number): void {
-    this.savedLog.prepend(h('li', { 'data-key': key, 'data-verdict': verdict }, `${pos + 1}. ${key}: ${verdict}`));
+  private logSaved(key: string, saved: P.SavedVerdict, pos: number): void {
+    const extra = [
+      saved.reasons?.length ? `reasons: ${saved.reasons.join(', ')}` : '',
+      saved.correction !== undefined ? `corrected to “${saved.correction}”` : '',
+      saved.note ? `note: ${saved.note}` : '',
+    ].filter(Boolean);
+    this.savedLog.prepend(
+      h(
+        'li',
+        {
+          'data-key': key,
+          'data-verdict': saved.verdict,
+          'data-reasons': saved.reasons?.join('\n'),
+          'data-corrected': saved.correction !== undefined ? 'true' : undefined,
+        },
+        `${pos + 1}. ${key}: ${saved.verdict}${extra.length ? ` · ${extra.join(' · ')}` : ''}`,
+      ),
+    );
+  }
+
+  /** r: the inline editor on the label, prefilled with the correction so far or the label itself. */
+  private openCorrection(): void {
+    if (this.pane.init.readOnly) {
+      this.pane.flash(this.pane.init.readOnlyReason ?? 'read-only', 'error');
+      return;
+    }
+    const key = this.keyAt(this.pane.position);
+    const item = this.pane.current;
+    if (!key || !item || item.key !== key) return;
+    if (item.label === undefined) {
+      this.pane.flash('this record has no label to correct', 'error');
+      return;
+    }
+    const v = this.verdictOf(key);
+    const labelEl = this.pane.itemEl.querySelector('[data-role="label"]');
+    if (!labelEl) return;
+    this.closeNote(false);
+    this.corrector.open(labelEl as HTMLElement, key, v?.verdict === 'incorrect' && v.correction !== undefined ? v.correction : item.label, item.label);
+    this.pane.reportFocus();
+  }
+
+  private async saveCorrection(key: string, text: string): Promise<void> {
+    const pos = this.plan.items.findIndex((i) => i.key === key);
+    const item = this.pane.current;
+    if (pos < 0) return;
+    const v = this.verdictOf(key);
+    const was = v?.verdict === 'incorrect' ? v.correction : undefined;
+    const correction = text.trim();
+    if (correction === (was ?? '') && v?.verdict === 'incorrect') {
+      this.pane.flash('correction unchanged');
+      return;
+    }
+    if (was === undefined && item?.key === key && correction === (item.label ?? '').trim()) {
+      this.pane.flash('the label is unchanged: no correction saved');
+      return;
+    }
+    const note = this.draftNotes.get(key) ?? v?.note;
+    const reasons = v?.verdict === 'incorrect' ? v.reasons : undefined;
+    const saved = await this.write(key, pos, { verdict: 'incorrect', note, ...(correction ? { correction } : {}), reasons });
+    if (!saved) return;
+    this.draftNotes.delete(key);
+    this.pane.flash(correction ? `correction saved: ${key} (marked incorrect)` : `correction removed: ${key}`);
+  }
+
+  /** A reason key: records the reason (marking the item incorrect if it is not), or takes it back. */
+  private async toggleReason(digit: string): Promise<void> {
+    if (this.pane.init.readOnly) {
+      this.pane.flash(this.pane.init.readOnlyReason ?? 'read-only', 'error');
+      return;
+    }
+    const r = this.reasons.find((x) => x.key === digit);
+    if (!r) {
+      this.pane.flash(`no reason on key ${digit} (setting curator.review.reasons)`, 'error');
+      return;
+    }
+    const pos = this.pane.position;
+    const key = this.keyAt(pos);
+    if (!key) return;
+    const v = this.verdictOf(key);
+    const incorrect = v?.verdict === 'incorrect';
+    const had = incorrect ? (v.reasons ?? []) : [];
+    const on = !had.includes(r.reason);
+    // Reasons keep the order of the setting, so the journal and the report read the same way.
+    const want = new Set(on ? [...had, r.reason] : had.filter((x) => x !== r.reason));
+    const reasons = [...this.reasons.map((x) => x.reason).filter((x) => want.has(x)), ...[...want].filter((x) => !this.reasons.some((y) => y.reason === x))];
+    const note = this.draftNotes.get(key) ?? v?.note;
+    const saved = await this.write(key, pos, { verdict: 'incorrect', note, correction: incorrect ? v.correction : undefined, reasons });
+    if (!saved) return;
+    this.draftNotes.delete(key);
+    this.pane.flash(`${on ? 'reason saved' : 'reason taken back'}: ${key} — ${r.reason}${incorrect ? '' : ' (marked incorrect)'}`);
   }
 
   private async undo(): Promise<void> {
@@ -212,7 +403,7 @@ export class ReviewController implements ModeController {
     }
     try {
       const r = await this.pane.ch.request(P.Undo, { key });
-      if (r.current) this.verdicts.set(key, { ...r.current, state: 'saved' });
+      if (r.current) this.verdicts.set(key, fromSaved(r.current));
       else this.verdicts.delete(key);
       this.progress = r.progress;
       this.savedLog.prepend(h('li', { 'data-key': key, 'data-verdict': 'undo' }, `${pos + 1}. ${key}: undone`));
@@ -240,22 +431,15 @@ export class ReviewController implements ModeController {
   }
 
   private async saveNote(): Promise<void> {
-    const key = this.keyAt(this.pane.position);
+    const pos = this.pane.position;
+    const key = this.keyAt(pos);
     const note = this.noteInput.value.trim();
     this.closeNote();
     if (!key) return;
     const v = this.verdictOf(key);
     if (v && v.state === 'saved') {
-      this.verdicts.set(key, { verdict: v.verdict, note, state: 'saving' });
-      this.renderVerdict();
-      try {
-        const r = await this.pane.ch.request(P.Mark, { key, verdict: v.verdict, note: note || undefined });
-        this.verdicts.set(key, { verdict: r.saved.verdict, note: r.saved.note, state: 'saved' });
-        this.progress = r.progress;
-        this.pane.flash(`note saved: ${key}`);
-      } catch (e) {
-        this.verdicts.set(key, { verdict: v.verdict, note, state: 'failed', error: (e as Error).message });
-      }
+      const saved = await this.write(key, pos, { verdict: v.verdict, note: note || undefined, correction: v.correction, reasons: v.reasons });
+      if (saved) this.pane.flash(`note saved: ${key}`);
     } else if (note) {
       this.draftNotes.set(key, note);
       this.pane.flash('note kept; it is saved with the verdict');
@@ -264,6 +448,7 @@ export class ReviewController implements ModeController {
   }
 
   dispose(): void {
+    this.corrector.close(false);
     for (const s of this.subs) s();
   }
 }

@@ -69,10 +69,15 @@ export class SpotCheckSession {
     return this.plan.items.find((i) => i.key === key)!;
   }
 
-  /** Appends the verdict and flushes it to disk; returns the line as written. */
-  mark(key: string, verdict: VerdictValue, note?: string): VerdictLine {
+  /**
+   * Appends the verdict and flushes it to disk; returns the line as written. A correction and reasons
+   * (issue #17) belong to an incorrect verdict only; the line carries the item's whole state.
+   */
+  mark(key: string, verdict: VerdictValue, note?: string, fix: { correction?: string; reasons?: string[] } = {}): VerdictLine {
     const it = this.planItem(key);
-    const line = this.journal.append({ key, hash: it.hash, verdict, note, reviewer: this.reviewer });
+    if (verdict !== 'incorrect' && (fix.correction !== undefined || fix.reasons?.length))
+      throw new Error(`a correction or reasons go with an incorrect verdict, not "${verdict}" (item "${key}")`);
+    const line = this.journal.append({ key, hash: it.hash, verdict, note, correction: fix.correction, reasons: fix.reasons, reviewer: this.reviewer });
     this.latest.set(key, line);
     return line;
   }

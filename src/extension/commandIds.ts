@@ -40,6 +40,8 @@ export const KEY_COMMANDS = {
   'curator.review.skip': 'skip',
   'curator.review.note': 'note',
   'curator.review.undo': 'undo',
+  'curator.review.correctLabel': 'correction',
+  'curator.review.reason': 'reason',
   'curator.item.next': 'next',
   'curator.item.previous': 'prev',
   'curator.item.first': 'first',

@@ -46,6 +46,8 @@ export const COMMANDS: Record<CommandId, CommandFactory> = {
   'curator.review.skip': editor.keyCommand('curator.review.skip'),
   'curator.review.note': editor.keyCommand('curator.review.note'),
   'curator.review.undo': editor.keyCommand('curator.review.undo'),
+  'curator.review.correctLabel': editor.keyCommand('curator.review.correctLabel'),
+  'curator.review.reason': editor.keyCommand('curator.review.reason'),
   'curator.item.next': editor.keyCommand('curator.item.next'),
   'curator.item.previous': editor.keyCommand('curator.item.previous'),
   'curator.item.first': editor.keyCommand('curator.item.first'),

@@ -91,10 +91,10 @@ export const previewItemAtCursor: CommandFactory = (ctx) => () => {
 export const refreshSpotChecks: CommandFactory = (ctx) => () => ctx.spotChecks.refresh();
 export const focusSpotCheck: CommandFactory = (ctx) => () => ctx.statusBar.panel?.panel.reveal();
 
-/** A review or navigation key: forwarded to the active view. */
+/** A review or navigation key: forwarded to the active view (a reason key's keybinding passes `{key}` as its args). */
 export function keyCommand(id: KeyCommandId): CommandFactory {
   const action = KEY_COMMANDS[id];
-  return (ctx) => () => ctx.views.active?.key(action);
+  return (ctx) => (arg?: { key?: unknown }) => ctx.views.active?.key(action, typeof arg?.key === 'string' ? arg.key : undefined);
 }
 
 export const internalSpotCheckNodes: CommandFactory = (ctx) => () => ctx.spotChecks.getChildren();

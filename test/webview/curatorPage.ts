@@ -80,7 +80,8 @@ const FAKE_HOST = `
     }
     if (m.method === 'mark') {
       const judged = (host.judged = (host.judged || 0) + 1);
-      return reply(m, { key: m.params.key, saved: { verdict: m.params.verdict, note: m.params.note, at: new Date().toISOString() }, progress: { judged, size: 3, correct: judged, incorrect: 0, skip: 0 } });
+      const { verdict, note, correction, reasons } = m.params;
+      return reply(m, { key: m.params.key, saved: { verdict, note, correction, reasons, at: new Date().toISOString() }, progress: { judged, size: 3, correct: judged, incorrect: 0, skip: 0 } });
     }
     if (m.method === 'listPage') {
       const rows = [];

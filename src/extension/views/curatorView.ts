@@ -99,8 +99,9 @@ export abstract class CuratorViewBase implements vscode.Disposable {
     return this.shownItem;
   }
 
-  key(action: P.KeyAction): void {
-    void this.channel.notify(P.KeyPressed, { action });
+  /** A contributed keybinding's action; `key` names the reason key (action `reason`). */
+  key(action: P.KeyAction, key?: string): void {
+    void this.channel.notify(P.KeyPressed, key === undefined ? { action } : { action, key });
   }
 
   protected imageRoot(): string {

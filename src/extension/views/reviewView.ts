@@ -7,13 +7,27 @@
 import * as vscode from 'vscode';
 import { disagreementPositions, stepDisagreement } from '../../core/answers/planDisagreements';
 import type { Dataset } from '../../core/dataset';
+import { parseReviewReasons } from '../../core/reviewReasons';
 import type { SpotCheckSession } from '../../core/spotCheckSession';
 import type { VerdictLine } from '../../core/verdicts';
 import * as P from '../../protocol';
 import type { CuratorContext } from '../context';
 import { CuratorViewBase } from './curatorView';
 
-const toSaved = (l: VerdictLine): P.SavedVerdict => ({ verdict: l.verdict as P.Verdict, note: l.note, at: l.at });
+const toSaved = (l: VerdictLine): P.SavedVerdict => ({
+  verdict: l.verdict as P.Verdict,
+  note: l.note,
+  ...(l.correction !== undefined ? { correction: l.correction } : {}),
+  ...(l.reasons?.length ? { reasons: l.reasons } : {}),
+  at: l.at,
+});
+
+/** `curator.review.reasons`, read by core (src/core/reviewReasons.ts); bad entries are logged and left out. */
+function reviewReasons(log: (m: string) => void): P.ReviewReason[] {
+  const { reasons, problems } = parseReviewReasons(vscode.workspace.getConfiguration('curator').get('review.reasons'));
+  for (const p of problems) log(p);
+  return reasons;
+}
 
 const UNTRUSTED_REVIEW = 'This workspace is not trusted: the curator browses read-only (trust the workspace to mark items).';
 
@@ -32,12 +46,12 @@ export class ReviewView extends CuratorViewBase {
     super(ctx, panel, session.ds.path, vscode.workspace.isTrusted ? false : { reason: UNTRUSTED_REVIEW });
     const ch = this.channel;
     ch.onRequest(P.GetPlanItem, ({ position }) => this.planItem(position));
-    ch.onRequest(P.Mark, async ({ key, verdict, note }) => {
+    ch.onRequest(P.Mark, async ({ key, verdict, note, correction, reasons }) => {
       // The journal is named after the reviewer: wait until the window's settings have arrived.
       await ctx.settings.loaded;
       const t0 = performance.now();
       const s = this.writable();
-      const line = s.mark(key, verdict, note);
+      const line = s.mark(key, verdict, note, { correction, reasons });
       const progress = s.progress();
       const hostMs = performance.now() - t0;
       // Views that show counts refresh after the answer is on its way.
@@ -59,6 +73,11 @@ export class ReviewView extends CuratorViewBase {
       }
       this.showPosition(next);
     });
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('curator.review.reasons')) void ch.notify(P.ReviewReasons, { reasons: reviewReasons((m) => ctx.log.warn(m)) });
+      }),
+    );
     // The reviewer decides which journal is written: follow the setting (src/extension/settings.ts).
     this.disposables.push(ctx.settings.onDidChangeReviewer((name) => this.switchReviewer(name)));
     this.start();
@@ -70,6 +89,15 @@ export class ReviewView extends CuratorViewBase {
   }
   get dataset(): Dataset {
     return this.session.ds;
+  }
+
+  /** From the palette, "Give a Reason…" has no key: pick the reason, then send its key. */
+  override key(action: P.KeyAction, key?: string): void {
+    if (action !== 'reason' || key !== undefined) return super.key(action, key);
+    const items = reviewReasons((m) => this.ctx.log.warn(m)).map((r) => ({ label: r.reason, description: `key ${r.key}`, key: r.key }));
+    void vscode.window.showQuickPick(items, { title: 'Why is this item incorrect?', placeHolder: 'A reason (it marks the item incorrect)' }).then((pick) => {
+      if (pick) super.key('reason', pick.key);
+    });
   }
 
   /** Shows a plan position now, or as the first item once the webview has started. */
@@ -114,6 +142,7 @@ export class ReviewView extends CuratorViewBase {
         items: s.plan.items.map((i) => ({ key: i.key, index: i.index, stratum: i.stratum })),
       },
       verdicts,
+      reasons: reviewReasons((m) => this.ctx.log.warn(m)),
       progress: s.progress(),
       start,
       warnings: [...s.warnings],
