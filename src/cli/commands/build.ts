@@ -8,9 +8,9 @@ import { UsageError, type ParsedArgs } from '../args';
 import type { Command, CommandIO } from '../command';
 import { embedderFromSpec } from '../../core/embeddings/embedderSpec';
 import { ChatBatch } from '../../core/build/chatBatch';
-import type { ChatOptions } from '../../core/build/chatClient';
+import type { BuildEndpoint } from '../../core/build/buildCalls';
 import { BatchFileWriter, readBatchOutput } from '../../core/endpoint/batchFiles';
-import { slugify } from '../../core/endpoint/profile';
+import { DEFAULT_API_KEY_ENV, envApiKey, slugify } from '../../core/endpoint/profile';
 import { MatchingError } from '../../core/build/matching';
 import { MAX_CONSECUTIVE_FAILURES, removedPathFor, runMerge2Compare, runTeach2Compare, type BuildProgress, type BuildResult } from '../../core/build/pipeline';
 import { formatRetention } from '../../core/build/similarity';
@@ -20,15 +20,16 @@ export const DEFAULT_THRESHOLD = 0.9;
 const USAGE = [
   'cocurate build merge2compare IN --out OUT [--pairs N --triples N --quads N] [--seed S]',
   '        [--embedder local:DIR|url:URL|hub:MODEL] [--embed-model M] [--embed-dtype fp32|q8] [--threshold T]',
-  '        [--llm URL --model M] [--removed-out FILE] [--no-merge-removed] [--dry-run]',
-  'cocurate build teach2compare IN --out OUT --llm URL --model M [--pairs N --triples N --quads N] [--seed S]',
+  '        [--llm URL... --model M] [--removed-out FILE] [--no-merge-removed] [--dry-run]',
+  'cocurate build teach2compare IN --out OUT --llm URL... --model M [--pairs N --triples N --quads N] [--seed S]',
   '        [--no-comparisons | --no-questions] [--images-as square|original]',
   'common: [--concurrency N] [--temperature X] [--max-tokens N] [--curator DIR] [--image-root DIR] [--fresh] [--quiet] [--json]',
   '',
   'IN: single-image descriptions {image, description} (JSON or JSONL); for teach2compare also a folder of images.',
   'OUT: .jsonl or .json (LLaVA / Co-Instruct records). Default group counts: pairs n·log10(n) (the paper: 19K images → 81K pairs),',
   `triples pairs/3, quads 2·pairs/9. Default threshold ${DEFAULT_THRESHOLD}; default embedder hub:Xenova/all-MiniLM-L6-v2 (downloaded once, needs network).`,
-  'Keys: COCURATE_API_KEY or OPENAI_API_KEY. A rerun with the same settings continues; finished calls come from the cache.',
+  '--llm: repeat or comma-separate for replicas of one model (calls are spread over them, as for ask --endpoint).',
+  `The API key is read from $${DEFAULT_API_KEY_ENV}, as for ask. A rerun with the same settings continues; finished calls come from the cache.`,
   "Batch files: --batch-out DIR writes the calls not yet answered as OpenAI Batch input (custom_id = the call's cache key) instead of",
   'sending them; --batch-in FILE... answers calls from Batch output (nothing is sent live). Both together: import, then write the rest.',
   'Keep --llm, --model and the other settings the same across the phases.',
@@ -55,19 +56,14 @@ function chatBatch(
   return { batch: new ChatBatch(results?.results, writer), problems: results?.problems ?? [] };
 }
 
-function chatOptions(args: ParsedArgs, required: boolean): ChatOptions | undefined {
-  const url = args.str('llm');
+/** The endpoint of the model calls; its key comes from the environment in core, as for ask (endpointArgs.ts). */
+function chatOptions(args: ParsedArgs, required: boolean): BuildEndpoint | undefined {
+  const urls = args.list('llm').flatMap((u) => u.split(','));
   const model = args.str('model');
-  if (!url && !model && !required) return undefined;
-  if (!url) throw new UsageError('--llm URL is needed (an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1)');
+  if (!urls.length && !model && !required) return undefined;
+  if (!urls.length) throw new UsageError('--llm URL is needed (an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1)');
   if (!model) throw new UsageError('--model M is needed with --llm');
-  return {
-    baseURL: url,
-    model,
-    apiKey: process.env.COCURATE_API_KEY ?? process.env.OPENAI_API_KEY,
-    temperature: args.num('temperature'),
-    maxTokens: count(args, 'max-tokens'),
-  };
+  return { baseURL: urls, model, temperature: args.num('temperature'), maxTokens: count(args, 'max-tokens') };
 }
 
 function progressPrinter(io: CommandIO, quiet: boolean): (p: BuildProgress) => void {
@@ -135,7 +131,6 @@ export const build: Command = {
       'embed-model',
       'embed-dtype',
       'threshold',
-      'llm',
       'model',
       'temperature',
       'max-tokens',
@@ -146,7 +141,7 @@ export const build: Command = {
       'images-as',
       'batch-out',
     ],
-    repeatable: ['batch-in'],
+    repeatable: ['batch-in', 'llm'],
     booleans: ['dry-run', 'fresh', 'quiet', 'no-merge-removed', 'no-comparisons', 'no-questions'],
   },
   async run(args, io) {
@@ -192,7 +187,7 @@ export const build: Command = {
     try {
       let result: BuildResult;
       const { batch, problems } = chatBatch(args, kind, args.str('model'), extraIn);
-      const withBatch = (o: ChatOptions | undefined): ChatOptions | undefined => (o && batch ? { ...o, batch } : o);
+      const withBatch = (o: BuildEndpoint | undefined): BuildEndpoint | undefined => (o && batch ? { ...o, batch } : o);
       for (const p of problems.slice(0, 20)) io.err(`${p.where}: ${p.message}\n`);
       if (kind === 'merge2compare') {
         const threshold = args.num('threshold', DEFAULT_THRESHOLD)!;
@@ -202,7 +197,7 @@ export const build: Command = {
         if (dtype !== undefined && dtype !== 'fp32' && dtype !== 'q8') throw new UsageError('--embed-dtype must be fp32 or q8');
         const embedder = embedderFromSpec(args.str('embedder'), {
           model: args.str('embed-model'),
-          apiKey: process.env.COCURATE_API_KEY ?? process.env.OPENAI_API_KEY,
+          apiKey: envApiKey(),
           cacheDir: path.join(curator, 'models'),
           dtype,
         });

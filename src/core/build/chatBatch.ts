@@ -29,11 +29,11 @@ export class ChatBatch {
    * The answer for a call from the batch output, or undefined. For an error line: undefined when
    * batch files are being written (the call goes into the next batch), else the batch's error.
    */
-  answer(key: string): string | undefined {
+  answer(key: string): { text: string; finishReason: string | null } | undefined {
     const r = this.results.get(key);
     if (!r) return undefined;
     this.used.add(key);
-    if (r.ok) return r.text;
+    if (r.ok) return r;
     if (this.writer) return undefined;
     throw new Error(`batch error (${r.where}): ${r.error}`);
   }

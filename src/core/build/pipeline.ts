@@ -8,20 +8,18 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../atomicWrite';
-import { EmbeddingCache, embedderSlug, type EmbedProgress } from '../embeddings/embeddingCache';
+import { EmbeddingCache, type EmbedProgress } from '../embeddings/embeddingCache';
 import type { Embedder } from '../embeddings/embedder';
-import { ImageEncoder } from '../endpoint/imageEncoding';
 import type { ImagePreprocessing } from '../endpoint/profile';
 import { loadDescriptions, loadImages, type BuildUnit } from './buildInput';
-import { CallCache } from './callCache';
+import { BuildCalls, type BuildEndpoint } from './buildCalls';
 import { RecordWriter } from './recordWriter';
 import { BatchDeferredError } from './chatBatch';
-import { CachedChat, type ChatOptions } from './chatClient';
 import type { WrittenBatch } from '../endpoint/batchFiles';
 import { defaultCounts, matchGroups, type GroupCounts } from './matching';
 import { comparisonQuestion, mergedRecord, mergePrompt, type LlavaRecord } from './merge';
 import { maxPairwiseSimilarity, retentionTable, type RetentionRow } from './similarity';
-import { interleaved, mcqRecord, openQARecord, parseGeneratedQA, QA_GENERATION_PROMPT, teacherComparisonRecord } from './teach';
+import { mcqRecord, openQARecord, parseGeneratedQA, QA_GENERATION_PROMPT, teacherComparisonRecord } from './teach';
 
 export type BuildPhase = 'matching' | 'embedding' | 'filtering' | 'merging' | 'teaching' | 'finishing';
 
@@ -54,15 +52,16 @@ export interface Merge2CompareOptions extends CommonOptions {
   removedOut?: string;
   embedder: Embedder;
   threshold: number;
-  /** The text-only LLM; required unless dryRun. */
-  llm?: ChatOptions;
+  /** The text-only LLM (one base URL or several replicas); required unless dryRun. */
+  llm?: BuildEndpoint;
   dryRun?: boolean;
   /** Merge the removed groups too, so they can be spot-checked (default true). */
   mergeRemoved?: boolean;
 }
 
 export interface Teach2CompareOptions extends CommonOptions {
-  teacher: ChatOptions;
+  /** The vision-language teacher (one base URL or several replicas). */
+  teacher: BuildEndpoint;
   /** How images are sent (ARCHITECTURE.md, "Endpoint"): padded to a square and resized to 448 px (default), or the original bytes. */
   imagePreprocessing?: ImagePreprocessing;
   /** Ask for general comparisons (default true). */
@@ -244,18 +243,12 @@ class FailureStreak {
   }
 }
 
-/** The error text of a failed call, naming the endpoint when the SDK's message does not. */
-function callError(e: unknown, base: string): string {
-  const msg = (e as Error).message || String(e);
-  return /connection|ECONNREFUSED|ENOTFOUND|timed? ?out/i.test(msg) && !msg.includes(base) ? `${msg} (${base})` : msg;
-}
-
 function isAbort(e: unknown, signal?: AbortSignal): boolean {
   return Boolean(signal?.aborted) || (e as Error)?.name === 'AbortError' || /abort/i.test((e as Error)?.constructor?.name ?? '');
 }
 
 /** Closes the batch input files of a run and notes what went to them. */
-function finishBatch(chat: ChatOptions | undefined, result: BuildResult): void {
+function finishBatch(chat: BuildEndpoint | undefined, result: BuildResult): void {
   const b = chat?.batch;
   if (!b) return;
   result.batch = { deferred: b.deferred, written: b.close(), unknown: b.unknownResults().map((r) => ({ customId: r.customId, where: r.where })) };
@@ -303,6 +296,7 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
   };
   if (opts.dryRun) return base;
   if (!opts.llm) throw new Error('merging needs an LLM endpoint (--llm URL --model M); use --dry-run to stop after filtering');
+  const calls = new BuildCalls(opts.llm, curator);
 
   const settings = {
     kind: 'merge2compare',
@@ -311,13 +305,12 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
     seed: String(seed),
     threshold: opts.threshold,
     embedder: opts.embedder.id,
-    llm: opts.llm.baseURL,
+    llm: calls.endpoint,
     model: opts.llm.model,
     temperature: opts.llm.temperature ?? null,
     mergeRemoved,
   };
   checkManifest(curator, opts.out, settings, outputsExist([opts.out, removedOut]), Boolean(opts.fresh));
-  const chat = new CachedChat(opts.llm, new CallCache(path.join(curator, 'build', `calls-${embedderSlug(`${opts.llm.baseURL}:${opts.llm.model}`)}.jsonl`)));
   const kept = new Output(opts.out, Boolean(opts.fresh));
   const removed = mergeRemoved ? new Output(removedOut, Boolean(opts.fresh)) : undefined;
   const todo = groups.filter((g) => (g.removed ? removed && !removed.writer.doneIds.has(g.id) : !kept.writer.doneIds.has(g.id)));
@@ -334,7 +327,7 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
       () => streak.tooMany,
       async (g) => {
         try {
-          const r = await chat.complete([{ role: 'user', content: mergePrompt(g.descriptions) }], opts.signal);
+          const r = await calls.complete(calls.textCall(mergePrompt(g.descriptions)), opts.signal);
           if (r.cached) result.calls.cached++;
           else result.calls.made++;
           const images = g.units.map((u) => input.units[u].image);
@@ -350,7 +343,7 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
         } catch (e) {
           if (isAbort(e, opts.signal)) return;
           if (!(e instanceof BatchDeferredError)) {
-            result.failures.push({ id: g.id, error: callError(e, chat.base) });
+            result.failures.push({ id: g.id, error: (e as Error).message || String(e) });
             streak.failed();
           }
         }
@@ -391,23 +384,21 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
   const groups = planGroups('t2c', input.units, counts, seed);
   opts.onProgress?.({ phase: 'matching', done: 1, total: 1 });
 
+  const preprocessing = opts.imagePreprocessing ?? 'square';
+  const calls = new BuildCalls(opts.teacher, curator, preprocessing);
   const settings = {
     kind: 'teach2compare',
     input: path.resolve(opts.input),
     counts,
     seed: String(seed),
-    llm: opts.teacher.baseURL,
+    llm: calls.endpoint,
     model: opts.teacher.model,
     temperature: opts.teacher.temperature ?? null,
     comparisons,
     questions,
-    images: opts.imagePreprocessing ?? 'square',
+    images: preprocessing,
   };
   checkManifest(curator, opts.out, settings, outputsExist([opts.out]), Boolean(opts.fresh));
-  const chat = new CachedChat(
-    opts.teacher,
-    new CallCache(path.join(curator, 'build', `calls-${embedderSlug(`${opts.teacher.baseURL}:${opts.teacher.model}`)}.jsonl`)),
-  );
   const output = new Output(opts.out, Boolean(opts.fresh));
   const idsOf = (g: PlannedGroup): string[] => [...(comparisons ? [`${g.id}-cmp`] : []), ...(questions ? [`${g.id}-qa`, `${g.id}-mcq`] : [])];
   const todo = groups.filter((g) => idsOf(g).some((id) => !output.writer.doneIds.has(id)));
@@ -426,8 +417,6 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
     incomplete: false,
     dryRun: false,
   };
-  const preprocessing = opts.imagePreprocessing ?? 'square';
-  const encoder = new ImageEncoder({ mode: preprocessing });
   const prov = { teacher_model: opts.teacher.model };
   opts.onProgress?.({ phase: 'teaching', done, total, cached: 0 });
   try {
@@ -440,28 +429,7 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
         const files = g.units.map((u) => input.units[u].file!);
         const images = g.units.map((u) => input.units[u].image);
         const ask = async (text: string, check?: (answer: string) => void): Promise<string> => {
-          const encoded = await Promise.all(files.map((f) => encoder.encodeFile(f)));
-          // the cache key names the images by content hash, not by their (large) data URIs
-          const keyParts = { images: encoded.map((e) => e.contentHash), preprocessing, text };
-          const hit = chat.cachedText(chat.keyOf(keyParts));
-          if (hit !== undefined) {
-            result.calls.cached++;
-            return hit;
-          }
-          const r = await chat.complete(
-            [
-              {
-                role: 'user',
-                content: interleaved(
-                  encoded.map((e) => e.dataUri),
-                  text,
-                ),
-              },
-            ],
-            opts.signal,
-            keyParts,
-            check,
-          );
+          const r = await calls.complete(await calls.imagesCall(text, files), opts.signal, check);
           if (r.cached) result.calls.cached++;
           else result.calls.made++;
           return r.text;
@@ -491,7 +459,7 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
           if (!deferred) streak.ok();
         } catch (e) {
           if (isAbort(e, opts.signal)) return;
-          result.failures.push({ id: g.id, error: callError(e, chat.base) });
+          result.failures.push({ id: g.id, error: (e as Error).message || String(e) });
           streak.failed();
         }
         done++;

@@ -4,13 +4,9 @@
  * question-answer generation (a question on clarity, lighting, colour, … with one correct and several
  * false answers), written as an open QA record and as an MCQ record.
  */
-import { ordinalPrefix } from '../ordinals';
+import { mcqQuestion, OPTION_LETTERS } from '../endpoint/prompt';
 import { Random } from '../random';
-import type { ContentPart } from './chatClient';
 import { comparisonRecord, humanTurn, type LlavaRecord } from './merge';
-
-export const MCQ_INSTRUCTION = "Answer with the option's letter from the given choices directly.";
-const LETTERS = 'ABCDEFGHIJ';
 
 export const QA_GENERATION_PROMPT = [
   'Write one question about the visual quality of these images that can be answered by looking at them',
@@ -18,17 +14,6 @@ export const QA_GENERATION_PROMPT = [
   'Give one correct answer and three false but plausible answers.',
   'Reply with JSON only, in this form: {"question": "...", "correct": "...", "false": ["...", "...", "..."]}',
 ].join(' ');
-
-/** Interleaved content: "The first image:", image, "The second image:", image, …, then the text. */
-export function interleaved(imageUrls: string[], text: string): ContentPart[] {
-  const parts: ContentPart[] = [];
-  imageUrls.forEach((url, i) => {
-    parts.push({ type: 'text', text: ordinalPrefix(i, imageUrls.length) });
-    parts.push({ type: 'image_url', image_url: { url } });
-  });
-  parts.push({ type: 'text', text });
-  return parts;
-}
 
 export interface GeneratedQA {
   question: string;
@@ -60,7 +45,7 @@ export function parseGeneratedQA(text: string): GeneratedQA {
     ),
   ];
   if (!question || !correct || wrong.length === 0) throw new Error("the teacher's JSON lacks a question, a correct answer or false answers");
-  return { question, correct, false: wrong.slice(0, LETTERS.length - 1) };
+  return { question, correct, false: wrong.slice(0, OPTION_LETTERS.length - 1) };
 }
 
 export interface TeachProvenance {
@@ -88,8 +73,8 @@ export function openQARecord(id: string, images: string[], qa: GeneratedQA, prov
 /** Options shuffled with a seed derived from the record id, so reruns give the same letters. */
 export function mcqRecord(id: string, images: string[], qa: GeneratedQA, prov: TeachProvenance, seed: string | number): LlavaRecord {
   const options = new Random(`mcq:${seed}:${id}`).shuffle([qa.correct, ...qa.false]);
-  const letter = LETTERS[options.indexOf(qa.correct)];
-  const question = [qa.question, ...options.map((o, i) => `${LETTERS[i]}. ${o}`), MCQ_INSTRUCTION].join('\n');
+  const letter = OPTION_LETTERS[options.indexOf(qa.correct)];
+  const question = mcqQuestion(qa.question, options);
   return {
     id,
     image: images,

@@ -29,7 +29,8 @@ export class OpenAIEmbedder implements Embedder {
     this.id = `openai:${base}:${opts.model}`;
     this.client = new OpenAI({
       baseURL: base,
-      apiKey: opts.apiKey ?? process.env.COCURATE_API_KEY ?? process.env.OPENAI_API_KEY ?? 'none',
+      // The caller reads the key (COCURATE_API_KEY); a placeholder keeps the SDK from reading OPENAI_API_KEY.
+      apiKey: opts.apiKey ?? 'EMPTY',
       timeout: opts.timeoutMs ?? 120_000,
       maxRetries: opts.maxRetries ?? 3,
     });

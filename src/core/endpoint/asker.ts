@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveImagePath } from '../imagePaths';
 import type { Item } from '../item';
-import { AnswerCache, cacheKey, endpointIdentity, keyPartsFor, type CachedAnswer } from './answerCache';
+import { AnswerCache, cacheKey, endpointIdentity, keyPartsFor, type CacheHit, type CachedAnswer } from './answerCache';
 import { EndpointClient, type AskOptions, type AskResult } from './client';
 import { embeddedImageBytes, isEmbeddedRef } from '../parquet/embeddedImages';
 import { contentHash, encodeImageBytes, ImageEncoder, type EncodedImage } from './imageEncoding';
@@ -41,7 +41,7 @@ export interface PreparedQuestion {
   /** The answers-cache key. */
   key: string;
   content: ContentPart[];
-  hit?: CachedAnswer;
+  hit?: CacheHit;
 }
 
 export class Asker {
@@ -77,7 +77,7 @@ export class Asker {
   }
 
   /** The cached answer to an item's question, without encoding images or asking anyone. */
-  async cachedAnswer(item: Item): Promise<CachedAnswer | undefined> {
+  async cachedAnswer(item: Item): Promise<CacheHit | undefined> {
     const q = Asker.questionInput(item);
     const hashes = await Promise.all(
       q.images.map(async (p) => {
@@ -132,7 +132,7 @@ export class Asker {
     const { images, prompt, key, hit } = prep;
     if (hit) {
       opts.onDelta?.(hit.answer);
-      return { text: hit.answer, cached: true, prompt, cacheKey: key, ms: 0, attempts: 0, finishReason: hit.finishReason };
+      return { text: hit.answer, cached: true, prompt, cacheKey: key, ms: 0, attempts: 0, finishReason: hit.finishReason ?? null };
     }
     const same = this.pending.get(key);
     if (same) {

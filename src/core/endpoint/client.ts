@@ -2,10 +2,11 @@
  * The endpoint client (ARCHITECTURE.md, "Endpoint"): one chat completion per question through the `openai` package,
  * streamed, with retries and backoff on 429 / 5xx / dropped connections (honouring Retry-After), a
  * per-request timeout covering the whole streamed answer, and cancellation that stops at once.
- * Requests go through a router that spreads them over the profile's base URLs.
+ * Requests go through a router that spreads them over the profile's base URLs. The one client of
+ * the product: `ask`, `eval-mcq`, the review views and the builders all send through it.
  */
 import OpenAI from 'openai';
-import type { ContentPart } from './prompt';
+import type { MessageContent } from './prompt';
 import type { ResolvedProfile } from './profile';
 import { redactSecrets } from './redact';
 import { createRouter, type RequestRouter } from './router';
@@ -139,13 +140,14 @@ function classify(e: unknown, cancelled: boolean, timedOut: boolean, timeoutMs: 
 /**
  * The Chat Completions body for one question (without `stream`): what the live client sends and
  * what a batch request line carries (src/core/endpoint/batchFiles.ts), built in this one place.
+ * A parameter the profile leaves undefined is not sent (the server's default).
  */
-export function chatRequestBody(p: ResolvedProfile, content: ContentPart[]) {
+export function chatRequestBody(p: Pick<ResolvedProfile, 'model' | 'temperature' | 'maxTokens'>, content: MessageContent) {
   return {
     model: p.model,
     messages: [{ role: 'user' as const, content }],
-    temperature: p.temperature,
-    max_tokens: p.maxTokens,
+    ...(p.temperature !== undefined ? { temperature: p.temperature } : {}),
+    ...(p.maxTokens !== undefined ? { max_tokens: p.maxTokens } : {}),
   };
 }
 
@@ -171,8 +173,8 @@ export class EndpointClient {
     return c;
   }
 
-  /** Asks one question (a user message of content parts); retries as the profile allows. */
-  async ask(content: ContentPart[], o: AskOptions = {}): Promise<AskResult> {
+  /** Asks one question (a user message: content parts, or text); retries as the profile allows. */
+  async ask(content: MessageContent, o: AskOptions = {}): Promise<AskResult> {
     const t0 = performance.now();
     const p = this.profile;
     for (let attempt = 0; ; attempt++) {
@@ -195,7 +197,7 @@ export class EndpointClient {
   }
 
   /** One attempt against one base URL. */
-  private async once(baseURL: string, content: ContentPart[], o: AskOptions, routerSignal?: AbortSignal): Promise<Omit<AskResult, 'attempts' | 'ms'>> {
+  private async once(baseURL: string, content: MessageContent, o: AskOptions, routerSignal?: AbortSignal): Promise<Omit<AskResult, 'attempts' | 'ms'>> {
     const p = this.profile;
     const ctrl = new AbortController();
     let timedOut = false;
@@ -228,7 +230,8 @@ export class EndpointClient {
         if (chunks === 0) throw new EndpointError(`${baseURL}: the stream ended without any answer`, 'malformed', true);
         return { text, finishReason, baseURL };
       }
-      const r = await this.openai(baseURL).chat.completions.create({ ...body, stream: false }, { signal: ctrl.signal, maxRetries: 0 });
+      // The body as chatRequestBody built it (no `stream` field): a batch line of this request is the same bytes.
+      const r = await this.openai(baseURL).chat.completions.create(body, { signal: ctrl.signal, maxRetries: 0 });
       const msg = r?.choices?.[0]?.message?.content;
       if (typeof msg !== 'string') throw new EndpointError(`${baseURL}: the response holds no message text`, 'malformed', true);
       o.onDelta?.(msg);

@@ -41,8 +41,10 @@ export interface ResolvedProfile {
   model: string;
   apiKeySource: ApiKeySource;
   apiKeyEnv: string;
-  temperature: number;
-  maxTokens: number;
+  /** undefined: not sent, the server's default (builds, unless given). */
+  temperature: number | undefined;
+  /** undefined: not sent, the server's default (builds, unless given). */
+  maxTokens: number | undefined;
   timeoutMs: number;
   concurrency: number;
   imagePreprocessing: ImagePreprocessing;
@@ -53,7 +55,19 @@ export interface ResolvedProfile {
 
 export const DEFAULT_API_KEY_ENV = 'COCURATE_API_KEY';
 
-export const PROFILE_DEFAULTS = {
+/** Defaults a profile's missing fields take; builds use their own (src/core/build/buildCalls.ts). */
+export interface ProfileDefaults {
+  temperature: number | undefined;
+  maxTokens: number | undefined;
+  timeoutMs: number;
+  concurrency: number;
+  imagePreprocessing: ImagePreprocessing;
+  imageSize: number;
+  stream: boolean;
+  maxRetries: number;
+}
+
+export const PROFILE_DEFAULTS: ProfileDefaults = {
   temperature: 0,
   maxTokens: 512,
   timeoutMs: 120_000,
@@ -87,7 +101,7 @@ export function normalizeBaseURL(u: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
-function positive(v: number | undefined, what: string, dflt: number, integer = true): number {
+function positive<D extends number | undefined>(v: number | undefined, what: string, dflt: D, integer = true): number | D {
   if (v === undefined) return dflt;
   if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v)))
     throw new Error(`${what} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
@@ -95,18 +109,19 @@ function positive(v: number | undefined, what: string, dflt: number, integer = t
 }
 
 /** Checks a profile and fills defaults; errors name the field. */
-export function resolveProfile(p: EndpointProfile): ResolvedProfile {
+export function resolveProfile(p: EndpointProfile, defaults: ProfileDefaults = PROFILE_DEFAULTS): ResolvedProfile {
   const urls = (Array.isArray(p.baseURL) ? p.baseURL : String(p.baseURL ?? '').split(',')).map((s) => s.trim()).filter(Boolean);
   if (urls.length === 0) throw new Error('endpoint profile needs a baseURL');
   const baseURLs = [...new Set(urls.map(normalizeBaseURL))];
   if (!p.model || typeof p.model !== 'string') throw new Error('endpoint profile needs a model name');
-  const temperature = p.temperature ?? PROFILE_DEFAULTS.temperature;
-  if (!Number.isFinite(temperature) || temperature < 0 || temperature > 2) throw new Error(`temperature must be in 0..2, got ${temperature}`);
-  const pre = p.imagePreprocessing ?? PROFILE_DEFAULTS.imagePreprocessing;
+  const temperature = p.temperature ?? defaults.temperature;
+  if (temperature !== undefined && (!Number.isFinite(temperature) || temperature < 0 || temperature > 2))
+    throw new Error(`temperature must be in 0..2, got ${temperature}`);
+  const pre = p.imagePreprocessing ?? defaults.imagePreprocessing;
   if (pre !== 'square' && pre !== 'original') throw new Error(`imagePreprocessing must be "square" or "original", got "${pre}"`);
   const src = p.apiKeySource ?? 'env';
   if (!['secret', 'env', 'none'].includes(src)) throw new Error(`apiKeySource must be secret, env or none, got "${src}"`);
-  const maxRetries = p.maxRetries ?? PROFILE_DEFAULTS.maxRetries;
+  const maxRetries = p.maxRetries ?? defaults.maxRetries;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new Error(`maxRetries must be an integer ≥ 0, got ${maxRetries}`);
   const name = p.name?.trim() || p.model;
   return {
@@ -117,21 +132,25 @@ export function resolveProfile(p: EndpointProfile): ResolvedProfile {
     apiKeySource: src,
     apiKeyEnv: p.apiKeyEnv || DEFAULT_API_KEY_ENV,
     temperature,
-    maxTokens: positive(p.maxTokens, 'maxTokens', PROFILE_DEFAULTS.maxTokens),
-    timeoutMs: positive(p.timeoutMs, 'timeoutMs', PROFILE_DEFAULTS.timeoutMs),
-    concurrency: positive(p.concurrency, 'concurrency', PROFILE_DEFAULTS.concurrency),
+    maxTokens: positive(p.maxTokens, 'maxTokens', defaults.maxTokens),
+    timeoutMs: positive(p.timeoutMs, 'timeoutMs', defaults.timeoutMs),
+    concurrency: positive(p.concurrency, 'concurrency', defaults.concurrency),
     imagePreprocessing: pre,
-    imageSize: positive(p.imageSize, 'imageSize', PROFILE_DEFAULTS.imageSize),
-    stream: p.stream ?? PROFILE_DEFAULTS.stream,
+    imageSize: positive(p.imageSize, 'imageSize', defaults.imageSize),
+    stream: p.stream ?? defaults.stream,
     maxRetries,
   };
 }
 
+/** The key in an environment variable (trimmed; empty is none). No other variable is read: never OPENAI_API_KEY implicitly. */
+export function envApiKey(name: string = DEFAULT_API_KEY_ENV, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const v = env[name];
+  return v && v.trim() ? v.trim() : undefined;
+}
+
 /** The key from the environment when the profile says so (the extension reads SecretStorage itself). */
 export function apiKeyFromEnv(p: ResolvedProfile, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (p.apiKeySource === 'none') return undefined;
-  const v = env[p.apiKeyEnv];
-  return v && v.trim() ? v.trim() : undefined;
+  return p.apiKeySource === 'none' ? undefined : envApiKey(p.apiKeyEnv, env);
 }
 
 /** The parameters that change an answer (part of the cache key). */

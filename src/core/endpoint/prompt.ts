@@ -7,13 +7,16 @@ import type { Item } from '../item';
 import { ordinalPrefix } from '../ordinals';
 
 export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+/** A user message's content: plain text (the builder's text-only merges) or interleaved parts. */
+export type MessageContent = string | ContentPart[];
 
 export const MCQ_INSTRUCTION = "Answer with the option's letter from the given choices directly.";
-const LETTERS = 'ABCDEFGHIJ';
+/** Option letters, in order (at most ten options). */
+export const OPTION_LETTERS = 'ABCDEFGHIJ';
 
 /** The Q-Bench / Co-Instruct MCQ prompt: the question, "A. …" lines, then the instruction. */
 export function mcqQuestion(question: string, candidates: string[]): string {
-  return [question.trim(), ...candidates.map((c, i) => `${LETTERS[i]}. ${c}`), MCQ_INSTRUCTION].join('\n');
+  return [question.trim(), ...candidates.map((c, i) => `${OPTION_LETTERS[i]}. ${c}`), MCQ_INSTRUCTION].join('\n');
 }
 
 /** Whether the question already lists the options as "A. …" lines. */

@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import { embedderFromSpec } from '../../core/embeddings/embedderSpec';
 import { formatRetention } from '../../core/build/similarity';
 import { removedPathFor, runMerge2Compare, runTeach2Compare, type BuildProgress, type BuildResult } from '../../core/build/pipeline';
-import type { ChatOptions } from '../../core/build/chatClient';
+import type { BuildEndpoint } from '../../core/build/buildCalls';
+import { envApiKey } from '../../core/endpoint/profile';
 import { apiKeyFor, readProfiles } from '../ask/endpointSettings';
 import { curationFolder, imageRootFor } from '../settings';
 
@@ -69,17 +70,21 @@ async function pickInput(arg: unknown, given: string | undefined, folders: boole
 }
 
 /**
- * The chat endpoint: given in args; or one of the `curator.endpoints` profiles (key from SecretStorage
- * or the environment, as for "Ask"); or a URL and a model typed in. undefined when the user backs out.
+ * The chat endpoint: given in args; or one of the `curator.endpoints` profiles (all its replicas; key
+ * from SecretStorage or the environment, as for "Ask"); or a URL and a model typed in (key from
+ * COCURATE_API_KEY, read by core as for the CLI). undefined when the user backs out.
  */
-async function pickEndpoint(context: vscode.ExtensionContext, prefix: string, what: string, args: BuildCommandArgs): Promise<ChatOptions | undefined> {
-  const envKey = process.env.COCURATE_API_KEY ?? process.env.OPENAI_API_KEY;
-  if (args.llm && args.model) return { baseURL: args.llm, model: args.model, apiKey: envKey };
+async function pickEndpoint(context: vscode.ExtensionContext, prefix: string, what: string, args: BuildCommandArgs): Promise<BuildEndpoint | undefined> {
+  if (args.llm && args.model) return { baseURL: args.llm, model: args.model };
   const { profiles } = readProfiles();
   if (args.llm === undefined && profiles.length > 0) {
     const TYPE = 'Enter an endpoint URL and model…';
     const items = [
-      ...profiles.map((p) => ({ label: p.name, description: `${p.model} @ ${p.baseURLs[0]}`, profile: p })),
+      ...profiles.map((p) => ({
+        label: p.name,
+        description: `${p.model} @ ${p.baseURLs[0]}${p.baseURLs.length > 1 ? ` and ${p.baseURLs.length - 1} more replica(s)` : ''}`,
+        profile: p,
+      })),
       { label: TYPE, description: '', profile: undefined },
     ];
     const pick = await vscode.window.showQuickPick(items, { title: `${prefix}: ${what}`, ignoreFocusOut: true });
@@ -87,11 +92,13 @@ async function pickEndpoint(context: vscode.ExtensionContext, prefix: string, wh
     if (pick.profile) {
       const p = pick.profile;
       return {
-        baseURL: p.baseURLs[0],
+        baseURL: p.baseURLs,
         model: p.model,
+        apiKeySource: p.apiKeySource,
+        apiKeyEnv: p.apiKeyEnv,
         apiKey: await apiKeyFor(p, context.secrets),
         temperature: p.temperature,
-        maxTokens: Math.max(p.maxTokens, 1024),
+        maxTokens: Math.max(p.maxTokens ?? 0, 1024),
         timeoutMs: p.timeoutMs,
         maxRetries: p.maxRetries,
       };
@@ -106,7 +113,7 @@ async function pickEndpoint(context: vscode.ExtensionContext, prefix: string, wh
   if (!llm) return undefined;
   const model = await ask(context, `${key}model`, args.model, { title: `${prefix}: model`, prompt: 'Model name on that endpoint' });
   if (!model) return undefined;
-  return { baseURL: llm, model, apiKey: envKey };
+  return { baseURL: llm, model };
 }
 
 function summary(r: BuildResult): string {
@@ -190,14 +197,14 @@ export async function buildMerge2Compare(
     prompt: 'local:MODEL_FOLDER, url:http://host:port/v1 (an embeddings endpoint) or hub:MODEL_ID (downloaded once)',
   });
   if (!embedder) return undefined;
-  let llm: ChatOptions | undefined;
+  let llm: BuildEndpoint | undefined;
   if (!args.dryRun) {
     llm = await pickEndpoint(context, 'Merge2Compare', 'the LLM that merges descriptions (text only)', args);
     if (!llm) return undefined;
   }
   const absOut = path.isAbsolute(out) ? out : path.resolve(path.dirname(input), out);
   const curator = curationFolder(input);
-  const emb = embedderFromSpec(embedder, { model: args.embedModel, cacheDir: path.join(curator, 'models'), apiKey: process.env.COCURATE_API_KEY });
+  const emb = embedderFromSpec(embedder, { model: args.embedModel, cacheDir: path.join(curator, 'models'), apiKey: envApiKey() });
   try {
     const result = await withBuildProgress('Curator: Merge2Compare', output, (signal, onProgress) =>
       runMerge2Compare({

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Dataset } from '../../../src/core/dataset';
 import { mergedRecord, mergePrompt, humanTurn } from '../../../src/core/build/merge';
-import { mcqRecord, openQARecord, parseGeneratedQA, interleaved } from '../../../src/core/build/teach';
+import { mcqRecord, openQARecord, parseGeneratedQA } from '../../../src/core/build/teach';
 import { validateDataset } from '../../../src/core/validate';
 
 describe('build: merge templates and records', () => {
@@ -75,13 +75,5 @@ describe('build: merge templates and records', () => {
     assert.match(a.conversations[0].value, new RegExp(`\\n${letter}\\. The first\\n`));
     assert.throws(() => parseGeneratedQA('no json here'), /JSON object/);
     assert.throws(() => parseGeneratedQA('{"question": "q", "correct": "c", "false": []}'), /false answers/);
-  });
-
-  it('interleaves ordinal prefixes and images', () => {
-    const parts = interleaved(['data:a', 'data:b'], 'Q');
-    assert.deepEqual(
-      parts.map((p) => (p.type === 'text' ? p.text : p.image_url.url)),
-      ['The first image:', 'data:a', 'The second image:', 'data:b', 'Q'],
-    );
   });
 });
