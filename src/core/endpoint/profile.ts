@@ -56,16 +56,7 @@ export interface ResolvedProfile {
 export const DEFAULT_API_KEY_ENV = 'COCURATE_API_KEY';
 
 /** Defaults a profile's missing fields take; builds use their own (src/core/build/buildCalls.ts). */
-export interface ProfileDefaults {
-  temperature: number | undefined;
-  maxTokens: number | undefined;
-  timeoutMs: number;
-  concurrency: number;
-  imagePreprocessing: ImagePreprocessing;
-  imageSize: number;
-  stream: boolean;
-  maxRetries: number;
-}
+export type ProfileDefaults = Omit<ResolvedProfile, 'name' | 'slug' | 'baseURLs' | 'model' | 'apiKeySource' | 'apiKeyEnv'>;
 
 export const PROFILE_DEFAULTS: ProfileDefaults = {
   temperature: 0,

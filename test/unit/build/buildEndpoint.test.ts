@@ -64,14 +64,31 @@ describe('build: one endpoint client, pool, key rule and cache', function () {
     servers.push(s);
     return s;
   };
+  /** `cocurate build teach2compare` over the test images: one --llm per URL, the given group counts. */
+  const teach = (urls: string[], [pairs, triples, quads]: number[], ...more: string[]): string[] => {
+    const counts = ['--pairs', String(pairs), '--triples', String(triples), '--quads', String(quads)];
+    return [
+      'build',
+      'teach2compare',
+      images,
+      '--out',
+      path.join(tmp, 't2c.jsonl'),
+      ...urls.flatMap((u) => ['--llm', u]),
+      '--model',
+      'teacher-vlm',
+      ...counts,
+      '--curator',
+      path.join(tmp, 'cur'),
+      '--quiet',
+      ...more,
+    ];
+  };
 
   it('spreads the calls of a build over every replica (--llm repeated), each request shaped as ask sends it', async () => {
     const a = await start({ expectImageSize: 448, answer: teacher });
     const b = await start({ expectImageSize: 448, answer: teacher });
-    const out = path.join(tmp, 't2c.jsonl');
-    const args = ['build', 'teach2compare', images, '--out', out, '--llm', a.url, '--llm', b.url, '--model', 'teacher-vlm'];
-    const common = ['--pairs', '3', '--triples', '1', '--quads', '1', '--seed', '3', '--curator', path.join(tmp, 'cur'), '--quiet'];
-    const r = await cli([...args, ...common]);
+    const args = teach([a.url, b.url], [3, 1, 1], '--seed', '3');
+    const r = await cli(args);
     assert.equal(r.code, 0, r.err + r.out);
     assert.equal(a.requests.length + b.requests.length, 10, 'five groups, two calls each');
     assert.ok(a.requests.length >= 3 && b.requests.length >= 3, `calls per replica: ${a.requests.length} and ${b.requests.length}`);
@@ -80,14 +97,14 @@ describe('build: one endpoint client, pool, key rule and cache', function () {
       [],
       'one user message: ordinal, image, …, question',
     );
-    const ds = Dataset.open(out);
+    const ds = Dataset.open(path.join(tmp, 't2c.jsonl'));
     try {
       assert.equal(ds.count, 15);
     } finally {
       ds.close();
     }
     // a rerun is answered from the one cache, whichever replica answered first
-    const again = await cli([...args, ...common, '--fresh']);
+    const again = await cli([...args, '--fresh']);
     assert.equal(again.code, 0, again.err);
     assert.match(again.out, /calls: 0 made, 10 from cache/);
     assert.equal(a.requests.length + b.requests.length, 10);
@@ -115,27 +132,7 @@ describe('build: one endpoint client, pool, key rule and cache', function () {
     assert.ok(askMessage, asked.err);
     assert.match(askMessage!, /HTTP 401 .*refused the API key/);
 
-    const out = path.join(tmp, 't2c.jsonl');
-    const built = await cli([
-      'build',
-      'teach2compare',
-      images,
-      '--out',
-      out,
-      '--llm',
-      server.url,
-      '--model',
-      'teacher-vlm',
-      '--pairs',
-      '2',
-      '--triples',
-      '0',
-      '--quads',
-      '0',
-      '--curator',
-      path.join(tmp, 'cur'),
-      '--quiet',
-    ]);
+    const built = await cli(teach([server.url], [2, 0, 0]));
     assert.equal(built.code, 1, built.out + built.err);
     assert.match(built.out, /2 group\(s\) failed/);
     const failures = built.out.split('\n').filter((l) => /^ {2}t2c-2-\d+: /.test(l));
@@ -150,27 +147,7 @@ describe('build: one endpoint client, pool, key rule and cache', function () {
     const server = await start({ requireKey: key, answer: teacher });
     process.env.COCURATE_API_KEY = key;
     delete process.env.OPENAI_API_KEY;
-    const out = path.join(tmp, 't2c.jsonl');
-    const r = await cli([
-      'build',
-      'teach2compare',
-      images,
-      '--out',
-      out,
-      '--llm',
-      server.url,
-      '--model',
-      'teacher-vlm',
-      '--pairs',
-      '1',
-      '--triples',
-      '0',
-      '--quads',
-      '0',
-      '--curator',
-      path.join(tmp, 'cur'),
-      '--quiet',
-    ]);
+    const r = await cli(teach([server.url], [1, 0, 0]));
     assert.equal(r.code, 0, r.out + r.err);
     assert.equal(server.requests.length, 2);
     for (const f of fs.readdirSync(path.join(tmp, 'cur', 'build')))
