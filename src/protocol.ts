@@ -264,6 +264,20 @@ export const ReportOpenItem = command<{ dir: string; key: string; index: number 
 /** Verdicts changed: the report's new content (HTML rendered by core, every dataset string escaped). */
 export const ReportUpdate = notification<{ html: string; generatedAt: string }>('report.update');
 
+/** A decision on a spot check or one stratum (issue #17); the same values as `cocurate decide`. */
+export type DecisionValue = 'keep' | 'drop' | 'keep-with-corrections';
+/** What the report can decide on: its spot checks in card order (hunts are not decided on), with their strata. */
+export interface ReportDecideTarget {
+  /** Index of the spot check's card (`#spotcheck-<card>`). */
+  card: number;
+  dir: string;
+  name: string;
+  strata: { name: string; label: string }[];
+}
+export const ReportDecideTargets = request<Record<string, never>, { targets: ReportDecideTarget[] }>('report.decideTargets');
+/** Records the decision in the spot check's decisions.json (answered once it is on disk). */
+export const ReportDecide = request<{ dir: string; stratum?: string; decision: DecisionValue }, { file: string; text: string }>('report.decide');
+
 // ---------------------------------------------------------------------------------------------
 // Model answers beside the label (issue #5): one column per endpoint profile in the item view.
 

@@ -1,12 +1,23 @@
 /**
  * Script of the spot-check report webview: export buttons, item links back to the review editor,
- * and live refresh (the host sends new report content; scroll position and open sections stay).
- * The content is HTML rendered by core with every dataset string escaped.
+ * Decide buttons per spot check and stratum (reportDecide.ts), and live refresh (the host sends new
+ * report content; scroll position and open sections stay). The content is HTML rendered by core
+ * with every dataset string escaped.
  */
-import { ReportExport, ReportOpenItem, ReportUpdate, type ReportFormat } from '../src/protocol';
+import { ReportDecide, ReportDecideTargets, ReportExport, ReportOpenItem, ReportUpdate, type ReportFormat } from '../src/protocol';
 import { WebviewChannel } from './channel';
+import { addDecideBars } from './reportDecide';
 
 const channel = new WebviewChannel<{ scrollY?: number }>();
+
+/** Asks the host what can be decided on and puts the Decide bars into the cards shown. */
+async function decideBars(): Promise<void> {
+  const main = document.getElementById('report');
+  if (!main) return;
+  const { targets } = await channel.request(ReportDecideTargets, {});
+  addDecideBars(main, targets, (dir, decision, stratum) => channel.request(ReportDecide, { dir, decision, ...(stratum !== undefined ? { stratum } : {}) }));
+  main.dataset.decide = 'ready';
+}
 
 document.addEventListener('click', (e) => {
   const target = e.target as Element | null;
@@ -33,6 +44,7 @@ channel.on(ReportUpdate, ({ html, generatedAt }) => {
   });
   main.dataset.generatedAt = generatedAt;
   window.scrollTo(0, y);
+  void decideBars();
 });
 
 window.addEventListener(
@@ -44,3 +56,4 @@ window.addEventListener(
 );
 const saved = channel.state?.scrollY;
 if (saved) window.scrollTo(0, saved);
+void decideBars();

@@ -3,7 +3,8 @@
  * check, x marks an item incorrect, ← goes back, r opens the inline editor prefilled with the label,
  * typing and Enter save the correction — it is in the reviewer's journal on disk when the view says
  * "saved" — and the digit keys of `curator.review.reasons` (contributed keybindings with `when`
- * clauses) record reasons; Escape cancels an edit without a journal line.
+ * clauses) record reasons; Escape cancels an edit without a journal line. Then the report view's
+ * Decide button records a decision in decisions.json (core decide, as `cocurate decide`).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,6 +12,7 @@ import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { parseArgs } from '../../src/cli/args';
 import { sample } from '../../src/cli/commands/sample';
+import { readDecisions } from '../../src/core/decisions';
 import { readJournal } from '../../src/core/verdicts';
 import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
 
@@ -86,8 +88,9 @@ describe('review corrections and reasons in VS Code (code-server)', function () 
     await view.locator('#app[data-focus="input"]').waitFor({ timeout: 10_000 });
     assert.equal((await box.inputValue()).trim(), label, 'the editor starts from the label');
     // Keys typed here are text, not review keys: "c", "x" and digits do not mark anything.
-    await vs.press('Control+A');
-    await vs.page.keyboard.type('The second image is clearer, with less noise; 2 x better.');
+    await box.fill('');
+    await vs.page.keyboard.type('The second image is clearer, with less noise; 2 x better.', { delay: 20 });
+    assert.equal(await box.inputValue(), 'The second image is clearer, with less noise; 2 x better.');
     await vs.press('Enter');
     await view.locator('.verdict[data-state="saved"] [data-role="correction"]').waitFor({ timeout: 10_000 });
     // Saved on screen means on disk.
@@ -125,5 +128,21 @@ describe('review corrections and reasons in VS Code (code-server)', function () 
     assert.deepEqual(line?.reasons, ['claims a distortion that is not there']);
     assert.equal(line?.correction, 'The second image is clearer, with less noise; 2 x better.');
     await vs.screenshot('e2e-correction');
+  });
+
+  it('the report view decides with one click: decisions.json on disk with who and the figures, shown in the report', async () => {
+    await vs.runCommand('Curator: Show Spot-Check Report');
+    const report = vs.webview();
+    const bar = report.locator('#spotcheck-0 .decide[role="toolbar"]');
+    await bar.waitFor({ timeout: 30_000 });
+    await bar.locator('button[data-decide="keep-with-corrections"]').click();
+    await report.locator('#spotcheck-0 .decide-status[data-state="saved"]').waitFor({ timeout: 15_000 });
+    const d = readDecisions(dir);
+    assert.equal(d.history.length, 1);
+    assert.equal(d.spotcheck?.decision, 'keep-with-corrections');
+    assert.equal(d.spotcheck?.by, 'e2e');
+    assert.deepEqual([d.spotcheck?.basis.n, d.spotcheck?.basis.k, d.spotcheck?.basis.corrections], [1, 0, 1]);
+    await report.locator('#spotcheck-0 dd.decision', { hasText: 'keep-with-corrections (by e2e' }).waitFor({ timeout: 15_000 });
+    await vs.screenshot('e2e-report-decide');
   });
 });

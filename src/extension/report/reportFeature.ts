@@ -35,7 +35,12 @@ export const showReport: CommandFactory = (ctx) => async (arg?: unknown, more?: 
   if (dirs.length === 0) dirs = (await pickPlans()) ?? [];
   if (dirs.length === 0) return undefined;
   try {
-    const p = ReportPanel.show(ctx.extensionUri, [...new Set(dirs)], (m) => ctx.log.error(m));
+    const p = ReportPanel.show(
+      ctx.extensionUri,
+      [...new Set(dirs)],
+      (m) => ctx.log.error(m),
+      () => ctx.settings.reviewer,
+    );
     ctx.extension.subscriptions.push(p);
     return p.panel.title;
   } catch (e) {

@@ -1,11 +1,14 @@
 /**
  * The spot-check report in a webview: the HTML report from core (theme-aware through VS Code's CSS
- * variables), export buttons, item links back to the review editor, and live refresh when a verdict
- * journal or plan changes.
+ * variables), export buttons, item links back to the review editor, Decide buttons per spot check
+ * and stratum (core decide, as `cocurate decide`; issue #17), and live refresh when a verdict
+ * journal, plan or decisions file changes.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeFileAtomic } from '../../core/atomicWrite';
+import { decide } from '../../core/curate/decide';
+import { decisionText } from '../../core/report/format';
 import { escapeHtml } from '../../core/htmlEscape';
 import { renderHtml, renderHtmlBody } from '../../core/report/html';
 import { buildReport, type DriftCache, type Report } from '../../core/report/model';
@@ -41,7 +44,7 @@ export class ReportPanel implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
 
   /** Shows the report of these plan folders, reusing an open panel for the same set. */
-  static show(extensionUri: vscode.Uri, dirs: string[], log: (m: string) => void): ReportPanel {
+  static show(extensionUri: vscode.Uri, dirs: string[], log: (m: string) => void, who: () => string): ReportPanel {
     const id = dirs.map((d) => path.resolve(d)).join('\n');
     const existing = ReportPanel.open.get(id);
     if (existing) {
@@ -55,7 +58,7 @@ export class ReportPanel implements vscode.Disposable {
       retainContextWhenHidden: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
     });
-    const p = new ReportPanel(panel, extensionUri, dirs, log);
+    const p = new ReportPanel(panel, extensionUri, dirs, log, who);
     ReportPanel.open.set(id, p);
     p.disposables.push({ dispose: () => ReportPanel.open.delete(id) });
     return p;
@@ -66,6 +69,8 @@ export class ReportPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     readonly dirs: string[],
     private readonly log: (m: string) => void,
+    /** Who decides: the reviewer name (`curator.reviewer`, else the OS user). */
+    private readonly who: () => string,
   ) {
     this.channel = new HostChannel(panel.webview, (method, e) => log(`report ${method}: ${e instanceof Error ? e.message : String(e)}`));
     this.channel.onCommand(P.ReportExport, async ({ format }) => {
@@ -76,8 +81,10 @@ export class ReportPanel implements vscode.Disposable {
       if (!this.dirs.some((d) => path.resolve(d) === path.resolve(item.dir))) return;
       await openReportItem(item);
     });
+    this.channel.onRequest(P.ReportDecideTargets, () => ({ targets: this.decideTargets() }));
+    this.channel.onRequest(P.ReportDecide, ({ dir, stratum, decision }) => this.decide(dir, decision, stratum));
     for (const dir of dirs) {
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '{plan.json,verdicts-*.jsonl}'));
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '{plan.json,verdicts-*.jsonl,decisions.json}'));
       const later = () => this.refreshSoon();
       w.onDidChange(later);
       w.onDidCreate(later);
@@ -141,6 +148,37 @@ export class ReportPanel implements vscode.Disposable {
     } catch (e) {
       this.log(`report refresh: ${(e as Error).message}`);
     }
+  }
+
+  /** The spot checks (not hunts) of the report in card order, with their strata, for the Decide buttons. */
+  private decideTargets(): P.ReportDecideTarget[] {
+    const report = this.report ?? this.build();
+    return report.spotchecks.flatMap((s, card) =>
+      s.kind === 'hunt'
+        ? []
+        : [
+            {
+              card,
+              dir: s.dir,
+              name: s.name,
+              strata: s.strata.map((h) => ({
+                name: h.name,
+                label: s.strataBy === 'groupSize' && /^\d+$/.test(h.name) ? `${h.name} image${h.name === '1' ? '' : 's'}` : h.name,
+              })),
+            },
+          ],
+    );
+  }
+
+  /** Records a decision through core (the same code as `cocurate decide`); answered once decisions.json is on disk. */
+  async decide(dir: string, value: P.DecisionValue, stratum?: string): Promise<{ file: string; text: string }> {
+    // Only this report's own plans (the webview is not trusted to name other folders).
+    const own = this.dirs.find((d) => path.resolve(d) === path.resolve(dir));
+    if (!own) throw new Error(`"${dir}" is not a spot check of this report`);
+    if (!['keep', 'drop', 'keep-with-corrections'].includes(value)) throw new Error(`unknown decision "${String(value)}"`);
+    const r = decide(own, value, { stratum, by: this.who(), confidence: reportConfidence() });
+    this.refresh();
+    return { file: r.file, text: `${r.spotcheck}${stratum !== undefined ? `, stratum ${stratum}` : ''}: ${decisionText(r.decision)}` };
   }
 
   /** Writes the report in one format to .curator/reports/ and offers to open it. */
