@@ -16,6 +16,7 @@ const nodeEntries = [
   ['src/server/main.ts', 'dist/server.js'],
   ['src/cli/main.ts', 'dist/cli.js'],
   ['src/core/cues/cueWorker.ts', 'dist/cueWorker.js'], // worker thread of the cue pool, beside the bundles that start it
+  ['src/core/indexWorker.ts', 'dist/indexWorker.js'], // worker thread that indexes a dataset for the extension host
 ].filter(([src]) => existsSync(path.join(root, src)));
 
 const webviewEntries = existsSync(path.join(root, 'webview'))

@@ -35,6 +35,8 @@ export interface OpenOptions {
   detectSample?: number;
   /** Persistent index (indexCache.ts): false bypasses it; default on (also off when COCURATE_NO_CACHE is set). */
   cache?: false | CacheOptions;
+  /** Progress of a scan (records, bytes read so far), for a worker thread that indexes in the background. */
+  onProgress?: (records: number, bytes: number) => void;
 }
 
 /**
@@ -121,7 +123,7 @@ export class Dataset {
     let fromCache = false;
     let cacheCtx: CacheContext | undefined;
     try {
-      const build = (): RecordIndex => indexFd(fd, { container: opts.container, fileName: abs, idField: opts.mapping?.id });
+      const build = (): RecordIndex => indexFd(fd, { container: opts.container, fileName: abs, idField: opts.mapping?.id, onProgress: opts.onProgress });
       if (opts.cache === false || process.env.COCURATE_NO_CACHE) index = build();
       else {
         const key: IndexKey = { container: opts.container, idField: opts.mapping?.id ?? 'id' };
@@ -142,24 +144,21 @@ export class Dataset {
       fs.closeSync(fd);
       throw e;
     }
-    const reader: ByteReader = {
-      read(start, end) {
-        const buf = Buffer.allocUnsafe(end - start);
-        let got = 0;
-        while (got < buf.length) {
-          const n = fs.readSync(fd, buf, got, buf.length - got, start + got);
-          if (n === 0) break;
-          got += n;
-        }
-        return buf.subarray(0, got);
-      },
-      close() {
-        fs.closeSync(fd);
-      },
-    };
-    const ds = new Dataset(abs, index, reader, st.mtimeMs, opts, opts.mapping);
+    const ds = new Dataset(abs, index, fileReader(fd), st.mtimeMs, opts, opts.mapping);
     ds.indexCache = { file: cacheFile, hit: fromCache };
     ds.cacheCtx = cacheCtx;
+    return ds;
+  }
+
+  /**
+   * A file whose index was built elsewhere (a worker thread: src/core/indexWorker.ts): the file is
+   * opened for reading, nothing is scanned. `ids` is the id table worked out with the index.
+   */
+  static fromIndex(filePath: string, index: RecordIndex, opts: OpenOptions & { ids?: IdTable } = {}): Dataset {
+    const abs = path.resolve(filePath);
+    const { fd, stat: st } = openRegularFile(abs);
+    const ds = new Dataset(abs, index, fileReader(fd), st.mtimeMs, opts, opts.mapping);
+    ds.idTable = opts.ids;
     return ds;
   }
 
@@ -469,6 +468,24 @@ export class Dataset {
     }
     return detectFormat(sample, this.mapping);
   }
+}
+
+function fileReader(fd: number): ByteReader {
+  return {
+    read(start, end) {
+      const buf = Buffer.allocUnsafe(end - start);
+      let got = 0;
+      while (got < buf.length) {
+        const n = fs.readSync(fd, buf, got, buf.length - got, start + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return buf.subarray(0, got);
+    },
+    close() {
+      fs.closeSync(fd);
+    },
+  };
 }
 
 /** Records up to this many characters are grammar-checked before JSON.parse (see jsonSyntax.ts). */

@@ -136,8 +136,8 @@ export function cacheFiles(datasetAbs: string, opts: CacheOptions = {}): string[
   return [path.join(path.dirname(datasetAbs), '.curator', 'index', `${base}.cidx`), inUserDir(userCacheDir())];
 }
 
-/** A record index held in typed arrays (loaded from a cache file). */
-class LoadedIndex implements RecordIndex {
+/** A record index held in typed arrays (loaded from a cache file, or moved from the index worker). */
+export class LoadedIndex implements RecordIndex {
   constructor(
     readonly container: Container,
     readonly bytes: number,

@@ -257,6 +257,8 @@ export interface IndexOptions {
   chunkSize?: number;
   /** Field whose leading value is hashed as the record's id (default "id"). */
   idField?: string;
+  /** Called after each chunk with the records indexed so far and the bytes read (a worker's progress). */
+  onProgress?: (records: number, bytes: number) => void;
 }
 
 /**
@@ -278,14 +280,14 @@ export function indexFd(fd: number, opts: IndexOptions = {}): RecordIndex {
   const n = fs.readSync(fd, head, 0, head.length, 0);
   const container = opts.container ?? detectContainer(head.subarray(0, n), opts.fileName ?? '');
   const bom = hasBom(head.subarray(0, n)) ? 3 : 0;
-  return scan(fileSource(fd, bom), container, opts.chunkSize ?? CHUNK, bom, opts.idField);
+  return scan(fileSource(fd, bom), container, opts.chunkSize ?? CHUNK, bom, opts.idField, opts.onProgress);
 }
 
 /** Indexes bytes in memory (an editor's document, a test fixture). */
 export function indexBuffer(data: Buffer, opts: IndexOptions = {}): RecordIndex {
   const container = opts.container ?? detectContainer(data.subarray(0, 65536), opts.fileName ?? '');
   const bom = hasBom(data) ? 3 : 0;
-  return scan(bufferSource(data, bom), container, opts.chunkSize ?? CHUNK, bom, opts.idField);
+  return scan(bufferSource(data, bom), container, opts.chunkSize ?? CHUNK, bom, opts.idField, opts.onProgress);
 }
 
 function hasBom(b: Buffer): boolean {
@@ -293,13 +295,15 @@ function hasBom(b: Buffer): boolean {
 }
 
 /** `start` is the offset of the first byte the source yields (3 after a UTF-8 BOM). */
-function scan(src: ByteSource, container: Container, chunkSize: number, start: number, idField = 'id'): RecordIndex {
+function scan(src: ByteSource, container: Container, chunkSize: number, start: number, idField = 'id', onProgress?: Progress): RecordIndex {
   const field = Buffer.from(idField, 'utf8');
-  return container === 'jsonl' ? scanLines(src, chunkSize, start, field) : scanStructured(src, container, chunkSize, start, field);
+  return container === 'jsonl' ? scanLines(src, chunkSize, start, field, onProgress) : scanStructured(src, container, chunkSize, start, field, onProgress);
 }
 
+type Progress = (records: number, bytes: number) => void;
+
 /** JSONL: every non-blank line is a record. Uses native indexOf for newline search. */
-function scanLines(src: ByteSource, chunkSize: number, start: number, field: Buffer): RecordIndex {
+function scanLines(src: ByteSource, chunkSize: number, start: number, field: Buffer, onProgress?: Progress): RecordIndex {
   const idx = new BuiltIndex('jsonl');
   const buf = Buffer.allocUnsafe(chunkSize);
   let base = start; // file offset of buf[0]
@@ -344,6 +348,7 @@ function scanLines(src: ByteSource, chunkSize: number, start: number, field: Buf
       p = nl + 1;
     }
     base += n;
+    onProgress?.(idx.count, base);
   }
   if (firstContent >= 0) {
     idx.starts.push(firstContent);
@@ -359,7 +364,14 @@ function scanLines(src: ByteSource, chunkSize: number, start: number, field: Buf
  * JSON array (records at depth 1) or grouped object (records at depth 2 inside arrays that are the
  * values of the top-level object's keys). Strings are skipped with native indexOf.
  */
-function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSize: number, start: number, field: Buffer): RecordIndex {
+function scanStructured(
+  src: ByteSource,
+  container: 'array' | 'grouped',
+  chunkSize: number,
+  start: number,
+  field: Buffer,
+  onProgress?: Progress,
+): RecordIndex {
   const idx = new BuiltIndex(container);
   const recordDepth = container === 'array' ? 1 : 2;
   const buf = Buffer.allocUnsafe(chunkSize);
@@ -602,6 +614,7 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
     }
     countLines(n);
     base += n;
+    onProgress?.(idx.count, base);
   }
   idx.bytes = base;
   if (!finished) {
