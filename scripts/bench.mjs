@@ -157,6 +157,7 @@ async function main() {
     ['endpoint', 'out/test/bench/endpointBench.js'],
     ['embeddings', 'out/test/bench/embeddingBench.js'],
     ['editor', 'out/test/bench/editorBench.js'],
+    ['editor-open', 'out/test/bench/editorOpenBench.js'],
     ['lsp', 'out/test/bench/lspBench.js'],
     ['compare', 'out/test/bench/compareBench.js'],
     ['cues', 'out/test/bench/cuesBench.js'],

@@ -11,6 +11,7 @@ import { planDirsFromArg, type CuratorContext } from './context';
 import { DATASET_VIEW_TYPE, DatasetEditorProvider, SPOTCHECK_VIEW_TYPE, SpotCheckEditorProvider } from './datasetEditor';
 import { DatasetSuggestion } from './datasetSuggestion';
 import type { Feature } from './features';
+import { LargeFileDoor, largeDatasetTab, openInCurator } from './largeFileDoor';
 import { newHunt, type NewHuntArgs } from './newHunt';
 import { newSpotCheck, type NewSpotCheckArgs } from './newSpotCheck';
 
@@ -21,6 +22,9 @@ function itemArg(arg: unknown): { uri: vscode.Uri; index: number } | undefined {
 }
 
 export const openDataset: CommandFactory = (ctx) => async (arg?: unknown) => {
+  // From VS Code's large-file page (no text editor): that file, in place of its tab.
+  const large = arg === undefined ? largeDatasetTab() : undefined;
+  if (large) return openInCurator(large.uri, large.tab);
   const file = await ctx.pickDataset(arg, 'Open a dataset with the Curator');
   if (file) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), DATASET_VIEW_TYPE);
 };
@@ -111,6 +115,7 @@ export const internalActiveView: CommandFactory = (ctx) => () => {
     focus: v.focus,
     position: v.position,
     dataset: v.dataset.path,
+    indexing: v.mode === 'browse' ? v.isIndexing : undefined,
     spotCheck: review?.plan.dir,
     journal: review?.journalFile,
     progress: review?.progress(),
@@ -123,6 +128,7 @@ export const curatorEditorFeature: Feature = {
     const editorOptions = { webviewOptions: { retainContextWhenHidden: true }, supportsMultipleEditorsPerDocument: false };
     ctx.extension.subscriptions.push(
       new DatasetSuggestion(ctx.extension.workspaceState),
+      new LargeFileDoor(),
       vscode.window.registerCustomEditorProvider(DATASET_VIEW_TYPE, new DatasetEditorProvider(ctx), editorOptions),
       vscode.window.registerCustomEditorProvider(SPOTCHECK_VIEW_TYPE, new SpotCheckEditorProvider(ctx), editorOptions),
       vscode.window.registerTreeDataProvider('curator.spotChecks', ctx.spotChecks),

@@ -1,12 +1,16 @@
 /**
  * The custom editors: "curator.dataset" browses a .json/.jsonl dataset (priority "option": offered,
  * never forced), "curator.spotCheck" reviews a spot check (opened on its plan.json). Both read
- * through the core index from disk, so files VS Code will not hand to extensions (>50 MB) open too.
+ * through the core index from disk, so files VS Code will not hand to extensions (>50 MB) open too;
+ * the dataset editor indexes a large file in a worker thread and shows its first records meanwhile.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Dataset } from '../core/dataset';
+import { IndexCancelled } from '../core/indexWorkerClient';
 import { SpotCheckSession } from '../core/spotCheckSession';
 import type { CuratorContext } from './context';
+import type { OpenJob } from './datasetCache';
 import { BrowseView } from './views/browseView';
 import { ReviewView } from './views/reviewView';
 
@@ -26,6 +30,9 @@ async function withIndexProgress<T>(title: string, fn: () => T): Promise<T> {
   });
 }
 
+/** After the first records arrive, how long to wait for the whole index before showing them alone (a reload is avoided). */
+const HEAD_GRACE_MS = 100;
+
 export class DatasetEditorProvider implements vscode.CustomReadonlyEditorProvider<FileDocument> {
   constructor(private readonly ctx: CuratorContext) {}
 
@@ -33,19 +40,84 @@ export class DatasetEditorProvider implements vscode.CustomReadonlyEditorProvide
     return new FileDocument(uri);
   }
 
+  /**
+   * Opens the dataset without blocking the host (ARCHITECTURE.md › Opening a large dataset): a large
+   * file is indexed in a worker thread; its first records show at once, with progress and Cancel,
+   * and the view reloads with the whole dataset when the index arrives.
+   */
   async resolveCustomEditor(doc: FileDocument, panel: vscode.WebviewPanel): Promise<void> {
     const file = doc.uri.fsPath;
+    let job: OpenJob | undefined;
+    let closed = false;
+    const sub = panel.onDidDispose(() => (closed = true));
     try {
-      const ds = await withIndexProgress(`Curator: indexing ${path.basename(file)}`, () => this.ctx.datasets.acquire(file));
-      new BrowseView(this.ctx, panel, ds); // lives until the panel closes (it disposes itself)
-    } catch (e) {
-      showFailure(
-        panel,
-        `Cannot open ${file} as a dataset: ${(e as Error).message}. Check that it is readable JSON or JSONL in a supported format ` +
-          '(README › Formats; `cocurate validate FILE` names the first broken record), or open it as text with "Reopen Editor With… › Text Editor".',
+      job = this.ctx.datasets.acquireInBackground(file);
+      const started = job;
+      const grace = (head: Dataset | undefined): Promise<Dataset> =>
+        head ? Promise.race([started.done, new Promise<Dataset>((r) => setTimeout(() => r(head), HEAD_GRACE_MS))]) : started.done;
+      let whole: Dataset | undefined;
+      job.done.then(
+        (ds) => (whole = ds),
+        () => undefined,
       );
+      const first = await Promise.race([job.done, job.head.then(grace)]);
+      if (closed) {
+        if (first === whole) this.ctx.datasets.release(first);
+        else this.ctx.datasets.releaseJob(job);
+        return;
+      }
+      const view = new BrowseView(this.ctx, panel, first, job); // lives until the panel closes (it disposes itself)
+      if (first !== whole) this.indexInView(view, first, job, panel);
+    } catch (e) {
+      if (job) this.ctx.datasets.releaseJob(job);
+      if (!closed) showFailure(panel, cannotOpen(file, e as Error));
+    } finally {
+      sub.dispose();
     }
   }
+
+  /** The head is on screen: progress (records so far, share of the file) with Cancel until the whole dataset replaces it. */
+  private indexInView(view: BrowseView, head: Dataset, job: OpenJob, panel: vscode.WebviewPanel): void {
+    const name = path.basename(job.file);
+    const title = panel.title;
+    const indexed = view.whileIndexing(head);
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Curator: indexing ${name}`, cancellable: true },
+      async (progress, token) => {
+        let shown = 0;
+        const stop = job.worker?.onProgress((p) => {
+          const pct = Math.floor((100 * p.bytes) / Math.max(1, p.size));
+          const records = `${p.records.toLocaleString('en')} records`;
+          progress.report({ increment: pct - shown, message: `${records}…` });
+          shown = pct;
+          panel.title = `${name} (indexing ${records}…)`;
+        });
+        const cancelled = `Indexing ${name} was cancelled. Reopen the file to index it again.`;
+        let stopped = false;
+        token.onCancellationRequested(() => {
+          stopped = true;
+          view.dispose(); // the last view of the file stops its worker
+          showFailure(panel, cancelled, false);
+        });
+        try {
+          await indexed;
+        } catch (e) {
+          view.dispose();
+          if (!stopped) showFailure(panel, e instanceof IndexCancelled ? cancelled : cannotOpen(job.file, e as Error), !(e instanceof IndexCancelled));
+        } finally {
+          stop?.();
+          panel.title = title;
+        }
+      },
+    );
+  }
+}
+
+function cannotOpen(file: string, e: Error): string {
+  return (
+    `Cannot open ${file} as a dataset: ${e.message}. Check that it is readable JSON or JSONL in a supported format ` +
+    '(README › Formats; `cocurate validate FILE` names the first broken record), or open it as text with "Reopen Editor With… › Text Editor".'
+  );
 }
 
 export class SpotCheckEditorProvider implements vscode.CustomReadonlyEditorProvider<FileDocument> {
@@ -70,10 +142,10 @@ export class SpotCheckEditorProvider implements vscode.CustomReadonlyEditorProvi
   }
 }
 
-/** A plain-text page naming the failure (no script, no dataset text as HTML). */
-function showFailure(panel: vscode.WebviewPanel, message: string): void {
+/** A plain-text page naming the failure (no script, no dataset text as HTML); `error` also says it in a notification. */
+function showFailure(panel: vscode.WebviewPanel, message: string, error = true): void {
   panel.webview.options = { enableScripts: false };
   const text = message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body><p>${text}</p></body></html>`;
-  void vscode.window.showErrorMessage(message);
+  if (error) void vscode.window.showErrorMessage(message);
 }

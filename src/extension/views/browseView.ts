@@ -2,16 +2,19 @@
  * Browse mode (ARCHITECTURE.md › Extension host): a dataset in the "curator.dataset" custom
  * editor, read from disk through the core index. Filters are kept here (the webview holds only
  * their ids); positions in the webview are list positions, and the host speaks dataset record
- * indices (GetRecord, ShowRecord).
+ * indices (GetRecord, ShowRecord). While a worker thread indexes a large file the view serves its
+ * first records (the head) and reloads the webview with the whole dataset when the index arrives
+ * (ARCHITECTURE.md › Opening a large dataset); filters that must read records run in that worker.
  */
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
-import { filterRecords, rowSummary } from '../../core/browseFilter';
+import * as vscode from 'vscode';
+import { filterRecords, isEmptyFilter, rowSummary, type BrowseFilterSpec } from '../../core/browseFilter';
 import type { Dataset } from '../../core/dataset';
 import { listPlans, readPlan } from '../../core/plan';
 import { journalPath, readJournal, type VerdictValue } from '../../core/verdicts';
 import * as P from '../../protocol';
 import type { CuratorContext } from '../context';
+import type { OpenJob } from '../datasetCache';
 import { curationFolder } from '../settings';
 import { CuratorViewBase } from './curatorView';
 
@@ -21,24 +24,31 @@ export class BrowseView extends CuratorViewBase {
   private nextFilterId = 1;
   private pendingIndex: number | undefined;
   private released = false;
+  private ds: Dataset;
+  /** The job indexing the file while this view shows its head; undefined once the whole dataset is here. */
+  private indexing: OpenJob | undefined;
+  private querying: AbortController | undefined;
 
   constructor(
     ctx: CuratorContext,
     panel: vscode.WebviewPanel,
-    private readonly ds: Dataset,
+    first: Dataset,
+    private readonly job: OpenJob,
   ) {
-    super(ctx, panel, ds.path, { reason: undefined });
+    super(ctx, panel, first.path, { reason: undefined });
+    this.ds = first;
     const ch = this.channel;
     ch.onRequest(P.GetRecord, ({ index }) => this.record(index));
-    ch.onRequest(P.Query, ({ filter }) => {
-      const verdicts = filter.verdict && filter.verdict !== 'any' ? this.verdicts() : new Map<string, VerdictValue>();
-      const matches = filterRecords(ds, filter, (k) => verdicts.get(k));
+    ch.onRequest(P.Query, async ({ filter }) => {
+      const ds = this.ds;
+      const matches = await this.match(ds, filter);
       const filterId = this.nextFilterId++;
       this.filters.set(filterId, matches);
       if (this.filters.size > 4) this.filters.delete(Math.min(...this.filters.keys()));
       return { total: ds.count, matches: matches ? matches.length : ds.count, filterId };
     });
     ch.onRequest(P.ListPage, ({ filterId, offset, limit }) => {
+      const ds = this.ds;
       const matches = this.filters.get(filterId);
       const n = matches ? matches.length : ds.count;
       const verdicts = this.verdicts();
@@ -52,6 +62,58 @@ export class BrowseView extends CuratorViewBase {
     this.start();
   }
 
+  /** While indexing: the whole dataset arrived (swap and reload the webview), or indexing failed (nothing to swap). */
+  whileIndexing(head: Dataset): Promise<void> {
+    this.indexing = this.job;
+    return this.job.done.then((ds) => {
+      if (this.released) return;
+      this.indexing = undefined;
+      this.ds = ds;
+      this.filters.clear();
+      head.close();
+      if (this.ready) void this.channel.notify(P.Refresh, { reason: 'indexed' });
+    });
+  }
+
+  /** Is the view still showing only the head of a file being indexed? */
+  get isIndexing(): boolean {
+    return this.indexing !== undefined;
+  }
+
+  /**
+   * Records passing a filter: empty → null; group size alone from the index's column here; what
+   * must read records (text, subset, verdicts) in the index worker, with progress and Cancel; in this
+   * thread when there is no worker (a small file, or the head while indexing).
+   */
+  private async match(ds: Dataset, filter: BrowseFilterSpec): Promise<Int32Array | null> {
+    if (isEmptyFilter(filter)) return null;
+    const worker = this.indexing ? undefined : this.job.worker;
+    const judging = !!filter.verdict && filter.verdict !== 'any';
+    const verdicts = judging ? this.verdicts() : new Map<string, VerdictValue>();
+    const sizes = worker?.groupSizes;
+    if (!worker || (sizes && !filter.text && !filter.subset && !judging)) return filterRecords(ds, filter, (k) => verdicts.get(k), { groupSizes: sizes });
+    this.querying?.abort();
+    const ctrl = new AbortController();
+    this.querying = ctrl;
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Curator: filtering ${path.basename(ds.path)}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => ctrl.abort());
+        let shown = 0;
+        return worker.filter(
+          filter,
+          verdicts,
+          (done, total) => {
+            const pct = Math.floor((100 * done) / Math.max(1, total));
+            progress.report({ increment: pct - shown, message: `${done.toLocaleString('en')} of ${total.toLocaleString('en')} records` });
+            shown = pct;
+          },
+          ctrl.signal,
+        );
+      },
+    );
+  }
+
   protected get self(): BrowseView {
     return this;
   }
@@ -61,7 +123,8 @@ export class BrowseView extends CuratorViewBase {
 
   /** Shows a dataset record now, or as the first item once the webview has started. */
   reveal(index: number): void {
-    if (this.ready) void this.channel.notify(P.ShowRecord, { index });
+    // A record past the head of a file being indexed is shown when the whole dataset is here.
+    if (this.ready && !(this.indexing && index >= this.ds.count)) void this.channel.notify(P.ShowRecord, { index });
     else this.pendingIndex = index;
     this.panel.reveal();
   }
@@ -69,15 +132,32 @@ export class BrowseView extends CuratorViewBase {
   protected initState(state: P.PersistedState | undefined): P.InitState {
     const ds = this.ds;
     const wanted = this.pendingIndex ?? state?.browseIndex ?? 0;
-    this.pendingIndex = undefined;
+    const reveal = this.pendingIndex;
+    if (reveal !== undefined && !this.indexing) {
+      this.pendingIndex = undefined;
+      // A reload starts where the webview was: the record asked for follows the answer.
+      if (state?.browseIndex !== undefined) setTimeout(() => void this.channel.notify(P.ShowRecord, { index: reveal }), 0);
+    }
+    const size = this.job.worker?.progress?.size;
     return {
       mode: 'browse',
       readOnly: this.readOnly,
       dataset: this.datasetInfo(),
       subsets: this.subsets(),
       start: Math.min(Math.max(0, wanted), Math.max(0, ds.count - 1)),
-      warnings: ds.index.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`),
+      // The head of a file cut mid-record ends with a fault that is not in the file.
+      warnings: this.indexing
+        ? [
+            `Indexing ${path.basename(ds.path)}${size ? ` (${(size / 1e6).toFixed(0)} MB)` : ''}: the first ${ds.count.toLocaleString('en')} records are shown; the view reloads with all of them when the index is built.`,
+          ]
+        : ds.index.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`),
     };
+  }
+
+  /** Subset names: from the index worker (it read the first records), else from this dataset. */
+  protected override subsets(): string[] {
+    const w = this.indexing ? undefined : this.job.worker;
+    return w ? w.subsets : super.subsets();
   }
 
   /** This reviewer's current verdicts from every spot check of this dataset (for the verdict filter and list badges). */
@@ -101,6 +181,8 @@ export class BrowseView extends CuratorViewBase {
     super.dispose();
     if (this.released) return;
     this.released = true;
-    this.ctx.datasets.release(this.ds);
+    this.querying?.abort();
+    if (this.indexing) this.ctx.datasets.releaseJob(this.indexing);
+    else this.ctx.datasets.release(this.ds);
   }
 }

@@ -1,0 +1,130 @@
+/**
+ * `npm run bench editor-open`: opening a large dataset for the curator editor through the host's own
+ * code path (src/extension/datasetCache.ts → the index worker), without VS Code, while the event
+ * loop is watched (perf_hooks monitorEventLoopDelay plus a 1 ms ticker). Prints, cold (fresh cache
+ * folder) and cached: time to item 0 (read from the head), time to the whole index, and the longest
+ * stall of this thread; then the group-size filter (from the index) and a text filter (in the
+ * worker); and, for reference, the old way (indexing in this thread). Figures, not tests.
+ * Uses bench-data/coinstruct-N.json from `npm run bench core` when present, else generates one.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { filterRecords } from '../../src/core/browseFilter';
+import { Dataset } from '../../src/core/dataset';
+import { DatasetCache } from '../../src/extension/datasetCache';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const N = Number(process.env.BENCH_RECORDS ?? 562_000);
+const shared = path.join(ROOT, 'bench-data', `coinstruct-${N}.json`);
+const own = path.join(ROOT, 'bench-data', 'editor-open', `records-${N}.json`);
+
+function generate(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(`${file}.tmp`, 'w');
+  const pending: string[] = ['['];
+  for (let i = 0; i < N; i++) {
+    const n = 1 + (i % 4);
+    const imgs = Array.from({ length: n }, (_, k) => `pics/${(i + k) % 5000}.png`);
+    const ask = `${imgs.map(() => '<image>').join(' ')} Compare the sharpness, noise and colour of ${n === 1 ? 'this image' : `these ${n} images`}.`;
+    const answer = `Image ${1 + (i % n)} is the sharpest; record ${i} shows ${['noise', 'blur', 'banding', 'glare'][i % 4]} elsewhere.`;
+    const rec = {
+      id: `rec${i}`,
+      image: n === 1 ? imgs[0] : imgs,
+      conversations: [
+        { from: 'human', value: ask },
+        { from: 'gpt', value: answer },
+      ],
+    };
+    pending.push(`${JSON.stringify(rec, null, 2)}${i < N - 1 ? ',' : ''}`);
+    if (pending.length >= 4096) fs.writeSync(fd, pending.splice(0).join('\n') + '\n');
+  }
+  fs.writeSync(fd, `${pending.join('\n')}\n]\n`);
+  fs.closeSync(fd);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+/** Watches this thread's event loop: the longest gap between 1 ms ticks and the histogram's max. */
+function watchLoop(): () => { stallMs: number; histMaxMs: number } {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  let last = performance.now();
+  let worst = 0;
+  const t = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 1);
+  return () => {
+    clearInterval(t);
+    h.disable();
+    worst = Math.max(worst, performance.now() - last);
+    return { stallMs: worst, histMaxMs: h.max / 1e6 };
+  };
+}
+
+const ms = (x: number): string => `${x.toFixed(0)} ms`;
+
+async function openOnce(file: string, label: string): Promise<void> {
+  const cache = new DatasetCache();
+  const stop = watchLoop();
+  const t0 = performance.now();
+  const job = cache.acquireInBackground(file);
+  const head = await job.head;
+  const headItem = head?.item(0);
+  const tHead = performance.now() - t0;
+  const ds = await job.done;
+  const tDone = performance.now() - t0;
+  const loop = stop();
+  const same = !headItem || JSON.stringify(headItem) === JSON.stringify(ds.item(0));
+  console.log(
+    `${label.padEnd(7)} item 0 ${ms(tHead)} (head of ${head?.count ?? 0} records${same ? '' : ', DIFFERS from the index'}) · whole index ${ms(tDone)} (${ds.count.toLocaleString('en')} records, cache ${job.worker?.timings?.cacheHit ? 'hit' : 'miss'}) · longest host stall ${ms(loop.stallMs)} (event-loop delay max ${ms(loop.histMaxMs)})`,
+  );
+  const worker = job.worker;
+  if (!worker) return cache.release(ds);
+  for (let k = 0; k < 3000 && !worker.groupSizes; k++) await new Promise((r) => setTimeout(r, 10));
+  const stopF = watchLoop();
+  const tg = performance.now();
+  const pairs = filterRecords(ds, { groupSize: 2 }, () => undefined, { groupSizes: worker.groupSizes });
+  const gMs = performance.now() - tg;
+  const tt = performance.now();
+  const text = await worker.filter({ text: 'glare' }, new Map());
+  const tMs = performance.now() - tt;
+  const f = stopF();
+  console.log(
+    `${''.padEnd(7)} group-size filter from the index ${ms(gMs)} (${pairs?.length.toLocaleString('en')} pairs) · text filter in the worker ${ms(tMs)} (${text?.length.toLocaleString('en')} matches) · longest host stall ${ms(f.stallMs)}`,
+  );
+  cache.release(ds);
+}
+
+async function main(): Promise<void> {
+  const file = fs.existsSync(shared) ? shared : own;
+  if (!fs.existsSync(file)) {
+    console.log(`generating ${file} …`);
+    generate(file);
+  }
+  console.log(`${file}: ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`);
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-editor-open-'));
+  process.env.COCURATE_CACHE_DIR = cacheDir; // a fresh cache folder: the first open is cold
+  try {
+    await openOnce(file, 'cold');
+    await openOnce(file, 'cached');
+    const stop = watchLoop();
+    const t = performance.now();
+    const old = Dataset.open(file, { cache: false });
+    old.item(0);
+    const oldMs = performance.now() - t;
+    const loop = stop();
+    console.log(`old way (index in the host, no cache): item 0 after ${ms(oldMs)}; longest host stall ${ms(loop.stallMs)}`);
+    old.close();
+    console.log('budget (issue #15): the extension host never blocks for more than 50 ms; first item < 500 ms cold, < 300 ms cached');
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
