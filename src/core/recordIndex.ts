@@ -364,14 +364,7 @@ function scanLines(src: ByteSource, chunkSize: number, start: number, field: Buf
  * JSON array (records at depth 1) or grouped object (records at depth 2 inside arrays that are the
  * values of the top-level object's keys). Strings are skipped with native indexOf.
  */
-function scanStructured(
-  src: ByteSource,
-  container: 'array' | 'grouped',
-  chunkSize: number,
-  start: number,
-  field: Buffer,
-  onProgress?: Progress,
-): RecordIndex {
+function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSize: number, start: number, field: Buffer, onProgress?: Progress): RecordIndex {
   const idx = new BuiltIndex(container);
   const recordDepth = container === 'array' ? 1 : 2;
   const buf = Buffer.allocUnsafe(chunkSize);

@@ -104,7 +104,10 @@ describe('index worker thread', function () {
       assert.deepEqual([...a.hashes], [...b.hashes]);
       assert.deepEqual([...a.duplicates], [...b.duplicates]);
       assert.deepEqual([...a.duplicateIds], [...b.duplicateIds]);
-      assert.deepEqual([...a.duplicates].sort((x, y) => x - y), [7, 4321]);
+      assert.deepEqual(
+        [...a.duplicates].sort((x, y) => x - y),
+        [7, 4321],
+      );
       for (const i of [0, 1, r.head.count - 1]) assert.deepEqual(r.head.item(i), sync.item(i));
       for (const i of [0, 7, 4321, 31_999]) assert.deepEqual(r.ds.item(i), sync.item(i));
       assert.equal(r.ds.keyFor(7), '#7');
@@ -156,7 +159,10 @@ describe('index worker thread', function () {
     const sizes = r.worker.groupSizes;
     assert.ok(sizes);
     const reads = countReads(sync);
-    assert.deepEqual([...filterRecords(sync, { groupSize: 3 }, () => undefined, { groupSizes: sizes })!], [...(await r.worker.filter({ groupSize: 3 }, verdicts))!]);
+    assert.deepEqual(
+      [...filterRecords(sync, { groupSize: 3 }, () => undefined, { groupSizes: sizes })!],
+      [...(await r.worker.filter({ groupSize: 3 }, verdicts))!],
+    );
     assert.equal(reads(), 0);
   });
 
