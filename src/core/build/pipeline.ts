@@ -12,7 +12,7 @@ import { EmbeddingCache, type EmbedProgress } from '../embeddings/embeddingCache
 import type { Embedder } from '../embeddings/embedder';
 import type { ImagePreprocessing } from '../endpoint/profile';
 import { loadDescriptions, loadImages, type BuildUnit } from './buildInput';
-import { BuildCalls, type BuildEndpoint } from './buildCalls';
+import { BuildCalls, type BuildEndpoint, type CallResult } from './buildCalls';
 import { RecordWriter } from './recordWriter';
 import { BatchDeferredError } from './chatBatch';
 import type { WrittenBatch } from '../endpoint/batchFiles';
@@ -254,6 +254,63 @@ function finishBatch(chat: BuildEndpoint | undefined, result: BuildResult): void
   result.batch = { deferred: b.deferred, written: b.close(), unknown: b.unknownResults().map((r) => ({ customId: r.customId, where: r.where })) };
 }
 
+/** Counts a call as made or answered from the cache; its text. */
+function counted(result: BuildResult, r: CallResult): string {
+  if (r.cached) result.calls.cached++;
+  else result.calls.made++;
+  return r.text;
+}
+
+interface GroupRun {
+  phase: 'merging' | 'teaching';
+  todo: PlannedGroup[];
+  total: number;
+  endpoint: BuildEndpoint;
+  /** One group's calls and records; a BatchDeferredError means the group waits for a batch (no failure). */
+  group: (g: PlannedGroup) => Promise<void>;
+  /** Closes the outputs' writers, also when the run throws. */
+  close: () => void;
+}
+
+/**
+ * Runs the groups still to do with bounded concurrency: a failed group is recorded and the run goes
+ * on, until MAX_CONSECUTIVE_FAILURES fail in a row; progress after each group; then the batch files
+ * are closed and the result says whether the run is complete.
+ */
+async function runGroups(opts: CommonOptions, result: BuildResult, run: GroupRun): Promise<void> {
+  const streak = new FailureStreak();
+  let done = run.total - run.todo.length;
+  const progress = () => opts.onProgress?.({ phase: run.phase, done, total: run.total, cached: result.calls.cached });
+  progress();
+  try {
+    await runPool(
+      run.todo,
+      opts.concurrency ?? 4,
+      opts.signal,
+      () => streak.tooMany,
+      async (g) => {
+        try {
+          await run.group(g);
+          streak.ok();
+        } catch (e) {
+          if (isAbort(e, opts.signal)) return;
+          if (!(e instanceof BatchDeferredError)) {
+            result.failures.push({ id: g.id, error: (e as Error).message || String(e) });
+            streak.failed();
+          }
+        }
+        done++;
+        progress();
+      },
+    );
+  } finally {
+    run.close();
+    finishBatch(run.endpoint, result);
+  }
+  result.incomplete = Boolean(opts.signal?.aborted) || result.failures.length > 0 || Boolean(result.batch?.deferred);
+  result.stoppedAfterFailures = streak.tooMany;
+}
+
 export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<BuildResult> {
   const seed = opts.seed ?? 0;
   const curator = curatorFor(opts);
@@ -315,49 +372,29 @@ export async function runMerge2Compare(opts: Merge2CompareOptions): Promise<Buil
   const removed = mergeRemoved ? new Output(removedOut, Boolean(opts.fresh)) : undefined;
   const todo = groups.filter((g) => (g.removed ? removed && !removed.writer.doneIds.has(g.id) : !kept.writer.doneIds.has(g.id)));
   const total = groups.filter((g) => !g.removed || removed).length;
-  const streak = new FailureStreak();
-  let done = total - todo.length;
   const result = base;
-  opts.onProgress?.({ phase: 'merging', done, total, cached: 0 });
-  try {
-    await runPool(
-      todo,
-      opts.concurrency ?? 4,
-      opts.signal,
-      () => streak.tooMany,
-      async (g) => {
-        try {
-          const r = await calls.complete(calls.textCall(mergePrompt(g.descriptions)), opts.signal);
-          if (r.cached) result.calls.cached++;
-          else result.calls.made++;
-          const images = g.units.map((u) => input.units[u].image);
-          const rec = mergedRecord(g.id, images, r.text, g.removed ? 'merge2compare-removed' : 'merge2compare', {
-            source_descriptions: g.descriptions,
-            merge_model: opts.llm!.model,
-            max_similarity: g.maxSimilarity!,
-            similarity_threshold: opts.threshold,
-            embedder: opts.embedder.id,
-          });
-          (g.removed ? removed! : kept).writer.write(rec);
-          streak.ok();
-        } catch (e) {
-          if (isAbort(e, opts.signal)) return;
-          if (!(e instanceof BatchDeferredError)) {
-            result.failures.push({ id: g.id, error: (e as Error).message || String(e) });
-            streak.failed();
-          }
-        }
-        done++;
-        opts.onProgress?.({ phase: 'merging', done, total, cached: result.calls.cached });
-      },
-    );
-  } finally {
-    kept.writer.close();
-    removed?.writer.close();
-    finishBatch(opts.llm, result);
-  }
-  result.incomplete = Boolean(opts.signal?.aborted) || result.failures.length > 0 || Boolean(result.batch?.deferred);
-  result.stoppedAfterFailures = streak.tooMany;
+  await runGroups(opts, result, {
+    phase: 'merging',
+    todo,
+    total,
+    endpoint: opts.llm,
+    group: async (g) => {
+      const text = counted(result, await calls.complete(calls.textCall(mergePrompt(g.descriptions)), opts.signal));
+      const images = g.units.map((u) => input.units[u].image);
+      const rec = mergedRecord(g.id, images, text, g.removed ? 'merge2compare-removed' : 'merge2compare', {
+        source_descriptions: g.descriptions,
+        merge_model: calls.profile.model,
+        max_similarity: g.maxSimilarity!,
+        similarity_threshold: opts.threshold,
+        embedder: opts.embedder.id,
+      });
+      (g.removed ? removed! : kept).writer.write(rec);
+    },
+    close: () => {
+      kept.writer.close();
+      removed?.writer.close();
+    },
+  });
   opts.onProgress?.({ phase: 'finishing', done: 0, total: 1 });
   // The final, ordered file is written only when complete; a partial run leaves the journal.
   if (!result.incomplete) {
@@ -403,8 +440,6 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
   const idsOf = (g: PlannedGroup): string[] => [...(comparisons ? [`${g.id}-cmp`] : []), ...(questions ? [`${g.id}-qa`, `${g.id}-mcq`] : [])];
   const todo = groups.filter((g) => idsOf(g).some((id) => !output.writer.doneIds.has(id)));
   const total = groups.length;
-  const streak = new FailureStreak();
-  let done = total - todo.length;
   const result: BuildResult = {
     units: input.units.length,
     skippedRecords: input.skipped,
@@ -418,60 +453,41 @@ export async function runTeach2Compare(opts: Teach2CompareOptions): Promise<Buil
     dryRun: false,
   };
   const prov = { teacher_model: opts.teacher.model };
-  opts.onProgress?.({ phase: 'teaching', done, total, cached: 0 });
-  try {
-    await runPool(
-      todo,
-      opts.concurrency ?? 4,
-      opts.signal,
-      () => streak.tooMany,
-      async (g) => {
-        const files = g.units.map((u) => input.units[u].file!);
-        const images = g.units.map((u) => input.units[u].image);
-        const ask = async (text: string, check?: (answer: string) => void): Promise<string> => {
-          const r = await calls.complete(await calls.imagesCall(text, files), opts.signal, check);
-          if (r.cached) result.calls.cached++;
-          else result.calls.made++;
-          return r.text;
-        };
-        // Written to a batch file instead of sent: the group's other call is still written, then it waits.
-        let deferred: BatchDeferredError | undefined;
-        const unlessDeferred = async (step: () => Promise<void>): Promise<void> => {
-          try {
-            await step();
-          } catch (e) {
-            if (e instanceof BatchDeferredError) deferred = e;
-            else throw e;
-          }
-        };
+  await runGroups(opts, result, {
+    phase: 'teaching',
+    todo,
+    total,
+    endpoint: opts.teacher,
+    group: async (g) => {
+      const files = g.units.map((u) => input.units[u].file!);
+      const images = g.units.map((u) => input.units[u].image);
+      const ask = async (text: string, check?: (answer: string) => void): Promise<string> =>
+        counted(result, await calls.complete(await calls.imagesCall(text, files), opts.signal, check));
+      // Written to a batch file instead of sent: the group's other call is still written, then it waits.
+      let deferred: BatchDeferredError | undefined;
+      const unlessDeferred = async (step: () => Promise<void>): Promise<void> => {
         try {
-          if (comparisons && !output.writer.doneIds.has(`${g.id}-cmp`)) {
-            await unlessDeferred(async () => output.writer.write(teacherComparisonRecord(`${g.id}-cmp`, images, await ask(comparisonQuestion(g.size)), prov)));
-          }
-          if (questions && (!output.writer.doneIds.has(`${g.id}-qa`) || !output.writer.doneIds.has(`${g.id}-mcq`))) {
-            await unlessDeferred(async () => {
-              // an answer that is not the asked-for JSON is not cached: a rerun asks again
-              const qa = parseGeneratedQA(await ask(QA_GENERATION_PROMPT, (a) => void parseGeneratedQA(a)));
-              if (!output.writer.doneIds.has(`${g.id}-qa`)) output.writer.write(openQARecord(`${g.id}-qa`, images, qa, prov));
-              if (!output.writer.doneIds.has(`${g.id}-mcq`)) output.writer.write(mcqRecord(`${g.id}-mcq`, images, qa, prov, seed));
-            });
-          }
-          if (!deferred) streak.ok();
+          await step();
         } catch (e) {
-          if (isAbort(e, opts.signal)) return;
-          result.failures.push({ id: g.id, error: (e as Error).message || String(e) });
-          streak.failed();
+          if (e instanceof BatchDeferredError) deferred = e;
+          else throw e;
         }
-        done++;
-        opts.onProgress?.({ phase: 'teaching', done, total, cached: result.calls.cached });
-      },
-    );
-  } finally {
-    output.writer.close();
-    finishBatch(opts.teacher, result);
-  }
-  result.incomplete = Boolean(opts.signal?.aborted) || result.failures.length > 0 || Boolean(result.batch?.deferred);
-  result.stoppedAfterFailures = streak.tooMany;
+      };
+      if (comparisons && !output.writer.doneIds.has(`${g.id}-cmp`)) {
+        await unlessDeferred(async () => output.writer.write(teacherComparisonRecord(`${g.id}-cmp`, images, await ask(comparisonQuestion(g.size)), prov)));
+      }
+      if (questions && (!output.writer.doneIds.has(`${g.id}-qa`) || !output.writer.doneIds.has(`${g.id}-mcq`))) {
+        await unlessDeferred(async () => {
+          // an answer that is not the asked-for JSON is not cached: a rerun asks again
+          const qa = parseGeneratedQA(await ask(QA_GENERATION_PROMPT, (a) => void parseGeneratedQA(a)));
+          if (!output.writer.doneIds.has(`${g.id}-qa`)) output.writer.write(openQARecord(`${g.id}-qa`, images, qa, prov));
+          if (!output.writer.doneIds.has(`${g.id}-mcq`)) output.writer.write(mcqRecord(`${g.id}-mcq`, images, qa, prov, seed));
+        });
+      }
+      if (deferred) throw deferred;
+    },
+    close: () => output.writer.close(),
+  });
   if (!result.incomplete) result.outputs.push({ file: opts.out, records: output.finish(groups.flatMap(idsOf)) });
   else result.outputs.push({ file: output.journal, records: output.writer.doneIds.size });
   return result;
