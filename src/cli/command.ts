@@ -1,4 +1,7 @@
-/** The shape of a cocurate command: one file per command in ./commands, listed in ./commands/index.ts. */
+/**
+ * The shape of a cocurate command: one file per command in ./commands, listed (with its one-line
+ * summary) in ./commands/index.ts, which loads a command's module only when it runs.
+ */
 import type { ParsedArgs, FlagSpec } from './args';
 
 export interface CommandIO {
@@ -8,8 +11,6 @@ export interface CommandIO {
 
 export interface Command {
   name: string;
-  /** One line: what it does. */
-  summary: string;
   /** Usage lines shown by --help. */
   usage: string;
   flags: FlagSpec;

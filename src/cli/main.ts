@@ -37,21 +37,25 @@ export async function main(argv: string[]): Promise<number> {
     io.out(`${process.env.COCURATE_VERSION ?? '0.1.0'}\n`);
     return 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.err(`cocurate: unknown command "${name}" (try: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
     return 2;
   }
+  let usage = '';
   try {
+    // Only this command's module is loaded (commands/index.ts).
+    const cmd = await entry.load();
+    usage = cmd.usage;
     const args = parseArgs(rest, cmd.flags);
     if (args.bool('help')) {
-      io.out(`${cmd.summary}\n\n${cmd.usage}\n`);
+      io.out(`${entry.summary}\n\n${cmd.usage}\n`);
       return 0;
     }
     return await cmd.run(args, io);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (e instanceof UsageError) io.err(`cocurate ${name}: ${err.message}\n${cmd.usage}\n`);
+    if (e instanceof UsageError) io.err(`cocurate ${name}: ${err.message}\n${usage}\n`);
     else if (err.code === 'ENOENT' && err.path) io.err(`cocurate ${name}: ${err.path}: no such file or folder\n`);
     else io.err(`cocurate ${name}: ${err.message}\n`);
     if (process.env.COCURATE_DEBUG) io.err(`${err.stack}\n`);

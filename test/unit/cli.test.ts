@@ -98,4 +98,36 @@ describe('cocurate CLI (built bundle)', function () {
     assert.equal(cocurate('info', demo('coinstruct-demo.json'), '--format', 'xml').code, 2);
     assert.match(cocurate('--help').out, /Usage: cocurate <command>/);
   });
+
+  it('runs one command without loading the others: info and show leave sharp and transformers unloaded', () => {
+    // The command table loads a command's module on first use (src/cli/commands/index.ts); sharp and
+    // @huggingface/transformers stay outside the bundle, so require.cache shows whether they loaded.
+    const probe = (...args: string[]): string[] => {
+      const script = `require(${JSON.stringify(path.join(root, 'dist', 'cli.js'))}).main(${JSON.stringify(args)}).then((code) => {
+        const heavy = Object.keys(require.cache).filter((k) => /node_modules\\/(sharp|@huggingface|onnxruntime)/.test(k));
+        process.stderr.write('\\nHEAVY ' + JSON.stringify({ code, heavy }) + '\\n');
+      });`;
+      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      const line = r.stderr.split('\n').find((l) => l.startsWith('HEAVY '));
+      assert.ok(line, r.stderr);
+      const { code, heavy } = JSON.parse(line.slice(6)) as { code: number; heavy: string[] };
+      assert.equal(code, 0, r.stderr);
+      return heavy;
+    };
+    assert.deepEqual(probe('info', demo('coinstruct-demo.json')), []);
+    assert.deepEqual(probe('show', demo('coinstruct-demo.json'), '3'), []);
+    // The probe sees a module that loads: the cues command's module measures images with sharp.
+    assert.ok(probe('cues', '--help').some((k) => k.includes('sharp')));
+  });
+
+  it('--help lists every command with its summary; each table entry loads the command of that name', async () => {
+    const { COMMANDS } = await import('../../src/cli/commands');
+    const help = cocurate('--help').out;
+    for (const entry of COMMANDS) {
+      assert.match(help, new RegExp(`\\n  ${entry.name.replace('-', '\\-')} +${entry.summary.replace(/[()?.*+[\]\\]/g, '\\$&')}\\n`));
+      const cmd = await entry.load();
+      assert.equal(cmd.name, entry.name);
+      assert.match(cocurate(entry.name, '--help').out, new RegExp(`^${entry.summary.replace(/[()?.*+[\]\\]/g, '\\$&')}\\n\\n`));
+    }
+  });
 });

@@ -16,7 +16,6 @@ function expandPlanArg(arg: string): string[] {
 
 export const apply: Command = {
   name: 'apply',
-  summary: 'write the curated dataset: drop items judged incorrect, apply corrections and decisions; untouched records byte-identical',
   usage: [
     'cocurate apply PLAN_DIR... --out FILE [--drop incorrect] [--corrections] [--decisions] [--json]',
     '  --drop incorrect  leave out records judged incorrect (those corrected instead, with --corrections, stay)',

@@ -200,7 +200,6 @@ async function answerItems(ds: Dataset, dir: string, items: PlanItem[], liveAske
 
 export const ask: Command = {
   name: 'ask',
-  summary: "ask a served model an item's question and show its answer beside the label (or a whole spot check)",
   usage: [
     'cocurate ask FILE INDEX|ID --endpoint URL --model M [--json]',
     'cocurate ask PLAN_DIR --endpoint URL --model M [--concurrency N] [--json]   (writes PLAN_DIR/agreement-<name>.json)',

@@ -118,7 +118,6 @@ function summary(r: BuildResult): string {
 
 export const build: Command = {
   name: 'build',
-  summary: 'build comparison data: merge2compare (descriptions → LLM-merged comparisons) or teach2compare (VLM teacher)',
   usage: USAGE,
   flags: {
     values: [

@@ -38,7 +38,6 @@ function textItem(it: AuditedItem): string {
 
 export const cues: Command = {
   name: 'cues',
-  summary: 'measure image cues, check the claims of each label against them, rank items by suspicion',
   usage:
     'cocurate cues FILE [--images DIR] [--curator DIR] [--workers N] [--top N] [--hunt N [--name NAME] [--force]] [--format F] [--map item=field,…] [--json]',
   flags: { values: [...DATASET_FLAGS, 'images', 'curator', 'workers', 'top', 'hunt', 'name'], booleans: ['force'] },

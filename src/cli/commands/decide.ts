@@ -7,7 +7,6 @@ import { emit, type Command } from '../command';
 
 export const decide: Command = {
   name: 'decide',
-  summary: 'record a decision on a spot check or one stratum (keep, drop, keep-with-corrections) in decisions.json',
   usage: [
     'cocurate decide PLAN_DIR keep|drop|keep-with-corrections [--stratum NAME] [--by NAME] [--note TEXT] [--json]',
     '  Stores who, when and the report figures it rests on (n, k, rate, interval) in PLAN_DIR/decisions.json;',

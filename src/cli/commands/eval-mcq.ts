@@ -18,7 +18,6 @@ function table(title: string, t: Record<string, Tally>): string[] {
 
 export const evalMcq: Command = {
   name: 'eval-mcq',
-  summary: 'multiple-choice accuracy of a served model (Q-Bench A1 / MICBench layouts), per-item answers saved',
   usage: [
     'cocurate eval-mcq FILE --endpoint URL --model M [--concurrency N] [--limit K] [--out ANSWERS.jsonl] [--json]',
     '  Prompt: the question, "A. …" option lines, then "Answer with the option\'s letter from the given choices directly."',

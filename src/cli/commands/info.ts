@@ -4,7 +4,6 @@ import { DATASET_BOOLEANS, DATASET_FLAGS, openDatasetFromArgs } from '../dataset
 
 export const info: Command = {
   name: 'info',
-  summary: 'format, record count, size and group sizes of a dataset',
   usage: 'cocurate info FILE [--no-cache] [--format F] [--container jsonl|array|grouped] [--map item=field,…] [--json]',
   flags: { values: DATASET_FLAGS, booleans: DATASET_BOOLEANS },
   run(args, io) {

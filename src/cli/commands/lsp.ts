@@ -5,7 +5,6 @@ import type { Command } from '../command';
 
 export const lsp: Command = {
   name: 'lsp',
-  summary: 'run the dataset language server (diagnostics, hovers, quick fixes) for any LSP editor',
   usage: 'cocurate lsp --stdio   (JSON-RPC on stdin/stdout; settings via initializationOptions: imageRoot, checkImages, include, debounceMs)',
   flags: { booleans: ['stdio'] },
   run(args) {

@@ -19,7 +19,6 @@ function expandPlanArg(arg: string): string[] {
 
 export const report: Command = {
   name: 'report',
-  summary: 'correctness of spot checks with Wilson intervals, comparisons and reviewer agreement',
   usage: [
     'cocurate report PLAN_DIR... [--compare] [--confidence 0.95] [--format md|html|json|csv] [--out FILE] [--no-drift]',
     '  PLAN_DIR     a spot-check folder (holding plan.json), or a curation folder (every plan in it)',

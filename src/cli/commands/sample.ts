@@ -10,7 +10,6 @@ import { DATASET_FLAGS, openDatasetFromArgs } from '../datasetArgs';
 
 export const sample: Command = {
   name: 'sample',
-  summary: 'draw a reproducible spot-check sample and write its plan.json',
   usage: [
     'cocurate sample FILE --seed S [--size N] [--strata none|groupSize|field:NAME|ranges:SPEC] [--sizes NAME=N,…]',
     '                [--name NAME] [--out CURATION_DIR] [--force] [--json]',

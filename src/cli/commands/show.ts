@@ -5,7 +5,6 @@ import { DATASET_BOOLEANS, DATASET_FLAGS, openDatasetFromArgs } from '../dataset
 
 export const show: Command = {
   name: 'show',
-  summary: 'print one record as a normalised item (by 0-based index, #index or id)',
   usage: 'cocurate show FILE INDEX|ID [--no-cache] [--format F] [--map item=field,…] [--json]',
   flags: { values: DATASET_FLAGS, booleans: DATASET_BOOLEANS },
   run(args, io) {

@@ -136,7 +136,6 @@ async function withModel(args: ParsedArgs, io: CommandIO): Promise<number> {
 
 export const twoafc: Command = {
   name: 'twoafc',
-  summary: '2AFC evaluation on an IQA score list (consistency κ, accuracy, Thurstone MAP scores, PLCC/SRCC)',
   usage: [
     'cocurate twoafc FILE --endpoint URL --model M [--rounds 12] [--seed S] [--question Q] [--out JUDGEMENTS.jsonl] [--json]',
     'cocurate twoafc --prefs PREFS.jsonl [--scores FILE] [--json]   (aggregate {"a","b","winner"} lines without a model)',

@@ -5,7 +5,6 @@ import { DATASET_BOOLEANS, DATASET_FLAGS, openDatasetFromArgs } from '../dataset
 
 export const validate: Command = {
   name: 'validate',
-  summary: 'check every record: syntax, fields, placeholders, ordinals, ids, answers, image paths',
   usage: `cocurate validate FILE [--images DIR] [--no-image-check] [--max-diagnostics N (default ${DEFAULT_MAX_DIAGNOSTICS}, 0: all)] [--no-cache] [--format F] [--map item=field,…] [--json]`,
   flags: { values: [...DATASET_FLAGS, 'images', 'max-diagnostics'], booleans: ['no-image-check', ...DATASET_BOOLEANS] },
   run(args, io) {
