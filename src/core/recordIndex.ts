@@ -122,61 +122,105 @@ const LBRACE = 0x7b,
   COMMA = 0x2c,
   COLON = 0x3a;
 
-/** Growable numeric column (Float64 so offsets beyond 4 GiB stay exact). */
-class Column {
-  data: Float64Array;
-  length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Float64Array(capacity);
+const U32_LIMIT = 0x1_0000_0000;
+
+/**
+ * The columns of a scan, five per record in 21 bytes: start (float64, exact beyond 4 GiB), length and
+ * line (uint32, widened to float64 the first time a value does not fit), id hash (uint32) and
+ * whether it is known (uint8). Capacity is reserved from an estimate of the record count, so the
+ * columns are rarely copied while they grow (fresh memory is what a scan pays for most after the
+ * bytes themselves).
+ */
+class Columns {
+  starts: Float64Array;
+  lengths: Uint32Array | Float64Array;
+  lines: Uint32Array | Float64Array;
+  hashes: Uint32Array;
+  hashKnown: Uint8Array;
+  groupIds: number[] | undefined;
+  count = 0;
+  constructor(grouped: boolean, capacity = 1024) {
+    this.starts = new Float64Array(capacity);
+    this.lengths = new Uint32Array(capacity);
+    this.lines = new Uint32Array(capacity);
+    this.hashes = new Uint32Array(capacity);
+    this.hashKnown = new Uint8Array(capacity);
+    this.groupIds = grouped ? [] : undefined;
   }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
+  add(start: number, end: number, line: number, idHash: number, group: number): void {
+    const i = this.count;
+    if (i === this.starts.length) this.reserve(i * 2);
+    this.starts[i] = start;
+    const len = end - start;
+    if (len >= U32_LIMIT && this.lengths instanceof Uint32Array) this.lengths = Float64Array.from(this.lengths);
+    this.lengths[i] = len;
+    if (line >= U32_LIMIT && this.lines instanceof Uint32Array) this.lines = Float64Array.from(this.lines);
+    this.lines[i] = line;
+    if (idHash === idHash) {
+      this.hashes[i] = idHash;
+      this.hashKnown[i] = 1;
     }
-    this.data[this.length++] = v;
+    if (this.groupIds) this.groupIds.push(group);
+    this.count = i + 1;
+  }
+  /** Makes room for `capacity` records (never shrinks). */
+  reserve(capacity: number): void {
+    if (capacity <= this.starts.length) return;
+    const grow = <T extends Float64Array | Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(a.subarray(0, this.count));
+      return next;
+    };
+    this.starts = grow(this.starts, (n) => new Float64Array(n));
+    this.lengths = this.lengths instanceof Uint32Array ? grow(this.lengths, (n) => new Uint32Array(n)) : grow(this.lengths, (n) => new Float64Array(n));
+    this.lines = this.lines instanceof Uint32Array ? grow(this.lines, (n) => new Uint32Array(n)) : grow(this.lines, (n) => new Float64Array(n));
+    this.hashes = grow(this.hashes, (n) => new Uint32Array(n));
+    this.hashKnown = grow(this.hashKnown, (n) => new Uint8Array(n));
   }
 }
 
 class BuiltIndex implements RecordIndex {
-  starts = new Column();
-  ends = new Column();
-  lines = new Column();
-  idHashes = new Column();
-  groupIds: number[] = [];
+  readonly cols: Columns;
   groupNames: string[] = [];
   errors: IndexError[] = [];
   errorsOmitted = 0;
   bytes = 0;
-  constructor(public container: Container) {}
+  constructor(public container: Container) {
+    this.cols = new Columns(container === 'grouped');
+  }
   get count(): number {
-    return this.ends.length;
+    return this.cols.count;
   }
   start(i: number): number {
     this.check(i);
-    return this.starts.data[i];
+    return this.cols.starts[i];
   }
   end(i: number): number {
     this.check(i);
-    return this.ends.data[i];
+    return this.cols.starts[i] + this.cols.lengths[i];
   }
   line(i: number): number {
     this.check(i);
-    return this.lines.data[i];
+    return this.cols.lines[i];
   }
   idHash(i: number): number {
     this.check(i);
-    return this.idHashes.data[i];
+    return this.cols.hashKnown[i] ? this.cols.hashes[i] : NaN;
   }
   group(i: number): string | undefined {
     if (this.container !== 'grouped') return undefined;
     this.check(i);
-    return this.groupNames[this.groupIds[i]];
+    return this.groupNames[(this.cols.groupIds as number[])[i]];
   }
   addError(e: IndexError): void {
     if (this.errors.length < MAX_INDEX_ERRORS) this.errors.push(e);
     else this.errorsOmitted++;
+  }
+  /** After the first chunk: reserve room for the whole file's records, estimated from this chunk's. */
+  reserveFor(bytesRead: number, totalBytes: number): void {
+    if (this.count === 0 || bytesRead <= 0 || totalBytes <= bytesRead) return;
+    const estimate = Math.ceil((this.count * totalBytes * 1.1) / bytesRead) + 64;
+    this.cols.reserve(Math.min(estimate, Math.ceil(totalBytes / 2) + 1)); // a record takes at least 2 bytes ("0,")
   }
   private check(i: number): void {
     if (!Number.isInteger(i) || i < 0 || i >= this.count) throw new RangeError(`record ${i} is out of range (0–${this.count - 1})`);
@@ -185,29 +229,42 @@ class BuiltIndex implements RecordIndex {
 
 /** A source of bytes read in order, in chunks. */
 interface ByteSource {
-  /** Fills `buf` from the current position; returns the number of bytes read (0 at end). */
-  read(buf: Buffer): number;
+  /** The next chunk (at most the chunk size; a view valid until the next call), or null at the end. */
+  next(): Buffer | null;
+  /** Total bytes the source will yield, when known (reserves the columns). */
+  total: number;
 }
 
-function fileSource(fd: number, start: number): ByteSource {
+function fileSource(fd: number, start: number, chunkSize: number): ByteSource {
   let pos = start;
+  let size = 0;
+  try {
+    size = fs.fstatSync(fd).size;
+  } catch {
+    /* no estimate */
+  }
+  const buf = Buffer.allocUnsafe(chunkSize);
   return {
-    read(buf) {
+    total: Math.max(0, size - start),
+    next() {
       const n = fs.readSync(fd, buf, 0, buf.length, pos);
       pos += n;
-      return n;
+      return n === 0 ? null : buf.subarray(0, n);
     },
   };
 }
 
-function bufferSource(data: Buffer, start: number): ByteSource {
+/** Views into the bytes in memory, no copy. */
+function bufferSource(data: Buffer, start: number, chunkSize: number): ByteSource {
   let pos = start;
   return {
-    read(buf) {
-      const n = Math.min(buf.length, data.length - pos);
-      data.copy(buf, 0, pos, pos + n);
-      pos += n;
-      return n;
+    total: data.length - start,
+    next() {
+      if (pos >= data.length) return null;
+      const end = Math.min(data.length, pos + chunkSize);
+      const chunk = data.subarray(pos, end);
+      pos = end;
+      return chunk;
     },
   };
 }
@@ -261,6 +318,8 @@ export interface IndexOptions {
   onProgress?: (records: number, bytes: number) => void;
 }
 
+type Progress = (records: number, bytes: number) => void;
+
 /**
  * Indexes a file on disk, streaming it in 4 MiB chunks. Anything but a regular file (a FIFO, a
  * device, a folder, or a symlink to one) is refused before a byte is read.
@@ -280,14 +339,14 @@ export function indexFd(fd: number, opts: IndexOptions = {}): RecordIndex {
   const n = fs.readSync(fd, head, 0, head.length, 0);
   const container = opts.container ?? detectContainer(head.subarray(0, n), opts.fileName ?? '');
   const bom = hasBom(head.subarray(0, n)) ? 3 : 0;
-  return scan(fileSource(fd, bom), container, opts.chunkSize ?? CHUNK, bom, opts.idField, opts.onProgress);
+  return scan(fileSource(fd, bom, opts.chunkSize ?? CHUNK), container, bom, opts.idField, opts.onProgress);
 }
 
 /** Indexes bytes in memory (an editor's document, a test fixture). */
 export function indexBuffer(data: Buffer, opts: IndexOptions = {}): RecordIndex {
   const container = opts.container ?? detectContainer(data.subarray(0, 65536), opts.fileName ?? '');
   const bom = hasBom(data) ? 3 : 0;
-  return scan(bufferSource(data, bom), container, opts.chunkSize ?? CHUNK, bom, opts.idField, opts.onProgress);
+  return scan(bufferSource(data, bom, opts.chunkSize ?? CHUNK), container, bom, opts.idField, opts.onProgress);
 }
 
 function hasBom(b: Buffer): boolean {
@@ -295,29 +354,27 @@ function hasBom(b: Buffer): boolean {
 }
 
 /** `start` is the offset of the first byte the source yields (3 after a UTF-8 BOM). */
-function scan(src: ByteSource, container: Container, chunkSize: number, start: number, idField = 'id', onProgress?: Progress): RecordIndex {
+function scan(src: ByteSource, container: Container, start: number, idField = 'id', onProgress?: Progress): RecordIndex {
   const field = Buffer.from(idField, 'utf8');
-  return container === 'jsonl' ? scanLines(src, chunkSize, start, field, onProgress) : scanStructured(src, container, chunkSize, start, field, onProgress);
+  return container === 'jsonl' ? scanLines(src, start, field, onProgress) : scanStructured(src, container, start, field, onProgress);
 }
 
-type Progress = (records: number, bytes: number) => void;
-
 /** JSONL: every non-blank line is a record. Uses native indexOf for newline search. */
-function scanLines(src: ByteSource, chunkSize: number, start: number, field: Buffer, onProgress?: Progress): RecordIndex {
+function scanLines(src: ByteSource, start: number, field: Buffer, onProgress?: Progress): RecordIndex {
   const idx = new BuiltIndex('jsonl');
-  const buf = Buffer.allocUnsafe(chunkSize);
+  const cols = idx.cols;
   let base = start; // file offset of buf[0]
   let line = 1;
   let firstContent = -1; // file offset of first non-ws byte in the current line
   let lastContentEnd = -1; // file offset one past the last non-ws byte in the current line
   let lineIdHash = NaN;
-  for (;;) {
-    const n = src.read(buf);
-    if (n === 0) break;
+  let first = true;
+  for (let buf = src.next(); buf !== null; buf = src.next()) {
+    const n = buf.length;
     let p = 0;
     while (p < n) {
       const nl = buf.indexOf(NL, p);
-      const segEnd = nl === -1 || nl >= n ? n : nl;
+      const segEnd = nl === -1 ? n : nl;
       // Content bounds inside [p, segEnd): skip leading/trailing whitespace.
       if (firstContent < 0) {
         let a = p;
@@ -332,48 +389,47 @@ function scanLines(src: ByteSource, chunkSize: number, start: number, field: Buf
         while (b > p && isWs(buf[b - 1])) b--;
         if (b > p && base + b > lastContentEnd) lastContentEnd = base + b;
       }
-      if (nl === -1 || nl >= n) {
-        p = n;
-        break;
-      }
-      if (firstContent >= 0) {
-        idx.starts.push(firstContent);
-        idx.ends.push(lastContentEnd);
-        idx.lines.push(line);
-        idx.idHashes.push(lineIdHash);
-      }
+      if (nl === -1) break;
+      if (firstContent >= 0) cols.add(firstContent, lastContentEnd, line, lineIdHash, 0);
       line++;
       firstContent = -1;
       lastContentEnd = -1;
       p = nl + 1;
     }
     base += n;
+    if (first) {
+      idx.reserveFor(base - start, src.total);
+      first = false;
+    }
     onProgress?.(idx.count, base);
   }
-  if (firstContent >= 0) {
-    idx.starts.push(firstContent);
-    idx.ends.push(lastContentEnd);
-    idx.lines.push(line);
-    idx.idHashes.push(lineIdHash);
-  }
+  if (firstContent >= 0) cols.add(firstContent, lastContentEnd, line, lineIdHash, 0);
   idx.bytes = base;
   return idx;
 }
 
+/** Bytes of a string scanned one by one before the rest is searched natively (keys and short values). */
+const SHORT_STRING = 24;
+
 /**
  * JSON array (records at depth 1) or grouped object (records at depth 2 inside arrays that are the
- * values of the top-level object's keys). Strings are skipped with native indexOf.
+ * values of the top-level object's keys). Inside a record only quotes, brackets and newlines
+ * matter: short strings are walked byte by byte, long ones searched with native indexOf (a quote
+ * is escaped when an odd run of backslashes precedes it). Lines are counted as newlines are met
+ * (between tokens, or inside a broken string), never by searching the chunk again.
  */
-function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSize: number, start: number, field: Buffer, onProgress?: Progress): RecordIndex {
+function scanStructured(src: ByteSource, container: 'array' | 'grouped', start: number, field: Buffer, onProgress?: Progress): RecordIndex {
   const idx = new BuiltIndex(container);
+  const cols = idx.cols;
   const recordDepth = container === 'array' ? 1 : 2;
-  const buf = Buffer.allocUnsafe(chunkSize);
   let base = start;
   let line = 1;
-  let countedTo = 0; // buffer position up to which newlines have been counted (this chunk)
+  let lineStart = start; // file offset of the current line's first byte
   let depth = 0; // bracket depth; the top-level container is depth 1 once opened
   let inString = false;
+  let longString = false; // the open string is past its first SHORT_STRING bytes
   let escapePending = false;
+  let inLiteral = false; // a bare literal record (number, true …) runs to the end of the chunk
   let started = false; // saw the top-level opening bracket
   let finished = false; // saw the top-level closing bracket
   let recStart = -1; // file offset of the open record's first byte, -1 when none
@@ -382,115 +438,191 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
   let recClosed = false; // the open record's value is complete (awaiting , or ])
   let recIdHash = NaN;
   let stringIsKey = false; // grouped: string at depth 1 is a group key
-  let keyBytes: number[] | null = null;
+  let keyParts: Buffer[] = [];
   let currentGroup = -1;
   let trailingGarbageReported = false;
+  let first = true;
 
-  let n = 0; // bytes in the current chunk
-  let lineStart = start; // file offset of the current line's first byte
-  let nextNl = -1; // buffer position of the next newline at or after countedTo (n: none in this chunk)
-  // Counts newlines up to `upTo` incrementally; the next newline's position is remembered so that many
-  // calls on one long line (a fault per byte) do not search the rest of the chunk again each time.
-  const countLines = (upTo: number): void => {
-    let q = countedTo;
-    for (;;) {
-      if (nextNl < q) {
-        const k = buf.indexOf(NL, q);
-        nextNl = k === -1 || k >= n ? n : k;
-      }
-      if (nextNl >= upTo) break;
-      line++;
-      lineStart = base + nextNl + 1;
-      q = nextNl + 1;
-    }
-    countedTo = upTo;
-  };
-  const err = (offset: number, bufPos: number, message: string): void => {
-    countLines(bufPos);
+  const err = (offset: number, message: string): void => {
     idx.addError({ index: idx.count, line, column: offset - lineStart + 1, offset, message });
   };
   const closeRecord = (): void => {
     if (recStart < 0) return;
-    idx.starts.push(recStart);
-    idx.ends.push(recEnd);
-    idx.lines.push(recLine);
-    idx.idHashes.push(recIdHash);
-    if (container === 'grouped') idx.groupIds.push(currentGroup);
+    cols.add(recStart, recEnd, recLine, recIdHash, currentGroup);
     recStart = -1;
     recClosed = false;
   };
+  const endKey = (): void => {
+    stringIsKey = false;
+    const raw = Buffer.concat(keyParts);
+    keyParts = [];
+    let name: string;
+    try {
+      name = JSON.parse(`"${raw.toString('utf8')}"`);
+    } catch {
+      name = raw.toString('utf8');
+    }
+    idx.groupNames.push(name);
+    currentGroup = idx.groupNames.length - 1;
+  };
 
-  for (;;) {
-    n = src.read(buf);
-    if (n === 0) break;
-    countedTo = 0;
-    nextNl = -1;
+  for (let buf = src.next(); buf !== null; buf = src.next()) {
+    const n = buf.length;
+    let nextNl = -1; // position of the first newline at or after some earlier position (n: none left in this chunk)
     let p = 0;
     while (p < n) {
       if (inString) {
+        const from = p;
         if (escapePending) {
+          // The byte after a backslash that ended the previous chunk.
           escapePending = false;
-          if (stringIsKey && keyBytes) keyBytes.push(buf[p]);
-          p++;
-          continue;
-        }
-        const q = buf.indexOf(QUOTE, p);
-        if (q === -1 || q >= n) {
-          // String continues into the next chunk; an odd run of trailing backslashes escapes its first byte.
-          let r = n - 1,
-            run = 0;
-          while (r >= p && buf[r] === BACKSLASH) {
-            run++;
-            r--;
+          if (buf[p] === NL) {
+            line++;
+            lineStart = base + p + 1;
           }
-          if (stringIsKey && keyBytes) for (let k = p; k < n; k++) keyBytes.push(buf[k]);
-          escapePending = (run & 1) === 1;
-          p = n;
-          break;
-        }
-        let r = q - 1,
-          run = 0;
-        while (r >= p && buf[r] === BACKSLASH) {
-          run++;
-          r--;
-        }
-        if (stringIsKey && keyBytes) for (let k = p; k < q; k++) keyBytes.push(buf[k]);
-        if (run & 1) {
-          if (stringIsKey && keyBytes) keyBytes.push(QUOTE);
-          p = q + 1;
+          p++;
+          if (stringIsKey) keyParts.push(Buffer.from(buf.subarray(from, p)));
           continue;
         }
+        let end = -1; // the closing quote, when found in this chunk
+        let k = p;
+        if (!longString) {
+          // Short strings (keys, ids, paths): byte by byte.
+          const lim = p + SHORT_STRING < n ? p + SHORT_STRING : n;
+          let c = 0;
+          while (k < lim) {
+            c = buf[k];
+            if (c === QUOTE || c === BACKSLASH || c === NL) break;
+            k++;
+          }
+          if (k < lim) {
+            if (c === QUOTE) end = k;
+            else if (c === BACKSLASH) {
+              if (k + 1 < n) {
+                if (buf[k + 1] === NL) {
+                  line++;
+                  lineStart = base + k + 2;
+                }
+                p = k + 2;
+              } else {
+                escapePending = true;
+                p = n;
+              }
+              if (stringIsKey) keyParts.push(Buffer.from(buf.subarray(from, p)));
+              continue;
+            } else {
+              // A raw newline inside a string (not JSON, but its lines still count).
+              line++;
+              lineStart = base + k + 1;
+              p = k + 1;
+              if (stringIsKey) keyParts.push(Buffer.from(buf.subarray(from, p)));
+              continue;
+            }
+          } else if (k === n) {
+            // The chunk ended inside a short string.
+            p = n;
+            if (stringIsKey) keyParts.push(Buffer.from(buf.subarray(from, p)));
+            continue;
+          } else longString = true;
+        }
+        if (end < 0) {
+          // A long string: its closing quote is searched natively (to the end of the string, or of the chunk).
+          for (;;) {
+            let q = buf.indexOf(QUOTE, k);
+            if (q === -1) q = n;
+            // Newlines inside it (only in broken files): the cached next newline says whether to look.
+            if (nextNl < k) {
+              const m = buf.indexOf(NL, k);
+              nextNl = m === -1 ? n : m;
+            }
+            while (nextNl < q) {
+              line++;
+              lineStart = base + nextNl + 1;
+              const m = buf.indexOf(NL, nextNl + 1);
+              nextNl = m === -1 ? n : m;
+            }
+            let r = q - 1,
+              run = 0;
+            while (r >= k && buf[r] === BACKSLASH) {
+              run++;
+              r--;
+            }
+            if (q === n) {
+              // The string continues into the next chunk; an odd run of trailing backslashes escapes its first byte.
+              escapePending = (run & 1) === 1;
+              break;
+            }
+            if ((run & 1) === 0) {
+              end = q;
+              break;
+            }
+            k = q + 1; // an escaped quote: the string goes on
+          }
+          if (end < 0) {
+            p = n;
+            if (stringIsKey) keyParts.push(Buffer.from(buf.subarray(from, p)));
+            continue;
+          }
+        }
+        // The string closes at `end`.
         inString = false;
-        p = q + 1;
+        longString = false;
+        p = end + 1;
         if (depth === recordDepth && recStart >= 0) {
           recEnd = base + p;
           recClosed = true;
         }
-        if (stringIsKey && keyBytes) {
-          stringIsKey = false;
-          let name: string;
-          try {
-            name = JSON.parse(`"${Buffer.from(keyBytes).toString('utf8')}"`);
-          } catch {
-            name = Buffer.from(keyBytes).toString('utf8');
-          }
-          idx.groupNames.push(name);
-          currentGroup = idx.groupNames.length - 1;
-          keyBytes = null;
+        if (stringIsKey) {
+          keyParts.push(Buffer.from(buf.subarray(from, end)));
+          endKey();
         }
         continue;
       }
       const b = buf[p];
-      if (b === SPACE || b === NL || b === CR || b === TAB) {
+      if (depth > recordDepth) {
+        // Inside a record: only strings, brackets and newlines matter.
+        if (b === QUOTE) inString = true;
+        else if (b === NL) {
+          line++;
+          lineStart = base + p + 1;
+        } else if (b === LBRACE || b === LBRACK) depth++;
+        else if (b === RBRACE || b === RBRACK) {
+          depth--;
+          if (depth === recordDepth) {
+            recEnd = base + p + 1;
+            recClosed = true;
+          }
+        }
+        p++;
+        continue;
+      }
+      if (inLiteral) {
+        // A bare literal record that the previous chunk cut.
+        while (p < n && !isWs(buf[p]) && buf[p] !== COMMA && buf[p] !== RBRACK && buf[p] !== RBRACE) {
+          p++;
+          recEnd = base + p;
+        }
+        if (p < n) {
+          inLiteral = false;
+          recClosed = true;
+        }
+        continue;
+      }
+      if (b === SPACE || b === CR || b === TAB) {
+        p++;
+        continue;
+      }
+      if (b === NL) {
+        line++;
+        lineStart = base + p + 1;
         p++;
         continue;
       }
       if (!started) {
         const want = container === 'array' ? LBRACK : LBRACE;
         if (b !== want) {
-          err(base + p, p, `expected "${String.fromCharCode(want)}" at the start of the file, found "${String.fromCharCode(b)}"`);
-          idx.bytes = base + n;
-          return finishRead(src, buf, idx, base + n);
+          err(base + p, `expected "${String.fromCharCode(want)}" at the start of the file, found "${String.fromCharCode(b)}"`);
+          return finishRead(src, idx, base + n);
         }
         started = true;
         depth = 1;
@@ -499,7 +631,7 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
       }
       if (finished) {
         if (!trailingGarbageReported) {
-          err(base + p, p, `unexpected "${String.fromCharCode(b)}" after the closing bracket of the file`);
+          err(base + p, `unexpected "${String.fromCharCode(b)}" after the closing bracket of the file`);
           trailingGarbageReported = true;
         }
         p++;
@@ -508,14 +640,14 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
       if (depth === recordDepth) {
         // Between or at the start of records.
         if (b === COMMA) {
-          if (recStart < 0) err(base + p, p, 'unexpected "," (empty record)');
+          if (recStart < 0) err(base + p, 'unexpected "," (empty record)');
           closeRecord();
           p++;
           continue;
         }
         if (b === RBRACK || (b === RBRACE && container === 'array')) {
           if (b === RBRACE) {
-            err(base + p, p, 'unexpected "}" where a record or "]" was expected');
+            err(base + p, 'unexpected "}" where a record or "]" was expected');
             p++;
             continue;
           }
@@ -527,11 +659,10 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
         }
         if (recClosed) {
           // A new value starts while the previous record is complete: a missing comma.
-          err(base + p, p, 'missing "," between records');
+          err(base + p, 'missing "," between records');
           closeRecord();
         }
         if (recStart < 0) {
-          countLines(p);
           recStart = base + p;
           recLine = line;
           recIdHash = b === LBRACE ? leadingIdHash(buf, p, n, field) : NaN;
@@ -554,59 +685,40 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
           recEnd = base + p;
         }
         recClosed = p < n;
+        inLiteral = p === n; // the chunk may have cut it: it goes on in the next one
         continue;
       }
-      if (depth < recordDepth) {
-        // Grouped container, depth 1: keys, colons, commas, and arrays of records.
-        if (b === QUOTE) {
-          inString = true;
-          stringIsKey = true;
-          keyBytes = [];
-          p++;
-          continue;
-        }
-        if (b === COLON || b === COMMA) {
-          p++;
-          continue;
-        }
-        if (b === LBRACK) {
-          depth++;
-          p++;
-          continue;
-        }
-        if (b === RBRACE) {
-          depth--;
-          finished = true;
-          p++;
-          continue;
-        }
-        err(base + p, p, `group "${idx.groupNames[currentGroup] ?? '?'}" is not an array of records`);
-        return finishRead(src, buf, idx, base + n);
-      }
-      // Inside a record.
+      // Grouped container, depth 1: keys, colons, commas, and arrays of records.
       if (b === QUOTE) {
         inString = true;
+        stringIsKey = true;
+        keyParts = [];
         p++;
         continue;
       }
-      if (b === LBRACE || b === LBRACK) {
+      if (b === COLON || b === COMMA) {
+        p++;
+        continue;
+      }
+      if (b === LBRACK) {
         depth++;
         p++;
         continue;
       }
-      if (b === RBRACE || b === RBRACK) {
+      if (b === RBRACE) {
         depth--;
-        if (depth === recordDepth) {
-          recEnd = base + p + 1;
-          recClosed = true;
-        }
+        finished = true;
         p++;
         continue;
       }
-      p++;
+      err(base + p, `group "${idx.groupNames[currentGroup] ?? '?'}" is not an array of records`);
+      return finishRead(src, idx, base + n);
     }
-    countLines(n);
     base += n;
+    if (first) {
+      idx.reserveFor(base - start, src.total);
+      first = false;
+    }
     onProgress?.(idx.count, base);
   }
   idx.bytes = base;
@@ -623,13 +735,9 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', chunkSi
 }
 
 /** After a fatal structural fault: consume the rest so `bytes` is the file size. */
-function finishRead(src: ByteSource, buf: Buffer, idx: BuiltIndex, base: number): RecordIndex {
+function finishRead(src: ByteSource, idx: BuiltIndex, base: number): RecordIndex {
   let total = base;
-  for (;;) {
-    const n = src.read(buf);
-    if (n === 0) break;
-    total += n;
-  }
+  for (let buf = src.next(); buf !== null; buf = src.next()) total += buf.length;
   idx.bytes = total;
   return idx;
 }
