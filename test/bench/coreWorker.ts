@@ -1,13 +1,23 @@
 /**
  * One benchmark operation in its own process, so that wall time and peak RSS are its own.
  * Usage: node out/test/bench/coreWorker.js index|open|show|sample|validate FILE
- * Prints one JSON line with internal timings (ms).
+ * Prints one JSON line with internal timings (ms). Each operation loads only the modules it uses.
  */
-import { Dataset } from '../../src/core/dataset';
-import { indexFile } from '../../src/core/recordIndex';
-import { drawSample } from '../../src/core/sampling';
-import { parseStrata } from '../../src/core/strata';
-import { validateDataset } from '../../src/core/validate';
+import type * as datasetModule from '../../src/core/dataset';
+import type * as recordIndexModule from '../../src/core/recordIndex';
+import type * as samplingModule from '../../src/core/sampling';
+import type * as strataModule from '../../src/core/strata';
+import type * as validateModule from '../../src/core/validate';
+
+// Loaded per operation (require, not import): `index` loads the record index alone, so the process
+// measures the scan, not the loading of validation or sampling code it never runs.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const dataset = (): typeof datasetModule => require('../../src/core/dataset');
+const recordIndex = (): typeof recordIndexModule => require('../../src/core/recordIndex');
+const sampling = (): typeof samplingModule => require('../../src/core/sampling');
+const strata = (): typeof strataModule => require('../../src/core/strata');
+const validation = (): typeof validateModule => require('../../src/core/validate');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const [op, file] = process.argv.slice(2);
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -16,13 +26,13 @@ const out: Record<string, unknown> = { op };
 
 switch (op) {
   case 'index': {
-    const idx = indexFile(file);
+    const idx = recordIndex().indexFile(file);
     out.records = idx.count;
     out.indexMs = now() - t0;
     break;
   }
   case 'open': {
-    const ds = Dataset.open(file, { cache: false });
+    const ds = dataset().Dataset.open(file, { cache: false });
     const t1 = now();
     const first = ds.item(0);
     out.records = ds.count;
@@ -33,7 +43,7 @@ switch (op) {
     break;
   }
   case 'show': {
-    const ds = Dataset.open(file, { cache: false });
+    const ds = dataset().Dataset.open(file, { cache: false });
     const t1 = now();
     out.indexMs = t1 - t0;
     ds.item(999); // the item on screen before navigating (builds the id table once)
@@ -61,24 +71,24 @@ switch (op) {
     break;
   }
   case 'sample': {
-    const ds = Dataset.open(file, { cache: false });
+    const ds = dataset().Dataset.open(file, { cache: false });
     const t1 = now();
     out.indexMs = t1 - t0;
     // Co-Instruct-562K's subset boundaries, scaled when the benchmark file is smaller.
     const b = (x: number): number => Math.round((x * ds.count) / 562000);
     const [s1, s2, s3] = [b(200277), b(302409), b(332301)];
     const ranges = `ranges:Q-Instruct=0-${s1 - 1},Merge2Compare=${s1}-${s2 - 1},Teach2Compare-general=${s2}-${s3 - 1},Teach2Compare-QA=${s3}-`;
-    for (const strata of ['none', ranges, 'groupSize']) {
+    for (const spec of ['none', ranges, 'groupSize']) {
       const s = now();
-      const plan = drawSample(ds, { name: 'bench', seed: 1, size: 250, strata: parseStrata(strata), planDir: '/tmp' });
-      out[`sample250_${strata.split(':')[0]}Ms`] = now() - s;
-      out[`n_${strata.split(':')[0]}`] = plan.items.length;
+      const plan = sampling().drawSample(ds, { name: 'bench', seed: 1, size: 250, strata: strata().parseStrata(spec), planDir: '/tmp' });
+      out[`sample250_${spec.split(':')[0]}Ms`] = now() - s;
+      out[`n_${spec.split(':')[0]}`] = plan.items.length;
     }
     break;
   }
   case 'validate': {
-    const ds = Dataset.open(file, { cache: false });
-    const res = validateDataset(ds, { checkImages: false });
+    const ds = dataset().Dataset.open(file, { cache: false });
+    const res = validation().validateDataset(ds, { checkImages: false });
     out.records = res.items;
     out.diagnostics = res.diagnostics.length;
     out.validateMs = now() - t0;
