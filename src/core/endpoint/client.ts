@@ -8,7 +8,7 @@
 import OpenAI from 'openai';
 import type { MessageContent } from './prompt';
 import type { ResolvedProfile } from './profile';
-import { redactSecrets } from './redact';
+import { redactSecrets, StreamRedactor } from './redact';
 import { createRouter, type RequestRouter } from './router';
 
 export type EndpointErrorKind = 'http' | 'connection' | 'timeout' | 'malformed';
@@ -216,17 +216,23 @@ export class EndpointClient {
         let text = '';
         let finishReason: string | null = null;
         let chunks = 0;
+        // A key the server repeats may arrive split across chunks: deltas pass a stream redactor.
+        const shown = new StreamRedactor([this.apiKey]);
+        const show = (t: string) => {
+          if (t.length > 0) o.onDelta?.(t);
+        };
         for await (const chunk of stream) {
           chunks++;
           const choice = chunk.choices?.[0];
           const delta = choice?.delta?.content;
           if (typeof delta === 'string' && delta.length > 0) {
             text += delta;
-            o.onDelta?.(delta);
+            show(shown.push(delta));
           }
           if (choice?.finish_reason) finishReason = choice.finish_reason;
         }
         if (ctrl.signal.aborted) throw new Error('aborted');
+        show(shown.flush());
         if (chunks === 0) throw new EndpointError(`${baseURL}: the stream ended without any answer`, 'malformed', true);
         return { text, finishReason, baseURL };
       }
@@ -234,7 +240,7 @@ export class EndpointClient {
       const r = await this.openai(baseURL).chat.completions.create(body, { signal: ctrl.signal, maxRetries: 0 });
       const msg = r?.choices?.[0]?.message?.content;
       if (typeof msg !== 'string') throw new EndpointError(`${baseURL}: the response holds no message text`, 'malformed', true);
-      o.onDelta?.(msg);
+      o.onDelta?.(redactSecrets(msg, [this.apiKey], { patterns: false }));
       return { text: msg, finishReason: r.choices[0].finish_reason ?? null, baseURL };
     } catch (e) {
       throw redacted(classify(e, o.signal?.aborted === true, timedOut, p.timeoutMs, baseURL), [this.apiKey]);

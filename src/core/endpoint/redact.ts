@@ -49,3 +49,45 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
 export function envSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
   return ['COCURATE_API_KEY', 'OPENAI_API_KEY'].map((k) => env[k]?.trim()).filter((v): v is string => !!v);
 }
+
+/**
+ * Redacts known secrets in text that arrives in pieces (a streamed answer): a key split across two
+ * pieces is still caught. `push` returns what can be shown now — everything but a tail that could
+ * still grow into a secret — and `flush` returns that tail once the stream ends. What comes out,
+ * joined, equals `redactSecrets(whole text, secrets, { patterns: false })`.
+ */
+export class StreamRedactor {
+  private held = '';
+  private readonly forms: string[];
+
+  constructor(private readonly secrets: readonly (string | undefined)[]) {
+    this.forms = secrets.filter((s): s is string => !!s && s.length >= 4).flatMap(forms);
+  }
+
+  push(piece: string): string {
+    const text = redactSecrets(this.held + piece, this.secrets, { patterns: false });
+    const keep = this.possibleStart(text);
+    this.held = text.slice(text.length - keep);
+    return text.slice(0, text.length - keep);
+  }
+
+  flush(): string {
+    const rest = this.held;
+    this.held = '';
+    return rest;
+  }
+
+  /** Length of the longest tail of `text` that is a proper prefix of a secret's form. */
+  private possibleStart(text: string): number {
+    let best = 0;
+    for (const f of this.forms) {
+      for (let k = Math.min(f.length - 1, text.length); k > best; k--) {
+        if (text.endsWith(f.slice(0, k))) {
+          best = k;
+          break;
+        }
+      }
+    }
+    return best;
+  }
+}

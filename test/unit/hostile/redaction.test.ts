@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EndpointClient, EndpointError } from '../../../src/core/endpoint/client';
 import { resolveProfile } from '../../../src/core/endpoint/profile';
-import { redactSecrets } from '../../../src/core/endpoint/redact';
+import { redactSecrets, StreamRedactor } from '../../../src/core/endpoint/redact';
 import { OpenAITestServer } from '../../support/openaiTestServer';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
@@ -84,6 +84,34 @@ describe('API key redaction (issue #12 §2.8)', function () {
       assertClean(e.message, 'the error');
       return true;
     });
+  });
+
+  it('the client: a key the server repeats in its answer never reaches a streamed delta, split across chunks or not', async () => {
+    // The test server streams 8-character pieces, so the 40-character key arrives in six chunks.
+    const echo = await OpenAITestServer.start({ answer: () => `Your key is ${KEY}; again:${KEY}. Done.` });
+    server = echo;
+    for (const stream of [true, false]) {
+      const client = new EndpointClient(
+        resolveProfile({ baseURL: echo.url, model: 'm', apiKeySource: 'env', maxRetries: 0, imagePreprocessing: 'original', stream }),
+        KEY,
+      );
+      const deltas: string[] = [];
+      const r = await client.ask([{ type: 'text', text: 'hi' }], { onDelta: (d) => deltas.push(d) });
+      if (stream) assert.ok(deltas.length > 2, `streamed in pieces: ${deltas.length}`);
+      for (const d of deltas) assertClean(d, 'a delta');
+      assert.equal(deltas.join(''), r.text, 'the deltas add up to the answer');
+      assert.equal(r.text, 'Your key is [REDACTED]; again:[REDACTED]. Done.');
+    }
+  });
+
+  it('streamRedactor: holds back only a tail that could still become a key', () => {
+    const r = new StreamRedactor([KEY]);
+    let out = '';
+    const text = `a${KEY}b ${KEY.slice(0, 10)}x and sk-hostile`;
+    for (const ch of text) out += r.push(ch);
+    assert.ok(out.endsWith(' and '), `everything but the possible key start is out: ${out}`);
+    out += r.flush();
+    assert.equal(out, `a[REDACTED]b ${KEY.slice(0, 10)}x and sk-hostile`);
   });
 
   it('ask FILE ID: stderr of a 401 and of a retried 500 hold no key', async () => {
