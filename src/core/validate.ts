@@ -4,11 +4,12 @@
  */
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import { parseRaw, type Dataset, type RecordSyntaxError } from './dataset';
-import { answerToOption, recordId } from './formats/normalize';
+import { jsonType, recordId, typeOk } from './formats/fields';
+import { formatSpec } from './formats/registry';
+import type { Rec } from './formats/spec';
 import { checkImagePathSyntax, resolveImagePath, type ResolvedImage } from './imagePaths';
 import type { FormatId, Item } from './item';
 import { firstInvalidUtf8 } from './utf8';
-import { checkOrdinals, countPlaceholders, findOrdinalPrefixes } from './ordinals';
 
 export type Severity = 'error' | 'warning';
 
@@ -94,41 +95,6 @@ export interface ImageCheck {
   cache?: Map<string, ResolvedImage>;
 }
 
-type Rec = Record<string, unknown>;
-
-const REQUIRED: Partial<Record<FormatId, [string, 'string' | 'array' | 'number' | 'string|array'][]>> = {
-  llava: [['conversations', 'array']],
-  'qbench-a1': [
-    ['img_path', 'string'],
-    ['question', 'string'],
-    ['candidates', 'array'],
-  ],
-  'qbench2-pair': [
-    ['img_path', 'string'],
-    ['question', 'string'],
-    ['candidates', 'array'],
-  ],
-  'qbench-hf': [
-    ['question', 'string'],
-    ['option0', 'string'],
-    ['option1', 'string'],
-  ],
-  iqa: [
-    ['img_path', 'string'],
-    ['gt_score', 'number'],
-  ],
-  descriptions: [['description', 'string']],
-};
-
-function typeOk(v: unknown, t: string): boolean {
-  if (t === 'string') return typeof v === 'string';
-  if (t === 'number') return typeof v === 'number' && Number.isFinite(v);
-  if (t === 'array') return Array.isArray(v);
-  return typeof v === 'string' || Array.isArray(v);
-}
-
-const jsonType = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
-
 /** Checks one parsed record against its format's rules. */
 export function validateRecord(value: unknown, item: Item, images?: ImageCheck): RecordProblem[] {
   const out: RecordProblem[] = [];
@@ -140,24 +106,16 @@ export function validateRecord(value: unknown, item: Item, images?: ImageCheck):
     return out;
   }
   const r = value as Rec;
-  const format = item.format;
-  for (const [field, t] of REQUIRED[format] ?? []) {
-    if (!(field in r)) add(RULES.missingField, `"${field}" is missing; a ${format} record needs it`, [field]);
+  const spec = formatSpec(item.format);
+  for (const [field, t] of spec.required) {
+    if (!(field in r)) add(RULES.missingField, `"${field}" is missing; a ${spec.id} record needs it`, [field]);
     else if (!typeOk(r[field], t)) add(RULES.wrongType, `"${field}" is ${jsonType(r[field])} but must be ${t === 'array' ? 'an array' : `a ${t}`}`, [field]);
   }
-
-  if (format === 'llava') checkLlava(r, item, add);
-  if (format === 'descriptions' && typeof r.description === 'string' && r.description.trim() === '') {
-    add(RULES.emptyLabel, 'the description is empty; write what the image shows or drop the record', ['description']);
-  }
-  if (format === 'descriptions' && !('image' in r) && !('img_path' in r))
-    add(RULES.missingField, '"image" is missing; a description needs its image', ['image']);
-  if (format === 'qbench-hf' && !['image', 'image1'].some((k) => k in r)) add(RULES.missingField, '"image" (or "image1") is missing', ['image']);
-  checkMcq(r, item, add);
+  spec.check?.(r, item, (rule, detail, fieldPath) => add(RULES[rule], detail, fieldPath));
 
   // Images.
-  const imgField = imageFieldOf(r, format);
-  if (item.images.length === 0 && format !== 'unknown' && !out.some((p) => p.rule.code === 'missing-field')) {
+  const imgField = spec.imageField(r);
+  if (item.images.length === 0 && spec.expectsImages && !out.some((p) => p.rule.code === 'missing-field')) {
     add(RULES.noImages, 'the record has no image; give it one or drop it', imgField ? [imgField] : undefined);
   }
   if (item.images.length > 4) {
@@ -193,141 +151,6 @@ export function validateRecord(value: unknown, item: Item, images?: ImageCheck):
     });
   }
   return out;
-}
-
-function imageFieldOf(r: Rec, format: FormatId): string | undefined {
-  if (format === 'llava') return 'image' in r ? 'image' : 'images' in r ? 'images' : 'image';
-  if (format === 'qbench-a1' || format === 'qbench2-pair' || format === 'iqa') return 'img_path';
-  return ['images', 'image_paths', 'img_paths', 'image', 'img_path', 'image1'].find((k) => k in r);
-}
-
-function checkLlava(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detail: string, fp?: FieldPath) => void): void {
-  const conv = r.conversations;
-  if (!Array.isArray(conv)) return;
-  if (conv.length === 0) {
-    add(RULES.missingField, '"conversations" is empty; it needs a human turn and a gpt answer', ['conversations']);
-    return;
-  }
-  const imgv = r.image ?? r.images;
-  if (imgv !== undefined && !typeOk(imgv, 'string|array')) {
-    add(RULES.wrongType, `"image" is ${jsonType(imgv)} but must be a string or an array of strings`, ['image']);
-  }
-  let angle = 0,
-    pipe = 0;
-  let expectHuman = true;
-  let orderReported = false;
-  conv.forEach((t, k) => {
-    if (!t || typeof t !== 'object') {
-      add(RULES.wrongType, `turn ${k} is ${jsonType(t)} but must be an object {"from", "value"}`, ['conversations', k]);
-      return;
-    }
-    const turn = t as Rec;
-    const from = turn.from ?? turn.role;
-    const text = turn.value ?? turn.content;
-    if (typeof from !== 'string') add(RULES.missingField, `turn ${k} has no "from" ("human" or "gpt")`, ['conversations', k]);
-    if (typeof text !== 'string') {
-      add(text === undefined ? RULES.missingField : RULES.wrongType, `turn ${k} has no text "value"`, ['conversations', k]);
-      return;
-    }
-    const isHuman = from === 'human' || from === 'user';
-    if (typeof from === 'string' && isHuman !== expectHuman && !orderReported && from !== 'system') {
-      add(RULES.turnOrder, `turn ${k} is from "${from}" but a ${expectHuman ? 'human' : 'gpt'} turn was expected; turns alternate human, gpt, …`, [
-        'conversations',
-        k,
-        'from',
-      ]);
-      orderReported = true;
-    }
-    if (from !== 'system') expectHuman = !isHuman;
-    if (text.trim() === '') {
-      add(RULES.emptyLabel, `the ${isHuman ? 'question' : 'answer'} in turn ${k} is empty; write it or drop the turn`, ['conversations', k, 'value']);
-    }
-    if (isHuman) {
-      const c = countPlaceholders(text);
-      angle += c.angle;
-      pipe += c.pipe;
-    } else {
-      const c = countPlaceholders(text);
-      if (c.angle + c.pipe > 0)
-        add(RULES.placeholderCount, `the answer in turn ${k} contains an image placeholder; only human turns may hold images`, ['conversations', k, 'value']);
-    }
-  });
-  const n = item.images.length;
-  const placeholders = angle + pipe;
-  const firstHuman = conv.findIndex((t) => t && typeof t === 'object' && ((t as Rec).from === 'human' || (t as Rec).from === 'user'));
-  const fp: FieldPath = firstHuman >= 0 ? ['conversations', firstHuman, 'value'] : ['conversations'];
-  if (placeholders !== n) {
-    add(
-      RULES.placeholderCount,
-      `${placeholders} image placeholder${placeholders === 1 ? '' : 's'} in the human turns but ${n} image${n === 1 ? '' : 's'} in "image"; make them match (one <image> per image, in order)`,
-      fp,
-    );
-  }
-  if (angle > 0 && pipe > 0) add(RULES.mixedPlaceholders, `both <image> (${angle}) and <|image|> (${pipe}) are used; pick one style (quick fix: convert)`, fp);
-  if (firstHuman >= 0) {
-    const text = String((conv[firstHuman] as Rec).value ?? (conv[firstHuman] as Rec).content ?? '');
-    const problem = checkOrdinals(findOrdinalPrefixes(text), n);
-    if (problem) add(RULES.ordinalOrder, `${problem}; renumber them to match the images`, fp);
-  }
-}
-
-function checkMcq(r: Rec, item: Item, add: (rule: RecordProblem['rule'], detail: string, fp?: FieldPath) => void): void {
-  const f = item.format;
-  if (f === 'qbench-a1' || f === 'qbench2-pair') {
-    if (Array.isArray(r.candidates) && r.candidates.length < 2)
-      add(RULES.wrongType, `"candidates" has ${r.candidates.length} option(s); a question needs at least 2`, ['candidates']);
-    if ('correct_ans' in r) {
-      if (typeof r.correct_ans !== 'string' || r.correct_ans.trim() === '')
-        add(RULES.emptyLabel, '"correct_ans" is empty; give the correct option text', ['correct_ans']);
-      else if (Array.isArray(r.candidates) && !r.candidates.map(String).includes(r.correct_ans)) {
-        add(
-          RULES.answerNotCandidate,
-          `"correct_ans" "${r.correct_ans}" is not one of the candidates (${r.candidates.map((c) => JSON.stringify(c)).join(', ')}); copy the option text exactly`,
-          ['correct_ans'],
-        );
-      }
-    }
-  } else if (f === 'qbench-hf') {
-    if ('correct_choice' in r) {
-      const letter = typeof r.correct_choice === 'string' ? r.correct_choice.trim().toUpperCase() : '';
-      const k = 'ABCD'.indexOf(letter);
-      const opt = k >= 0 ? r[`option${k}`] : undefined;
-      if (letter === '') add(RULES.emptyLabel, '"correct_choice" is empty; give the letter of the correct option', ['correct_choice']);
-      else if (k < 0 || opt === undefined || opt === null || opt === 'N/A') {
-        add(
-          RULES.answerNotCandidate,
-          `"correct_choice" "${String(r.correct_choice)}" names no option (options in use: ${[0, 1, 2, 3]
-            .filter((i) => r[`option${i}`] !== undefined && r[`option${i}`] !== 'N/A')
-            .map((i) => 'ABCD'[i])
-            .join(', ')})`,
-          ['correct_choice'],
-        );
-      }
-    }
-  } else if (f === 'mcq') {
-    if (!item.candidates || item.candidates.length < 2)
-      add(RULES.missingField, 'the question has fewer than 2 candidates; map the candidates field (--map candidates=FIELD)', ['candidates']);
-    else if (item.label !== undefined && item.correct === undefined) {
-      add(RULES.answerNotCandidate, `the answer "${item.label}" is not one of the candidates (${item.candidates.map((c) => JSON.stringify(c)).join(', ')})`, [
-        'answer',
-      ]);
-    }
-    // A record without an answer (a test split) is fine.
-  } else if (f === 'llava' && item.candidates && item.label !== undefined) {
-    const ans = item.label.trim();
-    if (ans === '') return;
-    const looksLikeLetter = /^\(?[A-J]\)?(?:[.):]|\s|$)/.test(ans);
-    if (looksLikeLetter && answerToOption(ans, item.candidates) === undefined) {
-      const last = (r.conversations as unknown[]).findIndex(
-        (t) => t && typeof t === 'object' && ((t as Rec).from === 'gpt' || (t as Rec).from === 'assistant'),
-      );
-      add(
-        RULES.answerNotCandidate,
-        `the answer "${ans.slice(0, 40)}" names an option the question does not offer (${item.candidates.length} options: ${'ABCDEFGHIJ'.slice(0, item.candidates.length).split('').join(', ')})`,
-        ['conversations', last, 'value'],
-      );
-    }
-  }
 }
 
 /*

@@ -1,21 +1,12 @@
 /** Chooses a record format from the first records of a file (ARCHITECTURE.md, "Items and formats"). */
 import type { FieldMapping, FormatId } from '../item';
+import { FORMAT_SPECS } from './registry';
+import type { Rec } from './spec';
 
-type Rec = Record<string, unknown>;
-
-/** The format one record looks like, or undefined when it matches none. */
+/** The format one record looks like (the first spec in registry order that matches it), or undefined when it matches none. */
 export function recordFormat(rec: unknown, mapping?: FieldMapping): FormatId | undefined {
   if (!rec || typeof rec !== 'object' || Array.isArray(rec)) return undefined;
-  const r = rec as Rec;
-  if ('conversations' in r) return 'llava';
-  if ('option0' in r && 'question' in r) return 'qbench-hf';
-  if (typeof r.img_path === 'string' && Array.isArray(r.candidates)) {
-    return r.img_path.includes('_cat_') ? 'qbench2-pair' : 'qbench-a1';
-  }
-  if ('img_path' in r && 'gt_score' in r) return 'iqa';
-  if ('description' in r && ('image' in r || 'img_path' in r)) return 'descriptions';
-  if (mapping && mapping.question && mapping.question in r) return 'mcq';
-  if ('question' in r && (Array.isArray(r.candidates) || Array.isArray(r.options) || Array.isArray(r.choices))) return 'mcq';
+  for (const spec of FORMAT_SPECS) if (spec.matches?.(rec as Rec, mapping)) return spec.id;
   return undefined;
 }
 
@@ -26,10 +17,14 @@ export function detectFormat(sample: unknown[], mapping?: FieldMapping): FormatI
     const f = recordFormat(rec, mapping);
     if (f) votes.set(f, (votes.get(f) ?? 0) + 1);
   }
-  // Q-Bench2 pairs and A1 records are one family: a file with any _cat_ pair is a pair file.
-  if (votes.has('qbench2-pair') && votes.has('qbench-a1')) {
-    votes.set('qbench2-pair', (votes.get('qbench2-pair') ?? 0) + (votes.get('qbench-a1') ?? 0));
-    votes.delete('qbench-a1');
+  // One family in one file (Q-Bench2 pairs and A1 records): a file with any record of the wider
+  // member counts its other records for it.
+  for (const spec of FORMAT_SPECS) {
+    for (const other of spec.absorbs ?? []) {
+      if (!votes.has(spec.id) || !votes.has(other)) continue;
+      votes.set(spec.id, (votes.get(spec.id) ?? 0) + (votes.get(other) ?? 0));
+      votes.delete(other);
+    }
   }
   let best: FormatId = 'unknown';
   let bestN = 0;
