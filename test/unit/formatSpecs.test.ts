@@ -4,6 +4,7 @@
  * that field. A format added without a fixture here does not compile.
  */
 import * as assert from 'node:assert/strict';
+import { labelSpan } from '../../src/core/curate/labelSpan';
 import { Dataset } from '../../src/core/dataset';
 import { detectFormat, recordFormat } from '../../src/core/formats/detect';
 import { imageList, normalize } from '../../src/core/formats/normalize';
@@ -24,6 +25,8 @@ interface Fixture {
   reportedAs?: Record<string, string>;
   /** Leaving out the image field is a no-images warning, not a missing field. */
   imagesOptional?: true;
+  /** Where a correction replaces the label, and the value there; absent: the format's labels are not corrected in place. */
+  labelAt?: [path: string, value: unknown];
 }
 
 const FIXTURES: Record<FormatId, Fixture> = {
@@ -40,18 +43,21 @@ const FIXTURES: Record<FormatId, Fixture> = {
     label: 'The second image is sharper.',
     optional: ['id'],
     imagesOptional: true,
+    labelAt: ['conversations[1].value', 'The second image is sharper.'],
   },
   'qbench-a1': {
     record: { id: 'a1', img_path: 'a.jpg', question: 'How is the sharpness?', candidates: ['Good', 'Poor'], correct_ans: 'Good', type: 0, concern: 1 },
     images: ['a.jpg'],
     label: 'Good',
     optional: ['id', 'correct_ans', 'type', 'concern'],
+    labelAt: ['correct_ans', 'Good'],
   },
   'qbench2-pair': {
     record: { id: 'p1', img_path: 'pairs/a_cat_b.jpg', question: 'Which is sharper?', candidates: ['The first', 'The second'], correct_ans: 'The second' },
     images: ['pairs/a_cat_b.jpg'],
     label: 'The second',
     optional: ['id', 'correct_ans'],
+    labelAt: ['correct_ans', 'The second'],
   },
   'qbench-hf': {
     record: { id: 'h1', question: 'Is it blurry?', option0: 'Yes', option1: 'No', option2: 'N/A', option3: 'N/A', correct_choice: 'B', image: 'a.jpg' },
@@ -67,6 +73,7 @@ const FIXTURES: Record<FormatId, Fixture> = {
     optional: ['id', 'answer', 'question'],
     reportedAs: { options: 'candidates' },
     imagesOptional: true,
+    labelAt: ['answer', 'B'],
   },
   iqa: { record: { id: 'i1', img_path: 'a.jpg', gt_score: 3.5 }, images: ['a.jpg'], label: '3.5', optional: ['id'] },
   descriptions: {
@@ -74,8 +81,15 @@ const FIXTURES: Record<FormatId, Fixture> = {
     images: ['a.jpg'],
     label: 'A sharp photo of a cat.',
     optional: ['id'],
+    labelAt: ['description', 'A sharp photo of a cat.'],
   },
-  unknown: { record: { id: 'u1', image: 'a.jpg', label: 'fine' }, images: ['a.jpg'], label: 'fine', optional: ['id', 'image', 'label'] },
+  unknown: {
+    record: { id: 'u1', image: 'a.jpg', label: 'fine' },
+    images: ['a.jpg'],
+    label: 'fine',
+    optional: ['id', 'image', 'label'],
+    labelAt: ['label', 'fine'],
+  },
 };
 
 /** Formats that require nothing by name: MCQ reads mapped field names, an unknown record anything. */
@@ -126,6 +140,15 @@ describe('format specs: every registered spec is complete', () => {
         const imgField = spec.imageField(fx.record);
         assert.ok(imgField, 'names the field holding the images');
         assert.deepEqual(imageList(fx.record[imgField]), fx.images, `images are in "${imgField}"`);
+      });
+
+      it('finds its label in the record text (or says why a correction cannot go there)', () => {
+        const text = JSON.stringify(fx.record, null, 1);
+        const span = labelSpan(text, spec.id);
+        if (!fx.labelAt) return assert.equal(typeof span, 'string', JSON.stringify(span));
+        assert.ok(typeof span !== 'string', String(span));
+        assert.equal(span.path, fx.labelAt[0]);
+        assert.deepEqual(JSON.parse(text.slice(span.offset, span.offset + span.length)), fx.labelAt[1]);
       });
 
       it('finds no fault in it', () => {

@@ -1,5 +1,5 @@
 /** Single-image descriptions (ARCHITECTURE.md, "Items and formats"): `image` (or `img_path`) and its `description`. */
-import { firstImageField, imageList, str } from './fields';
+import { fieldSpan, firstImageField, imageList, str } from './fields';
 import type { FormatSpec } from './spec';
 
 export const descriptions: FormatSpec<'descriptions'> = {
@@ -18,4 +18,5 @@ export const descriptions: FormatSpec<'descriptions'> = {
   },
   imageField: firstImageField,
   expectsImages: true,
+  labelAt: (tree) => fieldSpan(tree, 'description'),
 };

@@ -1,6 +1,7 @@
 /** Reading values out of a parsed record, shared by the format specs (ARCHITECTURE.md, "Items and formats"). */
+import { findNodeAtLocation, type Node } from 'jsonc-parser';
 import type { FieldMapping } from '../item';
-import type { FieldType, Rec } from './spec';
+import type { FieldType, LabelSpan, Rec } from './spec';
 
 export const LETTERS = 'ABCDEFGHIJ';
 
@@ -59,3 +60,21 @@ export const IMAGE_FIELD_NAMES = ['images', 'image_paths', 'img_paths', 'image',
 /** The field problems about images point at, in a record without a fixed image field. */
 const IMAGE_FIELD_LOOKUP = [...IMAGE_FIELD_NAMES, 'image1'];
 export const firstImageField = (r: Rec): string | undefined => IMAGE_FIELD_LOOKUP.find((k) => k in r);
+
+/** The label span of a top-level field of a record's JSON tree, or why there is none. */
+export function fieldSpan(tree: Node, name: string): LabelSpan | string {
+  return nodeSpan(findNodeAtLocation(tree, [name]), name);
+}
+
+/** The label span of a node at `path`, or why there is none. */
+export const nodeSpan = (n: Node | undefined, path: string): LabelSpan | string =>
+  n ? { offset: n.offset, length: n.length, path } : `the record has no ${path}`;
+
+/** The first of `names` that is a top-level field of the record's JSON tree. */
+export const firstFieldIn = (tree: Node, names: readonly string[]): string | undefined => names.find((k) => findNodeAtLocation(tree, [k]));
+
+/** The label span of a record's `answer` or else `label` field (formats without a label of their own). */
+export function answerOrLabelSpan(tree: Node): LabelSpan | string {
+  const name = firstFieldIn(tree, ['answer', 'label']);
+  return name ? fieldSpan(tree, name) : 'the record has no answer or label field';
+}

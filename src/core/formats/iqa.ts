@@ -1,5 +1,5 @@
 /** IQA score lists (ARCHITECTURE.md, "Items and formats"): one image in `img_path` and its score in `gt_score`. */
-import { str } from './fields';
+import { answerOrLabelSpan, str } from './fields';
 import type { FormatSpec } from './spec';
 
 export const iqa: FormatSpec<'iqa'> = {
@@ -24,4 +24,6 @@ export const iqa: FormatSpec<'iqa'> = {
   ],
   imageField: () => 'img_path',
   expectsImages: true,
+  // A score is not corrected as text: only an `answer` or `label` field is.
+  labelAt: answerOrLabelSpan,
 };

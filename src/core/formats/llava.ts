@@ -4,9 +4,10 @@
  * (or `<|image|>`) per image. A question with "A. …" option lines is a multiple-choice item whose
  * answer is the first gpt turn.
  */
+import { findNodeAtLocation } from 'jsonc-parser';
 import type { Item, Turn } from '../item';
 import { checkOrdinals, countPlaceholders, findOrdinalPrefixes, stripImageMarkup } from '../ordinals';
-import { answerToOption, imageList, jsonType, LETTERS, parseInlineOptions, str, typeOk } from './fields';
+import { answerToOption, imageList, jsonType, LETTERS, nodeSpan, parseInlineOptions, str, typeOk } from './fields';
 import type { FormatSpec, ProblemSink, Rec } from './spec';
 
 export const llava: FormatSpec<'llava'> = {
@@ -38,6 +39,21 @@ export const llava: FormatSpec<'llava'> = {
   },
   imageField: (r) => ('image' in r ? 'image' : 'images' in r ? 'images' : 'image'),
   expectsImages: true,
+  // The last gpt / assistant turn's text.
+  labelAt(tree) {
+    const conv = findNodeAtLocation(tree, ['conversations']);
+    if (!conv || conv.type !== 'array' || !conv.children) return 'the record has no conversations array';
+    for (let j = conv.children.length - 1; j >= 0; j--) {
+      const turn = conv.children[j];
+      if (turn.type !== 'object') continue;
+      const from = findNodeAtLocation(turn, ['from']) ?? findNodeAtLocation(turn, ['role']);
+      if (from?.value !== 'gpt' && from?.value !== 'assistant') continue;
+      const v = findNodeAtLocation(turn, ['value']);
+      if (v) return nodeSpan(v, `conversations[${j}].value`);
+      return nodeSpan(findNodeAtLocation(turn, ['content']), `conversations[${j}].content`);
+    }
+    return 'the record has no gpt turn';
+  },
 };
 
 /** Turns alternate human / gpt, hold text, and place one image placeholder per image, in order. */

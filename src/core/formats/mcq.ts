@@ -4,8 +4,11 @@
  * text, and images — under the usual field names, or the ones a field mapping names
  * (`cocurate --map question=…,candidates=…`).
  */
-import { answerToOption, firstImageField, IMAGE_FIELD_NAMES, imageList, str } from './fields';
+import { answerToOption, fieldSpan, firstFieldIn, firstImageField, IMAGE_FIELD_NAMES, imageList, str } from './fields';
 import type { FormatSpec } from './spec';
+
+/** Where the answer is looked for when no field mapping names it. */
+const ANSWER_FIELDS = ['answer', 'correct_ans', 'correct_choice', 'gt'];
 
 export const mcq: FormatSpec<'mcq'> = {
   id: 'mcq',
@@ -36,7 +39,7 @@ export const mcq: FormatSpec<'mcq'> = {
     const images = imgField ? imageList(r[imgField]) : [];
     const candField = m.candidates ?? ['candidates', 'options', 'choices'].find((k) => k in r);
     const candidates = candField && Array.isArray(r[candField]) ? (r[candField] as unknown[]).map(String) : [];
-    const ansField = m.answer ?? ['answer', 'correct_ans', 'correct_choice', 'gt'].find((k) => k in r);
+    const ansField = m.answer ?? ANSWER_FIELDS.find((k) => k in r);
     const answer = ansField ? r[ansField] : undefined;
     const correct = typeof answer === 'number' ? candidates[answer] : typeof answer === 'string' ? answerToOption(answer, candidates) : undefined;
     const type = m.type ? r[m.type] : r.type;
@@ -69,4 +72,8 @@ export const mcq: FormatSpec<'mcq'> = {
   },
   imageField: firstImageField,
   expectsImages: true,
+  labelAt(tree, mapping) {
+    const name = mapping?.answer ?? firstFieldIn(tree, ANSWER_FIELDS);
+    return name ? fieldSpan(tree, name) : 'the record has no answer field';
+  },
 };

@@ -3,8 +3,9 @@
  * `candidates` and the correct option's text in `correct_ans`. A pair is one picture of two images
  * side by side, named `<first>_cat_<second>`; a file with any pair is a pair file.
  */
+import type { Node } from 'jsonc-parser';
 import type { FormatId } from '../item';
-import { str } from './fields';
+import { fieldSpan, str } from './fields';
 import type { FormatSpec, ItemFields, NormalizeInput, ProblemSink, Rec } from './spec';
 
 const isPairPath = (img: string): boolean => img.includes('_cat_');
@@ -61,6 +62,7 @@ const shared = {
   check: (r: Rec, _item: unknown, report: ProblemSink) => checkAnswer(r, report),
   imageField: () => 'img_path',
   expectsImages: true,
+  labelAt: (tree: Node) => fieldSpan(tree, 'correct_ans'),
 } as const satisfies Partial<FormatSpec>;
 
 export const qbenchA1: FormatSpec<'qbench-a1'> = {

@@ -55,4 +55,5 @@ export const qbenchHf: FormatSpec<'qbench-hf'> = {
   },
   imageField: firstImageField,
   expectsImages: true,
+  labelAt: () => 'Q-Bench-HF records name the answer by letter (correct_choice); correct them in the source',
 };

@@ -4,6 +4,7 @@
  * what else is checked, and where its images are. `registry.ts` lists every spec; detection,
  * normalisation and validation iterate it instead of switching on the format name.
  */
+import type { Node } from 'jsonc-parser';
 import type { FieldMapping, FormatId, Item } from '../item';
 import type { FieldPath, RULES } from '../validate';
 
@@ -22,6 +23,14 @@ export interface NormalizeInput {
   subset?: string;
   /** The record's fields the format does not read (`knownFields` and mapped fields removed); the spec may add to it. */
   extra: Record<string, unknown>;
+}
+
+/** Where a record's label sits in its JSON text (character offset and length of the value). */
+export interface LabelSpan {
+  offset: number;
+  length: number;
+  /** JSON path of the label, for messages: conversations[3].value. */
+  path: string;
 }
 
 /** The name of a rule in validate.ts's `RULES`. */
@@ -51,4 +60,9 @@ export interface FormatSpec<F extends FormatId = FormatId> {
   imageField(r: Rec): string | undefined;
   /** Is a record without images reported (no-images)? */
   readonly expectsImages: boolean;
+  /**
+   * Where the label sits in the record's JSON tree (an object), so a correction replaces exactly that
+   * value (src/core/curate/labelSpan.ts); or why the label cannot be corrected in place.
+   */
+  labelAt(tree: Node, mapping?: FieldMapping): LabelSpan | string;
 }

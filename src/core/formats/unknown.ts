@@ -3,7 +3,7 @@
  * that matches nothing still opens — images, question and answer are read from the usual field
  * names when they are there, and nothing is required.
  */
-import { firstImageField, imageList, str } from './fields';
+import { answerOrLabelSpan, firstImageField, imageList, str } from './fields';
 import type { FormatSpec } from './spec';
 
 export const unknown: FormatSpec<'unknown'> = {
@@ -16,4 +16,5 @@ export const unknown: FormatSpec<'unknown'> = {
   required: [],
   imageField: firstImageField,
   expectsImages: false,
+  labelAt: answerOrLabelSpan,
 };
