@@ -44,7 +44,11 @@ export function suggestOpenWith(): boolean {
   return config().get<boolean>('suggestOpenWithCurator', true);
 }
 
-/** How long marking waits, at most, for a window's settings to arrive (code-server after a reload). */
+/**
+ * How long marking waits, at most, for a window's settings to arrive (code-server after a reload).
+ * A timer on purpose (ARCHITECTURE.md › Extension host, Settings): VS Code has no "configuration
+ * loaded" event, and with no reviewer set anywhere and no late settings, no event would ever come.
+ */
 const SETTINGS_GRACE_MS = 3000;
 
 /**
