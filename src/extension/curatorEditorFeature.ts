@@ -24,7 +24,7 @@ function itemArg(arg: unknown): { uri: vscode.Uri; index: number } | undefined {
 export const openDataset: CommandFactory = (ctx) => async (arg?: unknown) => {
   // From VS Code's large-file page (no text editor): that file, in place of its tab.
   const large = arg === undefined ? largeDatasetTab() : undefined;
-  if (large) return openInCurator(large.uri, large.tab);
+  if (large) return openInCurator(large.uri);
   const file = await ctx.pickDataset(arg, 'Open a dataset with the Curator');
   if (file) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), DATASET_VIEW_TYPE);
 };
@@ -116,6 +116,7 @@ export const internalActiveView: CommandFactory = (ctx) => () => {
     position: v.position,
     dataset: v.dataset.path,
     indexing: v.mode === 'browse' ? v.isIndexing : undefined,
+    count: v.dataset.count,
     spotCheck: review?.plan.dir,
     journal: review?.journalFile,
     progress: review?.progress(),

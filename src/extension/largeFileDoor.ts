@@ -15,7 +15,7 @@ export const LARGE_TEXT_BYTES = 10 * 1024 * 1024;
 const DATASET_FILE = /\.(jsonl?|ndjson)$/i;
 
 /** The active tab's file when it is a large dataset file that no text editor shows, else undefined. */
-export function largeDatasetTab(): { uri: vscode.Uri; size: number; tab: vscode.Tab } | undefined {
+export function largeDatasetTab(): { uri: vscode.Uri; size: number } | undefined {
   const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
   const uri = tab?.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
   if (!tab || !uri || uri.scheme !== 'file' || !DATASET_FILE.test(uri.fsPath)) return undefined;
@@ -26,17 +26,16 @@ export function largeDatasetTab(): { uri: vscode.Uri; size: number; tab: vscode.
   } catch {
     return undefined;
   }
-  return size >= LARGE_TEXT_BYTES ? { uri, size, tab } : undefined;
+  return size >= LARGE_TEXT_BYTES ? { uri, size } : undefined;
 }
 
-/** Opens a file in the curator in place of its (large-file) text tab. */
-export async function openInCurator(uri: vscode.Uri, tab?: vscode.Tab): Promise<void> {
+/** Opens a file in the curator in place of its (large-file) text tabs. */
+export async function openInCurator(uri: vscode.Uri): Promise<void> {
   await vscode.commands.executeCommand('vscode.openWith', uri, 'curator.dataset');
-  try {
-    if (tab) await vscode.window.tabGroups.close(tab, true);
-  } catch {
-    /* already closed */
-  }
+  const text = vscode.window.tabGroups.all.flatMap((g) =>
+    g.tabs.filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()),
+  );
+  if (text.length) await vscode.window.tabGroups.close(text, true);
 }
 
 export class LargeFileDoor implements vscode.Disposable {
@@ -60,7 +59,7 @@ export class LargeFileDoor implements vscode.Disposable {
         'Open with Curator',
       )
       .then((choice) => {
-        if (choice) void openInCurator(large.uri, large.tab);
+        if (choice) void openInCurator(large.uri);
       });
   }
 

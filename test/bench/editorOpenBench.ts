@@ -10,10 +10,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { filterRecords } from '../../src/core/browseFilter';
 import { Dataset } from '../../src/core/dataset';
 import { DatasetCache } from '../../src/extension/datasetCache';
+import { watchEventLoop as watchLoop } from '../support/eventLoopStall';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const N = Number(process.env.BENCH_RECORDS ?? 562_000);
@@ -43,25 +43,6 @@ function generate(file: string): void {
   fs.writeSync(fd, `${pending.join('\n')}\n]\n`);
   fs.closeSync(fd);
   fs.renameSync(`${file}.tmp`, file);
-}
-
-/** Watches this thread's event loop: the longest gap between 1 ms ticks and the histogram's max. */
-function watchLoop(): () => { stallMs: number; histMaxMs: number } {
-  const h = monitorEventLoopDelay({ resolution: 5 });
-  h.enable();
-  let last = performance.now();
-  let worst = 0;
-  const t = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last);
-    last = now;
-  }, 1);
-  return () => {
-    clearInterval(t);
-    h.disable();
-    worst = Math.max(worst, performance.now() - last);
-    return { stallMs: worst, histMaxMs: h.max / 1e6 };
-  };
 }
 
 const ms = (x: number): string => `${x.toFixed(0)} ms`;

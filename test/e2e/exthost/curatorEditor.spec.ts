@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readJournal } from '../../../src/core/verdicts';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS, KEY_COMMANDS, LENS_COMMANDS } from '../../../src/extension/commandIds';
+import { until } from './until';
 
 interface ActiveView {
   ready: boolean;
@@ -18,16 +19,6 @@ interface ActiveView {
   spotCheck?: string;
   journal?: string;
   progress?: { judged: number; size: number; correct: number; incorrect: number; skip: number };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeout = 20_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== null && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const activeView = () => vscode.commands.executeCommand<ActiveView | undefined>('curator.internal.activeView');
