@@ -48,6 +48,7 @@ describe('packaged .vsix in code-server', function () {
       'extension/package.json',
       'extension/dist/extension.js',
       'extension/dist/server.js',
+      'extension/dist/indexWorker.js', // the extension host indexes large datasets in this worker thread
       'extension/dist/webview/dataset.js',
       'extension/LICENSE.txt',
     ]) {
