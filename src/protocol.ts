@@ -63,8 +63,14 @@ export type Mode = 'browse' | 'review' | 'preview';
  * `src` (when known on the host).
  */
 export type ImageView =
-  | { ok: true; path: string; src: string; full?: string; width?: number; height?: number; srcWidth?: number; srcHeight?: number }
+  | { ok: true; path: string; src: string; full?: string; width?: number; height?: number; srcWidth?: number; srcHeight?: number; tiles?: TileSource }
   | { ok: false; path: string; problem: string; reason: string };
+
+/** Full-resolution tiles of an image (1:1 and closer): `id` names it in GetTiles; tiles are `size` px squares. */
+export interface TileSource {
+  id: string;
+  size: number;
+}
 
 /** An item as the webview shows it. Every string is dataset text: render it as text only. */
 export interface ItemView {
@@ -232,11 +238,16 @@ export const ListPage = request<{ filterId: number; offset: number; limit: numbe
 /** Jump: "12", "#12" or an id. */
 export const Find = request<{ query: string }, { index?: number; message?: string }>('find');
 
+/** Compare view at 1:1 and closer: the full-resolution tiles (col, row) of an image, as webview URIs. */
+export const GetTiles = request<{ id: string; tiles: [number, number][] }, { tiles: { col: number; row: number; src: string }[] }>('image.tiles');
+
 // ---------------------------------------------------------------------------------------------
 // Commands (webview → host, no answer)
 
 export const FocusChanged = command<{ area: FocusArea }>('focusChanged');
 export const PositionChanged = command<{ position: number; key?: string }>('positionChanged');
+/** Compare view: these images are on screen; decode them ahead of a zoom (replaces the previous request). */
+export const WarmTiles = command<{ ids: string[] }>('image.warmTiles');
 export const ShowMessage = command<{ level: 'info' | 'warning' | 'error'; text: string }>('showMessage');
 
 // ---------------------------------------------------------------------------------------------

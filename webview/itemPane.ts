@@ -212,7 +212,9 @@ export class ItemPane {
   toggleCompare(on = !this.compare): void {
     if (on === !!this.compare) return;
     if (on) {
-      const cv = new CompareView();
+      const cv = new CompareView({
+        tiles: { fetch: async (id, tiles) => (await this.ch.request(P.GetTiles, { id, tiles })).tiles, warm: (ids) => this.ch.command(P.WarmTiles, { ids }) },
+      });
       window.addEventListener('resize', this.onResize);
       cv.el.addEventListener('keydown', (e) => {
         if (e.key === 'Escape' && !e.defaultPrevented) {
@@ -346,6 +348,7 @@ export function compareImages(item: P.ItemView): CompareImage[] {
       height: im.height,
       preview: im.full && im.srcWidth && im.srcHeight ? { src: im.src, width: im.srcWidth, height: im.srcHeight } : undefined,
       full: { src: im.full ?? im.src },
+      tiles: im.tiles,
     };
   });
 }

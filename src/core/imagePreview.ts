@@ -79,7 +79,8 @@ export function previewSizeFor(groupSize: number, devicePixelRatio = 1): number 
 /** Formats Chromium (the webview) draws itself. */
 const BROWSER_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif']);
 
-function classify(file: string, e: unknown): ImageFaultError {
+/** An error from reading or decoding `file`, as the ImageFaultError that names its problem. */
+export function classify(file: string, e: unknown): ImageFaultError {
   if (e instanceof ImageFaultError) return e;
   const err = e as NodeJS.ErrnoException;
   if (err?.code === 'ENOENT') return new ImageFaultError(file, 'missing', '');
@@ -294,7 +295,7 @@ async function hashFile(file: string): Promise<string> {
   return h.digest('hex').slice(0, 16);
 }
 
-async function exists(p: string): Promise<boolean> {
+export async function exists(p: string): Promise<boolean> {
   try {
     await fs.promises.access(p);
     return true;

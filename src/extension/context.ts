@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PreviewCache } from '../core/imagePreview';
+import { ImageTileServer } from './imageTileServer';
 import { ModelAnswers } from './ask/modelAnswers';
 import { DatasetCache } from './datasetCache';
 import { CursorPreview } from './previewAtCursor';
@@ -28,6 +29,8 @@ export class CuratorContext implements vscode.Disposable {
   readonly preview: CursorPreview;
   /** Downscaled upright previews and upright full-size copies of images, in the extension's global storage. */
   readonly previews: PreviewCache;
+  /** Full-resolution tiles for 1:1 and closer, cut into the previews folder. */
+  readonly tiles: ImageTileServer;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Curator', { log: true });
@@ -38,6 +41,7 @@ export class CuratorContext implements vscode.Disposable {
     this.statusBar = new SpotCheckStatusBar(this.views);
     this.preview = new CursorPreview(this);
     this.previews = new PreviewCache(path.join(extension.globalStorageUri.fsPath, 'previews'));
+    this.tiles = new ImageTileServer(this.previews);
     extension.subscriptions.push(this);
   }
 
@@ -77,6 +81,7 @@ export class CuratorContext implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.tiles.dispose();
     this.preview.dispose();
     this.statusBar.dispose();
     this.spotChecks.dispose();

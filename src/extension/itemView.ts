@@ -10,6 +10,7 @@ import { sniffMime } from '../core/endpoint/imageEncoding';
 import { resolveImagePath } from '../core/imagePaths';
 import { embeddedImageBytes, isEmbeddedRef } from '../core/parquet/embeddedImages';
 import type { Item } from '../core/item';
+import type { ImageTileServer } from './imageTileServer';
 import type { ImageView, ItemProblem, ItemView } from '../protocol';
 
 export function toItemView(item: Item, imageRoot: string, webview: vscode.Webview): ItemView {
@@ -79,6 +80,7 @@ export async function loadItem(
   imageRoot: string,
   webview: vscode.Webview,
   previews?: PreviewCache,
+  tiles?: ImageTileServer,
 ): Promise<{ item?: ItemView; problem?: ItemProblem }> {
   if (!Number.isInteger(i) || i < 0 || i >= ds.count) return { problem: { index: i, message: `no record ${i}; the file has ${ds.count}` } };
   let item: Item;
@@ -96,21 +98,29 @@ export async function loadItem(
       view.images.map((im, k) => {
         const r = im.ok ? resolveImagePath(item.images[k], imageRoot) : undefined;
         // embedded (parquet) images are already data URIs: no file to preview
-        return r?.ok && !isEmbeddedRef(item.images[k]) ? withPictures(im, r.abs, n, previews, webview) : im;
+        return r?.ok && !isEmbeddedRef(item.images[k]) ? withPictures(im, r.abs, n, previews, webview, tiles) : im;
       }),
     );
   }
   return { item: view };
 }
 
-async function withPictures(im: ImageView, abs: string, groupSize: number, previews: PreviewCache, webview: vscode.Webview): Promise<ImageView> {
+async function withPictures(
+  im: ImageView,
+  abs: string,
+  groupSize: number,
+  previews: PreviewCache,
+  webview: vscode.Webview,
+  tiles?: ImageTileServer,
+): Promise<ImageView> {
   const uri = (f: string) => webview.asWebviewUri(vscode.Uri.file(f)).toString();
   try {
     const [p, full] = await Promise.all([previews.preview(abs, previewSizeFor(groupSize)), previews.fullSize(abs)]);
     const base = { ok: true as const, path: im.path, width: full.width, height: full.height };
     // A picture no larger than its preview is shown as itself (no re-encoding).
     if (p.width === full.width && p.height === full.height) return { ...base, src: uri(full.file), srcWidth: full.width, srcHeight: full.height };
-    return { ...base, src: uri(p.file), full: uri(full.file), srcWidth: p.width, srcHeight: p.height };
+    // Magnified past its preview, the compare view asks for full-resolution tiles (a 12 MP original decodes too slowly).
+    return { ...base, src: uri(p.file), full: uri(full.file), srcWidth: p.width, srcHeight: p.height, tiles: tiles?.source(abs) };
   } catch (e) {
     if (e instanceof ImageFaultError) return { ok: false, path: im.path, problem: e.fault, reason: e.message };
     return im; // sharp could not run here: the webview loads the file as it is

@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { TileCache } from '../../src/core/imageTiles';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const NONCE = 'test-nonce-compare-0123';
@@ -21,6 +22,10 @@ export interface ComparePageServer {
   /** Requests for /files/<name> wait until release(name). */
   hold(name: string): void;
   release(name: string): void;
+  /** Makes `abs` the image with tile id `id`: /tiles?id=…&t=c,r;… answers its tiles, cut by core's TileCache. */
+  tileSource(id: string, abs: string): void;
+  /** Tile requests answered so far (col,row per id), for tests that check only visible tiles are fetched. */
+  readonly tileRequests: { id: string; tiles: [number, number][] }[];
   close(): Promise<void>;
 }
 
@@ -43,11 +48,13 @@ async function bundle(): Promise<string> {
   return r.outputFiles[0].text;
 }
 
-export async function startComparePage(): Promise<ComparePageServer> {
+export async function startComparePage(opts: { tiles?: TileCache } = {}): Promise<ComparePageServer> {
   const script = await bundle();
   const files = new Map<string, string>();
   const held = new Map<string, (() => void)[] | null>();
-  const csp = `default-src 'none'; img-src 'self'; style-src 'self'; script-src 'nonce-${NONCE}'`;
+  const tileFiles = new Map<string, string>();
+  const tileRequests: { id: string; tiles: [number, number][] }[] = [];
+  const csp = `default-src 'none'; img-src 'self'; style-src 'self'; connect-src 'self'; script-src 'nonce-${NONCE}'`;
   const html = `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
 <link rel="stylesheet" href="/curator.css"><link rel="stylesheet" href="/compare.css"><title>compare test</title></head>
 <body><div id="host"></div><script nonce="${NONCE}" src="/compare.js"></script></body></html>`;
@@ -69,7 +76,43 @@ export async function startComparePage(): Promise<ComparePageServer> {
     } else if (url === '/compare.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' });
       res.end(script);
-    } else if (url === '/compare.css' || url === '/curator.css') sendFile(path.join(ROOT, 'media', url.slice(1)), 'text/css');
+    } else if (url === '/tiles' && opts.tiles) {
+      const q = new URL(req.url ?? '/', 'http://x').searchParams;
+      const id = q.get('id') ?? '';
+      const wanted = (q.get('t') ?? '')
+        .split(';')
+        .filter(Boolean)
+        .map((p) => p.split(',').map(Number) as [number, number]);
+      const abs = tileFiles.get(id);
+      if (q.get('warm')) {
+        opts.tiles.warm(
+          id
+            .split(';')
+            .map((i) => tileFiles.get(i)!)
+            .filter(Boolean),
+        );
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      if (!abs) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      tileRequests.push({ id, tiles: wanted });
+      opts.tiles.tiles(abs, wanted).then(
+        (tiles) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ tiles: tiles.map((t) => ({ col: t.col, row: t.row, src: `/tile-files/${path.basename(t.file)}` })) }));
+        },
+        (e: Error) => {
+          res.writeHead(500);
+          res.end(e.message);
+        },
+      );
+    } else if (url.startsWith('/tile-files/') && opts.tiles) sendFile(path.join(opts.tiles.dir, path.basename(url)), 'image/png');
+    else if (url === '/compare.css' || url === '/curator.css') sendFile(path.join(ROOT, 'media', url.slice(1)), 'text/css');
     else if (url.startsWith('/files/')) {
       const name = url.slice('/files/'.length);
       const abs = files.get(name);
@@ -98,6 +141,10 @@ export async function startComparePage(): Promise<ComparePageServer> {
     hold(name) {
       if (!held.get(name)) held.set(name, []);
     },
+    tileSource(id, abs) {
+      tileFiles.set(id, abs);
+    },
+    tileRequests,
     release(name) {
       const w = held.get(name);
       held.set(name, null);
@@ -112,7 +159,7 @@ export async function startComparePage(): Promise<ComparePageServer> {
 }
 
 /** A page with a CompareView filling a box of the given size, its key events wired, paints logged. */
-export async function openCompare(browser: Browser, url: string, box = { width: 1200, height: 700 }): Promise<Page> {
+export async function openCompare(browser: Browser, url: string, box = { width: 1200, height: 700 }, opts: { tiles?: boolean } = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: box.width, height: box.height } });
   await page.goto(url);
   await page.evaluate(`(() => {
@@ -121,7 +168,11 @@ export async function openCompare(browser: Browser, url: string, box = { width: 
     host.style.height = '${box.height}px';
     host.style.width = '${box.width}px';
     window.__paints = [];
-    window.__compare = new window.CompareView({ onPaint: (ordinal, source) => window.__paints.push({ ordinal, source, t: performance.now() }) });
+    const tiles = ${opts.tiles ? 'true' : 'false'} ? {
+      fetch: async (id, tiles) => (await (await fetch('/tiles?id=' + encodeURIComponent(id) + '&t=' + tiles.map((t) => t.join(',')).join(';'))).json()).tiles,
+      warm: (ids) => { void fetch('/tiles?warm=1&id=' + encodeURIComponent(ids.join(';'))); },
+    } : undefined;
+    window.__compare = new window.CompareView({ tiles, onPaint: (ordinal, source) => window.__paints.push({ ordinal, source, t: performance.now() }) });
     host.append(window.__compare.el);
   })()`);
   return page;

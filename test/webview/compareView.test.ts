@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { faultTitle, ImageFaultError, PreviewCache, readImageInfo } from '../../src/core/imagePreview';
+import { TileCache } from '../../src/core/imageTiles';
 import type { CompareImage } from '../../webview/compare/types';
 import { launchChromium } from '../support/browser';
 import { frames, openCompare, startComparePage, viewHooks, type ComparePageServer } from './comparePage';
@@ -45,7 +46,7 @@ describe('compare view (headless Chromium, real photos)', function () {
     fs.writeFileSync(files.truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
     files.garbage = path.join(tmp, 'garbage.jpg');
     fs.writeFileSync(files.garbage, Buffer.concat([bytes.subarray(0, 16), Buffer.alloc(3000, 0x33)]));
-    server = await startComparePage();
+    server = await startComparePage({ tiles: new TileCache(new PreviewCache(path.join(tmp, 'tiles')), { tileSize: 256 }) });
     browser = await launchChromium();
   });
   after(async () => {
@@ -160,6 +161,60 @@ describe('compare view (headless Chromium, real photos)', function () {
     // The picture fills the placeholder's box: its drawn rectangle matches the fit size.
     const drawn = (await page.locator('img.cmp-img[data-ordinal="2"]').boundingBox())!;
     assert.ok(Math.abs(drawn.width - 768 * hooks[1].scale) < 1 && Math.abs(drawn.height - 1024 * hooks[1].scale) < 1, `drawn ${drawn.width}×${drawn.height}`);
+  });
+
+  it('with host tiles, 1:1 fetches only the visible full-resolution tiles (upright, one CSS px per pixel), never the whole picture; a pan fetches more', async () => {
+    page = await openCompare(browser, server.url, { width: 1200, height: 700 }, { tiles: true });
+    const images = (await group(['flyer', 'rot6'])).map((im, i) => ({ ...im, tiles: { id: `t${i}`, size: 256 } }));
+    server.tileSource('t0', files.flyer);
+    server.tileSource('t1', files.rot6);
+    server.tileRequests.length = 0;
+    await show(page, images);
+    await painted(page, 2);
+    await page.keyboard.press('p'); // by pixels: both at 1:1
+    await page.keyboard.press('1');
+    await painted(page, 2, 'full');
+    const hooks = await viewHooks(page);
+    assert.deepEqual(
+      hooks.map((v) => v.scale),
+      [1, 1],
+    );
+    assert.equal(await page.locator('img.cmp-img[data-source="full"]').count(), 0, 'no whole full-size picture loaded');
+    const asked = (id: string) => new Set(server.tileRequests.filter((r) => r.id === id).flatMap((r) => r.tiles.map((t) => t.join(','))));
+    for (const [i, [w, h]] of [
+      [0, [1620, 1080]],
+      [1, [768, 1024]],
+    ] as const) {
+      const port = (await page.locator('.cmp-viewport').nth(i).boundingBox())!;
+      const v = hooks[i];
+      const want: string[] = [];
+      for (let r = Math.floor((v.y - port.height / 2) / 256); r * 256 < Math.min(h, v.y + port.height / 2); r++)
+        for (let c = Math.floor((v.x - port.width / 2) / 256); c * 256 < Math.min(w, v.x + port.width / 2); c++) if (r >= 0 && c >= 0) want.push(`${c},${r}`);
+      const got = asked(`t${i}`);
+      for (const k of want) assert.ok(got.has(k), `image ${i + 1}: visible tile ${k} fetched (${[...got].join(' ')})`);
+      assert.ok(got.size < Math.ceil(w / 256) * Math.ceil(h / 256), `image ${i + 1}: not every tile fetched (${got.size})`);
+      const shown = await js<[number, number, string][]>(
+        page,
+        `[...document.querySelectorAll('.cmp-tiles[data-ordinal="${i + 1}"] img.cmp-tile')].map((e) => [e.naturalWidth, e.naturalHeight, e.style.left + ' ' + e.style.top])`,
+      );
+      assert.ok(shown.length >= want.length, `image ${i + 1}: ${shown.length} tiles in the layer`);
+      assert.ok(
+        shown.every(([nw, nh]) => nw <= 256 && nh <= 256),
+        'tiles, not whole pictures',
+      );
+    }
+    // One CSS px per image pixel: a full tile is drawn 256 px wide, at its place in the upright image.
+    const tile = page.locator('.cmp-tiles[data-ordinal="2"] img.cmp-tile[style*="left: 256px; top: 512px"]');
+    const tb = (await tile.boundingBox())!;
+    const pb = (await page.locator('.cmp-viewport').nth(1).boundingBox())!;
+    assert.ok(Math.abs(tb.width - 256) < 0.5 && Math.abs(tb.height - 256) < 0.5, `tile drawn ${tb.width}×${tb.height}`);
+    assert.ok(Math.abs(tb.x - (pb.x + pb.width / 2 - (hooks[1].x - 256))) < 1.5, 'tile x where its pixels belong');
+    // Drag far: tiles that were off screen are fetched and painted.
+    const before = asked('t0').size;
+    await page.evaluate('window.__paints = []');
+    await dragOn(page, 0, 500, 300);
+    await painted(page, 2, 'full');
+    assert.ok(asked('t0').size > before, 'a pan fetches the tiles it uncovers');
   });
 
   it('1 shows original pixels: scale 1 in every viewport hook, the full-size picture loaded, one CSS px per image pixel', async () => {

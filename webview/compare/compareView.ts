@@ -28,6 +28,7 @@ import {
   type SharedView,
   type Size,
   type SyncMode,
+  visibleTiles,
 } from './viewMath';
 
 export type { CompareImage } from './types';
@@ -59,6 +60,15 @@ export interface CompareOptions {
   onPaint?: (ordinal: number, source: 'preview' | 'full') => void;
   /** Called after the view changed (zoom, pan, mode, sync). */
   onViewChange?: () => void;
+  /**
+   * Full-resolution tiles from the host (images with `tiles`): `fetch` answers tile URLs for (col, row)
+   * positions; `warm` says which images are on screen, so the host can decode them ahead of a zoom.
+   * Without it, magnified images load their whole full-size picture.
+   */
+  tiles?: {
+    fetch(id: string, tiles: [number, number][]): Promise<{ col: number; row: number; src: string }[]>;
+    warm?(ids: string[]): void;
+  };
 }
 
 /** Keys of the compare view, for when key events reach it directly (the host may send actions instead). */
@@ -102,6 +112,17 @@ interface Slot {
   placeholder: HTMLElement;
   /** The viewport the image sits in now. */
   port?: Port;
+  /** Full-resolution tiles shown over the preview while it is magnified. */
+  tiles?: TileLayer;
+}
+
+interface TileLayer {
+  el: HTMLElement;
+  /** Tiles decoded and in the layer, and tiles asked for, by "col,row". */
+  have: Set<string>;
+  pending: Set<string>;
+  /** The visible set whose paint was last reported. */
+  reported: string;
 }
 
 interface Port {
@@ -217,6 +238,8 @@ export class CompareView {
     this.fillPickers();
     this.build();
     for (const s of this.slots) void this.load(s, this.generation);
+    const ids = images.filter((im) => im.tiles && !im.fault).map((im) => im.tiles!.id);
+    if (ids.length) this.opts.tiles?.warm?.(ids);
   }
 
   /**
@@ -354,6 +377,8 @@ export class CompareView {
     this.resize.disconnect();
     for (const s of this.slots) {
       s.img?.remove();
+      s.tiles?.el.remove();
+      s.tiles?.el.classList.remove('cmp-hidden');
       s.placeholder.remove();
       s.img?.classList.remove('cmp-hidden');
       s.placeholder.classList.remove('cmp-hidden');
@@ -426,10 +451,12 @@ export class CompareView {
         const clip = h('div', { class: 'cmp-clip' });
         clip.append(s.placeholder);
         if (s.img) clip.append(s.img);
+        if (s.tiles) clip.append(s.tiles.el);
         el.append(clip);
       } else {
         el.append(s.placeholder);
         if (s.img) el.append(s.img);
+        if (s.tiles) el.append(s.tiles.el);
       }
       if (s.fault) this.showFault(s);
     });
@@ -578,7 +605,9 @@ export class CompareView {
         const label = port.el.parentElement?.querySelector('.cmp-scale');
         if (label) setText(label, this.state.fit ? `fit ${scaleLabel(view.scale)}` : scaleLabel(view.scale));
       }
-      if (s.fullState === 'none' && s.image.full && !s.fault && view.scale * s.size.width * dpr > s.srcWidth * 1.02) void this.loadFull(s, this.generation);
+      const magnified = view.scale * s.size.width * dpr > s.srcWidth * 1.02;
+      if (s.image.tiles && this.opts.tiles && s.source === 'preview' && s.fullState !== 'failed' && !s.fault) this.updateTiles(s, view, port, magnified);
+      else if (s.fullState === 'none' && s.image.full && !s.fault && magnified) void this.loadFull(s, this.generation);
     }
     const refView = ref && this.refPort() ? imageView(this.state, this.sync, ref, ref, this.refPort()!) : undefined;
     setText(this.zoomReadout, this.state.fit ? 'fit' : refView ? scaleLabel(refView.scale) : '');
@@ -615,6 +644,7 @@ export class CompareView {
     port.slots.forEach((s, k) => {
       const shown = (k === 1) === this.showB;
       s.img?.classList.toggle('cmp-hidden', !shown);
+      s.tiles?.el.classList.toggle('cmp-hidden', !shown);
       s.placeholder.classList.toggle('cmp-hidden', !shown);
     });
     port.el.dataset.showing = this.showB ? 'B' : 'A';
@@ -703,6 +733,90 @@ export class CompareView {
     this.place(s, img, 'full', gen);
   }
 
+  /**
+   * While the preview is magnified, shows the full-resolution tiles the viewport covers (asking the host
+   * for the ones not yet here, and one ring around them for a pan) in a layer over the preview, which
+   * stays beneath as the picture until they are decoded. Reports a 'full' paint once every visible tile is painted.
+   */
+  private updateTiles(s: Slot, view: { x: number; y: number; scale: number }, port: Port, magnified: boolean): void {
+    const src = s.image.tiles!;
+    if (!magnified) {
+      s.tiles?.el.classList.add('cmp-off');
+      if (s.tiles) s.tiles.reported = '';
+      return;
+    }
+    const size = s.size!;
+    let layer = s.tiles;
+    if (!layer) {
+      const el = h('div', { class: 'cmp-tiles', 'data-ordinal': s.image.ordinal, 'aria-hidden': 'true' });
+      el.style.width = `${size.width}px`;
+      el.style.height = `${size.height}px`;
+      layer = s.tiles = { el, have: new Set(), pending: new Set(), reported: '' };
+      if (s.img?.classList.contains('cmp-hidden')) el.classList.add('cmp-hidden');
+      (s.img ?? s.placeholder).after(el);
+    }
+    layer.el.classList.remove('cmp-off');
+    const t = layerTransform(view, size, size.width, port);
+    layer.el.style.transform = `translate3d(${t.tx}px, ${t.ty}px, 0) scale(${t.k})`;
+    layer.el.classList.toggle('cmp-pixels', view.scale > 1.001);
+    const visible = visibleTiles(view, size, port, src.size);
+    const key = (c: number, r: number) => `${c},${r}`;
+    const visibleKey = visible.map(([c, r]) => key(c, r)).join(' ');
+    const ahead = visibleTiles(view, size, port, src.size, 1);
+    const missing = [...visible, ...ahead.filter(([c, r]) => !visible.some(([vc, vr]) => vc === c && vr === r))].filter(
+      ([c, r]) => !layer.have.has(key(c, r)) && !layer.pending.has(key(c, r)),
+    );
+    if (missing.length) {
+      // The visible ones in the first request, so they are cut and sent first.
+      const first = missing.filter(([c, r]) => visible.some(([vc, vr]) => vc === c && vr === r));
+      const rest = missing.filter((m) => !first.includes(m));
+      for (const batch of [first, rest]) if (batch.length) void this.fetchTiles(s, layer, batch, this.generation);
+    }
+    if (layer.reported !== visibleKey && visible.every(([c, r]) => layer.have.has(key(c, r)))) {
+      layer.reported = visibleKey;
+      const gen = this.generation;
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          if (gen !== this.generation || s.tiles !== layer) return;
+          layer.el.dataset.painted = 'true';
+          this.opts.onPaint?.(s.image.ordinal, 'full');
+        }),
+      );
+    }
+  }
+
+  private async fetchTiles(s: Slot, layer: TileLayer, wanted: [number, number][], gen: number): Promise<void> {
+    const src = s.image.tiles!;
+    for (const [c, r] of wanted) layer.pending.add(`${c},${r}`);
+    try {
+      const got = await this.opts.tiles!.fetch(src.id, wanted);
+      if (gen !== this.generation || s.tiles !== layer) return;
+      const imgs = got.map((t) => {
+        const img = h('img', { class: 'cmp-tile', alt: '', decoding: 'async', draggable: 'false' });
+        img.style.left = `${t.col * src.size}px`;
+        img.style.top = `${t.row * src.size}px`;
+        img.src = t.src;
+        return { t, img };
+      });
+      await Promise.all(imgs.map(({ img }) => img.decode()));
+      if (gen !== this.generation || s.tiles !== layer) return;
+      for (const { t, img } of imgs) {
+        layer.el.append(img);
+        layer.have.add(`${t.col},${t.row}`);
+      }
+    } catch {
+      if (gen !== this.generation || s.tiles !== layer) return;
+      // The host could not cut them (or the browser not decode them): fall back to the whole picture.
+      s.fullState = 'none';
+      layer.el.remove();
+      s.tiles = undefined;
+      s.image = { ...s.image, tiles: undefined };
+    } finally {
+      for (const [c, r] of wanted) layer.pending.delete(`${c},${r}`);
+    }
+    this.schedule();
+  }
+
   private makeImg(s: Slot): HTMLImageElement {
     return this.adopt(s, h('img', { decoding: 'async' }));
   }
@@ -741,6 +855,8 @@ export class CompareView {
     s.fault = fault;
     s.img?.remove();
     s.img = undefined;
+    s.tiles?.el.remove();
+    s.tiles = undefined;
     this.showFault(s);
     this.schedule();
   }

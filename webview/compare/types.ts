@@ -12,8 +12,10 @@ export interface CompareImage {
   height?: number;
   /** A downscaled upright picture for fit views. */
   preview?: { src: string; width: number; height: number };
-  /** The full-size picture (1:1). */
+  /** The full-size picture (1:1), loaded whole when no tiles are given. */
   full?: { src: string };
+  /** Full-resolution tiles (size × size image px) the host cuts on request: only the visible ones are fetched. */
+  tiles?: { id: string; size: number };
   /** Set when the image cannot be shown: the placeholder names the problem. */
   fault?: { title: string; reason: string };
 }

@@ -115,3 +115,21 @@ export function scaleLabel(scale: number): string {
   }
   return `${Math.round(scale * 100)} %`;
 }
+
+/**
+ * The tiles (col, row) of a `tileSize` grid over an image of size `img` that a viewport of size `port`
+ * shows at `view`, plus `margin` tiles around them (fetched ahead of a pan).
+ */
+export function visibleTiles(view: ImageViewState, img: Size, port: Size, tileSize: number, margin = 0): [number, number][] {
+  const hw = port.width / (2 * view.scale);
+  const hh = port.height / (2 * view.scale);
+  const cols = Math.ceil(img.width / tileSize);
+  const rows = Math.ceil(img.height / tileSize);
+  const c0 = Math.max(0, Math.floor((view.x - hw) / tileSize) - margin);
+  const c1 = Math.min(cols - 1, Math.ceil((view.x + hw) / tileSize) - 1 + margin);
+  const r0 = Math.max(0, Math.floor((view.y - hh) / tileSize) - margin);
+  const r1 = Math.min(rows - 1, Math.ceil((view.y + hh) / tileSize) - 1 + margin);
+  const out: [number, number][] = [];
+  for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) out.push([c, r]);
+  return out;
+}

@@ -60,6 +60,8 @@ export abstract class CuratorViewBase implements vscode.Disposable {
       return this.initState(state);
     });
     ch.onRequest(P.Find, ({ query }) => this.find(query));
+    ch.onRequest(P.GetTiles, ({ id, tiles }) => ctx.tiles.tiles(id, tiles, panel.webview));
+    ch.onCommand(P.WarmTiles, ({ ids }) => ctx.tiles.warm(ids));
     ch.onCommand(P.FocusChanged, ({ area }) => ctx.views.setFocus(this.self, area));
     ch.onCommand(P.PositionChanged, ({ position }) => {
       this.position = position;
@@ -109,7 +111,7 @@ export abstract class CuratorViewBase implements vscode.Disposable {
   }
 
   protected record(index: number): Promise<P.ItemResult> {
-    return loadItem(this.dataset, index, this.imageRoot(), this.panel.webview, this.ctx.previews);
+    return loadItem(this.dataset, index, this.imageRoot(), this.panel.webview, this.ctx.previews, this.ctx.tiles);
   }
 
   /** Distinct subset names for the browse filter (none when they cannot be read; the filter still works on text). */
