@@ -6,7 +6,7 @@
  *
  * Rules:
  *   - A tile holds the original pixels, EXIF-rotated (upright), losslessly: the decode is sharp's
- *     `.rotate()` to raw RGB(A), a tile is an `extract` of that raster written as PNG.
+ *     `.rotate()` to raw RGB(A), a tile is an `extract` of that raster written as an uncompressed PNG.
  *   - Tile (col, row) covers x in [col·T, min((col+1)·T, width)) and y likewise; edge tiles are smaller.
  *   - Tile files are keyed by the original's content hash, so a renamed copy hits them and a changed
  *     file does not; they are written to a temporary name and renamed (atomicWrite.ts).
@@ -19,8 +19,11 @@ import sharp from 'sharp';
 import { replaceFileAtomic } from './atomicWrite';
 import { classify, exists, readImageInfo, type PreviewCache } from './imagePreview';
 
-/** Tile edge in image pixels. 512 keeps a 1280×720 viewport at 6–12 tiles, each a few ms to cut. */
-export const TILE_SIZE = 512;
+/**
+ * Tile edge in image pixels. 256 keeps what a 1280×720 viewport fetches beyond what it shows small
+ * (at most one partly visible tile per side) and each tile a few ms to cut and to decode.
+ */
+export const TILE_SIZE = 256;
 
 export interface TileGrid {
   width: number;
@@ -138,7 +141,8 @@ export class TileCache {
             await replaceFileAtomic(out, (tmp) =>
               sharp(r.data, { raw: { width: r.width, height: r.height, channels: r.channels } })
                 .extract(rect)
-                .png({ compressionLevel: 1, adaptiveFiltering: false })
+                // Stored, unfiltered PNG: lossless and the fastest for the browser to decode (no inflate work); local disk only.
+                .png({ compressionLevel: 0, adaptiveFiltering: false })
                 .toFile(tmp),
             );
           }

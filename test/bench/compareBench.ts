@@ -5,14 +5,18 @@
  * Prints figures, asserts nothing:
  *   - preview: a 12 MP JPEG → 1280 px upright preview on disk (cold), and a cache hit (warm);
  *   - next item: show() of a group of four not seen before (fresh URLs) → all four previews painted;
- *   - 1:1: the key press → the full 12 MP picture(s) decoded and painted;
- *   - pan: a scripted 2 s pan at 1:1 across four full 12 MP pictures, frames dropped against 60 fps.
+ *   - 1:1: the key press → the full 12 MP picture(s) decoded and painted, and the same with host tiles
+ *     (core's TileCache: only the visible full-resolution tiles fetched), right after the item is shown
+ *     and after 500 ms of judging (the host has decoded the images on screen meanwhile);
+ *   - pan: a scripted 2 s pan at 1:1 across four 12 MP images, frames dropped against 60 fps.
+ * Each figure comes with the load average and the CPU time of this process and Chromium's (the machine is shared).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { PreviewCache, previewSizeFor, readImageInfo } from '../../src/core/imagePreview';
+import { TileCache } from '../../src/core/imageTiles';
 import type { CompareImage } from '../../webview/compare/types';
 import { launchChromium } from '../support/browser';
 import { openCompare, startComparePage, type ComparePageServer } from '../webview/comparePage';
@@ -28,6 +32,50 @@ const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return `median ${s[Math.floor(s.length / 2)].toFixed(0)} ms, max ${s[s.length - 1].toFixed(0)} ms (n=${s.length})`;
 };
+
+/** CPU time (ms) of this process and every process it started (Chromium), from /proc. */
+function cpuMs(): number {
+  const tick = 10; // USER_HZ 100
+  const stat = (pid: string) => {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      return { ppid: rest[1], cpu: (Number(rest[11]) + Number(rest[12])) * tick };
+    } catch {
+      return undefined;
+    }
+  };
+  const all = new Map<string, { ppid: string; cpu: number }>();
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    const s = stat(pid);
+    if (s) all.set(pid, s);
+  }
+  const mine = new Set([String(process.pid)]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, s] of all) {
+      if (mine.has(pid) || !mine.has(s.ppid)) continue;
+      mine.add(pid);
+      grew = true;
+    }
+  }
+  return [...mine].reduce((t, pid) => t + (all.get(pid)?.cpu ?? 0), 0);
+}
+
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+
+/** Runs `n` rounds of `f`, printing the figure with the load average and the CPU time per round. */
+async function measured(label: string, n: number, f: (r: number) => Promise<number>): Promise<void> {
+  const xs: number[] = [];
+  const c0 = cpuMs();
+  for (let r = 0; r < n; r++) xs.push(await f(r));
+  const cpu = (cpuMs() - c0) / n;
+  console.log(`${label}: ${stats(xs)}; CPU ${cpu.toFixed(0)} ms per round (bench + Chromium, incl. setup); load ${load()}`);
+}
 
 /** Eight 12 MP JPEGs from the four example photos (each as is and with added noise); the third EXIF-rotated. */
 async function photos(): Promise<string[]> {
@@ -79,14 +127,19 @@ async function main(): Promise<void> {
     `preview ${PREVIEW} px of a 12 MP JPEG (sharp): cold ${stats(cold)}; group of four in parallel ${group4.toFixed(0)} ms; cache hit ${stats(warm)}`,
   );
 
-  const server: ComparePageServer = await startComparePage();
+  const tileCache = new TileCache(new PreviewCache(fs.mkdtempSync(path.join(os.tmpdir(), 'curator-compare-tiles-'))));
+  const server: ComparePageServer = await startComparePage({ tiles: tileCache });
   const browser = await launchChromium();
   try {
     const infos = await Promise.all(files.map((f) => readImageInfo(f)));
     const previews = await Promise.all(files.map((f) => cache.preview(f, PREVIEW)));
+    // A group of one gets the larger preview the extension gives it (previewSizeFor(1)).
+    const single = await Promise.all(files.map((f) => cache.preview(f, previewSizeFor(1))));
     files.forEach((f, i) => {
+      server.tileSource(`photo-${i}`, f);
       server.file(`full-${i}.jpg`, f);
       server.file(`preview-${i}.jpg`, previews[i].file);
+      server.file(`single-${i}.jpg`, single[i].file);
     });
     let round = 0;
     const group = (first: number, n = 4): CompareImage[] =>
@@ -99,11 +152,14 @@ async function main(): Promise<void> {
           path: `images/photo-${i}.jpg`,
           width: infos[i].width,
           height: infos[i].height,
-          preview: { src: `/files/preview-${i}.jpg${v}`, width: previews[i].width, height: previews[i].height },
+          preview:
+            n === 1
+              ? { src: `/files/single-${i}.jpg${v}`, width: single[i].width, height: single[i].height }
+              : { src: `/files/preview-${i}.jpg${v}`, width: previews[i].width, height: previews[i].height },
           full: { src: `/files/full-${i}.jpg${v}` },
         };
       });
-    const page = await openCompare(browser, server.url, { width: 1280, height: 720 });
+    let page = await openCompare(browser, server.url, { width: 1280, height: 720 });
     const showAndWait = async (images: CompareImage[], source: 'preview' | 'full', action?: string) => {
       round++;
       return page.evaluate(`new Promise((resolve) => {
@@ -115,73 +171,123 @@ async function main(): Promise<void> {
         check();
       })`) as Promise<number>;
     };
-    // Next item: a group of four the page has not loaded (fresh URLs), previews from the warm cache;
-    // then the same with the next group prefetched (as the item pane does while you judge).
-    await showAndWait(group(4), 'preview');
-    const next: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) next.push(await showAndWait(group((r * 4) % 8), 'preview'));
-    console.log(`next item, group of four 12 MP JPEGs → all four previews painted, not prefetched: ${stats(next)}`);
-    const ahead: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      round++;
-      const g = group((r * 4) % 8);
-      round--;
-      await page.evaluate(`window.__compare.prefetch(${JSON.stringify(g)})`);
-      await page.waitForTimeout(500); // the time spent judging the current item
-      ahead.push(await showAndWait(g, 'preview'));
-    }
-    console.log(`next item, group of four 12 MP JPEGs → all four previews painted, prefetched: ${stats(ahead)}`);
+    // Scripted pan: 2 s at 1:1 over four 12 MP images, one step per animation frame.
+    const scriptedPan = async (p: typeof page, what: string) => {
+      const pan = (await p.evaluate(`new Promise((resolve) => {
+        const times = [];
+        const start = performance.now();
+        let dir = -1;
+        const step = (t) => {
+          times.push(t);
+          if (t - start > 2000) {
+            const gaps = times.slice(1).map((x, i) => x - times[i]);
+            const dropped = gaps.reduce((s, g) => s + Math.max(0, Math.round(g / (1000 / 60)) - 1), 0);
+            resolve({ frames: times.length, dropped, worst: Math.max(...gaps), fps: (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000) });
+            return;
+          }
+          if (times.length % 60 === 0) dir = -dir;
+          window.__compare.panBy(dir * 12, dir * 4);
+          requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+      })`)) as { frames: number; dropped: number; worst: number; fps: number };
+      console.log(
+        `synchronised pan at 1:1, four 12 MP images (${what}), 2 s scripted: ${pan.frames} frames, ${pan.dropped} dropped at 60 fps (${pan.fps.toFixed(1)} fps, worst frame ${pan.worst.toFixed(1)} ms)`,
+      );
+    };
+    const tilesOnly = process.env.BENCH_COMPARE_TILES_ONLY === '1';
+    if (!tilesOnly) {
+      // Next item: a group of four the page has not loaded (fresh URLs), previews from the warm cache;
+      // then the same with the next group prefetched (as the item pane does while you judge).
+      await showAndWait(group(4), 'preview');
+      const next: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) next.push(await showAndWait(group((r * 4) % 8), 'preview'));
+      console.log(`next item, group of four 12 MP JPEGs → all four previews painted, not prefetched: ${stats(next)}`);
+      const ahead: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        round++;
+        const g = group((r * 4) % 8);
+        round--;
+        await page.evaluate(`window.__compare.prefetch(${JSON.stringify(g)})`);
+        await page.waitForTimeout(500); // the time spent judging the current item
+        ahead.push(await showAndWait(g, 'preview'));
+      }
+      console.log(`next item, group of four 12 MP JPEGs → all four previews painted, prefetched: ${stats(ahead)}`);
 
-    // 1:1 on one 12 MP photo, and on a group of four.
-    const one: number[] = [];
-    for (let r = 0; r < Math.min(ROUNDS, 8); r++) {
-      await page.evaluate('window.__compare.perform("fit")');
-      await showAndWait(group(r % 8, 1), 'preview');
-      one.push(await showAndWait([], 'full', 'zoom1').then(async (t) => t));
-    }
-    console.log(`1:1 on one 12 MP photo → full-size picture painted: ${stats(one)}`);
-    const four: number[] = [];
-    for (let r = 0; r < Math.min(ROUNDS, 6); r++) {
-      await page.evaluate('window.__compare.perform("fit")');
-      await showAndWait(group((r * 4) % 8), 'preview');
-      four.push(
-        (await page.evaluate(`new Promise((resolve) => {
+      // 1:1 on one 12 MP photo, and on a group of four.
+      const one: number[] = [];
+      for (let r = 0; r < Math.min(ROUNDS, 8); r++) {
+        await page.evaluate('window.__compare.perform("fit")');
+        await showAndWait(group(r % 8, 1), 'preview');
+        one.push(await showAndWait([], 'full', 'zoom1').then(async (t) => t));
+      }
+      console.log(`1:1 on one 12 MP photo → full-size picture painted: ${stats(one)}`);
+      const four: number[] = [];
+      for (let r = 0; r < Math.min(ROUNDS, 6); r++) {
+        await page.evaluate('window.__compare.perform("fit")');
+        await showAndWait(group((r * 4) % 8), 'preview');
+        four.push(
+          (await page.evaluate(`new Promise((resolve) => {
         const t0 = performance.now();
         window.__paints = [];
         const check = () => window.__paints.filter((p) => p.source === 'full').length >= 4 ? resolve(Math.max(...window.__paints.map((p) => p.t)) - t0) : setTimeout(check, 2);
         window.__compare.perform('zoom1');
         check();
       })`)) as number,
-      );
-    }
-    console.log(`1:1 on a group of four 12 MP photos → all four full-size pictures painted: ${stats(four)}`);
+        );
+      }
+      console.log(`1:1 on a group of four 12 MP photos → all four full-size pictures painted: ${stats(four)}`);
 
-    // Scripted pan: 2 s at 1:1 over four full 12 MP pictures, one step per animation frame.
-    const pan = (await page.evaluate(`new Promise((resolve) => {
-      const times = [];
-      const start = performance.now();
-      let dir = -1;
-      const step = (t) => {
-        times.push(t);
-        if (t - start > 2000) {
-          const gaps = times.slice(1).map((x, i) => x - times[i]);
-          const dropped = gaps.reduce((s, g) => s + Math.max(0, Math.round(g / (1000 / 60)) - 1), 0);
-          resolve({ frames: times.length, dropped, worst: Math.max(...gaps), fps: (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000) });
-          return;
-        }
-        if (times.length % 60 === 0) dir = -dir;
-        window.__compare.panBy(dir * 12, dir * 4);
-        requestAnimationFrame(step);
-      };
-      requestAnimationFrame(step);
-    })`)) as { frames: number; dropped: number; worst: number; fps: number };
-    console.log(
-      `synchronised pan at 1:1, four 12 MP pictures, 2 s scripted: ${pan.frames} frames, ${pan.dropped} dropped at 60 fps (${pan.fps.toFixed(1)} fps, worst frame ${pan.worst.toFixed(1)} ms)`,
-    );
+      await scriptedPan(page, 'whole full-size pictures');
+    }
+
+    // The same with host tiles: 1:1 fetches only the visible tiles at full resolution.
+    await page.close();
+    page = await openCompare(browser, server.url, { width: 1280, height: 720 }, { tiles: true });
+    const tiled = (first: number, n = 4) =>
+      group(first, n).map((im, k) => ({ ...im, tiles: { id: `photo-${(first + k) % files.length}`, size: tileCache.tileSize } }));
+    const freshTiles = () => {
+      tileCache.clear();
+      for (const f of fs.readdirSync(tileCache.dir)) if (/^[0-9a-f]+-t\d+-\d+-\d+\.png$/.test(f)) fs.rmSync(path.join(tileCache.dir, f));
+    };
+    for (const [label, pause] of [
+      ['pressed as soon as the previews are painted', 0],
+      ['pressed after 500 ms of judging', 500],
+    ] as const) {
+      await measured(`1:1 on one 12 MP photo, host tiles, no tile cut before, ${label} → visible tiles painted`, Math.min(ROUNDS, 8), async (r) => {
+        await page.evaluate('window.__compare.perform("fit")');
+        freshTiles();
+        await showAndWait(tiled(r % 8, 1), 'preview');
+        if (pause) await page.waitForTimeout(pause);
+        return showAndWait([], 'full', 'zoom1');
+      });
+    }
+    await measured('1:1 on one 12 MP photo, host tiles already cut (seen before) → visible tiles painted', Math.min(ROUNDS, 8), async (r) => {
+      await page.evaluate('window.__compare.perform("fit")');
+      await showAndWait(tiled(r % 8, 1), 'preview');
+      return showAndWait([], 'full', 'zoom1');
+    });
+    await measured('1:1 on a group of four 12 MP photos, host tiles, after 500 ms of judging → all four painted', Math.min(ROUNDS, 6), async (r) => {
+      await page.evaluate('window.__compare.perform("fit")');
+      freshTiles();
+      await showAndWait(tiled((r * 4) % 8), 'preview');
+      await page.waitForTimeout(500);
+      return (await page.evaluate(`new Promise((resolve) => {
+        const t0 = performance.now();
+        window.__paints = [];
+        const check = () => new Set(window.__paints.filter((p) => p.source === 'full').map((p) => p.ordinal)).size >= 4 ? resolve(Math.max(...window.__paints.map((p) => p.t)) - t0) : setTimeout(check, 2);
+        window.__compare.perform('zoom1');
+        check();
+      })`)) as number;
+    });
+    const c0 = cpuMs();
+    await scriptedPan(page, 'host tiles');
+    console.log(`  (pan CPU ${(cpuMs() - c0).toFixed(0)} ms over the 2 s; load ${load()})`);
   } finally {
     await browser.close();
     await server.close();
     fs.rmSync(cacheDir, { recursive: true, force: true });
+    fs.rmSync(tileCache.dir, { recursive: true, force: true });
   }
 }
 

@@ -133,6 +133,8 @@ interface Port {
 }
 
 const PAN_STEP = 0.25;
+/** Device px per image px from which a magnified preview is replaced by full-resolution tiles. */
+const TILE_MIN_SCALE = 0.5;
 const ZOOM_STEP = 1.25;
 
 export class CompareView {
@@ -606,8 +608,11 @@ export class CompareView {
         if (label) setText(label, this.state.fit ? `fit ${scaleLabel(view.scale)}` : scaleLabel(view.scale));
       }
       const magnified = view.scale * s.size.width * dpr > s.srcWidth * 1.02;
-      if (s.image.tiles && this.opts.tiles && s.source === 'preview' && s.fullState !== 'failed' && !s.fault) this.updateTiles(s, view, port, magnified);
-      else if (s.fullState === 'none' && s.image.full && !s.fault && magnified) void this.loadFull(s, this.generation);
+      // Tiles from about 1:2 up (at most ~4× the viewport's pixels fetched); below that a magnified preview gives way to the whole picture.
+      const tiled = !!s.image.tiles && !!this.opts.tiles && s.source === 'preview' && s.fullState === 'none' && !s.fault;
+      const tileScale = view.scale * dpr >= TILE_MIN_SCALE;
+      if (tiled) this.updateTiles(s, view, port, magnified && tileScale);
+      if (s.fullState === 'none' && s.image.full && !s.fault && magnified && !(tiled && tileScale)) void this.loadFull(s, this.generation);
     }
     const refView = ref && this.refPort() ? imageView(this.state, this.sync, ref, ref, this.refPort()!) : undefined;
     setText(this.zoomReadout, this.state.fit ? 'fit' : refView ? scaleLabel(refView.scale) : '');
@@ -735,7 +740,7 @@ export class CompareView {
 
   /**
    * While the preview is magnified, shows the full-resolution tiles the viewport covers (asking the host
-   * for the ones not yet here, and one ring around them for a pan) in a layer over the preview, which
+   * for the ones not yet here, then for one ring around them, for a pan) in a layer over the preview, which
    * stays beneath as the picture until they are decoded. Reports a 'full' paint once every visible tile is painted.
    */
   private updateTiles(s: Slot, view: { x: number; y: number; scale: number }, port: Port, magnified: boolean): void {
@@ -762,17 +767,16 @@ export class CompareView {
     const visible = visibleTiles(view, size, port, src.size);
     const key = (c: number, r: number) => `${c},${r}`;
     const visibleKey = visible.map(([c, r]) => key(c, r)).join(' ');
-    const ahead = visibleTiles(view, size, port, src.size, 1);
-    const missing = [...visible, ...ahead.filter(([c, r]) => !visible.some(([vc, vr]) => vc === c && vr === r))].filter(
-      ([c, r]) => !layer.have.has(key(c, r)) && !layer.pending.has(key(c, r)),
-    );
-    if (missing.length) {
-      // The visible ones in the first request, so they are cut and sent first.
-      const first = missing.filter(([c, r]) => visible.some(([vc, vr]) => vc === c && vr === r));
-      const rest = missing.filter((m) => !first.includes(m));
-      for (const batch of [first, rest]) if (batch.length) void this.fetchTiles(s, layer, batch, this.generation);
+    const absent = ([c, r]: [number, number]) => !layer.have.has(key(c, r)) && !layer.pending.has(key(c, r));
+    const missing = visible.filter(absent);
+    if (missing.length) void this.fetchTiles(s, layer, missing, this.generation);
+    const complete = visible.every(([c, r]) => layer.have.has(key(c, r)));
+    // Once what shows is painted (never before: it would compete for the decoder), the ring around it, for a pan.
+    if (complete && !layer.pending.size) {
+      const ring = visibleTiles(view, size, port, src.size, 1).filter(absent);
+      if (ring.length) void this.fetchTiles(s, layer, ring, this.generation);
     }
-    if (layer.reported !== visibleKey && visible.every(([c, r]) => layer.have.has(key(c, r)))) {
+    if (layer.reported !== visibleKey && complete) {
       layer.reported = visibleKey;
       const gen = this.generation;
       requestAnimationFrame(() =>
