@@ -3,11 +3,11 @@
  * preview, "New Spot Check", the review keys, the Spot Checks tree and the status bar item. The
  * commands are factories listed in ./commands.ts; the views are in ./views/.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KEY_COMMANDS, type KeyCommandId } from './commandIds';
 import type { CommandFactory } from './commands';
 import { planDirsFromArg, type CuratorContext } from './context';
+import { OPEN_REVIEW_COMMAND } from './reviewPanel';
 import { DATASET_VIEW_TYPE, DatasetEditorProvider, SPOTCHECK_VIEW_TYPE, SpotCheckEditorProvider } from './datasetEditor';
 import { DatasetSuggestion } from './datasetSuggestion';
 import type { Feature } from './features';
@@ -57,9 +57,9 @@ export const newHuntCommand: CommandFactory = (ctx) => async (arg?: unknown) => 
   }
 };
 
-/** Opens a spot check in the review editor; resolves once the editor is open. */
+/** Opens a spot check for review; resolves once its panel is open. */
 export async function openSpotCheckEditor(dir: string): Promise<void> {
-  await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(path.join(dir, 'plan.json')), SPOTCHECK_VIEW_TYPE);
+  await vscode.commands.executeCommand(OPEN_REVIEW_COMMAND, dir); // a titled panel, not a "plan.json" tab (reviewPanel.ts)
 }
 
 export const openSpotCheck: CommandFactory = (ctx) => async (arg?: unknown) => {

@@ -12,6 +12,8 @@ import { buildHuntPlan } from '../core/claims/huntPlan';
 import { spotcheckDir, validatePlanName, writePlan } from '../core/plan';
 import type { DatasetCache } from './datasetCache';
 import { curationFolder, imageRootFor, reviewerName } from './settings';
+import { OPEN_REVIEW_COMMAND } from './reviewPanel';
+import { walkthroughEvent } from './walkthrough';
 
 export interface NewHuntArgs {
   dataset?: string;
@@ -76,7 +78,8 @@ export async function newHunt(cache: DatasetCache, datasetPath: string, args: Ne
     }
     if (fs.existsSync(path.join(dir, 'plan.json'))) throw new Error(`a plan named "${name}" exists in ${dir}; choose another name`);
     writePlan(dir, plan);
-    if (args.open !== false) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(path.join(dir, 'plan.json')), 'curator.spotCheck');
+    walkthroughEvent('spotCheckCreated');
+    if (args.open !== false) await vscode.commands.executeCommand(OPEN_REVIEW_COMMAND, dir);
     return dir;
   } finally {
     cache.release(ds);

@@ -13,6 +13,8 @@ import { proposedSampleSize, sampleSizeProblem } from '../core/sampleSize';
 import { parseStrata } from '../core/strata';
 import type { DatasetCache } from './datasetCache';
 import { curationFolder, defaultSpotCheckSize, reviewerName } from './settings';
+import { OPEN_REVIEW_COMMAND } from './reviewPanel';
+import { walkthroughEvent } from './walkthrough';
 
 export interface NewSpotCheckArgs {
   dataset?: string;
@@ -103,7 +105,8 @@ export async function newSpotCheck(cache: DatasetCache, datasetPath: string, arg
     } else {
       writePlan(dir, plan);
     }
-    if (args.open !== false) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'curator.spotCheck');
+    walkthroughEvent('spotCheckCreated');
+    if (args.open !== false) await vscode.commands.executeCommand(OPEN_REVIEW_COMMAND, dir);
     return dir;
   } finally {
     cache.release(ds);

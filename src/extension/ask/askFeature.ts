@@ -17,6 +17,7 @@ import type { CommandFactory } from '../commands';
 import { openSpotCheckEditor } from '../curatorEditorFeature';
 import { readProfiles, SECRET_PREFIX } from './endpointSettings';
 import { profilesOrExplain, UNTRUSTED } from './modelAnswers';
+import { walkthroughEvent } from '../walkthrough';
 
 async function pickProfiles(profiles: ResolvedProfile[], title: string): Promise<ResolvedProfile[]> {
   if (profiles.length <= 1) return profiles;
@@ -142,7 +143,10 @@ export const setEndpointKey: CommandFactory = (ctx) => async () => {
   if (key === undefined) return;
   const secrets = ctx.extension.secrets;
   if (key.trim() === '') await secrets.delete(SECRET_PREFIX + pick.id);
-  else await secrets.store(SECRET_PREFIX + pick.id, key.trim());
+  else {
+    await secrets.store(SECRET_PREFIX + pick.id, key.trim());
+    walkthroughEvent('endpointKeySaved');
+  }
   ctx.answers.service.reset();
   void vscode.window.showInformationMessage(`Curator: API key for ${pick.label} ${key.trim() ? 'stored' : 'removed'}.`);
 };

@@ -17,6 +17,7 @@ import * as P from '../../protocol';
 import { HostChannel } from '../hostChannel';
 import { nonce } from '../webviewHtml';
 import { openReportItem } from './openItem';
+import { walkthroughEvent } from '../walkthrough';
 
 /** `curator.report.confidence` (default 0.95). */
 function reportConfidence(): number {
@@ -59,6 +60,7 @@ export class ReportPanel implements vscode.Disposable {
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
     });
     const p = new ReportPanel(panel, extensionUri, dirs, log, who);
+    walkthroughEvent('reportOpened');
     ReportPanel.open.set(id, p);
     p.disposables.push({ dispose: () => ReportPanel.open.delete(id) });
     return p;

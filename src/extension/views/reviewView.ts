@@ -13,6 +13,7 @@ import type { VerdictLine } from '../../core/verdicts';
 import * as P from '../../protocol';
 import type { CuratorContext } from '../context';
 import { CuratorViewBase } from './curatorView';
+import { walkthroughEvent } from '../walkthrough';
 
 const toSaved = (l: VerdictLine): P.SavedVerdict => ({
   verdict: l.verdict as P.Verdict,
@@ -52,6 +53,7 @@ export class ReviewView extends CuratorViewBase {
       const t0 = performance.now();
       const s = this.writable();
       const line = s.mark(key, verdict, note, { correction, reasons });
+      walkthroughEvent('verdictSaved'); // appended and fsynced
       const progress = s.progress();
       const hostMs = performance.now() - t0;
       // Views that show counts refresh after the answer is on its way.

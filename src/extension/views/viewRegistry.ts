@@ -11,6 +11,7 @@ import type { FocusArea } from '../../protocol';
 import type { BrowseView } from './browseView';
 import type { CuratorView } from './curatorView';
 import type { ReviewView } from './reviewView';
+import { walkthroughEvent } from '../walkthrough';
 
 export class ViewRegistry implements vscode.Disposable {
   private readonly panels = new Set<CuratorView>();
@@ -46,6 +47,7 @@ export class ViewRegistry implements vscode.Disposable {
 
   add(p: CuratorView): vscode.Disposable {
     this.panels.add(p);
+    if (p.mode === 'browse') walkthroughEvent('datasetOpened');
     const sub = p.panel.onDidChangeViewState(() => {
       if (p.panel.active) this.setActive(p);
       else if (this.current === p) this.setActive(undefined);
