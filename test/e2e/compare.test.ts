@@ -165,9 +165,20 @@ describe('compare mode in VS Code (code-server, real photos)', function () {
     const rel = await hooks();
     assert.equal(rel[0].scale, 1, 'the largest photo (1620×1080) at 1:1');
     assert.ok(Math.abs(rel[1].scale - 1620 / 768) < 1e-3, `the rotated photo scaled by width: ${rel[1].scale}`);
-    await until('full-size pictures', async () => (await view.locator('.cmp-img[data-source="full"][data-painted="true"]').count()) === 4);
+    // Full resolution comes as host-cut tiles of the visible part (src/core/imageTiles.ts), never the whole original.
+    // Full resolution of the two large photos comes as host-cut tiles of the visible part (src/core/imageTiles.ts),
+    // never the whole original; the two 512 px images are their own picture.
+    await until('full-resolution tiles', async () => (await view.locator('.cmp-tiles[data-painted="true"]').count()) === 2);
+    assert.deepEqual(await view.locator('.cmp-tiles').evaluateAll((els) => els.map((e) => e.getAttribute('data-ordinal'))), ['1', '2']);
+    assert.deepEqual(
+      await view.locator('.cmp-img[data-source="full"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-ordinal'))),
+      ['3', '4'],
+      'no whole original of the large photos decoded',
+    );
     const drawn = (await view.locator('.cmp-img[data-ordinal="1"]').boundingBox())!;
     assert.ok(Math.abs(drawn.width - 1620) < 1, `one CSS px per image pixel: drawn ${drawn.width} px wide`);
+    const tile = (await view.locator('.cmp-tiles[data-ordinal="1"] img.cmp-tile[style*="left: 768px; top: 512px"]').boundingBox())!;
+    assert.ok(Math.abs(tile.width - 256) < 0.5 && Math.abs(tile.height - 256) < 0.5, `a 256 px tile drawn ${tile.width}×${tile.height}`);
 
     // Sync by pixels: every photo at 1:1.
     await vs.press('p');
