@@ -161,6 +161,40 @@ export interface InitState {
   subsets: string[];
 }
 
+/** How a label's claim compares with the measured cues (core claims/checkClaims.ts). */
+export type ClaimStatus = 'agrees' | 'contradicts' | 'unchecked';
+
+/** One claim of a label: `images` are 1-based ordinals, `values` the cue of each (null when unmeasured). */
+export interface ClaimView {
+  text: string;
+  attribute: string;
+  images: number[];
+  relation: string;
+  status: ClaimStatus;
+  hedged?: boolean;
+  values: (number | null)[];
+  /** Why, in a few words ("sharpness 812 vs 95", "no cue for overall quality"). */
+  reason: string;
+}
+
+/** The cues of one image (README › Label audit for each cue's scale and direction), or why there are none. */
+export interface ImageCuesView {
+  path: string;
+  cues?: { sharpness: number; noise: number; exposure: number; contrast: number; colourfulness: number; blockiness: number; megapixels: number };
+  error?: string;
+}
+
+export interface ItemClaimsView {
+  key: string;
+  /** In [0, 1]: contradicted claims against agreeing ones (0 with no contradiction). */
+  suspicion: number;
+  claims: ClaimView[];
+  images: ImageCuesView[];
+  /** Images measured now / taken from the cue cache. */
+  measured: number;
+  cached: number;
+}
+
 export type VerdictFilter = 'any' | 'judged' | 'unjudged' | Verdict;
 
 export interface BrowseFilter {
@@ -237,6 +271,8 @@ export const Query = request<{ filter: BrowseFilter }, { total: number; matches:
 export const ListPage = request<{ filterId: number; offset: number; limit: number }, { rows: ListRow[]; offset: number }>('listPage');
 /** Jump: "12", "#12" or an id. */
 export const Find = request<{ query: string }, { index?: number; message?: string }>('find');
+/** Review: the claims of the label at a plan position, checked against its images' measured cues (issue #16). */
+export const GetClaims = request<{ position: number }, ItemClaimsView>('review.claims');
 
 /** Compare view at 1:1 and closer: the full-resolution tiles (col, row) of an image, as webview URIs. */
 export const GetTiles = request<{ id: string; tiles: [number, number][] }, { tiles: { col: number; row: number; src: string }[] }>('image.tiles');

@@ -28,6 +28,8 @@ export interface ModeController {
   /** Called when the item at `pos` is on screen (verdict line, list selection…). */
   shown(pos: number, item: P.ItemView | undefined): void;
   renderProgress(): void;
+  /** Shown beside the label of every item (review: the claims panel). */
+  readonly labelAside?: HTMLElement;
   /** Mode-specific key actions; returns false for the pane's own (move, enlarge, find). */
   onKey(action: P.KeyAction, key?: string): boolean;
   /** The go-to box found a record (dataset index). */
@@ -189,7 +191,7 @@ export class ItemPane {
     const item = this.current;
     if (!item) return;
     const hadFocus = !!this.compare && this.compare.el.contains(document.activeElement);
-    renderItem(this.itemEl, item, { meta, notice, onEnlarge: (i) => this.enlarge(i), imagesSlot: this.compare?.el });
+    renderItem(this.itemEl, item, { meta, notice, onEnlarge: (i) => this.enlarge(i), imagesSlot: this.compare?.el, labelAside: this.controller.labelAside });
     if (this.compare) {
       this.fitCompare();
       this.compare.show(compareImages(item));

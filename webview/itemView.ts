@@ -12,6 +12,8 @@ export interface ItemViewOptions {
   onEnlarge?: (imageIndex: number) => void;
   /** Shown in place of the image grid (the compare view). */
   imagesSlot?: HTMLElement;
+  /** Shown beside the label (the review's claims panel). */
+  labelAside?: HTMLElement;
 }
 
 /** Titles of image problems (core imagePaths and imagePreview faults; load-error: the browser's decode failed). */
@@ -100,9 +102,13 @@ export function renderItem(root: HTMLElement, item: ItemView, opts: ItemViewOpti
     });
     qa.append(h('h3', {}, 'Options'), list);
   }
-  if (item.label !== undefined)
-    qa.append(h('h3', {}, item.candidates?.length ? 'Answer' : 'Label'), h('div', { class: 'text label', 'data-role': 'label' }, item.label));
-  else qa.append(h('h3', {}, 'Label'), h('p', { class: 'muted' }, 'This record has no label.'));
+  if (item.label !== undefined) {
+    const label = h('div', { class: 'text label', 'data-role': 'label' }, item.label);
+    qa.append(
+      h('h3', {}, item.candidates?.length ? 'Answer' : 'Label'),
+      opts.labelAside ? h('div', { class: 'label-row' }, h('div', { class: 'label-col' }, label), opts.labelAside) : label,
+    );
+  } else qa.append(h('h3', {}, 'Label'), h('p', { class: 'muted' }, 'This record has no label.'));
   root.appendChild(qa);
 
   if (opts.imagesSlot && n > 0) {

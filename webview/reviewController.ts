@@ -8,6 +8,7 @@
  */
 import * as P from '../src/protocol';
 import { clear, h } from './elements';
+import { ClaimsPanel } from './claimsPanel';
 import { CorrectionEditor } from './correctionEditor';
 import { timings, type ItemPane, type ModeController } from './itemPane';
 
@@ -34,6 +35,8 @@ export class ReviewController implements ModeController {
   private readonly writeSeq = new Map<string, number>();
   private readonly reasonsBar = h('div', { class: 'reasons-bar', role: 'group', 'aria-label': 'Reasons the item is incorrect' });
   private readonly corrector: CorrectionEditor;
+  private readonly claims = new ClaimsPanel();
+  private claimsSeq = 0;
   private readonly savedLog = h('ol', { class: 'saved-log', 'aria-label': 'Verdicts saved in this session' });
   private readonly noteInput = h('input', {
     class: 'note-input',
@@ -115,8 +118,25 @@ export class ReviewController implements ModeController {
     this.corrector.close(false);
   }
 
-  shown(): void {
+  shown(pos: number, item: P.ItemView | undefined): void {
     this.renderVerdict();
+    if (item) void this.loadClaims(pos, item.key);
+  }
+
+  /** The claims panel beside the label (issue #16). */
+  get labelAside(): HTMLElement {
+    return this.claims.el;
+  }
+
+  private async loadClaims(pos: number, key: string): Promise<void> {
+    const seq = ++this.claimsSeq;
+    this.claims.loading(key);
+    try {
+      const v = await this.pane.ch.request(P.GetClaims, { position: pos });
+      if (seq === this.claimsSeq && v.key === key) this.claims.show(v);
+    } catch (e) {
+      if (seq === this.claimsSeq) this.claims.failed(key, (e as Error).message);
+    }
   }
 
   persisted(): Omit<P.PersistedState, 'position'> {

@@ -3,7 +3,8 @@
  * check, x marks an item incorrect, ← goes back, r opens the inline editor prefilled with the label,
  * typing and Enter save the correction — it is in the reviewer's journal on disk when the view says
  * "saved" — and the digit keys of `curator.review.reasons` (contributed keybindings with `when`
- * clauses) record reasons; Escape cancels an edit without a journal line. Then the report view's
+ * clauses) record reasons; Escape cancels an edit without a journal line. Beside the label, the
+ * claims the host checked against the cues it measured (#16). Then the report view's
  * Decide button records a decision in decisions.json (core decide, as `cocurate decide`).
  */
 import * as assert from 'node:assert/strict';
@@ -71,6 +72,23 @@ describe('review corrections and reasons in VS Code (code-server)', function () 
       'Reason 1: wrong ranking',
       'Reason 2: claims a distortion that is not there',
     ]);
+  });
+
+  it('shows beside the label the claims the host checked against the cues it measured on the real images (#16)', async () => {
+    const panel = view.locator('.label-row > aside.claims');
+    await view.locator('aside.claims[data-state="ready"]').waitFor({ timeout: 30_000 });
+    const key = await view.locator('.item').getAttribute('data-key');
+    assert.equal(await panel.getAttribute('data-key'), key);
+    const checked = await panel.locator('li.claim:not([data-status="unchecked"])').count();
+    assert.ok(checked >= 1, 'the demo label makes a checkable claim');
+    const sharp = await panel.locator('.cue-table tr[data-cue="sharpness"] td').allTextContents();
+    assert.equal(sharp.length, await view.locator('.item .images img').count());
+    for (const v of sharp) assert.match(v, /^\d+(\.\d+)?$/, 'a measured value per image');
+    assert.ok(
+      fs.readdirSync(path.join(ws, '.curator', 'cues')).some((f) => f.startsWith('cues-v')),
+      'cues cached in the curation folder',
+    );
+    await vs.screenshot('e2e-claims');
   });
 
   it('x, ←, r, type, Enter: the correction is in the journal on disk once the view says saved', async () => {

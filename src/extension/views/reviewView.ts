@@ -4,14 +4,18 @@
  * ShowPlanPosition moves the webview to one (next/previous model disagreement, a pick from the
  * disagreements list). Marks are appended and fsynced (SpotCheckSession) before they are answered.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { disagreementPositions, stepDisagreement } from '../../core/answers/planDisagreements';
 import type { Dataset } from '../../core/dataset';
+import { itemClaims } from '../../core/claims/itemClaims';
+import { CueStore } from '../../core/cues/cueStore';
 import { parseReviewReasons } from '../../core/reviewReasons';
 import type { SpotCheckSession } from '../../core/spotCheckSession';
 import type { VerdictLine } from '../../core/verdicts';
 import * as P from '../../protocol';
 import type { CuratorContext } from '../context';
+import { curationFolder } from '../settings';
 import { CuratorViewBase } from './curatorView';
 import { walkthroughEvent } from '../walkthrough';
 
@@ -47,6 +51,7 @@ export class ReviewView extends CuratorViewBase {
     super(ctx, panel, session.ds.path, vscode.workspace.isTrusted ? false : { reason: UNTRUSTED_REVIEW });
     const ch = this.channel;
     ch.onRequest(P.GetPlanItem, ({ position }) => this.planItem(position));
+    ch.onRequest(P.GetClaims, ({ position }) => this.claims(position));
     ch.onRequest(P.Mark, async ({ key, verdict, note, correction, reasons }) => {
       // The journal is named after the reviewer: wait until the window's settings have arrived.
       await ctx.settings.loaded;
@@ -161,6 +166,46 @@ export class ReviewView extends CuratorViewBase {
     return r;
   }
 
+  private cueStore: CueStore | undefined;
+  private measuring: AbortController | undefined;
+
+  /**
+   * The label's claims at a plan position with its images' cues (core itemClaims; cues cached by
+   * content hash in the curation folder's cues/). A newer request stops the one before.
+   */
+  private async claims(position: number): Promise<P.ItemClaimsView> {
+    if (!vscode.workspace.isTrusted) throw new Error('image cues are not measured in an untrusted workspace');
+    this.measuring?.abort();
+    const ctrl = new AbortController();
+    this.measuring = ctrl;
+    const ds = this.session.ds;
+    const item = ds.item(this.session.datasetIndex(position));
+    this.cueStore ??= CueStore.open(path.join(curationFolder(ds.path), 'cues'));
+    const r = await itemClaims(item, this.imageRoot(), this.cueStore, { signal: ctrl.signal });
+    if (ctrl.signal.aborted) throw new Error('superseded by a later item');
+    return {
+      key: item.key,
+      suspicion: r.suspicion,
+      claims: r.claims.map((c) => ({
+        text: c.text,
+        attribute: c.attribute,
+        images: c.images,
+        relation: c.relation,
+        status: c.status,
+        ...(c.hedged ? { hedged: true } : {}),
+        values: c.values.map((v) => (v === undefined || !Number.isFinite(v) ? null : v)),
+        reason: c.reason,
+      })),
+      images: r.images.map((im) => {
+        if (!im.cues) return { path: im.path, error: im.error ?? 'not measured' };
+        const { sharpness, noise, exposure, contrast, colourfulness, blockiness, megapixels } = im.cues;
+        return { path: im.path, cues: { sharpness, noise, exposure, contrast, colourfulness, blockiness, megapixels } };
+      }),
+      measured: r.stats.measured,
+      cached: r.stats.cached,
+    };
+  }
+
   private writable(): SpotCheckSession {
     if (this.readOnly) throw new Error(this.readOnlyReason ?? 'read-only');
     return this.session;
@@ -193,6 +238,7 @@ export class ReviewView extends CuratorViewBase {
   }
 
   override dispose(): void {
+    this.measuring?.abort();
     super.dispose();
     this.ctx.statusBar.forget(this);
     if (this.released) return;
