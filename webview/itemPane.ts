@@ -273,6 +273,9 @@ export class ItemPane {
   }
 
   private onKey(action: P.KeyAction, key?: string): void {
+    // A key the host forwarded while the reviewer is typing (the focus report had not reached the
+    // host yet) was text, not a command: only Escape still acts.
+    if (action !== 'escape' && this.typing()) return;
     if (this.lightbox.open && action !== 'enlarge') this.lightbox.close();
     if (this.controller.onKey(action, key)) return;
     switch (action) {
@@ -312,10 +315,13 @@ export class ItemPane {
   private lastFocus: P.FocusArea | undefined;
 
   /** Tells the host where keyboard focus is (it sets the curator.focus context key), so review keys only fire when not typing. */
-  reportFocus(): void {
+  private typing(): boolean {
     const a = document.activeElement;
-    const typing = !!a && (a.tagName === 'INPUT' || a.tagName === 'TEXTAREA' || a.tagName === 'SELECT' || (a as HTMLElement).isContentEditable);
-    const area: P.FocusArea = !document.hasFocus() ? 'none' : typing ? 'input' : 'item';
+    return !!a && (a.tagName === 'INPUT' || a.tagName === 'TEXTAREA' || a.tagName === 'SELECT' || (a as HTMLElement).isContentEditable);
+  }
+
+  reportFocus(): void {
+    const area: P.FocusArea = !document.hasFocus() ? 'none' : this.typing() ? 'input' : 'item';
     if (area === this.lastFocus) return;
     this.lastFocus = area;
     this.app.dataset.focus = area;

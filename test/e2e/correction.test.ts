@@ -134,7 +134,8 @@ describe('review corrections and reasons in VS Code (code-server)', function () 
     const lines = journal().lines.length;
     await vs.press('r');
     await view.locator('textarea.correction-input').waitFor({ timeout: 10_000 });
-    await vs.page.keyboard.type(' (draft)');
+    await view.locator('#app[data-focus="input"]').waitFor({ timeout: 10_000 });
+    await vs.page.keyboard.type(' (draft)', { delay: 20 });
     await vs.press('Escape');
     await view.locator('textarea.correction-input').waitFor({ state: 'detached', timeout: 10_000 });
     await view.locator('#app[data-focus="item"]').waitFor({ timeout: 10_000 });
