@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { InitState, ItemView } from '../../src/protocol';
 import { launchChromium } from '../support/browser';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -149,4 +150,48 @@ export async function waitForDataset(page: Page, selector: string, key: string, 
 
 export function notify(page: Page, method: string, params: unknown): Promise<void> {
   return page.evaluate(`window.__host.notify(${JSON.stringify(method)}, ${JSON.stringify(params)})`) as Promise<void>;
+}
+
+/** A review InitState over these items at plan positions 0…n−1 (one stratum, nothing judged yet). */
+export function reviewInitFor(items: ItemView[], extra: Partial<InitState> = {}): InitState {
+  return {
+    mode: 'review',
+    readOnly: false,
+    start: 0,
+    warnings: [],
+    subsets: [],
+    dataset: { name: 'd.json', path: '/data/d.json', count: 100, format: 'llava', bytes: 1000 },
+    plan: {
+      name: 'sc',
+      size: items.length,
+      seed: '1',
+      strata: 'none',
+      reviewer: 'tester',
+      items: items.map((it) => ({ key: it.key, index: it.index, stratum: 'all' })),
+    },
+    verdicts: {},
+    reasons: [],
+    progress: { judged: 0, size: items.length, correct: 0, incorrect: 0, skip: 0 },
+    ...extra,
+  };
+}
+
+/** Registers a suite's hooks: one page server and one Chromium for the suite, the test's page closed after each test. */
+export function curatorSuite(): { browser: Browser; url: string; page: Page | undefined } {
+  const s = { browser: undefined as unknown as Browser, url: '', page: undefined as Page | undefined };
+  let server: { url: string; close: () => Promise<void> } | undefined;
+  before(async () => {
+    server = await startPageServer();
+    s.url = server.url;
+    s.browser = await launchBrowser();
+  });
+  after(async () => {
+    await s.browser?.close();
+    await server?.close();
+  });
+  afterEach(async () => {
+    await s.page?.close();
+    s.page = undefined;
+  });
+  return s;
 }

@@ -5,9 +5,8 @@
  * measured cues per image; an answer for another item is never shown; a host error is named.
  */
 import * as assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import type { InitState, ItemClaimsView, ItemView } from '../../src/protocol';
-import { launchBrowser, openCurator, sent, startPageServer, type FakeHostConfig } from './curatorPage';
+import type { ItemClaimsView, ItemView } from '../../src/protocol';
+import { curatorSuite, openCurator, reviewInitFor, sent, type FakeHostConfig } from './curatorPage';
 
 const ok = (p: string) => ({ ok: true as const, path: p, src: `/${p}` });
 const PAIR: ItemView = {
@@ -62,30 +61,7 @@ const CLAIMS: ItemClaimsView = {
   cached: 0,
 };
 
-function init(): InitState {
-  return {
-    mode: 'review',
-    readOnly: false,
-    start: 0,
-    warnings: [],
-    subsets: [],
-    dataset: { name: 'd.json', path: '/d.json', count: 33, format: 'llava', bytes: 1 },
-    plan: {
-      name: 'sc',
-      size: 2,
-      seed: '1',
-      strata: 'none',
-      reviewer: 't',
-      items: [
-        { key: PAIR.key, index: 5, stratum: 'all' },
-        { key: OTHER.key, index: 6, stratum: 'all' },
-      ],
-    },
-    verdicts: {},
-    reasons: [],
-    progress: { judged: 0, size: 2, correct: 0, incorrect: 0, skip: 0 },
-  };
-}
+const init = () => reviewInitFor([PAIR, OTHER]);
 const config = (extra: Partial<FakeHostConfig> = {}): FakeHostConfig => ({
   results: { ready: init(), 'review.claims': CLAIMS },
   items: { 0: PAIR, 1: OTHER },
@@ -94,25 +70,10 @@ const config = (extra: Partial<FakeHostConfig> = {}): FakeHostConfig => ({
 
 describe('review claims panel (headless Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let server: { url: string; close: () => Promise<void> };
-  let page: Page | undefined;
-
-  before(async () => {
-    server = await startPageServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    await page?.close();
-    page = undefined;
-  });
+  const suite = curatorSuite();
 
   it('shows the item at once, "measuring…" beside the label, then each claim with its status, cue values and reason', async () => {
-    page = await openCurator(browser, server.url, config({ hold: ['review.claims'] }));
+    const page = (suite.page = await openCurator(suite.browser, suite.url, config({ hold: ['review.claims'] })));
     await page.locator('.item[data-position="0"] .label-row [data-role="label"]').waitFor();
     const panel = page.locator('.label-row > aside.claims[data-role="claims"]');
     assert.equal(await panel.getAttribute('data-state'), 'loading');
@@ -140,7 +101,10 @@ describe('review claims panel (headless Chromium)', function () {
   });
 
   it('never shows claims answered for another item, and names a host error', async () => {
-    page = await openCurator(browser, server.url, { ...config(), results: { ready: { ...init(), start: 1 }, 'review.claims': CLAIMS } });
+    const page = (suite.page = await openCurator(suite.browser, suite.url, {
+      ...config(),
+      results: { ready: { ...init(), start: 1 }, 'review.claims': CLAIMS },
+    }));
     await page.locator('.item[data-position="1"]').waitFor();
     await page.waitForFunction(() =>
       (globalThis as unknown as { __host: { sent: { method: string }[] } }).__host.sent.some((m) => m.method === 'review.claims'),
@@ -148,8 +112,12 @@ describe('review claims panel (headless Chromium)', function () {
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(await page.locator('aside.claims').getAttribute('data-state'), 'loading', 'the answer was for demo-group2-005');
     await page.close();
-    page = await openCurator(browser, server.url, config({ fail: { 'review.claims': 'image cues are not measured in an untrusted workspace' } }));
-    await page.locator('aside.claims[data-state="error"]').waitFor();
-    assert.equal(await page.locator('aside.claims .claims-error').textContent(), 'No cues: image cues are not measured in an untrusted workspace');
+    const second = (suite.page = await openCurator(
+      suite.browser,
+      suite.url,
+      config({ fail: { 'review.claims': 'image cues are not measured in an untrusted workspace' } }),
+    ));
+    await second.locator('aside.claims[data-state="error"]').waitFor();
+    assert.equal(await second.locator('aside.claims .claims-error').textContent(), 'No cues: image cues are not measured in an untrusted workspace');
   });
 });

@@ -5,9 +5,9 @@
  * "saving…" until the host confirms, and lands in the saved log.
  */
 import * as assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { InitState, ItemView } from '../../src/protocol';
-import { launchBrowser, notify, openCurator, sent, startPageServer, type FakeHostConfig } from './curatorPage';
+import { curatorSuite, notify, openCurator, reviewInitFor, sent, type FakeHostConfig } from './curatorPage';
 
 /** Page-side predicates are functions, never strings (the page CSP refuses Playwright's eval of a string on later polls). */
 type HostWindow = { __host: { sent: { method: string; params: Record<string, unknown> }[] } };
@@ -32,31 +32,7 @@ const REASONS = [
   { key: '4', reason: 'vague' },
 ];
 
-function init(extra: Partial<InitState> = {}): InitState {
-  return {
-    mode: 'review',
-    readOnly: false,
-    start: 0,
-    warnings: [],
-    subsets: [],
-    dataset: { name: 'd.json', path: '/data/d.json', count: 10, format: 'llava', bytes: 1000 },
-    plan: {
-      name: 'sc',
-      size: 2,
-      seed: '1',
-      strata: 'none',
-      reviewer: 'tester',
-      items: [
-        { key: PAIR.key, index: 4, stratum: 'all' },
-        { key: OTHER.key, index: 5, stratum: 'all' },
-      ],
-    },
-    verdicts: {},
-    reasons: REASONS,
-    progress: { judged: 0, size: 2, correct: 0, incorrect: 0, skip: 0 },
-    ...extra,
-  };
-}
+const init = (extra: Partial<InitState> = {}) => reviewInitFor([PAIR, OTHER], { reasons: REASONS, ...extra });
 
 const config = (extra: Partial<FakeHostConfig> = {}, initExtra: Partial<InitState> = {}): FakeHostConfig => ({
   results: { ready: init(initExtra) },
@@ -68,25 +44,10 @@ const marks = async (page: Page) => (await sent(page)).filter((m) => m.method ==
 
 describe('review corrections and reasons (headless Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let server: { url: string; close: () => Promise<void> };
-  let page: Page | undefined;
-
-  before(async () => {
-    server = await startPageServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(async () => {
-    await page?.close();
-    page = undefined;
-  });
+  const suite = curatorSuite();
 
   it('r opens an editor below the label, prefilled with it, that takes the typing focus; Enter saves an incorrect verdict with the correction, shown saved only after the host confirms', async () => {
-    page = await openCurator(browser, server.url, config({ hold: ['mark'] }));
+    const page = (suite.page = await openCurator(suite.browser, suite.url, config({ hold: ['mark'] })));
     await page.locator('.item[data-position="0"]').waitFor();
     await page.locator('.item-pane').click();
     await notify(page, 'key', { action: 'correction' });
@@ -132,7 +93,7 @@ describe('review corrections and reasons (headless Chromium)', function () {
   });
 
   it('Escape cancels the editor without writing anything; Ctrl+Enter saves; an unchanged label saves nothing', async () => {
-    page = await openCurator(browser, server.url, config());
+    const page = (suite.page = await openCurator(suite.browser, suite.url, config()));
     await page.locator('.item[data-position="0"]').waitFor();
     await notify(page, 'key', { action: 'correction' });
     const box = page.locator('textarea.correction-input');
@@ -160,7 +121,7 @@ describe('review corrections and reasons (headless Chromium)', function () {
   });
 
   it('reason keys record reasons on the item (marking it incorrect), in the setting order, toggle off, keep the correction, and show in the verdict and the saved log', async () => {
-    page = await openCurator(browser, server.url, config());
+    const page = (suite.page = await openCurator(suite.browser, suite.url, config()));
     await page.locator('.item[data-position="0"]').waitFor();
     // The reasons bar lists each key with its reason, none pressed.
     const buttons = page.locator('.reasons-bar button.reason');
@@ -204,7 +165,7 @@ describe('review corrections and reasons (headless Chromium)', function () {
   });
 
   it('clicking a reason button records it too; the host can change the reasons list live', async () => {
-    page = await openCurator(browser, server.url, config());
+    const page = (suite.page = await openCurator(suite.browser, suite.url, config()));
     await page.locator('.item[data-position="0"]').waitFor();
     await notify(page, 'review.reasons', { reasons: [{ key: '3', reason: 'hallucinated object' }] });
     await page.locator('.reasons-bar button[data-reason-key="3"]').waitFor();
@@ -215,7 +176,7 @@ describe('review corrections and reasons (headless Chromium)', function () {
   });
 
   it('a correction the host cannot write reads NOT saved and is offered again when the editor reopens', async () => {
-    page = await openCurator(browser, server.url, config({ fail: { mark: 'ENOSPC: no space left on device' } }));
+    const page = (suite.page = await openCurator(suite.browser, suite.url, config({ fail: { mark: 'ENOSPC: no space left on device' } })));
     await page.locator('.item[data-position="0"]').waitFor();
     await notify(page, 'key', { action: 'correction' });
     await page.locator('textarea.correction-input').fill('The second image is sharper.');
@@ -228,7 +189,7 @@ describe('review corrections and reasons (headless Chromium)', function () {
   });
 
   it('read-only review: no reasons bar, and r or a reason key writes nothing', async () => {
-    page = await openCurator(browser, server.url, config({}, { readOnly: true, readOnlyReason: 'untrusted workspace' }));
+    const page = (suite.page = await openCurator(suite.browser, suite.url, config({}, { readOnly: true, readOnlyReason: 'untrusted workspace' })));
     await page.locator('.item[data-position="0"]').waitFor();
     assert.equal(await page.locator('.reasons-bar').count(), 0);
     await notify(page, 'key', { action: 'correction' });
