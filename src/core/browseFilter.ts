@@ -72,7 +72,11 @@ export function filterRecords(
   const { groupSizes: sizes, verdictAt } = aids;
   const fromColumns = (i: number): boolean => (!sizes || sizePasses(sizes[i])) && (!verdictAt || !judging || verdictPasses(verdictAt(i)));
   if (!needle && !f.subset && (f.groupSize === undefined || sizes) && (!judging || verdictAt)) {
-    for (let i = 0; i < ds.count; i++) if (fromColumns(i)) out[n++] = i;
+    if (sizes && !judging) {
+      // Group size alone (the browse editor answers it on the host): one tight loop over the column.
+      const want = f.groupSize as number;
+      for (let i = 0; i < ds.count; i++) if (want >= 4 ? sizes[i] >= 4 : sizes[i] === want) out[n++] = i;
+    } else for (let i = 0; i < ds.count; i++) if (fromColumns(i)) out[n++] = i;
     return out.subarray(0, n);
   }
   const parseFor = { size: f.groupSize !== undefined && !sizes, verdict: judging && !verdictAt };
