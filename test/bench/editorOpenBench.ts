@@ -60,7 +60,7 @@ async function openOnce(file: string, label: string): Promise<void> {
   const loop = stop();
   const same = !headItem || JSON.stringify(headItem) === JSON.stringify(ds.item(0));
   console.log(
-    `${label.padEnd(7)} item 0 ${ms(tHead)} (head of ${head?.count ?? 0} records${same ? '' : ', DIFFERS from the index'}) · whole index ${ms(tDone)} (${ds.count.toLocaleString('en')} records, cache ${job.worker?.timings?.cacheHit ? 'hit' : 'miss'}) · longest host stall ${ms(loop.stallMs)} (event-loop delay max ${ms(loop.histMaxMs)})`,
+    `${label.padEnd(7)} item 0 ${ms(tHead)} (head of ${head?.count ?? 0} records${same ? '' : ', DIFFERS from the index'}) · whole index ${ms(tDone)} (${ds.count.toLocaleString('en')} records, cache ${job.worker?.timings?.cacheHit ? 'hit' : 'miss'}) · longest host stall ${ms(loop.stallMs)} (event-loop delay max ${ms(loop.histMaxMs)}; longest worker message handled here ${ms(job.worker?.hostMaxMs ?? 0)})`,
   );
   const worker = job.worker;
   if (!worker) return cache.release(ds);
@@ -70,7 +70,7 @@ async function openOnce(file: string, label: string): Promise<void> {
   const pairs = filterRecords(ds, { groupSize: 2 }, () => undefined, { groupSizes: worker.groupSizes });
   const gMs = performance.now() - tg;
   const tt = performance.now();
-  const text = await worker.filter({ text: 'glare' }, new Map());
+  const text = await worker.filter({ text: 'noise' }, new Map());
   const tMs = performance.now() - tt;
   const f = stopF();
   console.log(
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     console.log(`generating ${file} …`);
     generate(file);
   }
-  console.log(`${file}: ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`);
+  console.log(`${file}: ${(fs.statSync(file).size / 1e6).toFixed(0)} MB; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-editor-open-'));
   process.env.COCURATE_CACHE_DIR = cacheDir; // a fresh cache folder: the first open is cold
   try {
