@@ -98,7 +98,8 @@ export class TileCache {
       try {
         for (let f = this.warmQueue.shift(); f !== undefined; f = this.warmQueue.shift()) {
           try {
-            await this.raster(f);
+            // Tiles cut before (the centre one is on disk) need no decode: a zoom only reads files.
+            if (!(await this.centreTileCut(f))) await this.raster(f);
           } catch {
             /* reported when the tiles are asked for */
           }
@@ -152,6 +153,13 @@ export class TileCache {
         return p;
       }),
     );
+  }
+
+  private async centreTileCut(file: string): Promise<boolean> {
+    const hash = await this.previews.contentHash(file);
+    const info = this.sizes.get(hash) ?? (await readImageInfo(file));
+    const t = this.tileSize;
+    return exists(path.join(this.dir, `${hash}-t${t}-${Math.floor(info.width / 2 / t)}-${Math.floor(info.height / 2 / t)}.png`));
   }
 
   /** Drops the decoded rasters (memory); tile files stay on disk. */
