@@ -7,7 +7,15 @@
  */
 import * as vscode from 'vscode';
 
-export type WalkthroughEvent = 'datasetOpened' | 'spotCheckCreated' | 'verdictSaved' | 'reportOpened' | 'endpointKeySaved';
+export type WalkthroughEvent =
+  | 'datasetOpened'
+  | 'spotCheckCreated'
+  | 'verdictSaved'
+  | 'labelCorrected'
+  | 'reportOpened'
+  | 'decisionRecorded'
+  | 'curatedExported'
+  | 'endpointKeySaved';
 
 const done = new Set<WalkthroughEvent>();
 

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { walkthroughEvent } from '../walkthrough';
 import { applyCuration, manifestPath, type ApplyResult } from '../../core/curate/apply';
 import { guardOutput } from '../../core/outputGuard';
 import { readPlan } from '../../core/plan';
@@ -65,6 +66,7 @@ export const exportCuratedDataset: CommandFactory =
       const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Curator: exporting ${plan.name}` }, async () =>
         applyCuration([dir], file, opts),
       );
+      walkthroughEvent('curatedExported');
       const open = 'Open';
       void vscode.window
         .showInformationMessage(

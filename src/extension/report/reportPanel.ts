@@ -179,6 +179,7 @@ export class ReportPanel implements vscode.Disposable {
     if (!own) throw new Error(`"${dir}" is not a spot check of this report`);
     if (!['keep', 'drop', 'keep-with-corrections'].includes(value)) throw new Error(`unknown decision "${String(value)}"`);
     const r = decide(own, value, { stratum, by: this.who(), confidence: reportConfidence() });
+    walkthroughEvent('decisionRecorded');
     this.refresh();
     return { file: r.file, text: `${r.spotcheck}${stratum !== undefined ? `, stratum ${stratum}` : ''}: ${decisionText(r.decision)}` };
   }

@@ -59,6 +59,7 @@ export class ReviewView extends CuratorViewBase {
       const s = this.writable();
       const line = s.mark(key, verdict, note, { correction, reasons });
       walkthroughEvent('verdictSaved'); // appended and fsynced
+      if (line.correction !== undefined || line.reasons?.length) walkthroughEvent('labelCorrected');
       const progress = s.progress();
       const hostMs = performance.now() - t0;
       // Views that show counts refresh after the answer is on its way.
