@@ -26,6 +26,7 @@ export const CONTRIBUTED_COMMANDS = [
   'curator.evalMcq',
   'curator.evalTwoAfc',
   'curator.setEndpointKey',
+  'curator.addEndpoint',
   'curator.buildMerge2Compare',
   'curator.buildTeach2Compare',
   'curator.exportBatchRequests',

@@ -5,6 +5,7 @@
  * test/unit/commandTable.test.ts checks the ids against package.json.
  */
 import * as vscode from 'vscode';
+import { addEndpoint } from './ask/addEndpoint';
 import * as ask from './ask/askFeature';
 import * as batch from './ask/batchFeature';
 import { evalMcq, evalTwoAfc } from './ask/evalCommands';
@@ -35,6 +36,7 @@ export const COMMANDS: Record<CommandId, CommandFactory> = {
   'curator.evalMcq': evalMcq,
   'curator.evalTwoAfc': evalTwoAfc,
   'curator.setEndpointKey': ask.setEndpointKey,
+  'curator.addEndpoint': addEndpoint,
   'curator.buildMerge2Compare': merge2Compare,
   'curator.buildTeach2Compare': teach2Compare,
   'curator.exportBatchRequests': batch.exportBatchRequests,

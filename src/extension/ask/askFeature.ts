@@ -4,8 +4,8 @@
  * column per profile); "Curator: Ask Model for Spot Check" answers a whole sample with a
  * cancellable progress notification and writes the agreement file; "Curator: Show Model
  * Disagreements" lists the items where model and label differ and opens the picked one in review;
- * "Curator: Set Endpoint API Key…" stores a key in SecretStorage. In an untrusted workspace no
- * request is sent. The views answer their own "Ask model" button (../views/curatorView.ts).
+ * "Curator: Set Endpoint API Key…" stores a key in SecretStorage (so does "Curator: Add Endpoint…",
+ * ./addEndpoint.ts). In an untrusted workspace no request is sent. The views answer their own "Ask model" button (../views/curatorView.ts).
  */
 import * as vscode from 'vscode';
 import { readDisagreements } from '../../core/answers/planDisagreements';
@@ -14,6 +14,7 @@ import { Dataset } from '../../core/dataset';
 import type { ResolvedProfile } from '../../core/endpoint/profile';
 import { readPlan } from '../../core/plan';
 import type { CommandFactory } from '../commands';
+import type { CuratorContext } from '../context';
 import { openSpotCheckEditor } from '../curatorEditorFeature';
 import { readProfiles, SECRET_PREFIX } from './endpointSettings';
 import { profilesOrExplain, UNTRUSTED } from './modelAnswers';
@@ -126,6 +127,21 @@ export const showModelDisagreements: CommandFactory = (ctx) => async (arg?: unkn
   for (const v of views) v.showKey(pick.r.d.key);
 };
 
+/**
+ * Stores (or, when empty, removes) the key of profile `profileName` ("*": every profile without
+ * its own) in SecretStorage, where ./endpointSettings.ts apiKeyFor reads it; a stored key
+ * completes the walkthrough's endpoint step. Shared by "Set Endpoint API Key…" and "Add Endpoint…".
+ */
+export async function storeEndpointKey(ctx: CuratorContext, profileName: string, key: string): Promise<void> {
+  const secrets = ctx.extension.secrets;
+  if (key.trim() === '') await secrets.delete(SECRET_PREFIX + profileName);
+  else {
+    await secrets.store(SECRET_PREFIX + profileName, key.trim());
+    walkthroughEvent('endpointKeySaved');
+  }
+  ctx.answers.service.reset();
+}
+
 export const setEndpointKey: CommandFactory = (ctx) => async () => {
   const { profiles } = readProfiles();
   const items = [
@@ -141,13 +157,7 @@ export const setEndpointKey: CommandFactory = (ctx) => async () => {
     prompt: 'Stored in VS Code SecretStorage, never in settings or logs. Leave empty to remove the stored key.',
   });
   if (key === undefined) return;
-  const secrets = ctx.extension.secrets;
-  if (key.trim() === '') await secrets.delete(SECRET_PREFIX + pick.id);
-  else {
-    await secrets.store(SECRET_PREFIX + pick.id, key.trim());
-    walkthroughEvent('endpointKeySaved');
-  }
-  ctx.answers.service.reset();
+  await storeEndpointKey(ctx, pick.id, key);
   void vscode.window.showInformationMessage(`Curator: API key for ${pick.label} ${key.trim() ? 'stored' : 'removed'}.`);
 };
 
