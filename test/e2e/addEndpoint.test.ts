@@ -21,7 +21,11 @@ function allFiles(dir: string): string[] {
 function workspaceEndpoints(ws: string): unknown {
   const file = path.join(ws, '.vscode', 'settings.json');
   if (!fs.existsSync(file)) return undefined;
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>)['curator.endpoints'];
+  try {
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>)['curator.endpoints'];
+  } catch {
+    return undefined; // caught mid-write: look again
+  }
 }
 
 describe('Curator: Add Endpoint… (code-server)', function () {
