@@ -60,6 +60,8 @@ export const INTERNAL_COMMANDS = [
   'curator.internal.previewIndex',
   'curator.internal.activeView',
   'curator.internal.agreementFile',
+  // Opens a spot check in a titled review panel (reviewPanel.ts): New Spot Check, hunts and the plan editor use it.
+  'curator.internal.openReviewPanel',
 ] as const;
 
 export type KeyCommandId = keyof typeof KEY_COMMANDS;

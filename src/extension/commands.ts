@@ -15,6 +15,7 @@ import type { CuratorContext } from './context';
 import * as editor from './curatorEditorFeature';
 import { openDemo } from './demoFeature';
 import { exportCuratedDataset } from './curate/exportFeature';
+import { openReviewPanel } from './reviewPanel';
 import { showReport } from './report/reportFeature';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- command arguments come from VS Code untyped
@@ -65,6 +66,7 @@ export const COMMANDS: Record<CommandId, CommandFactory> = {
   'curator.internal.previewIndex': editor.internalPreviewIndex,
   'curator.internal.activeView': editor.internalActiveView,
   'curator.internal.agreementFile': ask.internalAgreementFile,
+  'curator.internal.openReviewPanel': openReviewPanel,
 };
 
 /** Registers every command of the table. */

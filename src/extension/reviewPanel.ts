@@ -12,12 +12,23 @@ import * as vscode from 'vscode';
 import { SpotCheckSession } from '../core/spotCheckSession';
 import { distinctLabels } from '../core/tabLabels';
 import type { CuratorContext } from './context';
+import type { CommandId } from './commandIds';
+import type { CommandFactory } from './commands';
 import type { Feature } from './features';
 import { ReviewView } from './views/reviewView';
 
 export const REVIEW_PANEL_TYPE = 'curator.review';
 /** Internal command (not in the palette): opens or reveals the review of a spot check folder. */
-export const OPEN_REVIEW_COMMAND = 'curator.openReviewPanel';
+export const OPEN_REVIEW_COMMAND = 'curator.internal.openReviewPanel' satisfies CommandId;
+
+/** The command of OPEN_REVIEW_COMMAND, registered from the command table (commands.ts). */
+export const openReviewPanel: CommandFactory = (ctx) => async (dir: string) => {
+  try {
+    await openReview(ctx, dir);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Curator: cannot open spot check ${dir}: ${(e as Error).message}`);
+  }
+};
 const OPEN_PANELS_KEY = 'curator.reviewPanels';
 
 /** The review's tab title; `others` are the dataset paths of the other open curator views. */
@@ -74,13 +85,6 @@ export const reviewPanelFeature: Feature = {
   name: 'review panels',
   activate(ctx) {
     ctx.extension.subscriptions.push(
-      vscode.commands.registerCommand(OPEN_REVIEW_COMMAND, async (dir: string) => {
-        try {
-          await openReview(ctx, dir);
-        } catch (e) {
-          void vscode.window.showErrorMessage(`Curator: cannot open spot check ${dir}: ${(e as Error).message}`);
-        }
-      }),
       vscode.window.registerWebviewPanelSerializer(REVIEW_PANEL_TYPE, {
         async deserializeWebviewPanel(panel) {
           const dir = ctx.extension.workspaceState.get<Record<string, string>>(OPEN_PANELS_KEY, {})[panel.title];
