@@ -134,4 +134,20 @@ describe('Curator: Add Endpoint… (code-server)', function () {
     assert.equal(server.requests[0].body?.model, 'q-future/co-instruct');
     for (const f of allFiles(ws)) assert.ok(!fs.readFileSync(f, 'utf8').includes(KEY), `the key was written to ${f}`);
   });
+
+  it('adds a profile without a key as apiKeySource "none" (a server without auth)', async () => {
+    await vs.runCommand('Curator: Add Endpoint…');
+    await vs.answerQuickInput('http://127.0.0.1:8001/v1', undefined, 'Add Endpoint (1/4)');
+    await vs.answerQuickInput('open-vlm', undefined, 'Add Endpoint (2/4)');
+    await vs.answerQuickInput(undefined, undefined, 'Add Endpoint (3/4)');
+    await vs.answerQuickInput('', undefined, 'Add Endpoint (4/4)');
+    const deadline = Date.now() + 20_000;
+    const added = (): Record<string, unknown> | undefined => ((workspaceEndpoints(ws) ?? []) as Record<string, unknown>[]).find((e) => e.name === 'open-vlm');
+    while (!added() && Date.now() < deadline) await page.waitForTimeout(200);
+    assert.deepEqual(added(), { name: 'open-vlm', baseURL: 'http://127.0.0.1:8001/v1', model: 'open-vlm', apiKeySource: 'none' });
+    assert.deepEqual(
+      (workspaceEndpoints(ws) as Record<string, unknown>[]).map((e) => e.name),
+      ['co-instruct', 'my-vlm', 'open-vlm'],
+    );
+  });
 });

@@ -175,7 +175,8 @@ export const addEndpoint: CommandFactory = (ctx) => async (): Promise<string | u
   void vscode.window
     .showInformationMessage(
       `Curator: endpoint "${profile.name}" added to ${inWorkspace ? 'workspace' : 'user'} settings` +
-        `${answers.key ? '; its key is in SecretStorage' : ' (no key)'}. "Curator: Ask Model" now asks it.`,
+        `${answers.key ? '; its key is in SecretStorage' : ' (no key)'}.` +
+        (vscode.workspace.isTrusted ? ' "Curator: Ask Model" now asks it.' : ' Nothing is sent until you trust this workspace.'),
       'Open Settings',
     )
     .then((b) => {
