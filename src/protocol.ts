@@ -202,6 +202,10 @@ export interface BrowseFilter {
   subset?: string;
   text?: string;
   verdict?: VerdictFilter;
+  /** Most suspicious first (issue #16); the host measures the whole dataset's suspicion once, then caches it. */
+  sort?: 'index' | 'suspicion';
+  /** Only records whose suspicion is at least this (in [0, 1]). */
+  minSuspicion?: number;
 }
 
 export interface ListRow {
@@ -212,6 +216,8 @@ export interface ListRow {
   snippet: string;
   verdict?: Verdict;
   error?: boolean;
+  /** The record's suspicion, once the host has measured the dataset's (issue #16). */
+  suspicion?: number;
 }
 
 /** Key actions the host forwards from contributed keybindings. */
@@ -267,12 +273,14 @@ export const Mark = request<
 >('mark');
 export const Undo = request<{ key: string }, { key: string; current?: SavedVerdict; progress: Progress }>('undo');
 /** Browse: apply a filter; the host keeps the matching indices and answers with their number. */
-export const Query = request<{ filter: BrowseFilter }, { total: number; matches: number; filterId: number }>('query');
+export const Query = request<{ filter: BrowseFilter }, { total: number; matches: number; filterId: number; sorted?: boolean; note?: string }>('query');
 export const ListPage = request<{ filterId: number; offset: number; limit: number }, { rows: ListRow[]; offset: number }>('listPage');
 /** Jump: "12", "#12" or an id. */
 export const Find = request<{ query: string }, { index?: number; message?: string }>('find');
 /** Review: the claims of the label at a plan position, checked against its images' measured cues (issue #16). */
 export const GetClaims = request<{ position: number }, ItemClaimsView>('review.claims');
+/** Browse: the claims of the label of the record at a dataset index, checked against its images' cues. */
+export const GetRecordClaims = request<{ index: number }, ItemClaimsView>('browse.claims');
 
 /** Compare view at 1:1 and closer: the full-resolution tiles (col, row) of an image, as webview URIs. */
 export const GetTiles = request<{ id: string; tiles: [number, number][] }, { tiles: { col: number; row: number; src: string }[] }>('image.tiles');

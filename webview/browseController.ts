@@ -5,6 +5,7 @@
  */
 import * as P from '../src/protocol';
 import { BrowseList } from './browseList';
+import { ClaimsPanel } from './claimsPanel';
 import { h, setText } from './elements';
 import { formatBytes, type ItemPane, type ModeController } from './itemPane';
 
@@ -12,7 +13,13 @@ export class BrowseController implements ModeController {
   readonly prefetch = true;
   private filter: P.BrowseFilter;
   private readonly list: BrowseList;
-  private readonly matchCount = h('div', { class: 'match-count' });
+  private readonly matchCount = h('div', { class: 'match-count', role: 'status', 'aria-live': 'polite' });
+  private readonly note = h('div', { class: 'filter-note', role: 'status', 'aria-live': 'polite' });
+  /** The claims panel beside the label (issue #16): why the item is suspicious. */
+  private readonly claims = new ClaimsPanel();
+  private claimsSeq = 0;
+  /** Whether list positions are in suspicion order (not dataset indices). */
+  private sorted = false;
   private readonly subs: (() => void)[];
 
   constructor(
@@ -63,8 +70,24 @@ export class BrowseController implements ModeController {
     this.list.select(pos);
   }
 
-  shown(): void {
+  shown(_pos: number, item: P.ItemView | undefined): void {
     this.renderProgress();
+    if (item) void this.loadClaims(item.index, item.key);
+  }
+
+  get labelAside(): HTMLElement {
+    return this.claims.el;
+  }
+
+  private async loadClaims(index: number, key: string): Promise<void> {
+    const seq = ++this.claimsSeq;
+    this.claims.loading(key);
+    try {
+      const v = await this.pane.ch.request(P.GetRecordClaims, { index });
+      if (seq === this.claimsSeq && v.key === key) this.claims.show(v);
+    } catch (e) {
+      if (seq === this.claimsSeq) this.claims.failed(key, (e as Error).message);
+    }
   }
 
   renderProgress(): void {
@@ -97,7 +120,14 @@ export class BrowseController implements ModeController {
 
   private filtered(): boolean {
     const f = this.filter;
-    return f.groupSize !== undefined || !!f.subset || !!f.text || (!!f.verdict && f.verdict !== 'any');
+    return (
+      f.groupSize !== undefined ||
+      !!f.subset ||
+      !!f.text ||
+      (!!f.verdict && f.verdict !== 'any') ||
+      f.sort === 'suspicion' ||
+      f.minSuspicion !== undefined
+    );
   }
 
   private buildSide(): HTMLElement {
@@ -126,6 +156,26 @@ export class BrowseController implements ModeController {
       ],
       f.verdict ?? 'any',
     );
+    const sort = select(
+      'Sort',
+      [
+        ['index', 'record order'],
+        ['suspicion', 'most suspicious first'],
+      ],
+      f.sort ?? 'index',
+    );
+    const minSusp = h('input', {
+      type: 'number',
+      class: 'filter-suspicion',
+      min: 0,
+      max: 1,
+      step: 0.05,
+      placeholder: 'any',
+      title: 'Only records whose suspicion (0–1: contradicted claims against agreeing ones) is at least this',
+      'aria-label': 'Minimum suspicion, 0 to 1',
+      value: f.minSuspicion === undefined ? '' : String(f.minSuspicion),
+    });
+    const minLabel = h('label', { class: 'filter' }, h('span', {}, 'Suspicion ≥'), minSusp);
     const text = h('input', { type: 'search', class: 'filter-text', placeholder: 'Search text', 'aria-label': 'Search text', value: f.text ?? '' });
     const apply = () => {
       this.filter = {
@@ -133,10 +183,15 @@ export class BrowseController implements ModeController {
         subset: subset.select.value || undefined,
         verdict: (verdict.select.value || 'any') as P.VerdictFilter,
         text: text.value.trim() || undefined,
+        sort: sort.select.value === 'suspicion' ? 'suspicion' : undefined,
+        minSuspicion: suspicionValue(minSusp.value),
       };
       void this.applyFilter(0);
     };
-    for (const s of [group.select, subset.select, verdict.select]) s.addEventListener('change', apply);
+    for (const s of [group.select, subset.select, verdict.select, sort.select, minSusp]) s.addEventListener('change', apply);
+    minSusp.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') apply();
+    });
     let t: ReturnType<typeof setTimeout> | undefined;
     text.addEventListener('input', () => {
       if (t) clearTimeout(t);
@@ -148,12 +203,14 @@ export class BrowseController implements ModeController {
         apply();
       }
     });
-    return h('aside', { class: 'side' }, h('div', { class: 'filters' }, group.el, subset.el, verdict.el, text, this.matchCount), this.list.el);
+    return h('aside', { class: 'side' }, h('div', { class: 'filters' }, group.el, subset.el, verdict.el, sort.el, minLabel, text, this.matchCount, this.note), this.list.el);
   }
 
   private async applyFilter(startIndex: number, scrollTop?: number): Promise<void> {
     const r = await this.pane.ch.request(P.Query, { filter: this.filter });
     this.list.reset(r.filterId, r.matches);
+    this.sorted = !!r.sorted;
+    setText(this.note, r.note ?? '');
     setText(
       this.matchCount,
       r.matches === r.total ? `${r.total.toLocaleString('en')} records` : `${r.matches.toLocaleString('en')} of ${r.total.toLocaleString('en')} match`,
@@ -164,13 +221,20 @@ export class BrowseController implements ModeController {
       return;
     }
     // Without a filter, list positions are dataset indices; with one, start at the first match.
-    const unfiltered = r.matches === r.total;
+    const unfiltered = r.matches === r.total && !this.sorted;
     await this.pane.show(unfiltered ? Math.min(startIndex, r.total - 1) : 0);
   }
 
   dispose(): void {
     for (const s of this.subs) s();
   }
+}
+
+/** The minimum suspicion typed in the box: undefined when empty or not a number in [0, 1] (clamped). */
+function suspicionValue(v: string): number | undefined {
+  if (!v.trim()) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : undefined;
 }
 
 function select(label: string, options: [string, string][], value: string): { el: HTMLElement; select: HTMLSelectElement } {

@@ -124,6 +124,13 @@ export class BrowseList {
               h('span', { class: 'row-group' }, `${r.groupSize} img`),
               r.subset ? h('span', { class: 'row-subset' }, r.subset) : null,
               r.verdict ? h('span', { class: `row-verdict verdict-${r.verdict}` }, r.verdict) : null,
+              r.suspicion !== undefined
+                ? h(
+                    'span',
+                    { class: `row-suspicion${r.suspicion > 0 ? ' suspicious' : ''}`, title: 'suspicion: contradicted claims against agreeing ones (0–1)', 'aria-label': `suspicion ${r.suspicion.toFixed(2)}` },
+                    `susp ${r.suspicion.toFixed(2)}`,
+                  )
+                : null,
             )
           : h('div', { class: 'row-head muted' }, '…'),
         r ? h('div', { class: 'row-snippet' }, r.snippet) : null,

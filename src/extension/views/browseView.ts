@@ -9,6 +9,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { filterRecords, isEmptyFilter, rowSummary, type BrowseFilterSpec } from '../../core/browseFilter';
+import { datasetSuspicion, orderBySuspicion } from '../../core/claims/datasetSuspicion';
+import { itemClaims } from '../../core/claims/itemClaims';
+import { CueStore } from '../../core/cues/cueStore';
 import type { Dataset } from '../../core/dataset';
 import { listPlans, readPlan } from '../../core/plan';
 import { journalPath, readJournal, type VerdictValue } from '../../core/verdicts';
@@ -16,6 +19,7 @@ import * as P from '../../protocol';
 import type { CuratorContext } from '../context';
 import type { OpenJob } from '../datasetCache';
 import { curationFolder } from '../settings';
+import { toClaimsView } from './claimsView';
 import { CuratorViewBase } from './curatorView';
 
 export class BrowseView extends CuratorViewBase {
@@ -28,6 +32,11 @@ export class BrowseView extends CuratorViewBase {
   /** The job indexing the file while this view shows its head; undefined once the whole dataset is here. */
   private indexing: OpenJob | undefined;
   private querying: AbortController | undefined;
+  /** Every record's suspicion once measured (or read from `.curator/suspicion-v1.json`); NaN: unreadable record. */
+  private scores: Float64Array | undefined;
+  private measuringSuspicion: Promise<Float64Array | undefined> | undefined;
+  private cueStore: CueStore | undefined;
+  private claimsCtrl: AbortController | undefined;
 
   constructor(
     ctx: CuratorContext,
@@ -41,12 +50,25 @@ export class BrowseView extends CuratorViewBase {
     ch.onRequest(P.GetRecord, ({ index }) => this.record(index));
     ch.onRequest(P.Query, async ({ filter }) => {
       const ds = this.ds;
-      const matches = await this.match(ds, filter);
+      const { sort, minSuspicion, ...rest } = filter;
+      let matches = await this.match(ds, rest);
+      let note: string | undefined;
+      let sorted = false;
+      const wantsSuspicion = sort === 'suspicion' || minSuspicion !== undefined;
+      if (wantsSuspicion) {
+        const r = await this.suspicionScores();
+        if (typeof r === 'string') note = r;
+        else if (this.ds === ds) {
+          matches = orderBySuspicion(r, matches, { min: minSuspicion, sort: sort === 'suspicion' });
+          sorted = sort === 'suspicion';
+        }
+      }
       const filterId = this.nextFilterId++;
       this.filters.set(filterId, matches);
       if (this.filters.size > 4) this.filters.delete(Math.min(...this.filters.keys()));
-      return { total: ds.count, matches: matches ? matches.length : ds.count, filterId };
+      return { total: ds.count, matches: matches ? matches.length : ds.count, filterId, sorted, note };
     });
+    ch.onRequest(P.GetRecordClaims, ({ index }) => this.claims(index));
     ch.onRequest(P.ListPage, ({ filterId, offset, limit }) => {
       const ds = this.ds;
       const matches = this.filters.get(filterId);
@@ -55,7 +77,8 @@ export class BrowseView extends CuratorViewBase {
       const rows: P.ListRow[] = [];
       for (let k = Math.max(0, offset); k < Math.min(n, offset + Math.min(limit, 500)); k++) {
         const r = rowSummary(ds, matches ? matches[k] : k);
-        rows.push({ ...r, verdict: verdicts.get(r.key) });
+        const s = this.scores?.[r.index];
+        rows.push({ ...r, verdict: verdicts.get(r.key), ...(s !== undefined && !Number.isNaN(s) ? { suspicion: s } : {}) });
       }
       return { rows, offset };
     });
@@ -70,6 +93,7 @@ export class BrowseView extends CuratorViewBase {
       this.indexing = undefined;
       this.ds = ds;
       this.filters.clear();
+      this.scores = undefined;
       head.close();
       if (this.ready) void this.channel.notify(P.Refresh, { reason: 'indexed' });
     });
@@ -112,6 +136,70 @@ export class BrowseView extends CuratorViewBase {
         );
       },
     );
+  }
+
+  /**
+   * Every record's suspicion (core datasetSuspicion): measured on demand, the first time a sort or
+   * filter by suspicion asks, with progress and Cancel; cached by the dataset's fingerprint in the
+   * curation folder, so the next open reads it back. A string says why there are no scores.
+   */
+  private async suspicionScores(): Promise<Float64Array | string> {
+    if (!vscode.workspace.isTrusted) return 'Suspicion is not measured in an untrusted workspace: trust it to sort or filter by suspicion.';
+    if (this.indexing) return 'Suspicion is measured once the whole file is indexed.';
+    if (this.scores) return this.scores;
+    const ds = this.ds;
+    this.measuringSuspicion ??= Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Curator: measuring suspicion in ${path.basename(ds.path)}`, cancellable: true },
+        async (progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          let last = 0;
+          try {
+            const r = await datasetSuspicion(ds, {
+              imageRoot: this.imageRoot(),
+              curationFolder: curationFolder(ds.path),
+              signal: abort.signal,
+              onProgress: (done, total) => {
+                const pct = (100 * done) / Math.max(1, total);
+                if (pct - last >= 1 || done === total) {
+                  progress.report({ increment: pct - last, message: `${done.toLocaleString('en')} of ${total.toLocaleString('en')} images` });
+                  last = pct;
+                }
+              },
+            });
+            for (const w of r.warnings.slice(0, 20)) this.ctx.log.warn(`suspicion: ${w}`);
+            this.ctx.log.info(
+              `suspicion of ${ds.count} records ${r.fromCache ? `read from ${r.file}` : `measured (${r.stats.measured} images measured, ${r.stats.cached} from the cue cache) → ${r.file}`}`,
+            );
+            return r.scores;
+          } catch (e) {
+            if (!abort.signal.aborted) throw e;
+            return undefined;
+          }
+        },
+      ),
+    ).finally(() => {
+      this.measuringSuspicion = undefined;
+    });
+    const scores = await this.measuringSuspicion;
+    if (!scores) return 'Measuring suspicion was cancelled; the list is in record order.';
+    if (this.ds === ds) this.scores = scores;
+    return scores;
+  }
+
+  /** The label's claims of the record at a dataset index, with its images' cues (core itemClaims; cue cache in the curation folder). */
+  private async claims(index: number): Promise<P.ItemClaimsView> {
+    if (!vscode.workspace.isTrusted) throw new Error('image cues are not measured in an untrusted workspace');
+    this.claimsCtrl?.abort();
+    const ctrl = new AbortController();
+    this.claimsCtrl = ctrl;
+    const ds = this.ds;
+    const item = ds.item(index);
+    this.cueStore ??= CueStore.open(path.join(curationFolder(ds.path), 'cues'));
+    const r = await itemClaims(item, this.imageRoot(), this.cueStore, { signal: ctrl.signal });
+    if (ctrl.signal.aborted) throw new Error('superseded by a later item');
+    return toClaimsView(item.key, r);
   }
 
   protected get self(): BrowseView {
@@ -182,6 +270,7 @@ export class BrowseView extends CuratorViewBase {
     if (this.released) return;
     this.released = true;
     this.querying?.abort();
+    this.claimsCtrl?.abort();
     if (this.indexing) this.ctx.datasets.releaseJob(this.indexing);
     else this.ctx.datasets.release(this.ds);
   }
