@@ -25,6 +25,10 @@ export interface FakeHostConfig {
   fail?: Record<string, string>;
   /** Browse: number of records for listPage (rows are generated). */
   listSize?: number;
+  /** Answers given in turn to a request method (the last one repeats), instead of one fixed result. */
+  sequence?: Record<string, unknown[]>;
+  /** Browse: the rows listPage serves for a filter id, instead of generated ones (a sorted or filtered list). */
+  listRows?: Record<number, unknown[]>;
   state?: unknown;
 }
 
@@ -84,11 +88,15 @@ const FAKE_HOST = `
       const { verdict, note, correction, reasons } = m.params;
       return reply(m, { key: m.params.key, saved: { verdict, note, correction, reasons, at: new Date().toISOString() }, progress: { judged, size: 3, correct: judged, incorrect: 0, skip: 0 } });
     }
+    const fixedRows = m.method === 'listPage' && cfg.listRows && cfg.listRows[m.params.filterId];
+    if (fixedRows) return reply(m, { rows: fixedRows.slice(m.params.offset, m.params.offset + m.params.limit), offset: m.params.offset });
     if (m.method === 'listPage') {
       const rows = [];
       for (let k = m.params.offset; k < Math.min(cfg.listSize, m.params.offset + m.params.limit); k++) rows.push({ index: k, key: 'rec-' + k, groupSize: 1 + (k % 4), snippet: 'record ' + k });
       return reply(m, { rows, offset: m.params.offset });
     }
+    const seq = cfg.sequence && cfg.sequence[m.method];
+    if (seq) return reply(m, seq.length > 1 ? seq.shift() : seq[0]);
     reply(m, cfg.results[m.method]);
   };
   host.release = () => { const h = host.held; host.held = []; h.forEach(answer); };
