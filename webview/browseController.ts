@@ -121,12 +121,7 @@ export class BrowseController implements ModeController {
   private filtered(): boolean {
     const f = this.filter;
     return (
-      f.groupSize !== undefined ||
-      !!f.subset ||
-      !!f.text ||
-      (!!f.verdict && f.verdict !== 'any') ||
-      f.sort === 'suspicion' ||
-      f.minSuspicion !== undefined
+      f.groupSize !== undefined || !!f.subset || !!f.text || (!!f.verdict && f.verdict !== 'any') || f.sort === 'suspicion' || f.minSuspicion !== undefined
     );
   }
 
@@ -203,7 +198,12 @@ export class BrowseController implements ModeController {
         apply();
       }
     });
-    return h('aside', { class: 'side' }, h('div', { class: 'filters' }, group.el, subset.el, verdict.el, sort.el, minLabel, text, this.matchCount, this.note), this.list.el);
+    return h(
+      'aside',
+      { class: 'side' },
+      h('div', { class: 'filters' }, group.el, subset.el, verdict.el, sort.el, minLabel, text, this.matchCount, this.note),
+      this.list.el,
+    );
   }
 
   private async applyFilter(startIndex: number, scrollTop?: number): Promise<void> {

@@ -127,7 +127,11 @@ export class BrowseList {
               r.suspicion !== undefined
                 ? h(
                     'span',
-                    { class: `row-suspicion${r.suspicion > 0 ? ' suspicious' : ''}`, title: 'suspicion: contradicted claims against agreeing ones (0–1)', 'aria-label': `suspicion ${r.suspicion.toFixed(2)}` },
+                    {
+                      class: `row-suspicion${r.suspicion > 0 ? ' suspicious' : ''}`,
+                      title: 'suspicion: contradicted claims against agreeing ones (0–1)',
+                      'aria-label': `suspicion ${r.suspicion.toFixed(2)}`,
+                    },
                     `susp ${r.suspicion.toFixed(2)}`,
                   )
                 : null,

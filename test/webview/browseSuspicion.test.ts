@@ -44,7 +44,10 @@ const CLAIMS: ItemClaimsView = {
       reason: 'sharpness 95 vs 812',
     },
   ],
-  images: [{ path: 'images/harvest-642254_11_04.jpg', error: 'x' }, { path: 'images/railway-336702_07_03.jpg', error: 'y' }],
+  images: [
+    { path: 'images/harvest-642254_11_04.jpg', error: 'x' },
+    { path: 'images/railway-336702_07_03.jpg', error: 'y' },
+  ],
   measured: 0,
   cached: 2,
 };
@@ -136,7 +139,12 @@ describe('browse: sort and filter by suspicion (headless Chromium)', function ()
     const page = (suite.page = await openCurator(suite.browser, suite.url, config({ total: 5, matches: 5, filterId: 2, note })));
     await page.getByRole('combobox', { name: 'Sort' }).selectOption('suspicion');
     await page.waitForFunction(
-      (t) => Array.from((globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } }).document.querySelectorAll('.filter-note')).some((e) => e.textContent === t),
+      (t) =>
+        Array.from(
+          (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } }).document.querySelectorAll(
+            '.filter-note',
+          ),
+        ).some((e) => e.textContent === t),
       note,
     );
     assert.equal(await page.locator('.filter-note').getAttribute('role'), 'status');

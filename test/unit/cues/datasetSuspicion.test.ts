@@ -36,7 +36,9 @@ describe('dataset suspicion for browse (demo, real images)', function () {
     assert.equal(first.file, suspicionFile(cur));
     assert.ok(fs.existsSync(first.file));
 
-    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), 'cues', demo, '--json', '--curator', path.join(dir, 'cli')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), 'cues', demo, '--json', '--curator', path.join(dir, 'cli')], {
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
     const cli = (JSON.parse(r.stdout) as { items: { index: number; suspicion: number }[] }).items;
     assert.equal(cli.length, ds.count);
@@ -66,15 +68,22 @@ describe('dataset suspicion for browse (demo, real images)', function () {
     const records = JSON.parse(fs.readFileSync(demo, 'utf8')) as { image: string | string[] }[];
     fs.writeFileSync(swapped, JSON.stringify(records.map((r) => (Array.isArray(r.image) ? { ...r, image: [...r.image].reverse() } : r))));
     const imageRoot = path.dirname(demo);
-    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), 'cues', swapped, '--json', '--images', imageRoot, '--curator', path.join(dir, 'cli-sw')], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(root, 'bin', 'cocurate.js'), 'cues', swapped, '--json', '--images', imageRoot, '--curator', path.join(dir, 'cli-sw')],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.equal(r.status, 0, r.stderr);
     const cli = (JSON.parse(r.stdout) as { items: { index: number; suspicion: number }[] }).items;
     const suspicious = cli.filter((it) => it.suspicion > 0);
     assert.ok(suspicious.length >= 3, `swapped images make some labels suspicious (${suspicious.length})`);
     const expected = [...cli].sort((a, b) => b.suspicion - a.suspicion || a.index - b.index).map((it) => it.index);
-    assert.notDeepEqual(expected, cli.map((it) => it.index));
+    assert.notDeepEqual(
+      expected,
+      cli.map((it) => it.index),
+    );
     const ds = Dataset.open(swapped);
     try {
       const { scores } = await datasetSuspicion(ds, { curationFolder: path.join(dir, 'cur-sw'), imageRoot, workers: 2 });
@@ -84,7 +93,10 @@ describe('dataset suspicion for browse (demo, real images)', function () {
       const atLeast = cli.filter((it) => it.suspicion >= min).map((it) => it.index);
       assert.deepEqual(Array.from(orderBySuspicion(scores, null, { min })), atLeast);
       const within = Int32Array.from(atLeast.slice(0, 2));
-      assert.deepEqual(Array.from(orderBySuspicion(scores, within, { min: 0, sort: true })), expected.filter((i) => within.includes(i)));
+      assert.deepEqual(
+        Array.from(orderBySuspicion(scores, within, { min: 0, sort: true })),
+        expected.filter((i) => within.includes(i)),
+      );
     } finally {
       ds.close();
     }
