@@ -9,7 +9,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Dataset } from '../../src/core/dataset';
-import { cacheFiles, fingerprintFd, readIndexCache } from '../../src/core/indexCache';
+import { parseArgs } from '../../src/cli/args';
+import { info } from '../../src/cli/commands/info';
+import { show } from '../../src/cli/commands/show';
+import type { Command } from '../../src/cli/command';
+import { CacheColumnError, cacheFiles, cacheReadStats, fingerprintFd, readIndexCache } from '../../src/core/indexCache';
 import type { RecordIndex } from '../../src/core/recordIndex';
 import { groupSizes } from '../../src/core/strata';
 
@@ -57,6 +61,13 @@ function check(file: string): boolean {
     a.ds.close();
     b.close();
   }
+}
+
+/** The index from a fresh scan (no cache). */
+function fromScan(file: string): RecordIndex {
+  const ds = Dataset.open(file, { cache: false });
+  ds.close();
+  return ds.index;
 }
 
 /** Group sizes from the records themselves (no cache). */
@@ -228,17 +239,67 @@ describe('persistent index cache', function () {
     };
     assert.equal(miss(good), 'hit');
     assert.equal(miss(good.subarray(0, good.length - 100)), 'truncated');
+    // A damaged header is caught when the cache is opened.
+    const badHeader = Buffer.from(good);
+    badHeader[20] ^= 0x01;
+    assert.equal(miss(badHeader), 'corrupt');
+    // A damaged column is caught when that column is first read (each column has its own CRC).
+    const cols = (JSON.parse(good.toString('utf8', 16, 16 + good.readUInt32LE(8))) as { cols: { name: string; off: number; len: number }[] }).cols;
+    const ends = cols.find((c) => c.name === 'ends')!;
     const flipped = Buffer.from(good);
-    flipped[flipped.length - 200] ^= 0x40; // inside the columns
-    assert.equal(miss(flipped), 'corrupt');
+    flipped[ends.off + 8 * 150 + 3] ^= 0x40; // record 150's end offset
+    fs.writeFileSync(cache, flipped);
+    const lazy = readIndexCache(cache, file, fp, key);
+    assert.ok('index' in lazy);
+    assert.equal(lazy.index.start(150), fromScan(file).start(150)); // another column: intact, read
+    assert.throws(() => lazy.index.end(0), CacheColumnError);
     assert.equal(miss(Buffer.from('not a cache file at all')), 'foreign');
     assert.equal('miss' in readIndexCache(cache, path.join(dir, 'other.jsonl'), fp, key) ? 'miss' : 'hit', 'miss'); // another dataset's cache
     fs.writeFileSync(cache, good);
     assert.equal('miss' in readIndexCache(cache, file, fp, { idField: 'uid' }) ? 'foreign' : 'hit', 'foreign'); // built for another id field
-    // Through Dataset.open: a damaged cache is rebuilt and rewritten.
+    // Through Dataset.open: the damaged column drops the cache, the dataset is scanned again (the
+    // records are right), and the cache is written again.
     fs.writeFileSync(cache, flipped);
-    assert.equal(check(file), false);
-    assert.equal(check(file), true);
+    assert.equal(check(file), true); // the header was good: opened from the cache ...
+    assert.notDeepEqual(fs.readFileSync(cache), flipped); // ... dropped and rewritten when the column failed
+    const again = open(file);
+    try {
+      assert.equal(again.hit, true);
+      assert.equal(dump(again.ds.index), dump(fromScan(file)));
+    } finally {
+      again.ds.close();
+    }
+  });
+
+  it('cached info reads the header and the columns it needs, not the whole cache file', async function () {
+    // Big enough that its columns outweigh the header and a few records.
+    fs.writeFileSync(file, jsonl(20000));
+    const run = async (cmd: Command, argv: string[]): Promise<{ code: number; out: string; bytes: number }> => {
+      let out = '';
+      const before = cacheReadStats.bytes;
+      const code = await withEnv({ COCURATE_CACHE_MIN_BYTES: '0' }, () =>
+        cmd.run(parseArgs(argv, cmd.flags), {
+          out: (t) => {
+            out += t;
+          },
+          err: () => {},
+        }),
+      );
+      return { code, out, bytes: cacheReadStats.bytes - before };
+    };
+    const cold = await run(info, [file, '--json']); // writes the index and the group sizes
+    await run(show, [file, '15000', '--json']); // adds the id table
+    const cache = path.join(dir, '.curator', 'index', 'data.jsonl.cidx');
+    const size = fs.statSync(cache).size;
+    const warm = await run(info, [file, '--json']);
+    assert.equal(warm.code, 0);
+    assert.equal(warm.out, cold.out);
+    assert.ok(warm.bytes > 0, 'the cache was read');
+    // starts, ends, lines, group sizes: 4 of the 6 columns (the id hashes and the id table are not read).
+    assert.ok(warm.bytes <= size * 0.7, `info read ${warm.bytes} of the ${size} bytes of the cache file`);
+    const shown = await run(show, [file, '15000', '--json']);
+    assert.equal((JSON.parse(shown.out) as { key: string }).key, 'r15000');
+    assert.ok(shown.bytes < size, `show read ${shown.bytes} of the ${size} bytes of the cache file`);
   });
 
   it('a cache folder that cannot be written: falls back to $XDG_CACHE_HOME/cocurate, then to no cache at all', () => {
