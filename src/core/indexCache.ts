@@ -370,23 +370,25 @@ export function readIndexCache(
   if (size !== end) return { miss: 'truncated' };
 
   let rebuilt: RecordIndex | undefined;
-  const core = (k: number): (() => Float64Array) => () => {
-    try {
-      return readColumn(file, cols[k], n);
-    } catch (e) {
-      if (!(e instanceof CacheColumnError) || !opts.rebuild) throw e;
-      if (!rebuilt) {
-        try {
-          fs.unlinkSync(file); // dropped: a damaged cache file is never read again
-        } catch {
-          /* already gone or not ours to delete: its header no longer matches what is read */
+  const core =
+    (k: number): (() => Float64Array) =>
+    () => {
+      try {
+        return readColumn(file, cols[k], n);
+      } catch (e) {
+        if (!(e instanceof CacheColumnError) || !opts.rebuild) throw e;
+        if (!rebuilt) {
+          try {
+            fs.unlinkSync(file); // dropped: a damaged cache file is never read again
+          } catch {
+            /* already gone or not ours to delete: its header no longer matches what is read */
+          }
+          rebuilt = opts.rebuild();
         }
-        rebuilt = opts.rebuild();
+        if (rebuilt.count !== n) throw new Error(`${datasetAbs} changed while it was open; open it again`);
+        return columnOf(rebuilt, cols[k].name, header.groupNames);
       }
-      if (rebuilt.count !== n) throw new Error(`${datasetAbs} changed while it was open; open it again`);
-      return columnOf(rebuilt, cols[k].name, header.groupNames);
-    }
-  };
+    };
   const index = new LoadedIndex(
     header.container,
     header.bytes,
