@@ -19,6 +19,13 @@ describe('crash: extension host killed while marking (code-server)', function ()
   let vs: VsCode | undefined;
   let ws = '';
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && vs) {
+      await vs.screenshot(`failed-crash-${this.currentTest.title}`);
+      console.log(vs.log().slice(-4000));
+    }
+  });
+
   after(async () => {
     if (vs) await vs.close();
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
@@ -34,9 +41,15 @@ describe('crash: extension host killed while marking (code-server)', function ()
     const t0 = Date.now();
     const lap = (what: string) => console.log(`      ${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-    vs = await VsCode.start({ workspace: ws, settings: { 'curator.reviewer': 'crash', 'curator.suggestOpenWithCurator': false } });
-    await vs.runCommand('Curator: Open Spot Check');
-    await vs.answerQuickInput(undefined, 'crash-30');
+    vs = await VsCode.start({
+      workspace: ws,
+      settings: { 'curator.reviewer': 'crash', 'curator.suggestOpenWithCurator': false },
+      machineSettings: { 'curator.reviewer': 'crash' },
+    });
+    // The plan in the spot-check editor (the custom editor VS Code restores itself). The titled review panel
+    // that Open Spot Check now opens does not come back after an extension-host crash and a reload — a known
+    // gap of issue #14, left open; the verdicts are safe either way, which is what this test is about.
+    await vs.openFile('.curator/spotchecks/crash-30/plan.json');
     let view = vs.webview();
     await view.locator('#app[data-mode="review"][data-state="ready"]').waitFor({ timeout: 60_000 });
     await vs.focusWebview();
@@ -45,16 +58,26 @@ describe('crash: extension host killed while marking (code-server)', function ()
     lap('review open');
     const hosts = vs.extensionHostPids();
     assert.ok(hosts.length > 0, 'found the extension host process');
+    // The session log lists each verdict once the host confirmed it.
+    const savedLog = () =>
+      view.locator('.saved-log li').evaluateAll((els) => els.map((e) => ({ key: e.getAttribute('data-key')!, verdict: e.getAttribute('data-verdict')! })));
+    let shownBeforeKill: { key: string; verdict: string }[] = [];
     const keys = ['c', 'x', 'c', 's', 'c', 'x', 'c', 'c', 'x', 'c', 'c', 's', 'c', 'x', 'c', 'c'];
     for (let k = 0; k < keys.length; k++) {
-      if (k === 10) for (const pid of hosts) process.kill(pid, 'SIGKILL');
+      // Some verdicts are confirmed before the kill (on a loaded machine the host may lag behind the keys),
+      // and keys 5–9 are still in flight when it comes.
+      if (k === 5) await view.locator('.saved-log li').nth(2).waitFor({ state: 'attached', timeout: 60_000 });
+      if (k === 10) {
+        shownBeforeKill = await savedLog();
+        for (const pid of hosts) process.kill(pid, 'SIGKILL');
+      }
       await vs.press(keys[k]);
       await vs.page.waitForTimeout(40);
     }
-    // What the UI showed as saved (the session log lists each verdict once the host confirmed it).
-    const shown = await view
-      .locator('.saved-log li')
-      .evaluateAll((els) => els.map((e) => ({ key: e.getAttribute('data-key')!, verdict: e.getAttribute('data-verdict')! })));
+    // What the UI showed as saved: the log just before the kill, and the log at the end. (The review panel
+    // comes back with a fresh log when VS Code restarts the extension host; keys after the restart are saved
+    // by the new host.)
+    const shown = [...new Map([...shownBeforeKill, ...(await savedLog())].map((s) => [`${s.key} ${s.verdict}`, s])).values()];
     await vs.screenshot('e2e-crash-after-kill');
     assert.ok(shown.length >= 3, `some verdicts were saved before the kill (shown: ${shown.length})`);
     const before = readJournal(journal);
