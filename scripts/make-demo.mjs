@@ -18,8 +18,11 @@ const DISTORTIONS = [
   'colour diffusion',
   'colour shift',
   'colour quantisation',
-  'desaturation', // KADID-10k type 7 lowers saturation (its colourfulness cue: 7.4 on boats-936943_07_03)
+  // Types 7 and 8 are named the wrong way round on purpose: KADID-10k type 7 lowers saturation, so the
+  // labels claim over-saturation on desaturated photos — the demo's planted label error, which the label
+  // audit (cocurate cues, New Hunt, browse by suspicion) finds. The hunt e2e test relies on it.
   'over-saturation',
+  'desaturation',
   'JPEG2000 compression',
   'JPEG compression',
   'white noise',
