@@ -1,6 +1,6 @@
 /**
  * The claims of one item (core claims/itemClaims.ts) as the webview's claims panel shows them
- * (protocol ItemClaimsView), for browse (ARCHITECTURE.md, "Image cues and label claims").
+ * (protocol ItemClaimsView), for review and browse (ARCHITECTURE.md, "Image cues and label claims").
  */
 import type { ItemClaims } from '../../core/claims/itemClaims';
 import type * as P from '../../protocol';

@@ -4,6 +4,7 @@
  * ShowPlanPosition moves the webview to one (next/previous model disagreement, a pick from the
  * disagreements list). Marks are appended and fsynced (SpotCheckSession) before they are answered.
  */
+import { toClaimsView } from './claimsView';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { disagreementPositions, stepDisagreement } from '../../core/answers/planDisagreements';
@@ -184,27 +185,7 @@ export class ReviewView extends CuratorViewBase {
     this.cueStore ??= CueStore.open(path.join(curationFolder(ds.path), 'cues'));
     const r = await itemClaims(item, this.imageRoot(), this.cueStore, { signal: ctrl.signal });
     if (ctrl.signal.aborted) throw new Error('superseded by a later item');
-    return {
-      key: item.key,
-      suspicion: r.suspicion,
-      claims: r.claims.map((c) => ({
-        text: c.text,
-        attribute: c.attribute,
-        images: c.images,
-        relation: c.relation,
-        status: c.status,
-        ...(c.hedged ? { hedged: true } : {}),
-        values: c.values.map((v) => (v === undefined || !Number.isFinite(v) ? null : v)),
-        reason: c.reason,
-      })),
-      images: r.images.map((im) => {
-        if (!im.cues) return { path: im.path, error: im.error ?? 'not measured' };
-        const { sharpness, noise, exposure, contrast, colourfulness, blockiness, megapixels } = im.cues;
-        return { path: im.path, cues: { sharpness, noise, exposure, contrast, colourfulness, blockiness, megapixels } };
-      }),
-      measured: r.stats.measured,
-      cached: r.stats.cached,
-    };
+    return toClaimsView(item.key, r);
   }
 
   private writable(): SpotCheckSession {
