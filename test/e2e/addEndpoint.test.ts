@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { OpenAITestServer } from '../support/openaiTestServer';
-import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+import { copyWorkspace, REPO_ROOT, VsCode, captureFailures } from './harness';
 
 const KEY = 'sk-e2e-add-endpoint-5f3e-NEVER-WRITE';
 
@@ -57,12 +57,7 @@ describe('Curator: Add Endpoint… (code-server)', function () {
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && vs) {
-      await vs.screenshot(`failed-${this.currentTest.title}`);
-      console.log(vs.log().slice(-4000));
-    }
-  });
+  captureFailures(() => vs);
 
   const title = (): ReturnType<Page['locator']> => page.locator('.quick-input-widget .quick-input-title');
   const input = (): ReturnType<Page['locator']> => page.locator('.quick-input-widget input.input');

@@ -14,7 +14,7 @@ import type { FrameLocator } from 'playwright-core';
 import { parseArgs } from '../../src/cli/args';
 import { sample } from '../../src/cli/commands/sample';
 import { OpenAITestServer } from '../support/openaiTestServer';
-import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+import { copyWorkspace, REPO_ROOT, VsCode, captureFailures } from './harness';
 
 const KEY = 'sk-e2e-7c1d9a0b-NEVER-WRITE';
 const HOSTILE = '<img src=x onerror="document.title=\'pwned\'">';
@@ -60,12 +60,7 @@ describe('model answers in VS Code (code-server)', function () {
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && vs) {
-      await vs.screenshot(`failed-${this.currentTest.title}`);
-      console.log(vs.log().slice(-4000));
-    }
-  });
+  captureFailures(() => vs);
 
   async function goTo(id: string): Promise<void> {
     const jump = view.locator('input.jump');

@@ -13,7 +13,7 @@ import { validateDataset } from '../../src/core/validate';
 import { startBuildTestServer, type BuildTestServer, type ChatRequestBody } from '../support/buildTestServer';
 import { makeTinyEmbeddingModel } from '../support/makeTinyEmbeddingModel';
 import { standInAnswer } from '../support/standInMerger';
-import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+import { copyWorkspace, REPO_ROOT, VsCode, captureFailures } from './harness';
 
 function promptOf(b: ChatRequestBody): string {
   const c = b.messages[0].content;
@@ -68,12 +68,7 @@ describe('build command in VS Code (code-server)', function () {
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && vs) {
-      await vs.screenshot(`failed-build-${this.currentTest.title}`);
-      console.log(vs.log().slice(-4000));
-    }
-  });
+  captureFailures(() => vs, 'failed-build');
 
   /** The endpoint is the "stand-in" profile from settings, or (typed) its URL and model typed in. */
   async function startBuild(first: boolean, typed = false): Promise<void> {

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import sharp from 'sharp';
-import { ARTIFACTS, REPO_ROOT, VsCode } from './harness';
+import { ARTIFACTS, REPO_ROOT, VsCode, captureFailures } from './harness';
 
 const EXAMPLES = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'examples');
 const ORD = ['first', 'second', 'third', 'fourth'];
@@ -78,12 +78,7 @@ describe('compare mode in VS Code (code-server, real photos)', function () {
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && vs) {
-      await vs.screenshot(`failed-${this.currentTest.title}`);
-      console.log(vs.log().slice(-4000));
-    }
-  });
+  captureFailures(() => vs);
 
   const hooks = (): Promise<Hook[]> =>
     view.locator('.cmp-viewport').evaluateAll((els) =>

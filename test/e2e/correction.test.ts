@@ -15,7 +15,7 @@ import { parseArgs } from '../../src/cli/args';
 import { sample } from '../../src/cli/commands/sample';
 import { readDecisions } from '../../src/core/decisions';
 import { readJournal } from '../../src/core/verdicts';
-import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+import { copyWorkspace, REPO_ROOT, VsCode, captureFailures } from './harness';
 
 const NAME = 'fix-5';
 
@@ -53,12 +53,7 @@ describe('review corrections and reasons in VS Code (code-server)', function () 
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && vs) {
-      await vs.screenshot(`failed-${this.currentTest.title}`);
-      console.log(vs.log().slice(-4000));
-    }
-  });
+  captureFailures(() => vs);
 
   const journal = () => readJournal(path.join(dir, 'verdicts-e2e.jsonl'));
   const keys = () => (JSON.parse(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8')) as { items: { key: string }[] }).items.map((i) => i.key);

@@ -12,19 +12,14 @@ import { spotcheckDir, writePlan } from '../../src/core/plan';
 import { drawSample } from '../../src/core/sampling';
 import { parseStrata } from '../../src/core/strata';
 import { journalPath, readJournal } from '../../src/core/verdicts';
-import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+import { copyWorkspace, REPO_ROOT, VsCode, captureFailures } from './harness';
 
 describe('crash: extension host killed while marking (code-server)', function () {
   this.timeout(240_000);
   let vs: VsCode | undefined;
   let ws = '';
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && vs) {
-      await vs.screenshot(`failed-crash-${this.currentTest.title}`);
-      console.log(vs.log().slice(-4000));
-    }
-  });
+  captureFailures(() => vs, 'failed-crash');
 
   after(async () => {
     if (vs) await vs.close();

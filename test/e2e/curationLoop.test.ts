@@ -15,7 +15,7 @@ import { parseArgs } from '../../src/cli/args';
 import { sample } from '../../src/cli/commands/sample';
 import { readDecisions } from '../../src/core/decisions';
 import { readJournal } from '../../src/core/verdicts';
-import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+import { copyWorkspace, REPO_ROOT, VsCode, captureFailures } from './harness';
 
 const NAME = 'loop-8';
 
@@ -56,12 +56,7 @@ describe('the curation loop from the demo (code-server)', function () {
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && vs) {
-      await vs.screenshot(`failed-${this.currentTest.title}`);
-      console.log(vs.log().slice(-4000));
-    }
-  });
+  captureFailures(() => vs);
 
   const plan = () => JSON.parse(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8')) as { items: { key: string; stratum: string }[] };
   const journal = () => readJournal(path.join(dir, 'verdicts-loop.jsonl'));

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { readJournal } from '../../src/core/verdicts';
-import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+import { copyWorkspace, REPO_ROOT, VsCode, captureFailures } from './harness';
 
 const PLAN_NAME = 'sample-20-seed7';
 
@@ -28,12 +28,7 @@ describe('curator in VS Code (code-server)', function () {
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && vs) {
-      await vs.screenshot(`failed-${this.currentTest.title}`);
-      console.log(vs.log().slice(-4000));
-    }
-  });
+  captureFailures(() => vs);
 
   /** Types into the webview's go-to box (after focusing it with the `g` key binding). */
   async function goTo(id: string): Promise<void> {

@@ -470,3 +470,16 @@ async function killGroup(p: ChildProcess): Promise<void> {
     /* the whole group is gone */
   }
 }
+
+/**
+ * Registers an `afterEach` for the enclosing suite: when a test fails, a screenshot goes to
+ * test/artifacts (`<prefix>-<test title>.png`) and the end of code-server's log is printed.
+ */
+export function captureFailures(current: () => VsCode | undefined, prefix = 'failed'): void {
+  afterEach(async function () {
+    const vs = current();
+    if (this.currentTest?.state !== 'failed' || !vs) return;
+    await vs.screenshot(`${prefix}-${this.currentTest.title}`);
+    console.log(vs.log().slice(-4000));
+  });
+}

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readJournal } from '../../src/core/verdicts';
-import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+import { copyWorkspace, REPO_ROOT, VsCode, captureFailures } from './harness';
 
 describe('packaged .vsix in code-server', function () {
   this.timeout(240_000);
@@ -35,12 +35,7 @@ describe('packaged .vsix in code-server', function () {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && vs) {
-      await vs.screenshot(`failed-packaged-${this.currentTest.title}`);
-      console.log(vs.log().slice(-4000));
-    }
-  });
+  captureFailures(() => vs, 'failed-packaged');
 
   it('is lean: bundles, native sharp for the target, no sources or tests', () => {
     const listing = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n');

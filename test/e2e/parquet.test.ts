@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { writeParquet } from '../support/parquetWriter';
-import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+import { copyWorkspace, REPO_ROOT, VsCode, captureFailures } from './harness';
 
 describe('parquet datasets in VS Code (code-server)', function () {
   this.timeout(240_000);
@@ -48,12 +48,7 @@ describe('parquet datasets in VS Code (code-server)', function () {
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && vs) {
-      await vs.screenshot(`failed-${this.currentTest.title}`);
-      console.log(vs.log().slice(-4000));
-    }
-  });
+  captureFailures(() => vs);
 
   it('reopens a parquet file with the curator and shows its embedded images', async () => {
     const before = fs.readdirSync(ws).sort();

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+import { copyWorkspace, REPO_ROOT, VsCode, captureFailures } from './harness';
 
 describe('language server in VS Code (code-server)', function () {
   this.timeout(180_000);
@@ -23,12 +23,7 @@ describe('language server in VS Code (code-server)', function () {
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && vs) {
-      await vs.screenshot(`failed-${this.currentTest.title}`);
-      console.log(vs.log().slice(-4000));
-    }
-  });
+  captureFailures(() => vs);
 
   it('lists every fault of the broken demo in the Problems panel and underlines it', async () => {
     // Open from the Explorer (no file search involved; Quick Open is slow on a loaded machine).

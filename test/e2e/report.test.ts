@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { REPO_ROOT, VsCode } from './harness';
+import { REPO_ROOT, VsCode, captureFailures } from './harness';
 
 /** A workspace holding the fixture plans under .curator/spotchecks/ (their datasets beside them). */
 function reportWorkspace(): string {
@@ -79,12 +79,7 @@ for (const theme of ['light', 'dark'] as const) {
       if (ws) fs.rmSync(ws, { recursive: true, force: true });
     });
 
-    afterEach(async function () {
-      if (this.currentTest?.state === 'failed' && vs) {
-        await vs.screenshot(`failed-report-${theme}-${this.currentTest.title}`);
-        console.log(vs.log().slice(-4000));
-      }
-    });
+    captureFailures(() => vs, `failed-report-${theme}`);
 
     it('shows the report of every spot check with numbers, charts and warnings', async () => {
       await vs.runCommand('Curator: Show Spot-Check Report', 120_000);

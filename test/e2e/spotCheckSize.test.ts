@@ -6,11 +6,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+import { copyWorkspace, REPO_ROOT, VsCode, captureFailures } from './harness';
 
 describe('New Spot Check size on a small dataset (code-server)', function () {
   this.timeout(180_000);
   let vs: VsCode;
+  captureFailures(() => vs);
   let ws: string;
 
   before(async function () {

@@ -10,11 +10,12 @@ import { Dataset } from '../../src/core/dataset';
 import { spotcheckDir, writePlan } from '../../src/core/plan';
 import { drawSample } from '../../src/core/sampling';
 import { parseStrata } from '../../src/core/strata';
-import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+import { copyWorkspace, REPO_ROOT, VsCode, captureFailures } from './harness';
 
 describe('untrusted workspace (code-server)', function () {
   this.timeout(180_000);
   let vs: VsCode | undefined;
+  captureFailures(() => vs);
   let ws = '';
 
   after(async () => {
