@@ -3,14 +3,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cocurate } from '../support/cli';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const demo = (f: string): string => path.join(root, 'demo', f);
-
-function cocurate(...args: string[]): { code: number; out: string; err: string; json: () => unknown } {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr, json: () => JSON.parse(r.stdout) };
-}
 
 describe('cocurate CLI (built bundle)', function () {
   before(function () {

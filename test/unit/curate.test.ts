@@ -5,7 +5,6 @@
  * and the report's counts by reason, corrections and decisions in every format.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,14 +19,10 @@ import { renderMarkdown } from '../../src/core/report/markdown';
 import { drawSample } from '../../src/core/sampling';
 import { parseStrata } from '../../src/core/strata';
 import { readJournal, VerdictJournal } from '../../src/core/verdicts';
+import { cocurate } from '../support/cli';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'report');
-
-function cocurate(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 /** LLaVA records written with odd spacing and escapes, so re-serialising any of them would show. */
 function rec(i: number, subset: string): string {

@@ -13,15 +13,13 @@ import { resolveImagePath } from '../../src/core/imagePaths';
 import { jsonSyntaxError } from '../../src/core/jsonSyntax';
 import { indexBuffer } from '../../src/core/recordIndex';
 import { validateDataset } from '../../src/core/validate';
+import { runCocurate, type CliRun } from '../support/cli';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-'));
 
-/** Runs the built CLI with a hard time limit (a hang is a failure, not a stuck test run). */
-function cocurate(...args: string[]): { code: number | null; out: string; err: string; signal: string | null } {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), ...args], { encoding: 'utf8', timeout: 15000, maxBuffer: 1 << 26 });
-  return { code: r.status, out: r.stdout ?? '', err: r.stderr ?? '', signal: r.signal };
-}
+/** The built CLI with a hard time limit (a hang is a failure, not a stuck test run). */
+const cocurate = (...args: string[]): CliRun => runCocurate(args, { timeoutMs: 15_000 });
 
 const rec = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   id,

@@ -18,15 +18,13 @@ import { buildReport } from '../../../src/core/report/model';
 import { drawSample } from '../../../src/core/sampling';
 import { parseStrata } from '../../../src/core/strata';
 import { readJournal, VerdictJournal } from '../../../src/core/verdicts';
+import { runCocurate, type CliRun } from '../../support/cli';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'report');
 
-function cocurate(...args: string[]): { code: number | null; out: string; err: string } {
-  // A timeout: before the fix a FIFO journal hung the report for ever.
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), ...args], { encoding: 'utf8', timeout: 15_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+// A time limit: before the fix a FIFO journal hung the report for ever.
+const cocurate = (...args: string[]): CliRun => runCocurate(args, { timeoutMs: 15_000 });
 
 /** One line on stderr (the refusal), naming `what`. */
 function oneLine(err: string, what: RegExp): void {

@@ -4,19 +4,14 @@
  * smaller than 250 (the demo holds 33 records).
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_SAMPLE_SIZE, proposedSampleSize, sampleSizeProblem } from '../../../src/core/sampleSize';
+import { cocurate } from '../../support/cli';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const demo = path.join(root, 'demo', 'coinstruct-demo.json');
-
-function cocurate(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'cocurate.js'), ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 describe('spot-check size (issue #12 §3)', () => {
   it('proposes min(preferred, population)', () => {
