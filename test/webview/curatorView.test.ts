@@ -298,4 +298,34 @@ describe('curator webview (headless Chromium)', function () {
     await page.locator('.item[data-key="rec-5000"]').waitFor();
     assert.equal(await page.evaluate('window.__host.state.browseIndex'), 5000);
   });
+
+  it('browse: the selected row draws its #index in the selection foreground (readable on the selection colour)', async () => {
+    const init: InitState = {
+      mode: 'browse',
+      readOnly: true,
+      start: 0,
+      warnings: [],
+      subsets: [],
+      dataset: { name: 'small.jsonl', path: '/data/small.jsonl', count: 2, format: 'llava', bytes: 1000 },
+    };
+    page = await openCurator(browser, server.url, {
+      results: { ready: init, query: { total: 2, matches: 2, filterId: 1 } },
+      items: { 0: { ...GROUP3, index: 0, key: 'rec-0' }, 1: { ...MCQ, index: 1, key: 'rec-1' } },
+      listSize: 2,
+    });
+    // VS Code's dark theme colours: a light grey description, white on a blue selection.
+    await page.evaluate(() => {
+      type Dom = { document: { documentElement: { style: { setProperty(name: string, value: string): void } } } };
+      const root = (globalThis as unknown as Dom).document.documentElement.style;
+      root.setProperty('--vscode-descriptionForeground', 'rgb(204, 204, 204)');
+      root.setProperty('--vscode-list-activeSelectionBackground', 'rgb(4, 57, 94)');
+      root.setProperty('--vscode-list-activeSelectionForeground', 'rgb(255, 255, 255)');
+    });
+    await page.locator('.row.selected[data-key="rec-0"]').waitFor();
+    const p = page;
+    type Styles = { getComputedStyle(el: unknown): { color: string } };
+    const colour = (sel: string) => p.locator(sel).evaluate((el) => (globalThis as unknown as Styles).getComputedStyle(el).color);
+    assert.equal(await colour('.row.selected .row-index'), 'rgb(255, 255, 255)');
+    assert.equal(await colour('.row:not(.selected) .row-index'), 'rgb(204, 204, 204)');
+  });
 });
