@@ -332,6 +332,8 @@ export interface ReportDecideTarget {
 export const ReportDecideTargets = request<Record<string, never>, { targets: ReportDecideTarget[] }>('report.decideTargets');
 /** Records the decision in the spot check's decisions.json (answered once it is on disk). */
 export const ReportDecide = request<{ dir: string; stratum?: string; decision: DecisionValue }, { file: string; text: string }>('report.decide');
+/** Runs "Curator: Export Curated Dataset" for one of the report's spot checks (it asks what to apply and where). */
+export const ReportExportCurated = command<{ dir: string }>('report.exportCurated');
 
 // ---------------------------------------------------------------------------------------------
 // Model answers beside the label (issue #5): one column per endpoint profile in the item view.

@@ -2,7 +2,8 @@
  * Decide buttons in the report webview (issue #17): under each spot check's headline, a scope
  * (the whole spot check or one stratum) and Keep / Keep with corrections / Drop. A click asks the
  * host to record the decision (core decide, the same code as `cocurate decide`); the status says
- * "saving…" until the host answers with decisions.json on disk. Built from text nodes only.
+ * "saving…" until the host answers with decisions.json on disk. "Export curated dataset…" beside them
+ * runs the export command for that spot check. Built from text nodes only.
  */
 import type { DecisionValue, ReportDecideTarget } from '../src/protocol';
 import { h } from './elements';
@@ -28,7 +29,7 @@ function setStatus(root: HTMLElement, card: number, text: string, state: string)
 }
 
 /** Adds a decide bar to each spot-check card of `root` (again after every content update). */
-export function addDecideBars(root: HTMLElement, targets: ReportDecideTarget[], decide: Decide): void {
+export function addDecideBars(root: HTMLElement, targets: ReportDecideTarget[], decide: Decide, exportCurated: (dir: string) => void): void {
   for (const t of targets) {
     const card = root.querySelector(`#spotcheck-${t.card}`);
     if (!card || card.querySelector('.decide')) continue;
@@ -58,6 +59,12 @@ export function addDecideBars(root: HTMLElement, targets: ReportDecideTarget[], 
       });
       return el;
     });
+    const exporter = h(
+      'button',
+      { type: 'button', class: 'export-curated', title: `Write a curated copy of the dataset from ${t.name}'s verdicts, corrections and decisions` },
+      'Export curated dataset…',
+    );
+    exporter.addEventListener('click', () => exportCurated(t.dir));
     const bar = h(
       'div',
       { class: 'toolbar decide', role: 'toolbar', 'aria-label': `Decide on ${t.name}` },
@@ -65,6 +72,7 @@ export function addDecideBars(root: HTMLElement, targets: ReportDecideTarget[], 
       scope,
       ...buttons,
       status,
+      exporter,
     );
     const anchor = card.querySelector('.chips') ?? card.querySelector('h2');
     anchor?.after(bar);

@@ -4,7 +4,7 @@
  * report content; scroll position and open sections stay). The content is HTML rendered by core
  * with every dataset string escaped.
  */
-import { ReportDecide, ReportDecideTargets, ReportExport, ReportOpenItem, ReportUpdate, type ReportFormat } from '../src/protocol';
+import { ReportDecide, ReportDecideTargets, ReportExport, ReportExportCurated, ReportOpenItem, ReportUpdate, type ReportFormat } from '../src/protocol';
 import { WebviewChannel } from './channel';
 import { addDecideBars } from './reportDecide';
 
@@ -15,7 +15,12 @@ async function decideBars(): Promise<void> {
   const main = document.getElementById('report');
   if (!main) return;
   const { targets } = await channel.request(ReportDecideTargets, {});
-  addDecideBars(main, targets, (dir, decision, stratum) => channel.request(ReportDecide, { dir, decision, ...(stratum !== undefined ? { stratum } : {}) }));
+  addDecideBars(
+    main,
+    targets,
+    (dir, decision, stratum) => channel.request(ReportDecide, { dir, decision, ...(stratum !== undefined ? { stratum } : {}) }),
+    (dir) => channel.command(ReportExportCurated, { dir }),
+  );
   main.dataset.decide = 'ready';
 }
 

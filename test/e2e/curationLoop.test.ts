@@ -1,8 +1,8 @@
 /**
  * The curation loop from the demo, end to end in a real VS Code (code-server + Chromium; issue #17
  * "Done when"): review a spot check with the keys, correct two labels, mark a third item incorrect
- * with no correction (it is dropped), decide on a stratum from the report view, export with
- * "Curator: Export Curated Dataset" through its pickers and save dialog; the output passes
+ * with no correction (it is dropped), decide on a stratum from the report view, export from the
+ * report's "Export curated dataset…" button (the export command's pickers and save dialog); the output passes
  * `cocurate validate` and opens in the curator. Byte identity of untouched records on a BOM + CRLF
  * array and on JSONL is checked in test/unit/curate (core applyCuration, which the command runs).
  */
@@ -112,11 +112,11 @@ describe('the curation loop from the demo (code-server)', function () {
     assert.equal(d.strata.get(stratum)?.by, 'loop');
   });
 
-  it('exports the curated dataset through its pickers and the save dialog; it validates and opens in the curator', async () => {
+  it("exports the curated dataset from the report's button through its pickers and the save dialog; it validates and opens in the curator", async () => {
     const input = path.join(ws, 'coinstruct-demo.json');
     const out = path.join(ws, 'coinstruct-demo.curated.json');
-    await vs.runCommand('Curator: Export Curated Dataset');
-    await vs.answerQuickInput(undefined, NAME, 'Export Curated Dataset'); // which spot check
+    // The report (still open from the decision) runs "Curator: Export Curated Dataset" for its spot check.
+    await vs.webview().locator('#spotcheck-0 .decide button.export-curated').click();
     const picks = vs.page.locator('.quick-input-widget');
     await picks.locator('.quick-input-title', { hasText: 'what to apply' }).waitFor({ timeout: 15_000 });
     await vs.press('Enter'); // all three are picked by default

@@ -104,7 +104,7 @@ describe('report webview: Decide buttons (headless Chromium)', function () {
     for (const t of targets) {
       const bar = page.locator(`#spotcheck-${t.card} .decide[role="toolbar"]`);
       assert.equal(await bar.getAttribute('aria-label'), `Decide on ${t.name}`);
-      assert.deepEqual(await bar.locator('button').allTextContents(), ['Keep', 'Keep with corrections', 'Drop']);
+      assert.deepEqual(await bar.locator('button[data-decide]').allTextContents(), ['Keep', 'Keep with corrections', 'Drop']);
       assert.deepEqual(await bar.locator('select option').allTextContents(), ['the whole spot check', ...t.strata.map((s) => `stratum ${s.label}`)]);
     }
   });
@@ -134,6 +134,17 @@ describe('report webview: Decide buttons (headless Chromium)', function () {
     await page.locator('#spotcheck-1 .decide-status[data-state="saved"]').waitFor();
     assert.deepEqual(await decides(page), [{ dir: targets[1].dir, decision: 'drop', stratum: targets[1].strata[0].name }]);
     assert.equal(await page.locator('#spotcheck-1 select.decide-scope').inputValue(), `s:${targets[1].strata[0].name}`);
+  });
+
+  it('"Export curated dataset…" asks the host to export that spot check', async () => {
+    page = await open();
+    await page.locator('#spotcheck-1 .decide button.export-curated').click();
+    await page.waitForFunction(() => (globalThis as unknown as { __host: { sent: Sent[] } }).__host.sent.some((m) => m.method === 'report.exportCurated'));
+    const sent = ((await page.evaluate('window.__host.sent')) as Sent[]).filter((m) => m.method === 'report.exportCurated');
+    assert.deepEqual(
+      sent.map((m) => m.params),
+      [{ dir: targets[1].dir }],
+    );
   });
 
   it('says NOT recorded with the reason when the host cannot write decisions.json', async () => {

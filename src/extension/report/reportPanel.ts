@@ -83,6 +83,10 @@ export class ReportPanel implements vscode.Disposable {
       if (!this.dirs.some((d) => path.resolve(d) === path.resolve(item.dir))) return;
       await openReportItem(item);
     });
+    this.channel.onCommand(P.ReportExportCurated, async ({ dir }) => {
+      if (!this.dirs.some((d) => path.resolve(d) === path.resolve(dir))) return;
+      await vscode.commands.executeCommand('curator.exportCuratedDataset', { dir });
+    });
     this.channel.onRequest(P.ReportDecideTargets, () => ({ targets: this.decideTargets() }));
     this.channel.onRequest(P.ReportDecide, ({ dir, stratum, decision }) => this.decide(dir, decision, stratum));
     for (const dir of dirs) {
