@@ -32,6 +32,23 @@ export interface FakeHostConfig {
   state?: unknown;
 }
 
+/** A fake host browsing a small dataset: these items at indices 0…n-1, every filter matching all of them. */
+export function browsing(name: string, items: ItemView[]): FakeHostConfig {
+  const ready: InitState = {
+    mode: 'browse',
+    readOnly: true,
+    start: 0,
+    warnings: [],
+    subsets: [],
+    dataset: { name, path: `/data/${name}`, count: items.length, format: 'llava', bytes: 1000 * items.length },
+  };
+  return {
+    results: { ready, query: { total: items.length, matches: items.length, filterId: 1 } },
+    items: Object.fromEntries(items.map((it, i) => [i, it])),
+    listSize: items.length,
+  };
+}
+
 export async function startPageServer(): Promise<{ url: string; close: () => Promise<void> }> {
   const csp = `default-src 'none'; img-src 'self'; style-src 'self'; script-src 'nonce-${NONCE}'`;
   const html = `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">

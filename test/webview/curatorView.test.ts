@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { InitState, ItemView } from '../../src/protocol';
-import { launchBrowser, notify, waitForLoaded, openCurator, sent, startPageServer, type FakeHostConfig } from './curatorPage';
+import { browsing, launchBrowser, notify, waitForLoaded, openCurator, sent, startPageServer, type FakeHostConfig } from './curatorPage';
 
 /**
  * The fake host's record of sent messages, read inside `waitForFunction` predicates. Those predicates are functions, never
@@ -300,19 +300,14 @@ describe('curator webview (headless Chromium)', function () {
   });
 
   it('browse: the selected row draws its #index in the selection foreground (readable on the selection colour)', async () => {
-    const init: InitState = {
-      mode: 'browse',
-      readOnly: true,
-      start: 0,
-      warnings: [],
-      subsets: [],
-      dataset: { name: 'small.jsonl', path: '/data/small.jsonl', count: 2, format: 'llava', bytes: 1000 },
-    };
-    page = await openCurator(browser, server.url, {
-      results: { ready: init, query: { total: 2, matches: 2, filterId: 1 } },
-      items: { 0: { ...GROUP3, index: 0, key: 'rec-0' }, 1: { ...MCQ, index: 1, key: 'rec-1' } },
-      listSize: 2,
-    });
+    page = await openCurator(
+      browser,
+      server.url,
+      browsing('small.jsonl', [
+        { ...GROUP3, index: 0, key: 'rec-0' },
+        { ...MCQ, index: 1, key: 'rec-1' },
+      ]),
+    );
     // VS Code's dark theme colours: a light grey description, white on a blue selection.
     await page.evaluate(() => {
       type Dom = { document: { documentElement: { style: { setProperty(name: string, value: string): void } } } };
