@@ -7,6 +7,11 @@ import type { ParsedArgs, FlagSpec } from './args';
 export interface CommandIO {
   out: (text: string) => void;
   err: (text: string) => void;
+  /**
+   * Writes to stdout at once, waiting while a slow reader's pipe is full: for output made while a
+   * synchronous scan holds the event loop (`out` would queue what the pipe cannot take until then).
+   */
+  outNow?: (text: string) => void;
 }
 
 export interface Command {

@@ -1,5 +1,5 @@
 /** Opening a dataset from CLI flags: --format, --container, --map, --no-cache. */
-import { Dataset } from '../core/dataset';
+import { Dataset, type OpenOptions } from '../core/dataset';
 import { FORMAT_IDS, parseFieldMapping, type FormatId } from '../core/item';
 import type { Container } from '../core/recordIndex';
 import { UsageError, type ParsedArgs } from './args';
@@ -8,8 +8,13 @@ export const DATASET_FLAGS = ['format', 'container', 'map'];
 /** Boolean dataset flags: --no-cache bypasses the persistent index (read and write). */
 export const DATASET_BOOLEANS = ['no-cache'];
 
-export function openDatasetFromArgs(file: string | undefined, args: ParsedArgs): Dataset {
+export function openDatasetFromArgs(file: string | undefined, args: ParsedArgs, extra: Pick<OpenOptions, 'onProgress'> = {}): Dataset {
   if (!file) throw new UsageError('missing FILE (a .json or .jsonl dataset)');
+  return Dataset.open(file, { ...datasetOptionsFromArgs(args), ...extra });
+}
+
+/** The open options the flags give (format, container, mapping, cache). */
+export function datasetOptionsFromArgs(args: ParsedArgs): OpenOptions {
   const format = args.str('format');
   if (format !== undefined && !FORMAT_IDS.includes(format as FormatId)) {
     throw new UsageError(`unknown --format "${format}" (use ${FORMAT_IDS.join(', ')})`);
@@ -25,10 +30,10 @@ export function openDatasetFromArgs(file: string | undefined, args: ParsedArgs):
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  return Dataset.open(file, {
+  return {
     format: format as FormatId | undefined,
     container: container as Container | undefined,
     mapping,
     cache: args.bool('no-cache') ? false : undefined,
-  });
+  };
 }

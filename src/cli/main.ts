@@ -1,4 +1,5 @@
 /** cocurate: the headless command line of Co-Instruct Curator. */
+import * as fs from 'node:fs';
 import { parseArgs, UsageError } from './args';
 import { envSecrets, redactSecrets } from '../core/endpoint/redact';
 import type { CommandIO } from './command';
@@ -8,10 +9,34 @@ import { COMMANDS } from './commands';
 // terminal or a redirected log; messages (stderr) also lose any Bearer credential or key-like URL
 // parameter. Record text on stdout is left as it is apart from the keys.
 const secrets = envSecrets();
+const outText = (t: string): string => (secrets.length ? redactSecrets(t, secrets, { patterns: false }) : t);
 const io: CommandIO = {
-  out: (t) => process.stdout.write(secrets.length ? redactSecrets(t, secrets, { patterns: false }) : t),
+  out: (t) => process.stdout.write(outText(t)),
   err: (t) => process.stderr.write(redactSecrets(t, secrets)),
+  outNow: (t) => writeNow(outText(t)),
 };
+
+/**
+ * Writes to stdout synchronously, even to a pipe (which Node makes non-blocking: a full pipe would
+ * queue the rest until the event loop runs). Waits 1 ms while the pipe is full. Falls back to the
+ * stream when it already holds queued output, so that the order is kept.
+ */
+function writeNow(text: string): void {
+  if (process.stdout.writableLength > 0) {
+    process.stdout.write(text);
+    return;
+  }
+  let buf = Buffer.from(text, 'utf8');
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  while (buf.length > 0) {
+    try {
+      buf = buf.subarray(fs.writeSync(1, buf));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(nap, 0, 0, 1);
+    }
+  }
+}
 
 function help(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

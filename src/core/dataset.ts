@@ -9,16 +9,7 @@ import { detectFormat } from './formats/detect';
 import { normalize, recordId } from './formats/normalize';
 import { indexOfKey, itemKey } from './itemKey';
 import { fileFingerprint, recordHash } from './hash';
-import {
-  cachedIndex,
-  fingerprintFd,
-  sameFingerprint,
-  writeIndexCache,
-  type CacheOptions,
-  type ExtraColumns,
-  type Fingerprint,
-  type IndexKey,
-} from './indexCache';
+import { cachedIndex, fingerprintFd, sameFingerprint, type CacheOptions, type ExtraColumns, type Fingerprint, type IndexKey } from './indexCache';
 import type { FieldMapping, FormatId, Item } from './item';
 import { isParquetPath, ParquetSource } from './parquet/parquetSource';
 import { quickField } from './quickFields';
@@ -35,8 +26,12 @@ export interface OpenOptions {
   detectSample?: number;
   /** Persistent index (indexCache.ts): false bypasses it; default on (also off when COCURATE_NO_CACHE is set). */
   cache?: false | CacheOptions;
-  /** Progress of a scan (records, bytes read so far), for a worker thread that indexes in the background. */
-  onProgress?: (records: number, bytes: number) => void;
+  /**
+   * Progress of a scan (records, bytes read so far), for a worker thread that indexes in the
+   * background; `partial` is the index so far (records below `records` are final), for a caller
+   * that answers from an early record before the scan ends (`cocurate show`).
+   */
+  onProgress?: (records: number, bytes: number, partial: RecordIndex) => void;
 }
 
 /**
@@ -44,6 +39,9 @@ export interface OpenOptions {
  * not read: code that walks values recursively (tree parsers, renderers) would run out of stack.
  */
 export const MAX_DEPTH = 100;
+
+/** Leading records read to detect the format (OpenOptions.detectSample). */
+export const DETECT_SAMPLE = 20;
 
 /** A record that is not valid JSON (`syntax`) or is nested too deep to read safely (`too-deep`). */
 export class RecordSyntaxError extends Error {
@@ -63,8 +61,9 @@ interface CacheContext {
   /** The dataset's real path (the cache's key). */
   real: string;
   fp: Fingerprint;
-  key: IndexKey;
   extras: ExtraColumns;
+  /** Writes the index and `extras` to the cache file. */
+  save: (index: RecordIndex, extras: ExtraColumns) => void;
   /** The dataset's fingerprint now (an extra column is stored only while it is unchanged). */
   current: () => Fingerprint;
 }
@@ -101,7 +100,7 @@ export class Dataset {
     /** Records that are not text in the file (parquet): read by row, not by byte range. */
     private readonly rows?: ParquetSource,
   ) {
-    this.format = opts.format ?? this.detect(opts.detectSample ?? 20);
+    this.format = opts.format ?? this.detect(opts.detectSample ?? DETECT_SAMPLE);
   }
 
   /** Opens a file on disk: streams it once to build the index. */
@@ -138,7 +137,7 @@ export class Dataset {
         index = r.index;
         cacheFile = r.file;
         fromCache = r.hit;
-        if (r.file && r.fp) cacheCtx = { file: r.file, real, fp: r.fp, key, extras: r.extras, current: () => fingerprintFd(fd) };
+        if (r.file && r.fp && r.save) cacheCtx = { file: r.file, real, fp: r.fp, extras: r.extras, save: r.save, current: () => fingerprintFd(fd) };
       }
     } catch (e) {
       fs.closeSync(fd);
@@ -170,26 +169,70 @@ export class Dataset {
    * `name` must say everything the values depend on besides the file (format, mapping).
    */
   cachedColumn(name: string, compute: () => ArrayLike<number>): Float64Array {
-    const key = `${name}|${JSON.stringify(this.mapping ?? {})}`;
+    const key = this.cacheKey(name);
     const ctx = this.cacheCtx;
     const hit = ctx?.extras.get(key);
     if (hit && hit.length === this.count) return hit;
-    const col = Float64Array.from(compute());
-    let unchanged = false;
-    try {
-      unchanged = ctx !== undefined && sameFingerprint(ctx.fp, ctx.current());
-    } catch {
-      /* closed or gone */
-    }
-    if (ctx && unchanged) {
+    const col = Float64Array.from(this.batched(compute));
+    if (ctx && this.unchanged(ctx)) {
       ctx.extras.set(key, col);
-      try {
-        writeIndexCache(ctx.file, ctx.real, ctx.fp, ctx.key, this.index, ctx.extras);
-      } catch {
-        /* the value is still right */
-      }
+      this.saveCache();
     }
     return col;
+  }
+
+  /**
+   * A small value derived from the records (e.g. the group-size histogram `cocurate info` prints),
+   * kept in the index cache file's header: read without reading any column. `name` as for
+   * cachedColumn; the value must survive JSON. Columns the computation stores go in the same write.
+   */
+  cachedValue<T>(name: string, compute: () => T): T {
+    const key = this.cacheKey(name);
+    const ctx = this.cacheCtx;
+    const hit = ctx?.extras.value(key);
+    if (hit !== undefined) return hit as T;
+    const v = this.batched(compute);
+    if (ctx && this.unchanged(ctx)) {
+      ctx.extras.setValue(key, v);
+      this.saveCache();
+    }
+    return v;
+  }
+
+  private cacheKey(name: string): string {
+    return `${name}|${JSON.stringify(this.mapping ?? {})}`;
+  }
+  private unchanged(ctx: CacheContext): boolean {
+    try {
+      return sameFingerprint(ctx.fp, ctx.current());
+    } catch {
+      return false; // closed or gone
+    }
+  }
+  private cacheBatch = 0;
+  private cacheDirty = false;
+  /** Runs `fn`; the cache writes it asks for are made once, at its end. */
+  private batched<T>(fn: () => T): T {
+    this.cacheBatch++;
+    try {
+      return fn();
+    } finally {
+      if (--this.cacheBatch === 0 && this.cacheDirty) this.saveCache();
+    }
+  }
+  private saveCache(): void {
+    const ctx = this.cacheCtx;
+    if (!ctx) return;
+    if (this.cacheBatch > 0) {
+      this.cacheDirty = true;
+      return;
+    }
+    this.cacheDirty = false;
+    try {
+      if (this.unchanged(ctx)) ctx.save(this.index, ctx.extras);
+    } catch {
+      /* the values are still right */
+    }
   }
 
   /** Where the index came from: a cache file read (hit) or written, or neither (file undefined). */
@@ -222,6 +265,7 @@ export class Dataset {
 
   close(): void {
     this.reader.close();
+    (this.index as { close?: () => void }).close?.(); // a cached index's file
   }
 
   fingerprint(): string {
@@ -300,13 +344,18 @@ export class Dataset {
 
   /** Stable key (the rule is in itemKey.ts). */
   keyFor(i: number, value?: unknown): string {
+    // One record's entry of a cached id table is read alone (its block), not the whole table.
+    const cached = this.idTable ? undefined : this.cacheCtx?.extras.cell(this.cacheKey(this.idsColumn()), i);
     if (value === undefined) {
-      if (this.ids().hashes[i] === -1) return itemKey(i, undefined, true);
+      if ((cached ?? this.ids().hashes[i]) === -1) return itemKey(i, undefined, true);
       const p = this.parse(i);
       value = p.ok ? p.value : null;
     }
     const id = recordId(value, this.mapping);
-    return itemKey(i, id, id === undefined || !this.ids().duplicates.has(i));
+    return itemKey(i, id, id === undefined || !(cached !== undefined ? cached < -1 : this.ids().duplicates.has(i)));
+  }
+  private idsColumn(): string {
+    return `ids/${this.mapping?.id ?? 'id'}`;
   }
 
   /** Record index for a key ("#12" or an id), or undefined. A duplicated id finds its first record. */
@@ -331,7 +380,7 @@ export class Dataset {
     if (this.idTable) return this.idTable;
     // Kept in the index cache as one column: the id hash, or -(hash + 2) for a duplicated id.
     let computed: IdTable | undefined;
-    const col = this.cachedColumn(`ids/${this.mapping?.id ?? 'id'}`, () => {
+    const col = this.cachedColumn(this.idsColumn(), () => {
       computed = this.computeIds();
       const enc = new Float64Array(computed.hashes.length);
       for (let i = 0; i < enc.length; i++) enc[i] = computed.duplicates.has(i) ? -(computed.hashes[i] + 2) : computed.hashes[i];

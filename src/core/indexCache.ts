@@ -8,14 +8,18 @@
  * stale (the fingerprint differs), truncated, corrupt (checksum) or foreign (another dataset, other
  * index options, another format version) is ignored and rebuilt: a cache never yields a wrong record.
  *
- * File layout (little-endian), readable per column: magic "CCIDX" 0 3 0 | u32 header length H |
- * u32 CRC-32 of the header | header JSON, padded with spaces to a multiple of 8 | columns as
- * float64 × count, each 8-byte aligned. The header names every column with its offset, length and
- * CRC-32: starts, ends, lines, idHashes, [groupIds when grouped], then the extra columns (per-record
- * values derived from the records, e.g. group sizes for a format, the id table). Opening reads and
- * checks only the header; a column is read and its CRC checked the first time it is asked for, so
- * `cocurate info` reads a few columns, not the whole file. A column whose CRC fails drops the cache
- * file: the dataset is scanned again (core columns) or the value computed again (extra columns).
+ * File layout (little-endian), readable per block (ARCHITECTURE.md, "Persistent index"): magic
+ * "CCIDX" 0 4 0 | u32 header length H | u32 CRC-32 of the header | header JSON, padded with spaces
+ * to a multiple of 8 | columns as float64 × count, each 8-byte aligned. The header names every
+ * column with its offset, length and the CRC-32 of each block of `block` records (64 KiB): starts,
+ * ends, lines, idHashes, [groupIds when grouped], then the extra columns (per-record values derived
+ * from the records, e.g. group sizes for a format, the id table); and small derived values
+ * (`vals`, e.g. the group-size histogram `cocurate info` prints). Opening reads and checks only the
+ * header; a block is read and its CRC checked the first time one of its records is asked for, so a
+ * cached `info` or `show` reads a few blocks, not the file. A block whose CRC fails drops the cache
+ * file: the dataset is scanned again (core columns) or the column computed again (extra columns).
+ * The file stays open while its index is used, so a cache file replaced meanwhile (another process
+ * storing a new column) is never read at the old file's offsets.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -25,10 +29,12 @@ import * as zlib from 'node:zlib';
 import { writeFileAtomic } from './atomicWrite';
 import type { Container, IndexError, RecordIndex } from './recordIndex';
 
-const MAGIC = Buffer.from([0x43, 0x43, 0x49, 0x44, 0x58, 0x00, 0x03, 0x00]); // "CCIDX" v3
-const VERSION = 3;
+const MAGIC = Buffer.from([0x43, 0x43, 0x49, 0x44, 0x58, 0x00, 0x04, 0x00]); // "CCIDX" v4
+const VERSION = 4;
 const PRE = MAGIC.length + 8; // magic, header length, header CRC
 const CORE = ['starts', 'ends', 'lines', 'idHashes', 'groupIds'] as const;
+/** Records per checked block: 8192 float64 values, 64 KiB. */
+export const DEFAULT_BLOCK_RECORDS = 8192;
 
 let crcTable: Int32Array | undefined;
 /** CRC-32 (zlib's; a table-driven one where this Node has no zlib.crc32). */
@@ -66,6 +72,8 @@ export interface CacheOptions {
   dir?: string;
   /** Smallest dataset worth caching (bytes); default COCURATE_CACHE_MIN_BYTES or 1 MiB. */
   minBytes?: number;
+  /** Records per checked block of a column written (default 8192: 64 KiB); tests use small blocks. */
+  blockRecords?: number;
 }
 
 /** What the index was built with: a cache built with other options is foreign. */
@@ -74,12 +82,12 @@ export interface IndexKey {
   idField: string;
 }
 
-/** Where a column lies in the cache file: byte offset, byte length and CRC-32. */
+/** Where a column lies in the cache file: byte offset, byte length and the CRC-32 of each block. */
 interface ColumnEntry {
   name: string;
   off: number;
   len: number;
-  crc: number;
+  crcs: number[];
 }
 
 interface Header {
@@ -93,11 +101,15 @@ interface Header {
   errors: IndexError[];
   errorsOmitted: number;
   groupNames: string[];
+  /** Records per block (the last block of a column may be shorter). */
+  block: number;
   /** Core columns, then the extra ones ("x:" + name), in file order. */
   cols: ColumnEntry[];
+  /** Small values derived from the records (name → JSON value). */
+  vals: Record<string, unknown>;
 }
 
-/** A column of a cache file that is not what its header says (checksum, or the file changed). */
+/** A block of a cache file that is not what its header says (checksum, or the file changed). */
 export class CacheColumnError extends Error {}
 
 /** Bytes read from cache files by this process (for tests and diagnostics). */
@@ -114,62 +126,191 @@ function readAt(fd: number, buf: Uint8Array, pos: number): number {
   return got;
 }
 
-/** Reads one column of a cache file and checks its CRC; throws CacheColumnError when it does not match. */
-function readColumn(file: string, e: ColumnEntry, count: number): Float64Array {
-  // Fresh memory: 8-byte aligned, so the column is a Float64Array view without a copy.
-  const buf = new Uint8Array(new ArrayBuffer(e.len));
-  let got: number;
+// A cache file whose index is dropped without close() is closed when the index is collected.
+const openCacheFiles = new FinalizationRegistry<number>((fd) => {
   try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      got = readAt(fd, buf, e.off);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch (err) {
-    throw new CacheColumnError(`${file}: column ${e.name} cannot be read (${(err as Error).message})`);
+    fs.closeSync(fd);
+  } catch {
+    /* already closed */
   }
-  if (got !== e.len || crc32(buf) !== e.crc) throw new CacheColumnError(`${file}: column ${e.name} is corrupt (checksum)`);
-  return new Float64Array(buf.buffer, 0, count);
+});
+
+/**
+ * A cache file held open while its index is in use: its blocks are read from the file whose header
+ * was checked, even when another process replaces it. After close() it is opened again by name (a
+ * replaced file then fails its checksums).
+ */
+class CacheFileHandle {
+  private fd: number | undefined;
+  constructor(
+    readonly file: string,
+    fd: number,
+  ) {
+    this.fd = fd;
+    openCacheFiles.register(this, fd, this);
+  }
+  read(buf: Uint8Array, pos: number): number {
+    if (this.fd === undefined) {
+      this.fd = fs.openSync(this.file, 'r');
+      openCacheFiles.register(this, this.fd, this);
+    }
+    return readAt(this.fd, buf, pos);
+  }
+  close(): void {
+    if (this.fd === undefined) return;
+    openCacheFiles.unregister(this);
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
+    this.fd = undefined;
+  }
 }
 
 /**
- * Extra per-record columns stored with the index (name → one value per record). Columns from a
- * cache file are read (and checked) on first `get`; a damaged one reads as absent.
+ * One column of a cache file, read block by block: a record's value reads (and checks) its block the
+ * first time it is asked for. A block that fails its CRC goes to `damaged`, which returns the whole
+ * column from elsewhere (a new scan) or throws CacheColumnError.
+ */
+export class PagedColumn {
+  private vals: Float64Array | undefined;
+  private ok: Uint8Array | undefined;
+  private left: number;
+  private readonly blocks: number;
+  constructor(
+    private readonly src: CacheFileHandle,
+    private readonly entry: ColumnEntry,
+    readonly length: number,
+    private readonly block: number,
+    private readonly damaged: (err: CacheColumnError) => Float64Array,
+  ) {
+    this.blocks = entry.crcs.length;
+    this.left = this.blocks;
+  }
+  /** Value i (its block read and checked on first use). */
+  at(i: number): number {
+    const b = (i / this.block) | 0;
+    if (this.ok === undefined || this.ok[b] === 0) this.load(b, b + 1);
+    return (this.vals as Float64Array)[i];
+  }
+  /** The whole column (the blocks not read yet are read in runs, one read a run). */
+  all(): Float64Array {
+    for (let b = 0; this.left > 0 && b < this.blocks; ) {
+      if (this.ok && this.ok[b]) {
+        b++;
+        continue;
+      }
+      let e = b + 1;
+      while (e < this.blocks && !(this.ok && this.ok[e])) e++;
+      this.load(b, e);
+      b = e;
+    }
+    return this.vals ?? new Float64Array(0);
+  }
+  /** Reads blocks [from, to), none of them loaded yet, straight into the column; marks the good ones. */
+  private load(from: number, to: number): void {
+    const vals = (this.vals ??= new Float64Array(this.length));
+    const ok = (this.ok ??= new Uint8Array(this.blocks));
+    const a = from * this.block * 8;
+    const z = Math.min(this.length, to * this.block) * 8;
+    const bytes = new Uint8Array(vals.buffer, a, z - a);
+    let got: number;
+    try {
+      got = this.src.read(bytes, this.entry.off + a);
+    } catch (err) {
+      return this.fail(new CacheColumnError(`${this.src.file}: column ${this.entry.name} cannot be read (${(err as Error).message})`));
+    }
+    let bad = got !== z - a;
+    for (let b = from; b < to && !bad; b++) {
+      const s = b * this.block * 8 - a;
+      const e = Math.min(this.length, (b + 1) * this.block) * 8 - a;
+      if (crc32(bytes.subarray(s, e)) !== this.entry.crcs[b]) bad = true;
+      else {
+        ok[b] = 1;
+        this.left--;
+      }
+    }
+    if (bad) this.fail(new CacheColumnError(`${this.src.file}: column ${this.entry.name} is corrupt (checksum)`));
+  }
+  private fail(err: CacheColumnError): void {
+    const col = this.damaged(err);
+    if (col.length !== this.length) throw new CacheColumnError(`column ${this.entry.name} has ${col.length} values for ${this.length} records`);
+    this.vals = col;
+    this.ok = new Uint8Array(this.blocks).fill(1);
+    this.left = 0;
+  }
+}
+
+/**
+ * Extra per-record columns stored with the index (name → one value per record), and small derived
+ * values (name → JSON value). Columns from a cache file are read (and checked) when first asked
+ * for, by block for `cell`, whole for `get`; a damaged one reads as absent.
  */
 export class ExtraColumns {
   private readonly loaded = new Map<string, Float64Array>();
-  private readonly lazy = new Map<string, () => Float64Array | undefined>();
+  private readonly paged = new Map<string, PagedColumn>();
+  private readonly vals = new Map<string, unknown>();
   constructor(entries: Iterable<[string, Float64Array]> = []) {
     for (const [k, v] of entries) this.loaded.set(k, v);
   }
-  /** A column kept in a file, read when first asked for. */
-  setLazy(name: string, load: () => Float64Array | undefined): void {
-    this.lazy.set(name, load);
+  /** A column kept in a cache file, read when first asked for. */
+  setPaged(name: string, col: PagedColumn): void {
+    this.paged.set(name, col);
   }
   get(name: string): Float64Array | undefined {
     const hit = this.loaded.get(name);
     if (hit) return hit;
-    const load = this.lazy.get(name);
-    if (!load) return undefined;
-    this.lazy.delete(name);
-    const col = load();
-    if (col) this.loaded.set(name, col);
-    return col;
+    const p = this.paged.get(name);
+    if (!p) return undefined;
+    try {
+      const col = p.all();
+      this.loaded.set(name, col);
+      this.paged.delete(name);
+      return col;
+    } catch {
+      this.paged.delete(name); // damaged: computed again (and stored again) by the caller
+      return undefined;
+    }
+  }
+  /** Value i of a column, reading only its block; undefined when the column is absent or damaged. */
+  cell(name: string, i: number): number | undefined {
+    const hit = this.loaded.get(name);
+    if (hit) return hit[i];
+    const p = this.paged.get(name);
+    if (!p) return undefined;
+    try {
+      return p.at(i);
+    } catch {
+      this.paged.delete(name);
+      return undefined;
+    }
   }
   set(name: string, col: Float64Array): this {
-    this.lazy.delete(name);
+    this.paged.delete(name);
     this.loaded.set(name, col);
     return this;
   }
   has(name: string): boolean {
-    return this.loaded.has(name) || this.lazy.has(name);
+    return this.loaded.has(name) || this.paged.has(name);
   }
   names(): string[] {
-    return [...new Set([...this.loaded.keys(), ...this.lazy.keys()])];
+    return [...new Set([...this.loaded.keys(), ...this.paged.keys()])];
   }
   get size(): number {
     return this.names().length;
+  }
+  /** A small derived value (kept in the cache file's header), or undefined. */
+  value(name: string): unknown {
+    return this.vals.get(name);
+  }
+  setValue(name: string, v: unknown): this {
+    this.vals.set(name, v);
+    return this;
+  }
+  /** Every derived value, name → value. */
+  values(): Record<string, unknown> {
+    return Object.fromEntries(this.vals);
   }
 }
 
@@ -221,16 +362,11 @@ export function cacheFiles(datasetAbs: string, opts: CacheOptions = {}): string[
   return [path.join(path.dirname(datasetAbs), '.curator', 'index', `${base}.cidx`), inUserDir(userCacheDir())];
 }
 
-/** A column held in memory, or read the first time it is asked for (from a cache file). */
-export type Column = Float64Array | (() => Float64Array);
+/** A column held in memory, or read block by block from a cache file. */
+export type Column = Float64Array | PagedColumn;
 
 /** A record index held in typed arrays (loaded from a cache file, or moved from the index worker). */
 export class LoadedIndex implements RecordIndex {
-  private s?: Float64Array;
-  private e?: Float64Array;
-  private l?: Float64Array;
-  private h?: Float64Array;
-  private g?: Float64Array;
   readonly count: number;
   constructor(
     readonly container: Container,
@@ -243,40 +379,48 @@ export class LoadedIndex implements RecordIndex {
     private readonly groupNames: string[],
     readonly errors: IndexError[],
     readonly errorsOmitted: number,
-    /** Record count; needed when `starts` is read lazily. */
+    /** Record count; needed when `starts` is read from a file. */
     count?: number,
+    /** The cache file the columns are read from (closed by close()). */
+    private readonly file?: { close(): void },
   ) {
     if (count === undefined) {
-      if (typeof starts === 'function') throw new Error('LoadedIndex: a lazy index needs its count');
+      if (!(starts instanceof Float64Array)) throw new Error('LoadedIndex: an index read from a file needs its count');
       count = starts.length;
     }
     this.count = count;
-  }
-  private load(c: Column): Float64Array {
-    const col = typeof c === 'function' ? c() : c;
-    if (col.length !== this.count) throw new CacheColumnError(`an index column has ${col.length} values for ${this.count} records`);
-    return col;
+    for (const c of [starts, ends, lines, idHashes, groupIds])
+      if (c && c.length !== count) throw new CacheColumnError(`an index column has ${c.length} values for ${count} records`);
   }
   start(i: number): number {
     this.check(i);
-    return (this.s ??= this.load(this.starts))[i];
+    const c = this.starts;
+    return c instanceof Float64Array ? c[i] : c.at(i);
   }
   end(i: number): number {
     this.check(i);
-    return (this.e ??= this.load(this.ends))[i];
+    const c = this.ends;
+    return c instanceof Float64Array ? c[i] : c.at(i);
   }
   line(i: number): number {
     this.check(i);
-    return (this.l ??= this.load(this.lines))[i];
+    const c = this.lines;
+    return c instanceof Float64Array ? c[i] : c.at(i);
   }
   idHash(i: number): number {
     this.check(i);
-    return (this.h ??= this.load(this.idHashes))[i];
+    const c = this.idHashes;
+    return c instanceof Float64Array ? c[i] : c.at(i);
   }
   group(i: number): string | undefined {
-    if (this.container !== 'grouped' || !this.groupIds) return undefined;
+    const c = this.groupIds;
+    if (this.container !== 'grouped' || !c) return undefined;
     this.check(i);
-    return this.groupNames[(this.g ??= this.load(this.groupIds))[i]];
+    return this.groupNames[c instanceof Float64Array ? c[i] : c.at(i)];
+  }
+  /** Closes the cache file the columns are read from (a block read later opens it again). */
+  close(): void {
+    this.file?.close();
   }
   private check(i: number): void {
     if (!Number.isInteger(i) || i < 0 || i >= this.count) throw new RangeError(`record ${i} is out of range (0–${this.count - 1})`);
@@ -288,9 +432,9 @@ export type CacheMiss = 'absent' | 'not-a-file' | 'truncated' | 'corrupt' | 'for
 
 export interface ReadCacheOptions {
   /**
-   * Scans the dataset again: called (once) when a core column turns out damaged when it is first
-   * read; the cache file is then deleted and the columns come from the scan. Without it, reading a
-   * damaged column throws CacheColumnError.
+   * Scans the dataset again: called (once) when a block of a core column turns out damaged when it
+   * is first read; the cache file is then deleted and the columns come from the scan. Without it,
+   * reading a damaged block throws CacheColumnError.
    */
   rebuild?: () => RecordIndex;
 }
@@ -314,9 +458,13 @@ function columnOf(ix: RecordIndex, name: string, groupNames: string[]): Float64A
   return out;
 }
 
+const isCrcList = (x: unknown, blocks: number): x is number[] =>
+  Array.isArray(x) && x.length === blocks && x.every((c) => Number.isInteger(c) && c >= 0 && c <= 0xffffffff);
+
 /**
- * Reads the header of a cache file for the dataset with fingerprint `fp`; the index (its columns
- * read when first used), or why not. Never throws for a bad cache file (any fault is a miss).
+ * Reads the header of a cache file for the dataset with fingerprint `fp`; the index (its blocks
+ * read when first used), or why not. Never throws for a bad cache file (any fault is a miss). The
+ * file stays open until the index is closed (LoadedIndex.close) or collected.
  */
 export function readIndexCache(
   file: string,
@@ -324,71 +472,89 @@ export function readIndexCache(
   fp: Fingerprint,
   key: IndexKey,
   opts: ReadCacheOptions = {},
-): { index: RecordIndex; extras: ExtraColumns } | { miss: CacheMiss } {
-  let head: Buffer;
-  let size: number;
+): { index: LoadedIndex; extras: ExtraColumns } | { miss: CacheMiss } {
+  let fd: number;
   try {
-    const st = fs.statSync(file);
-    if (!st.isFile()) return { miss: 'not-a-file' };
-    size = st.size;
-    const fd = fs.openSync(file, 'r');
-    try {
-      const pre = Buffer.alloc(PRE);
-      if (readAt(fd, pre, 0) < PRE || !pre.subarray(0, MAGIC.length).equals(MAGIC)) return { miss: 'foreign' };
-      const headerLen = pre.readUInt32LE(MAGIC.length);
-      if ((PRE + headerLen) % 8 !== 0 || PRE + headerLen > size) return { miss: 'truncated' };
-      head = Buffer.alloc(headerLen);
-      if (readAt(fd, head, PRE) < headerLen) return { miss: 'truncated' };
-      if (crc32(head) !== pre.readUInt32LE(MAGIC.length + 4)) return { miss: 'corrupt' };
-    } finally {
-      fs.closeSync(fd);
-    }
+    if (!fs.statSync(file).isFile()) return { miss: 'not-a-file' }; // never opened: a FIFO would block
+    fd = fs.openSync(file, 'r');
   } catch {
     return { miss: 'absent' };
   }
+  let handle: CacheFileHandle | undefined;
+  try {
+    const r = readHeader(fd, datasetAbs, fp, key);
+    if ('miss' in r) return r;
+    handle = new CacheFileHandle(file, fd);
+    return open(handle, r.header, datasetAbs, opts);
+  } catch {
+    return { miss: 'corrupt' };
+  } finally {
+    if (!handle) fs.closeSync(fd);
+  }
+}
+
+function readHeader(fd: number, datasetAbs: string, fp: Fingerprint, key: IndexKey): { header: Header; size: number } | { miss: CacheMiss } {
+  const st = fs.fstatSync(fd);
+  if (!st.isFile()) return { miss: 'not-a-file' };
+  const size = st.size;
+  const pre = Buffer.alloc(PRE);
+  if (readAt(fd, pre, 0) < PRE || !pre.subarray(0, MAGIC.length).equals(MAGIC)) return { miss: 'foreign' };
+  const headerLen = pre.readUInt32LE(MAGIC.length);
+  if ((PRE + headerLen) % 8 !== 0 || PRE + headerLen > size) return { miss: 'truncated' };
+  const head = Buffer.alloc(headerLen);
+  if (readAt(fd, head, PRE) < headerLen) return { miss: 'truncated' };
+  if (crc32(head) !== pre.readUInt32LE(MAGIC.length + 4)) return { miss: 'corrupt' };
   let header: Header;
   try {
     header = JSON.parse(head.toString('utf8')) as Header;
   } catch {
     return { miss: 'corrupt' };
   }
+  if (!header || typeof header !== 'object') return { miss: 'corrupt' };
   const containerDiffers = key.container === undefined ? header.key?.container !== null : header.container !== key.container;
   if (header.v !== VERSION || header.path !== datasetAbs || header.key?.idField !== key.idField || containerDiffers) {
     return { miss: 'foreign' };
   }
-  if (!sameFingerprint(header.fp, fp)) return { miss: 'stale' };
+  if (!header.fp || !sameFingerprint(header.fp, fp)) return { miss: 'stale' };
   const n = header.count;
+  const block = header.block;
   const cols = Array.isArray(header.cols) ? header.cols : [];
-  const grouped = header.container === 'grouped';
-  const coreNames = CORE.slice(0, grouped ? 5 : 4) as readonly string[];
-  if (!Number.isInteger(n) || n < 0 || cols.length < coreNames.length || coreNames.some((c, k) => cols[k].name !== c)) return { miss: 'corrupt' };
-  let end = PRE + head.length;
+  const coreNames = CORE.slice(0, header.container === 'grouped' ? 5 : 4) as readonly string[];
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(block) || block < 1 || cols.length < coreNames.length) return { miss: 'corrupt' };
+  if (coreNames.some((c, k) => cols[k]?.name !== c) || cols.slice(coreNames.length).some((c) => typeof c?.name !== 'string' || !c.name.startsWith('x:'))) {
+    return { miss: 'corrupt' };
+  }
+  if (!Array.isArray(header.errors) || !Array.isArray(header.groupNames) || !header.vals || typeof header.vals !== 'object') return { miss: 'corrupt' };
+  const blocks = Math.ceil(n / block);
+  let end = PRE + headerLen;
   for (const c of cols) {
-    if (c.off !== end || c.len !== n * 8 || typeof c.crc !== 'number') return { miss: 'corrupt' };
+    if (c.off !== end || c.len !== n * 8 || !isCrcList(c.crcs, blocks)) return { miss: 'corrupt' };
     end += c.len;
   }
   if (size !== end) return { miss: 'truncated' };
+  return { header, size };
+}
 
+function open(handle: CacheFileHandle, header: Header, datasetAbs: string, opts: ReadCacheOptions): { index: LoadedIndex; extras: ExtraColumns } {
+  const n = header.count;
+  const cols = header.cols;
+  const grouped = header.container === 'grouped';
+  const coreCount = grouped ? 5 : 4;
   let rebuilt: RecordIndex | undefined;
-  const core =
-    (k: number): (() => Float64Array) =>
-    () => {
-      try {
-        return readColumn(file, cols[k], n);
-      } catch (e) {
-        if (!(e instanceof CacheColumnError) || !opts.rebuild) throw e;
-        if (!rebuilt) {
-          try {
-            fs.unlinkSync(file); // dropped: a damaged cache file is never read again
-          } catch {
-            /* already gone or not ours to delete: its header no longer matches what is read */
-          }
-          rebuilt = opts.rebuild();
+  const core = (k: number): PagedColumn =>
+    new PagedColumn(handle, cols[k], n, header.block, (err) => {
+      if (!opts.rebuild) throw err;
+      if (!rebuilt) {
+        try {
+          fs.unlinkSync(handle.file); // dropped: a damaged cache file is never read again
+        } catch {
+          /* already gone or not ours to delete: its header no longer matches what is read */
         }
-        if (rebuilt.count !== n) throw new Error(`${datasetAbs} changed while it was open; open it again`);
-        return columnOf(rebuilt, cols[k].name, header.groupNames);
+        rebuilt = opts.rebuild();
       }
-    };
+      if (rebuilt.count !== n) throw new Error(`${datasetAbs} changed while it was open; open it again`);
+      return columnOf(rebuilt, cols[k].name, header.groupNames);
+    });
   const index = new LoadedIndex(
     header.container,
     header.bytes,
@@ -401,18 +567,18 @@ export function readIndexCache(
     header.errors,
     header.errorsOmitted,
     n,
+    handle,
   );
   const extras = new ExtraColumns();
-  for (const c of cols.slice(coreNames.length)) {
-    if (!c.name.startsWith('x:')) return { miss: 'corrupt' };
-    extras.setLazy(c.name.slice(2), () => {
-      try {
-        return readColumn(file, c, n);
-      } catch {
-        return undefined; // computed again (and stored again) by the caller
-      }
-    });
+  for (const c of cols.slice(coreCount)) {
+    extras.setPaged(
+      c.name.slice(2),
+      new PagedColumn(handle, c, n, header.block, (err) => {
+        throw err; // computed again (and stored again) by the caller
+      }),
+    );
   }
+  for (const [k, v] of Object.entries(header.vals)) extras.setValue(k, v);
   return { index, extras };
 }
 
@@ -424,8 +590,10 @@ export function writeIndexCache(
   key: IndexKey,
   index: RecordIndex,
   extras: ExtraColumns = new ExtraColumns(),
+  opts: Pick<CacheOptions, 'blockRecords'> = {},
 ): void {
   const n = index.count;
+  const block = Math.max(1, Math.floor(opts.blockRecords ?? DEFAULT_BLOCK_RECORDS));
   const grouped = index.container === 'grouped';
   const groupNames: string[] = [];
   const groupIds = grouped ? new Float64Array(n) : undefined;
@@ -451,7 +619,13 @@ export function writeIndexCache(
     if (col.length !== n) throw new Error('an extra column has the wrong length');
     data.push([`x:${name}`, col]);
   }
-  const cols: ColumnEntry[] = data.map(([name, col]) => ({ name, off: 0, len: n * 8, crc: crc32(new Uint8Array(col.buffer, col.byteOffset, n * 8)) }));
+  const blockCrcs = (col: Float64Array): number[] => {
+    const bytes = new Uint8Array(col.buffer, col.byteOffset, n * 8);
+    const out: number[] = [];
+    for (let s = 0; s < n; s += block) out.push(crc32(bytes.subarray(s * 8, Math.min(n, s + block) * 8)));
+    return out;
+  };
+  const cols: ColumnEntry[] = data.map(([name, col]) => ({ name, off: 0, len: n * 8, crcs: blockCrcs(col) }));
   const header: Header = {
     v: VERSION,
     path: datasetAbs,
@@ -463,7 +637,9 @@ export function writeIndexCache(
     errors: index.errors,
     errorsOmitted: index.errorsOmitted,
     groupNames,
+    block,
     cols,
+    vals: extras.values(),
   };
   // The offsets are part of the header: its length settles after at most a few rounds.
   let json = Buffer.alloc(0);
@@ -491,7 +667,7 @@ export function writeIndexCache(
 
 export interface CachedIndexResult {
   index: RecordIndex;
-  /** Extra columns kept with the index (read when first asked for; empty after a rebuild). */
+  /** Extra columns and values kept with the index (read when first asked for; empty after a rebuild). */
   extras: ExtraColumns;
   /** The dataset's fingerprint when it was opened. */
   fp?: Fingerprint;
@@ -501,24 +677,30 @@ export interface CachedIndexResult {
   hit: boolean;
   /** Why each candidate missed (in order), for diagnostics. */
   misses: CacheMiss[];
+  /** Writes the index with these extras to `file` again (throws when it cannot be written). */
+  save?: (index: RecordIndex, extras: ExtraColumns) => void;
 }
 
 /**
  * The index of an open dataset: from a valid cache file, else built by `build` and saved to the
  * first cache folder that can be written (a failure to save is silent: the index is still right).
- * A cached column found damaged when first read drops the cache file and is taken from a new scan.
+ * A cached block found damaged when first read drops the cache file and is taken from a new scan.
  */
 export function cachedIndex(fd: number, st: fs.Stats, datasetAbs: string, key: IndexKey, build: () => RecordIndex, opts: CacheOptions = {}): CachedIndexResult {
   if (!worthCaching(st.size, opts)) return { index: build(), extras: new ExtraColumns(), hit: false, misses: [] };
   const fp = fingerprintFd(fd, st);
   const files = cacheFiles(datasetAbs, opts);
   const misses: CacheMiss[] = [];
+  const saver =
+    (f: string) =>
+    (index: RecordIndex, extras: ExtraColumns): void =>
+      writeIndexCache(f, datasetAbs, fp, key, index, extras, opts);
   for (const f of files) {
     const rebuild = (): RecordIndex => {
       const index = build();
       if (sameFingerprint(fp, fingerprintFd(fd))) {
         try {
-          writeIndexCache(f, datasetAbs, fp, key, index);
+          saver(f)(index, new ExtraColumns());
         } catch {
           /* the index is still right */
         }
@@ -526,7 +708,7 @@ export function cachedIndex(fd: number, st: fs.Stats, datasetAbs: string, key: I
       return index;
     };
     const r = readIndexCache(f, datasetAbs, fp, key, { rebuild });
-    if ('index' in r) return { index: r.index, extras: r.extras, fp, file: f, hit: true, misses };
+    if ('index' in r) return { index: r.index, extras: r.extras, fp, file: f, hit: true, misses, save: saver(f) };
     misses.push(r.miss);
   }
   const index = build();
@@ -536,8 +718,8 @@ export function cachedIndex(fd: number, st: fs.Stats, datasetAbs: string, key: I
   if (!sameFingerprint(fp, after)) return { index, extras: new ExtraColumns(), hit: false, misses };
   for (const f of files) {
     try {
-      writeIndexCache(f, datasetAbs, fp, key, index);
-      return { index, extras: new ExtraColumns(), fp, file: f, hit: false, misses };
+      saver(f)(index, new ExtraColumns());
+      return { index, extras: new ExtraColumns(), fp, file: f, hit: false, misses, save: saver(f) };
     } catch {
       /* not writable here: try the next place */
     }

@@ -314,11 +314,12 @@ export interface IndexOptions {
   chunkSize?: number;
   /** Field whose leading value is hashed as the record's id (default "id"). */
   idField?: string;
-  /** Called after each chunk with the records indexed so far and the bytes read (a worker's progress). */
-  onProgress?: (records: number, bytes: number) => void;
+  /** Called after each chunk with the records indexed so far, the bytes read and the index so far (a worker's progress, an early record). */
+  onProgress?: Progress;
 }
 
-type Progress = (records: number, bytes: number) => void;
+/** After each chunk: records and bytes so far, and the index so far (records below `records` are final). */
+export type Progress = (records: number, bytes: number, partial: RecordIndex) => void;
 
 /**
  * Indexes a file on disk, streaming it in 4 MiB chunks. Anything but a regular file (a FIFO, a
@@ -401,7 +402,7 @@ function scanLines(src: ByteSource, start: number, field: Buffer, onProgress?: P
       idx.reserveFor(base - start, src.total);
       first = false;
     }
-    onProgress?.(idx.count, base);
+    onProgress?.(idx.count, base, idx);
   }
   if (firstContent >= 0) cols.add(firstContent, lastContentEnd, line, lineIdHash, 0);
   idx.bytes = base;
@@ -719,7 +720,7 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', start: 
       idx.reserveFor(base - start, src.total);
       first = false;
     }
-    onProgress?.(idx.count, base);
+    onProgress?.(idx.count, base, idx);
   }
   idx.bytes = base;
   if (!finished) {

@@ -20,6 +20,8 @@ import { groupSizes } from '../../src/core/strata';
 const root = path.resolve(__dirname, '..', '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'index-cache-'));
 const CACHE = { minBytes: 0 };
+/** Blocks of 64 records: a 300-record file has several. */
+const SMALL_BLOCKS = { minBytes: 0, blockRecords: 64 };
 
 const rec = (i: number): string =>
   JSON.stringify({
@@ -45,8 +47,8 @@ function open(file: string, opts: Parameters<typeof Dataset.open>[1] = {}): { ds
 }
 
 /** Opens with the cache and without; asserts both give the same index and items; returns whether the cache was hit. */
-function check(file: string): boolean {
-  const a = open(file);
+function check(file: string, cache = CACHE): boolean {
+  const a = open(file, { cache });
   const b = Dataset.open(file, { cache: false });
   try {
     assert.equal(dump(a.ds.index), dump(b.index));
@@ -73,6 +75,32 @@ function fromScan(file: string): RecordIndex {
 /** Group sizes from the records themselves (no cache). */
 function groupSizesUncached(ds: Dataset): number[] {
   return Array.from({ length: ds.count }, (_, i) => ds.item(i).groupSize);
+}
+
+/** The header of a cache file (v4 layout: magic, u32 length, u32 CRC, JSON). */
+function header(bytes: Buffer): { block: number; headerBytes: number; cols: { name: string; off: number; len: number }[] } {
+  const len = bytes.readUInt32LE(8);
+  const h = JSON.parse(bytes.toString('utf8', 16, 16 + len)) as { block: number; cols: { name: string; off: number; len: number }[] };
+  return { block: h.block, headerBytes: 16 + len, cols: h.cols };
+}
+
+/** Runs a command in this process (cache files from 0 bytes); its output, exit code and the cache bytes it read. */
+async function runCommand(cmd: Command, argv: string[], onOut?: (text: string) => void): Promise<{ code: number; out: string; err: string; bytes: number }> {
+  let out = '';
+  let err = '';
+  const before = cacheReadStats.bytes;
+  const code = await withEnv({ COCURATE_CACHE_MIN_BYTES: '0' }, () =>
+    cmd.run(parseArgs(argv, cmd.flags), {
+      out: (t) => {
+        out += t;
+        onOut?.(t);
+      },
+      err: (t) => {
+        err += t;
+      },
+    }),
+  );
+  return { code, out, err, bytes: cacheReadStats.bytes - before };
 }
 
 function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
@@ -223,8 +251,8 @@ describe('persistent index cache', function () {
     assert.equal(check(file), false);
   });
 
-  it('a truncated, corrupted or foreign cache file is never used', () => {
-    const first = open(file);
+  it('a truncated, corrupted, foreign or old-format cache file is never used; a damaged block is caught when first read', () => {
+    const first = open(file, { cache: SMALL_BLOCKS });
     first.ds.close();
     const cache = first.cache!;
     const good = fs.readFileSync(cache);
@@ -235,6 +263,7 @@ describe('persistent index cache', function () {
     const miss = (bytes: Buffer): string => {
       fs.writeFileSync(cache, bytes);
       const r = readIndexCache(cache, file, fp, key);
+      if ('index' in r) r.index.close();
       return 'miss' in r ? r.miss : 'hit';
     };
     assert.equal(miss(good), 'hit');
@@ -243,26 +272,36 @@ describe('persistent index cache', function () {
     const badHeader = Buffer.from(good);
     badHeader[20] ^= 0x01;
     assert.equal(miss(badHeader), 'corrupt');
-    // A damaged column is caught when that column is first read (each column has its own CRC).
-    const cols = (JSON.parse(good.toString('utf8', 16, 16 + good.readUInt32LE(8))) as { cols: { name: string; off: number; len: number }[] }).cols;
+    // The previous format (v3, whole-column checksums) is another format: rebuilt, never misread.
+    const v3 = Buffer.from(good);
+    v3[6] = 3;
+    assert.equal(miss(v3), 'foreign');
+    // A damaged block is caught when one of its records is first read (each block has its own CRC).
+    const { cols, block } = header(good);
+    assert.equal(block, 64);
     const ends = cols.find((c) => c.name === 'ends')!;
     const flipped = Buffer.from(good);
-    flipped[ends.off + 8 * 150 + 3] ^= 0x40; // record 150's end offset
+    flipped[ends.off + 8 * 150 + 3] ^= 0x40; // record 150's end offset: block 2 of the ends column
     fs.writeFileSync(cache, flipped);
     const lazy = readIndexCache(cache, file, fp, key);
     assert.ok('index' in lazy);
-    assert.equal(lazy.index.start(150), fromScan(file).start(150)); // another column: intact, read
-    assert.throws(() => lazy.index.end(0), CacheColumnError);
+    const scanned = fromScan(file);
+    assert.equal(lazy.index.start(150), scanned.start(150)); // another column: intact, read
+    assert.equal(lazy.index.end(10), scanned.end(10)); // another block of the same column: intact, read
+    assert.throws(() => lazy.index.end(130), CacheColumnError); // the damaged block (records 128–191), at another record of it
+    assert.throws(() => lazy.index.end(150), CacheColumnError); // still refused: a bad block is never marked read
+    assert.equal(lazy.index.end(200), scanned.end(200)); // the block after it
+    lazy.index.close();
     assert.equal(miss(Buffer.from('not a cache file at all')), 'foreign');
     assert.equal('miss' in readIndexCache(cache, path.join(dir, 'other.jsonl'), fp, key) ? 'miss' : 'hit', 'miss'); // another dataset's cache
     fs.writeFileSync(cache, good);
     assert.equal('miss' in readIndexCache(cache, file, fp, { idField: 'uid' }) ? 'foreign' : 'hit', 'foreign'); // built for another id field
-    // Through Dataset.open: the damaged column drops the cache, the dataset is scanned again (the
+    // Through Dataset.open: the damaged block drops the cache, the dataset is scanned again (the
     // records are right), and the cache is written again.
     fs.writeFileSync(cache, flipped);
-    assert.equal(check(file), true); // the header was good: opened from the cache ...
-    assert.notDeepEqual(fs.readFileSync(cache), flipped); // ... dropped and rewritten when the column failed
-    const again = open(file);
+    assert.equal(check(file, SMALL_BLOCKS), true); // the header was good: opened from the cache ...
+    assert.notDeepEqual(fs.readFileSync(cache), flipped); // ... dropped and rewritten when the block failed
+    const again = open(file, { cache: SMALL_BLOCKS });
     try {
       assert.equal(again.hit, true);
       assert.equal(dump(again.ds.index), dump(fromScan(file)));
@@ -271,35 +310,73 @@ describe('persistent index cache', function () {
     }
   });
 
-  it('cached info reads the header and the columns it needs, not the whole cache file', async function () {
-    // Big enough that its columns outweigh the header and a few records.
+  it('a damaged block of a derived column (group sizes, id table) is computed again: info and show stay right', async () => {
+    const argv = (cmd: Command, a: string[]): Promise<string> => runCommand(cmd, a).then((r) => r.out);
+    const coldInfo = await argv(info, [file, '--json']);
+    const coldShow = await argv(show, [file, '250', '--json']);
+    const cache = path.join(dir, '.curator', 'index', 'data.jsonl.cidx');
+    const good = fs.readFileSync(cache);
+    const { cols } = header(good);
+    for (const name of cols.filter((c) => c.name.startsWith('x:')).map((c) => c.name)) {
+      const c = cols.find((x) => x.name === name)!;
+      const bad = Buffer.from(good);
+      bad[c.off + 8 * 250 + 2] ^= 0x10;
+      fs.writeFileSync(cache, bad);
+      assert.equal(await argv(show, [file, '250', '--json']), coldShow, name);
+      fs.writeFileSync(cache, bad);
+      // info answers from the header's histogram; the group-size column itself is checked here.
+      const { ds } = open(file);
+      try {
+        assert.deepEqual(Array.from(groupSizes(ds)), groupSizesUncached(ds), name);
+      } finally {
+        ds.close();
+      }
+      assert.equal(await argv(info, [file, '--json']), coldInfo, name);
+    }
+  });
+
+  it('a cache file replaced while an index from it is open: its blocks are still read from the file that was checked', () => {
+    open(file, { cache: SMALL_BLOCKS }).ds.close();
+    const a = open(file, { cache: SMALL_BLOCKS });
+    try {
+      assert.equal(a.hit, true);
+      assert.equal(a.ds.index.start(0), fromScan(file).start(0)); // block 0 read
+      // Another open stores the id table: the cache file is replaced and its columns move.
+      const b = open(file, { cache: SMALL_BLOCKS });
+      b.ds.ids();
+      b.ds.close();
+      const moved = header(fs.readFileSync(a.cache!));
+      assert.ok(moved.cols.some((c) => c.name.startsWith('x:ids/')));
+      // Blocks not read yet come from the file a opened: right values, no rescan (a rescan would
+      // drop the file and store it again without the id table).
+      assert.equal(dump(a.ds.index), dump(fromScan(file)));
+      assert.deepEqual(header(fs.readFileSync(a.cache!)), moved);
+    } finally {
+      a.ds.close();
+    }
+  });
+
+  it('cached info reads the header and a few blocks; cached show the blocks of its record, not the whole cache file', async function () {
+    // Big enough that its columns outweigh the header and a few blocks.
     fs.writeFileSync(file, jsonl(20000));
-    const run = async (cmd: Command, argv: string[]): Promise<{ code: number; out: string; bytes: number }> => {
-      let out = '';
-      const before = cacheReadStats.bytes;
-      const code = await withEnv({ COCURATE_CACHE_MIN_BYTES: '0' }, () =>
-        cmd.run(parseArgs(argv, cmd.flags), {
-          out: (t) => {
-            out += t;
-          },
-          err: () => {},
-        }),
-      );
-      return { code, out, bytes: cacheReadStats.bytes - before };
-    };
-    const cold = await run(info, [file, '--json']); // writes the index and the group sizes
-    await run(show, [file, '15000', '--json']); // adds the id table
+    const cold = await runCommand(info, [file, '--json']); // writes the index, the group sizes and their histogram
+    await runCommand(show, [file, '15000', '--json']); // adds the id table
     const cache = path.join(dir, '.curator', 'index', 'data.jsonl.cidx');
     const size = fs.statSync(cache).size;
-    const warm = await run(info, [file, '--json']);
+    const h = header(fs.readFileSync(cache));
+    assert.equal(h.block, 8192);
+    const blockBytes = h.block * 8;
+    const warm = await runCommand(info, [file, '--json']);
     assert.equal(warm.code, 0);
     assert.equal(warm.out, cold.out);
-    assert.ok(warm.bytes > 0, 'the cache was read');
-    // starts, ends, lines, group sizes: 4 of the 6 columns (the id hashes and the id table are not read).
-    assert.ok(warm.bytes <= size * 0.7, `info read ${warm.bytes} of the ${size} bytes of the cache file`);
-    const shown = await run(show, [file, '15000', '--json']);
+    // The header, then block 0 of starts, ends and lines (format detection reads the first records).
+    assert.ok(warm.bytes > h.headerBytes, 'the cache was read');
+    assert.ok(warm.bytes <= h.headerBytes + 3 * blockBytes, `info read ${warm.bytes} of the ${size} bytes of the cache file`);
+    const shown = await runCommand(show, [file, '15000', '--json']);
     assert.equal((JSON.parse(shown.out) as { key: string }).key, 'r15000');
-    assert.ok(shown.bytes < size, `show read ${shown.bytes} of the ${size} bytes of the cache file`);
+    // Block 0 (detection) and record 15000's block of starts, ends and lines; its id-table block.
+    assert.ok(shown.bytes <= h.headerBytes + 7 * blockBytes, `show read ${shown.bytes} of the ${size} bytes of the cache file`);
+    assert.ok(shown.bytes < size / 2);
   });
 
   it('a cache folder that cannot be written: falls back to $XDG_CACHE_HOME/cocurate, then to no cache at all', () => {

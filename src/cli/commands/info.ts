@@ -9,9 +9,8 @@ export const info: Command = {
   run(args, io) {
     const ds = openDatasetFromArgs(args.positionals[0], args);
     try {
-      const sizes = groupSizes(ds);
-      const hist: Record<string, number> = { '1': 0, '2': 0, '3': 0, '4': 0 };
-      for (const g of sizes) if (g >= 0) hist[String(g)] = (hist[String(g)] ?? 0) + 1;
+      // Kept in the index cache's header: a cached info reads no column (indexCache.ts).
+      const hist = ds.cachedValue(`groupSizeHistogram/${ds.format}`, () => histogram(groupSizes(ds)));
       const result = {
         format: ds.format,
         container: ds.container,
@@ -39,3 +38,14 @@ export const info: Command = {
     }
   },
 };
+
+/** Records per group size (1–4 always listed; records that cannot be read are left out). */
+function histogram(sizes: Int32Array): Record<string, number> {
+  const counts = [0, 0, 0, 0, 0];
+  for (const g of sizes) if (g >= 0) counts[g] = (counts[g] ?? 0) + 1;
+  const hist: Record<string, number> = {};
+  counts.forEach((c, g) => {
+    if (g >= 1 || c > 0) hist[String(g)] = c ?? 0;
+  });
+  return hist;
+}
