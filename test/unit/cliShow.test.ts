@@ -13,8 +13,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from '../../src/cli/args';
 import { show } from '../../src/cli/commands/show';
+import { COCURATE_BIN, REPO_ROOT } from '../support/cli';
 
-const root = path.resolve(__dirname, '..', '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-show-'));
 
 const rec = (i: number, label = `The ${i % 2 ? 'first' : 'second'} image is sharper, with less noise in the sky.`): Record<string, unknown> => ({
@@ -131,13 +131,13 @@ describe('cocurate show before the scan ends', function () {
   });
 
   it('the CLI writes the record to a pipe before its scan ends (the reader holds the pipe and appends the duplicate meanwhile)', async function () {
-    if (!fs.existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run npm run build');
+    if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run npm run build');
     // Record 20 holds a 2 MiB label: more than a pipe holds, so the CLI's write of it blocks until
     // this test reads on. While it is blocked (the scan has not read the tail), the duplicate is appended.
     const file = path.join(dir, 'data.jsonl');
     const lines = Array.from({ length: N }, (_, k) => JSON.stringify(k === 20 ? rec(k, 'x'.repeat(2 << 20)) : rec(k)));
     fs.writeFileSync(file, lines.join('\n') + '\n');
-    const child = spawn(process.execPath, [path.join(root, 'bin', 'cocurate.js'), 'show', file, '20'], {
+    const child = spawn(process.execPath, [COCURATE_BIN, 'show', file, '20'], {
       env: { ...process.env, COCURATE_CACHE_MIN_BYTES: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
