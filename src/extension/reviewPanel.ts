@@ -4,7 +4,9 @@
  * review as a WebviewPanel titled "Review: <dataset> · <spot check>", with the dataset's parent
  * folders added when two open datasets share a file name (as VS Code's own tab labels do).
  * Opening plan.json itself still uses the "curator.spotCheck" custom editor. Panels come back after a
- * window reload (a serializer finds the spot check by the restored title).
+ * window reload (a serializer finds the spot check by the restored title); a panel VS Code did not
+ * keep — it saves a webview panel only while its extension's serializer is live, so a reload after an
+ * extension-host crash drops it — is opened again on activation.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -38,12 +40,17 @@ export function reviewTitle(datasetPath: string, planName: string, others: reado
 }
 
 /** Opens the spot check in `dir` in a titled review panel, or reveals the review already open on it. */
-export async function openReview(ctx: CuratorContext, dir: string): Promise<ReviewView> {
+export async function openReview(ctx: CuratorContext, dir: string, preserveFocus = false): Promise<ReviewView> {
   const open = ctx.views.reviewsOf(dir)[0];
   if (open) {
-    open.panel.reveal();
+    open.panel.reveal(undefined, preserveFocus);
     return open;
   }
+  // A tab VS Code restored but has not shown since the reload (its serializer runs when it is shown):
+  // the new panel takes its place rather than standing beside it.
+  const remembered = rememberedPanels(ctx);
+  const restored = reviewTabs().find((t) => remembered[t.label] !== undefined && path.resolve(remembered[t.label]) === path.resolve(dir));
+  const column = restored?.group.viewColumn ?? vscode.ViewColumn.Active;
   const session = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Curator: opening spot check ${path.basename(dir)}` },
     async () => {
@@ -51,8 +58,41 @@ export async function openReview(ctx: CuratorContext, dir: string): Promise<Revi
       return new SpotCheckSession(dir, ctx.settings.reviewer, ctx.datasets);
     },
   );
-  const panel = vscode.window.createWebviewPanel(REVIEW_PANEL_TYPE, 'Review', vscode.ViewColumn.Active, { enableFindWidget: true });
+  if (restored) await vscode.window.tabGroups.close(restored, true);
+  const panel = vscode.window.createWebviewPanel(REVIEW_PANEL_TYPE, 'Review', { viewColumn: column, preserveFocus }, { enableFindWidget: true });
   return attach(ctx, panel, session);
+}
+
+/** Title → plan folder of the review panels open when the window last changed them. */
+function rememberedPanels(ctx: CuratorContext): Record<string, string> {
+  return ctx.extension.workspaceState.get<Record<string, string>>(OPEN_PANELS_KEY, {});
+}
+
+/** The editor tabs of review panels, live or restored (the tab API names a panel's type with a prefix). */
+function reviewTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && (t.input.viewType === REVIEW_PANEL_TYPE || t.input.viewType.endsWith(`-${REVIEW_PANEL_TYPE}`)));
+}
+
+/**
+ * Opens again the review panels that were open when the window went away but have no tab now: VS Code
+ * saves a webview panel at shutdown only if its serializer is registered then, and after the extension
+ * host has crashed (code-server does not start a new one) none is, so a reload drops the panel while
+ * the custom editors come back. Panels closed by the user are not remembered (retitle), so they stay closed.
+ */
+async function reopenLost(ctx: CuratorContext): Promise<void> {
+  const tabs = new Set(reviewTabs().map((t) => t.label));
+  for (const [title, dir] of Object.entries(rememberedPanels(ctx))) {
+    if (tabs.has(title) || ctx.views.reviewsOf(dir).length) continue;
+    if (!fs.existsSync(path.join(dir, 'plan.json'))) continue;
+    try {
+      await openReview(ctx, dir, true);
+      ctx.log.info(`review of ${dir} opened again (its panel was not restored after the reload)`);
+    } catch (e) {
+      ctx.log.warn(`review of ${dir} not opened again: ${(e as Error).message}`);
+    }
+  }
 }
 
 function attach(ctx: CuratorContext, panel: vscode.WebviewPanel, session: SpotCheckSession): ReviewView {
@@ -87,7 +127,7 @@ export const reviewPanelFeature: Feature = {
     ctx.extension.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(REVIEW_PANEL_TYPE, {
         async deserializeWebviewPanel(panel) {
-          const dir = ctx.extension.workspaceState.get<Record<string, string>>(OPEN_PANELS_KEY, {})[panel.title];
+          const dir = rememberedPanels(ctx)[panel.title];
           if (!dir || !fs.existsSync(path.join(dir, 'plan.json')) || ctx.views.reviewsOf(dir).length) {
             panel.dispose();
             return;
@@ -101,5 +141,6 @@ export const reviewPanelFeature: Feature = {
         },
       }),
     );
+    void reopenLost(ctx);
   },
 };
