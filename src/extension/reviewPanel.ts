@@ -48,8 +48,7 @@ export async function openReview(ctx: CuratorContext, dir: string, preserveFocus
   }
   // A tab VS Code restored but has not shown since the reload (its serializer runs when it is shown):
   // the new panel takes its place rather than standing beside it.
-  const remembered = rememberedPanels(ctx);
-  const restored = reviewTabs().find((t) => remembered[t.label] !== undefined && path.resolve(remembered[t.label]) === path.resolve(dir));
+  const restored = pendingTabs(ctx).find((p) => samePath(p.dir, dir))?.tab;
   const column = restored?.group.viewColumn ?? vscode.ViewColumn.Active;
   const session = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Curator: opening spot check ${path.basename(dir)}` },
@@ -63,9 +62,25 @@ export async function openReview(ctx: CuratorContext, dir: string, preserveFocus
   return attach(ctx, panel, session);
 }
 
-/** Title → plan folder of the review panels open when the window last changed them. */
-function rememberedPanels(ctx: CuratorContext): Record<string, string> {
-  return ctx.extension.workspaceState.get<Record<string, string>>(OPEN_PANELS_KEY, {});
+/** A review panel as remembered for a reload, by its title: its plan folder and dataset. */
+interface RememberedPanel {
+  dir: string;
+  dataset?: string;
+}
+
+/** Title → the review panels open when the window last changed them (an older version kept the folder only). */
+function rememberedPanels(ctx: CuratorContext): Map<string, RememberedPanel> {
+  const raw = ctx.extension.workspaceState.get<Record<string, unknown>>(OPEN_PANELS_KEY, {});
+  const out = new Map<string, RememberedPanel>();
+  for (const [title, v] of Object.entries(raw)) {
+    if (typeof v === 'string') out.set(title, { dir: v });
+    else if (v && typeof (v as RememberedPanel).dir === 'string') out.set(title, v as RememberedPanel);
+  }
+  return out;
+}
+
+function samePath(a: string, b: string): boolean {
+  return path.resolve(a) === path.resolve(b);
 }
 
 /** The editor tabs of review panels, live or restored (the tab API names a panel's type with a prefix). */
@@ -76,16 +91,60 @@ function reviewTabs(): vscode.Tab[] {
 }
 
 /**
+ * Review tabs VS Code restored after a reload that have not been shown yet: VS Code runs their
+ * serializer only when they are shown, so no view exists for them and their title is the one saved.
+ */
+function pendingTabs(ctx: CuratorContext): (RememberedPanel & { title: string; tab: vscode.Tab })[] {
+  const remembered = rememberedPanels(ctx);
+  return reviewTabs().flatMap((tab) => {
+    const r = remembered.get(tab.label);
+    return r && !ctx.views.reviewsOf(r.dir).length ? [{ ...r, title: tab.label, tab }] : [];
+  });
+}
+
+function attach(ctx: CuratorContext, panel: vscode.WebviewPanel, session: SpotCheckSession): ReviewView {
+  panel.title = reviewTitle(session.ds.path, session.plan.name, openDatasets(ctx));
+  const view = new ReviewView(ctx, panel, session); // lives until the panel closes (it disposes itself)
+  retitle(ctx);
+  panel.onDidDispose(() => setTimeout(() => retitle(ctx), 0));
+  return view;
+}
+
+/** Datasets of the open curator views and of the review tabs restored but not shown yet. */
+function openDatasets(ctx: CuratorContext): string[] {
+  return [...ctx.views.all().map((v) => v.dataset.path), ...pendingTabs(ctx).flatMap((p) => (p.dataset ? [p.dataset] : []))];
+}
+
+/**
+ * Gives every review panel its title again (a dataset of the same name opened or closed) and remembers
+ * the open ones for a reload — also the restored tabs not shown yet, which keep their saved title.
+ */
+function retitle(ctx: CuratorContext): void {
+  const pending = pendingTabs(ctx);
+  const labels = distinctLabels(openDatasets(ctx));
+  const remembered: Record<string, RememberedPanel> = {};
+  for (const p of pending) remembered[p.title] = { dir: p.dir, dataset: p.dataset };
+  for (const v of ctx.views.all()) {
+    if (v.mode !== 'review' || v.panel.viewType !== REVIEW_PANEL_TYPE) continue;
+    const title = `Review: ${labels.get(path.resolve(v.dataset.path)) ?? path.basename(v.dataset.path)} · ${v.session.plan.name}`;
+    if (v.panel.title !== title) v.panel.title = title;
+    remembered[title] = { dir: v.session.plan.dir, dataset: v.dataset.path };
+  }
+  const before = ctx.extension.workspaceState.get<unknown>(OPEN_PANELS_KEY);
+  if (JSON.stringify(before) !== JSON.stringify(remembered)) void ctx.extension.workspaceState.update(OPEN_PANELS_KEY, remembered);
+}
+
+/**
  * Opens again the review panels that were open when the window went away but have no tab now: VS Code
  * saves a webview panel at shutdown only if its serializer is registered then, and after the extension
  * host has crashed (code-server does not start a new one) none is, so a reload drops the panel while
- * the custom editors come back. Panels closed by the user are not remembered (retitle), so they stay closed.
+ * the custom editors come back. Panels closed by the user are no longer remembered (retitle), so they
+ * stay closed.
  */
 async function reopenLost(ctx: CuratorContext): Promise<void> {
   const tabs = new Set(reviewTabs().map((t) => t.label));
-  for (const [title, dir] of Object.entries(rememberedPanels(ctx))) {
-    if (tabs.has(title) || ctx.views.reviewsOf(dir).length) continue;
-    if (!fs.existsSync(path.join(dir, 'plan.json'))) continue;
+  for (const [title, { dir }] of rememberedPanels(ctx)) {
+    if (tabs.has(title) || ctx.views.reviewsOf(dir).length || !fs.existsSync(path.join(dir, 'plan.json'))) continue;
     try {
       await openReview(ctx, dir, true);
       ctx.log.info(`review of ${dir} opened again (its panel was not restored after the reload)`);
@@ -95,39 +154,13 @@ async function reopenLost(ctx: CuratorContext): Promise<void> {
   }
 }
 
-function attach(ctx: CuratorContext, panel: vscode.WebviewPanel, session: SpotCheckSession): ReviewView {
-  panel.title = reviewTitle(
-    session.ds.path,
-    session.plan.name,
-    ctx.views.all().map((v) => v.dataset.path),
-  );
-  const view = new ReviewView(ctx, panel, session); // lives until the panel closes (it disposes itself)
-  retitle(ctx);
-  panel.onDidDispose(() => setTimeout(() => retitle(ctx), 0));
-  return view;
-}
-
-/** Gives every review panel its title again (a dataset of the same name opened or closed) and remembers them for a reload. */
-function retitle(ctx: CuratorContext): void {
-  const views = ctx.views.all();
-  const labels = distinctLabels(views.map((v) => v.dataset.path));
-  const remembered: Record<string, string> = {};
-  for (const v of views) {
-    if (v.mode !== 'review' || v.panel.viewType !== REVIEW_PANEL_TYPE) continue;
-    const title = `Review: ${labels.get(path.resolve(v.dataset.path)) ?? path.basename(v.dataset.path)} · ${v.session.plan.name}`;
-    if (v.panel.title !== title) v.panel.title = title;
-    remembered[title] = v.session.plan.dir;
-  }
-  void ctx.extension.workspaceState.update(OPEN_PANELS_KEY, remembered);
-}
-
 export const reviewPanelFeature: Feature = {
   name: 'review panels',
   activate(ctx) {
     ctx.extension.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(REVIEW_PANEL_TYPE, {
         async deserializeWebviewPanel(panel) {
-          const dir = rememberedPanels(ctx)[panel.title];
+          const dir = rememberedPanels(ctx).get(panel.title)?.dir;
           if (!dir || !fs.existsSync(path.join(dir, 'plan.json')) || ctx.views.reviewsOf(dir).length) {
             panel.dispose();
             return;
@@ -140,6 +173,12 @@ export const reviewPanelFeature: Feature = {
           }
         },
       }),
+      // A restored tab closed before it was shown is forgotten; a dataset of the same name opened or
+      // closed in browse changes the titles.
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        if (e.closed.length || e.opened.length) retitle(ctx);
+      }),
+      ctx.views.onDidChange(() => retitle(ctx)),
     );
     void reopenLost(ctx);
   },
