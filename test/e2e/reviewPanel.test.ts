@@ -15,7 +15,7 @@ import { spotcheckDir, writePlan } from '../../src/core/plan';
 import { drawSample } from '../../src/core/sampling';
 import { parseStrata } from '../../src/core/strata';
 import { journalPath, readJournal } from '../../src/core/verdicts';
-import { REPO_ROOT, VsCode } from './harness';
+import { captureFailures, REPO_ROOT, VsCode } from './harness';
 
 const TITLE = { setA: 'Review: coinstruct-demo.json (setA) · weekly', setB: 'Review: coinstruct-demo.json (setB) · weekly' };
 
@@ -25,12 +25,7 @@ describe('review panels: same-named datasets, reveal, reload (code-server)', fun
   let ws = '';
   const journals: Record<string, string> = {};
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && vs) {
-      await vs.screenshot(`failed-reviewPanel-${this.currentTest.title}`);
-      console.log(vs.log().slice(-6000));
-    }
-  });
+  captureFailures(() => vs, 'failed-reviewPanel');
 
   after(async () => {
     if (vs) await vs.close();

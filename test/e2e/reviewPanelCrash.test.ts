@@ -12,7 +12,7 @@ import { spotcheckDir, writePlan } from '../../src/core/plan';
 import { drawSample } from '../../src/core/sampling';
 import { parseStrata } from '../../src/core/strata';
 import { journalPath, readJournal } from '../../src/core/verdicts';
-import { copyWorkspace, REPO_ROOT, VsCode } from './harness';
+import { captureFailures, copyWorkspace, REPO_ROOT, VsCode } from './harness';
 
 const TITLE = 'Review: coinstruct-demo.json · weekly';
 
@@ -21,12 +21,7 @@ describe('review panel after an extension-host crash and a reload (code-server)'
   let vs: VsCode | undefined;
   let ws = '';
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && vs) {
-      await vs.screenshot(`failed-reviewPanelCrash-${this.currentTest.title}`);
-      console.log(vs.log().slice(-6000));
-    }
-  });
+  captureFailures(() => vs, 'failed-reviewPanelCrash');
 
   after(async () => {
     if (vs) await vs.close();
