@@ -42,8 +42,7 @@ describe('crash: extension host killed while marking (code-server)', function ()
       machineSettings: { 'curator.reviewer': 'crash' },
     });
     // The plan in the spot-check editor (the custom editor VS Code restores itself). The titled review panel
-    // that Open Spot Check now opens does not come back after an extension-host crash and a reload — a known
-    // gap of issue #14, left open; the verdicts are safe either way, which is what this test is about.
+    // that Open Spot Check opens coming back after a crash and a reload is reviewPanelCrash.test.ts.
     await vs.openFile('.curator/spotchecks/crash-30/plan.json');
     let view = vs.webview();
     await view.locator('#app[data-mode="review"][data-state="ready"]').waitFor({ timeout: 60_000 });
