@@ -3,7 +3,8 @@
  * event — a dataset opened in the curator, a spot check created, a verdict saved — and not when a
  * command is merely invoked (a cancelled New Spot Check completes nothing). A review tab says what it
  * reviews — "Review: <dataset> · <spot check>", never "plan.json". (The workspace holds two datasets
- * of the same file name, setA/ and setB/; telling them apart is covered by test/unit/tabLabels.test.ts.)
+ * of the same file name, setA/ and setB/; telling them apart in the titles is covered by
+ * test/unit/tabLabels.test.ts and in code-server by reviewPanel.test.ts.)
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
