@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT, VsCode } from './harness';
+import { walkthroughSteps } from './walkthroughSteps';
 
 describe('review tab titles (code-server)', function () {
   this.timeout(300_000);
@@ -32,20 +33,6 @@ describe('review tab titles (code-server)', function () {
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  /** Whether each step of "Get started with Co-Instruct Curator" shows as done, by step id. */
-  async function walkthroughSteps(): Promise<Record<string, boolean>> {
-    await vs.runCommand('Welcome: Open Walkthrough...');
-    await vs.answerQuickInput(undefined, 'Get started with Co-Instruct Curator');
-    const steps = vs.page.locator('button.getting-started-step[data-step-id]');
-    await steps.first().waitFor({ timeout: 30_000 });
-    const out: Record<string, boolean> = {};
-    for (const el of await steps.all()) {
-      const id = (await el.getAttribute('data-step-id')) ?? '';
-      out[id.split('#').pop()!] = (await el.getAttribute('aria-checked')) === 'true';
-    }
-    return out;
-  }
-
   const tabLabels = () => vs.page.locator('.tabs-container .tab').allTextContents();
 
   async function newSpotCheck(set: string): Promise<void> {
@@ -59,12 +46,12 @@ describe('review tab titles (code-server)', function () {
   }
 
   it('walkthrough steps are open at first, and a cancelled New Spot Check completes none', async () => {
-    const before = await walkthroughSteps();
+    const before = await walkthroughSteps(vs);
     assert.deepEqual([before.openDataset, before.spotCheck, before.review], [false, false, false], JSON.stringify(before));
     await vs.runCommand('Curator: New Spot Check');
     await vs.page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 15_000 });
     await vs.press('Escape');
-    const after = await walkthroughSteps();
+    const after = await walkthroughSteps(vs);
     assert.equal(after.spotCheck, false, 'invoking the command is not creating a spot check');
   });
 
@@ -82,7 +69,7 @@ describe('review tab titles (code-server)', function () {
     while (!(fs.existsSync(journal) && fs.readFileSync(journal, 'utf8').includes('"correct"')) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
     assert.ok(fs.readFileSync(journal, 'utf8').includes('"correct"'), 'verdict appended');
-    const steps = await walkthroughSteps();
+    const steps = await walkthroughSteps(vs);
     assert.deepEqual([steps.openDataset, steps.spotCheck, steps.review], [true, true, true], `steps done on the real events: ${JSON.stringify(steps)}`);
   });
 });
