@@ -10,9 +10,15 @@
  *   - Tile (col, row) covers x in [col·T, min((col+1)·T, width)) and y likewise; edge tiles are smaller.
  *   - Tile files are keyed by the original's content hash, so a renamed copy hits them and a changed
  *     file does not; they are written to a temporary name and renamed (atomicWrite.ts).
- *   - Decoded rasters are kept in a small LRU bounded by bytes; `warm` decodes ahead (one at a time,
- *     the latest request first), so a zoom shortly after an item is shown only cuts tiles.
- *   - A truncated or corrupt file throws the same ImageFaultError as previews do.
+ *   - Tiles asked for while the whole image is not decoded are cut from a decode of just the rectangle
+ *     they cover (`regionRaster`): the stored (not yet rotated) rectangle is extracted before the EXIF
+ *     transform is applied to it, which libvips decodes for a fraction of a whole 12 MP JPEG.
+ *   - Decoded rasters are kept in a small LRU bounded by bytes; `warm` works ahead one image at a time,
+ *     after any tile request in flight: first it cuts the tiles the NEXT group's first zoom will show
+ *     (region decodes, no raster kept), then it decodes the images on screen whole (for pans). A newer
+ *     `warm` replaces what is still queued (the user moved elsewhere).
+ *   - A truncated or corrupt file throws the same ImageFaultError as previews do (a region decode
+ *     finds truncation only where the region reaches the missing data).
  */
 import * as path from 'node:path';
 import sharp from 'sharp';
@@ -56,6 +62,21 @@ interface Raster {
   channels: 1 | 2 | 3 | 4;
 }
 
+/** Tiles of a file to cut ahead (the next group's first view). */
+export interface WarmCut {
+  file: string;
+  tiles: (readonly [number, number])[];
+}
+
+type WarmJob = { cut: WarmCut; decode?: undefined } | { decode: string; cut?: undefined };
+
+interface StoredInfo {
+  /** Upright size. */
+  width: number;
+  height: number;
+  orientation: number;
+}
+
 export interface TileCacheOptions {
   tileSize?: number;
   /** Decoded rasters kept in memory, in bytes; default 256 MiB (about seven 12 MP RGB photos). */
@@ -68,11 +89,17 @@ export class TileCache {
   /** Decoded rasters by content hash, least recently used first. */
   private readonly rasters = new Map<string, Raster>();
   private readonly decoding = new Map<string, Promise<Raster>>();
-  private readonly cutting = new Map<string, Promise<Tile>>();
-  /** Upright sizes by content hash (from the header). */
-  private readonly sizes = new Map<string, { width: number; height: number }>();
-  private warmQueue: string[] = [];
+  /** Tile files being cut, by path. */
+  private readonly cutting = new Map<string, Promise<void>>();
+  /** Upright sizes and EXIF orientation by content hash (from the header). */
+  private readonly infos = new Map<string, StoredInfo>();
+  private warmQueue: WarmJob[] = [];
   private warming = false;
+  /** Tile requests in flight (warm waits for them), and who waits for none. */
+  private inFlight = 0;
+  private readonly idleWaiters: (() => void)[] = [];
+  /** Faults a whole decode found (truncation is found only by reading to the end), by content hash. */
+  private readonly faults = new Map<string, Error>();
 
   constructor(
     private readonly previews: PreviewCache,
@@ -87,19 +114,25 @@ export class TileCache {
   }
 
   /**
-   * Decodes these files ahead of a zoom, one at a time in order; replaces any files still queued from
-   * an earlier call (the item they belonged to is no longer shown). Errors are left for `tiles` to report.
+   * Work ahead of a zoom, one image at a time and after any tile request in flight: cut the tiles `next`
+   * names (the next group's first view at 1:1: a zoom there only reads files), then decode `files` (the
+   * images on screen) whole, for pans. Replaces anything still queued from an earlier call. Errors are left
+   * for `tiles` to report.
    */
-  warm(files: string[]): void {
-    this.warmQueue = [...files];
+  warm(files: string[], next: readonly WarmCut[] = []): void {
+    this.warmQueue = [...next.map((n): WarmJob => ({ cut: n })), ...files.map((file): WarmJob => ({ decode: file }))];
     if (this.warming) return;
     this.warming = true;
     void (async () => {
       try {
-        for (let f = this.warmQueue.shift(); f !== undefined; f = this.warmQueue.shift()) {
+        for (let job = this.warmQueue.shift(); job !== undefined; job = this.warmQueue.shift()) {
+          await this.requestsDone();
           try {
+            if (job.cut) {
+              if (job.cut.tiles.length) await this.tiles(job.cut.file, job.cut.tiles.slice(0, 64), { background: true });
+            }
             // Tiles cut before (the centre one is on disk) need no decode: a zoom only reads files.
-            if (!(await this.centreTileCut(f))) await this.raster(f);
+            else if (!(await this.centreTileCut(job.decode))) await this.raster(job.decode);
           } catch {
             /* reported when the tiles are asked for */
           }
@@ -110,54 +143,91 @@ export class TileCache {
     })();
   }
 
+  /** Whether warm work is queued or running (for tests and benches). */
+  get warmingAhead(): boolean {
+    return this.warming || this.warmQueue.length > 0;
+  }
+
+  /** Resolves when no tile request (other than warm's own) is in flight. */
+  private async requestsDone(): Promise<void> {
+    while (this.inFlight > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+  }
+
   /** Whether a file's pixels are decoded in memory now (for tests and benches). */
   async isDecoded(file: string): Promise<boolean> {
     return this.rasters.has(await this.previews.contentHash(file));
   }
 
-  /** The tiles (col, row) of `file`, cut from its upright full-resolution pixels (cached on disk; a tile on disk needs no decode). */
-  async tiles(file: string, wanted: readonly (readonly [number, number])[]): Promise<Tile[]> {
-    const hash = await this.previews.contentHash(file);
-    let size = this.sizes.get(hash);
-    if (!size) {
-      const info = await readImageInfo(file);
-      size = { width: info.width, height: info.height };
-      this.sizes.set(hash, size);
-      if (this.sizes.size > 4096) this.sizes.delete(this.sizes.keys().next().value as string);
+  /**
+   * The tiles (col, row) of `file`, cut from its upright full-resolution pixels (cached on disk; a tile on
+   * disk needs no decode). Cut from the whole decoded image when it is in memory, else from a decode of
+   * the rectangle the missing tiles cover.
+   */
+  async tiles(file: string, wanted: readonly (readonly [number, number])[], opts: { background?: boolean } = {}): Promise<Tile[]> {
+    if (!opts.background) this.inFlight++;
+    try {
+      return await this.cutTiles(file, wanted);
+    } finally {
+      if (!opts.background && --this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
     }
+  }
+
+  private async cutTiles(file: string, wanted: readonly (readonly [number, number])[]): Promise<Tile[]> {
+    const hash = await this.previews.contentHash(file);
+    const fault = this.faults.get(hash);
+    if (fault) throw fault;
+    let info = this.infos.get(hash);
+    if (!info) {
+      const i = await readImageInfo(file);
+      info = { width: i.width, height: i.height, orientation: i.orientation };
+      this.infos.set(hash, info);
+      if (this.infos.size > 4096) this.infos.delete(this.infos.keys().next().value as string);
+    }
+    const size = info;
     const grid = tileGrid(size.width, size.height, this.tileSize);
-    return Promise.all(
-      wanted.map(([col, row]) => {
-        if (!Number.isInteger(col) || !Number.isInteger(row) || col < 0 || row < 0) throw new RangeError(`tile (${col}, ${row}) is not a tile position`);
-        if (col >= grid.cols || row >= grid.rows) throw new RangeError(`tile (${col}, ${row}) is outside the ${grid.cols}×${grid.rows} tiles of ${file}`);
-        const left = col * this.tileSize;
-        const top = row * this.tileSize;
-        const rect = { left, top, width: Math.min(this.tileSize, grid.width - left), height: Math.min(this.tileSize, grid.height - top) };
-        const out = path.join(this.dir, `${hash}-t${this.tileSize}-${col}-${row}.png`);
-        const hit = this.cutting.get(out);
-        if (hit) return hit;
-        const p = (async (): Promise<Tile> => {
-          if (!(await exists(out))) {
-            const r = await this.raster(file);
-            await replaceFileAtomic(out, (tmp) =>
-              sharp(r.data, { raw: { width: r.width, height: r.height, channels: r.channels } })
-                .extract(rect)
-                // Stored, unfiltered PNG: lossless and the fastest for the browser to decode (no inflate work); local disk only.
-                .png({ compressionLevel: 0, adaptiveFiltering: false })
-                .toFile(tmp),
-            );
-          }
-          return { col, row, ...rect, file: out };
-        })().finally(() => this.cutting.delete(out));
-        this.cutting.set(out, p);
-        return p;
-      }),
-    );
+    const rects = wanted.map(([col, row]) => {
+      if (!Number.isInteger(col) || !Number.isInteger(row) || col < 0 || row < 0) throw new RangeError(`tile (${col}, ${row}) is not a tile position`);
+      if (col >= grid.cols || row >= grid.rows) throw new RangeError(`tile (${col}, ${row}) is outside the ${grid.cols}×${grid.rows} tiles of ${file}`);
+      const left = col * this.tileSize;
+      const top = row * this.tileSize;
+      const rect = { left, top, width: Math.min(this.tileSize, grid.width - left), height: Math.min(this.tileSize, grid.height - top) };
+      return { col, row, rect, out: path.join(this.dir, `${hash}-t${this.tileSize}-${col}-${row}.png`) };
+    });
+    // Tiles neither on disk nor being cut: cut them from one source (the whole raster, or their bounding region).
+    const todo: typeof rects = [];
+    for (const t of rects) if (!this.cutting.has(t.out) && !(await exists(t.out))) todo.push(t);
+    if (todo.length) {
+      const source = (async (): Promise<Raster & { left: number; top: number }> => {
+        const whole = this.rasters.get(hash);
+        if (whole) return { ...whole, left: 0, top: 0 };
+        const left = Math.min(...todo.map((t) => t.rect.left));
+        const top = Math.min(...todo.map((t) => t.rect.top));
+        const right = Math.max(...todo.map((t) => t.rect.left + t.rect.width));
+        const bottom = Math.max(...todo.map((t) => t.rect.top + t.rect.height));
+        return regionRaster(file, info, { left, top, width: right - left, height: bottom - top });
+      })();
+      source.catch(() => undefined);
+      for (const t of todo) {
+        const p = (async (): Promise<void> => {
+          const r = await source;
+          await replaceFileAtomic(t.out, (tmp) =>
+            sharp(r.data, { raw: { width: r.width, height: r.height, channels: r.channels } })
+              .extract({ ...t.rect, left: t.rect.left - r.left, top: t.rect.top - r.top })
+              // Stored, unfiltered PNG: lossless and the fastest for the browser to decode (no inflate work); local disk only.
+              .png({ compressionLevel: 0, adaptiveFiltering: false })
+              .toFile(tmp),
+          );
+        })().finally(() => this.cutting.delete(t.out));
+        this.cutting.set(t.out, p);
+      }
+    }
+    await Promise.all(rects.map((t) => this.cutting.get(t.out)));
+    return rects.map((t) => ({ col: t.col, row: t.row, ...t.rect, file: t.out }));
   }
 
   private async centreTileCut(file: string): Promise<boolean> {
     const hash = await this.previews.contentHash(file);
-    const info = this.sizes.get(hash) ?? (await readImageInfo(file));
+    const info = this.infos.get(hash) ?? (await readImageInfo(file));
     const t = this.tileSize;
     return exists(path.join(this.dir, `${hash}-t${t}-${Math.floor(info.width / 2 / t)}-${Math.floor(info.height / 2 / t)}.png`));
   }
@@ -182,7 +252,10 @@ export class TileCache {
           const { data, info } = await sharp(file, { failOn: 'error' }).rotate().raw().toBuffer({ resolveWithObject: true });
           return { data, width: info.width, height: info.height, channels: info.channels };
         } catch (e) {
-          throw classify(file, e);
+          const fault = classify(file, e);
+          this.faults.set(hash, fault);
+          if (this.faults.size > 256) this.faults.delete(this.faults.keys().next().value as string);
+          throw fault;
         }
       })().finally(() => this.decoding.delete(hash));
       this.decoding.set(hash, p);
@@ -202,5 +275,83 @@ export class TileCache {
       this.rasters.delete(k);
       total -= r.data.length;
     }
+  }
+}
+
+export interface Rect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The stored-pixel rectangle that EXIF orientation `o` turns into the upright rectangle `r` of an image
+ * whose upright size is `up` (stored size: swapped for orientations 5–8).
+ */
+export function storedRect(r: Rect, o: number, up: { width: number; height: number }): Rect {
+  const W = o >= 5 ? up.height : up.width; // stored width
+  const H = o >= 5 ? up.width : up.height;
+  switch (o) {
+    case 2:
+      return { left: W - r.left - r.width, top: r.top, width: r.width, height: r.height };
+    case 3:
+      return { left: W - r.left - r.width, top: H - r.top - r.height, width: r.width, height: r.height };
+    case 4:
+      return { left: r.left, top: H - r.top - r.height, width: r.width, height: r.height };
+    case 5:
+      return { left: r.top, top: r.left, width: r.height, height: r.width };
+    case 6:
+      return { left: r.top, top: H - r.left - r.width, width: r.height, height: r.width };
+    case 7:
+      return { left: W - r.top - r.height, top: H - r.left - r.width, width: r.height, height: r.width };
+    case 8:
+      return { left: W - r.top - r.height, top: r.left, width: r.height, height: r.width };
+    default:
+      return { ...r };
+  }
+}
+
+/** sharp operations turning stored pixels upright for EXIF orientation `o` (flip/flop run before rotate). */
+function orient(img: sharp.Sharp, o: number): sharp.Sharp {
+  switch (o) {
+    case 2:
+      return img.flop();
+    case 3:
+      return img.rotate(180);
+    case 4:
+      return img.flip();
+    case 5:
+      return img.flip().rotate(90);
+    case 6:
+      return img.rotate(90);
+    case 7:
+      return img.flop().rotate(90);
+    case 8:
+      return img.rotate(270);
+    default:
+      return img;
+  }
+}
+
+/**
+ * The upright pixels of rectangle `r` only: the stored rectangle is extracted before any EXIF transform
+ * (so libvips decodes the part of the file it needs, not the whole image), then turned upright.
+ */
+async function regionRaster(file: string, info: StoredInfo, r: Rect): Promise<Raster & { left: number; top: number }> {
+  try {
+    const stored = await sharp(file, { failOn: 'error' })
+      .extract(storedRect(r, info.orientation, info))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = { raw: { width: stored.info.width, height: stored.info.height, channels: stored.info.channels } };
+    const { data, info: out } =
+      info.orientation > 1 && info.orientation <= 8
+        ? await orient(sharp(stored.data, raw), info.orientation).raw().toBuffer({ resolveWithObject: true })
+        : { data: stored.data, info: stored.info };
+    if (out.width !== r.width || out.height !== r.height) throw new Error(`region ${r.width}×${r.height} decoded as ${out.width}×${out.height}`);
+    return { data, width: out.width, height: out.height, channels: out.channels, left: r.left, top: r.top };
+  } catch (e) {
+    throw classify(file, e);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Full-resolution tiles (src/core/imageTiles.ts) on real photos from ../shared/data/examples, with
  * EXIF-rotated copies made here through sharp's orientation metadata: every tile holds exactly the
- * upright original's pixels, edge tiles are cut short, positions outside the grid are refused, a
+ * upright original's pixels (every EXIF orientation, from a region decode or the whole one), edge tiles are
+ * cut short, warm cuts the next group's first tiles then decodes the shown images, positions outside the grid are refused, a
  * truncated file is named as such, and a renamed copy hits the tiles already cut.
  */
 import { strict as assert } from 'node:assert';
@@ -62,16 +63,68 @@ describe('image tiles (sharp, on real photos)', function () {
     }
   });
 
+  it('cuts every EXIF orientation (1–8) upright from a decode of the region alone, and from the whole decode alike', async () => {
+    for (let o = 1; o <= 8; o++) {
+      const file = path.join(tmp, `flyer-orientation-${o}.jpg`);
+      await sharp(FLYER).jpeg({ quality: 95 }).withMetadata({ orientation: o }).toFile(file);
+      const upright = await raw(sharp(file).rotate());
+      assert.deepEqual([upright.width, upright.height], o >= 5 ? [1080, 1620] : [1620, 1080], `orientation ${o}: upright size`);
+      const cols = Math.ceil(upright.width / 256);
+      const rows = Math.ceil(upright.height / 256);
+      const wanted: [number, number][] = [
+        [0, 0],
+        [1, 2],
+        [cols - 1, rows - 1],
+        [cols - 1, 0],
+      ];
+      for (const via of ['region', 'whole'] as const) {
+        const cache = new TileCache(new PreviewCache(fs.mkdtempSync(path.join(tmp, `o${o}-${via}-`))), { tileSize: 256 });
+        if (via === 'whole') {
+          cache.warm([file]);
+          for (let i = 0; i < 400 && !(await cache.isDecoded(file)); i++) await new Promise((r) => setTimeout(r, 10));
+          assert.equal(await cache.isDecoded(file), true, `orientation ${o}: decoded whole`);
+        } else assert.equal(await cache.isDecoded(file), false);
+        const got = await cache.tiles(file, wanted);
+        assert.equal(await cache.isDecoded(file), via === 'whole', `orientation ${o}: the ${via} path was taken`);
+        for (const t of got) {
+          const tile = await raw(sharp(t.file));
+          const want = await raw(sharp(upright.data, { raw: { width: upright.width, height: upright.height, channels: 3 } }).extract(t));
+          assert.deepEqual([tile.width, tile.height], [t.width, t.height], `orientation ${o} (${via}): tile ${t.col},${t.row} size`);
+          assert.ok(tile.data.equals(want.data), `orientation ${o} (${via}): tile ${t.col},${t.row} holds the upright original's pixels`);
+        }
+      }
+    }
+  });
+
+  it("warm cuts the next group's tiles first (region decodes, nothing kept in memory), then decodes the images on screen", async () => {
+    const next = path.join(tmp, 'next.jpg');
+    fs.copyFileSync(rot6, next);
+    tiles.warm([FLYER], [{ file: next, tiles: [[1, 2]] }]);
+    for (let i = 0; i < 400 && tiles.warmingAhead; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(tiles.warmingAhead, false, 'warm finished');
+    assert.equal(await tiles.isDecoded(next), false, 'the next image is not held in memory');
+    assert.equal(await tiles.isDecoded(FLYER), true, 'the image on screen is decoded whole');
+    const file = fs.readdirSync(tiles.dir).filter((f) => /-t256-1-2\.png$/.test(f));
+    assert.equal(file.length, 1, `the next image's tile is on disk (${fs.readdirSync(tiles.dir).join(' ')})`);
+    const [t] = await tiles.tiles(next, [[1, 2]]);
+    assert.equal(path.basename(t.file), file[0]);
+  });
+
   it('refuses positions outside the grid, naming the grid', async () => {
     await assert.rejects(tiles.tiles(FLYER, [[7, 0]]), /tile \(7, 0\) is outside the 7×5 tiles of .*singapore_flyer\.jpg/);
     await assert.rejects(tiles.tiles(FLYER, [[-1, 0]]), /tile \(-1, 0\) is not a tile position/);
   });
 
-  it('names a truncated file the way previews do', async () => {
+  it('names a truncated file the way previews do (where a tile reaches the missing data)', async () => {
     const bytes = fs.readFileSync(FLYER);
     const truncated = path.join(tmp, 'flyer-truncated.jpg');
     fs.writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    await assert.rejects(tiles.tiles(truncated, [[0, 0]]), (e: unknown) => e instanceof ImageFaultError && e.fault === 'truncated' && e.file === truncated);
+    // Its bottom rows are missing: a tile there (cut from a region decode) is refused as truncated…
+    await assert.rejects(tiles.tiles(truncated, [[6, 4]]), (e: unknown) => e instanceof ImageFaultError && e.fault === 'truncated' && e.file === truncated);
+    // …and so is every tile, even one whose rows are there, once a whole decode (warm) read it to the end.
+    tiles.warm([truncated]);
+    for (let i = 0; i < 400 && tiles.warmingAhead; i++) await new Promise((r) => setTimeout(r, 10));
+    await assert.rejects(tiles.tiles(truncated, [[0, 0]]), (e: unknown) => e instanceof ImageFaultError && e.fault === 'truncated');
   });
 
   it('warm decodes ahead; a renamed copy reuses the tiles already on disk', async () => {
