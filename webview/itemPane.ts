@@ -165,7 +165,7 @@ export class ItemPane {
     this.ch.command(P.PositionChanged, { position: pos, key: r.item?.key });
     timings().show.push(performance.now() - t0);
     if (c.prefetch) {
-      void this.prefetch(pos + 1);
+      void this.prefetch(pos + 1, true);
       void this.prefetch(pos - 1);
     }
   }
@@ -178,11 +178,13 @@ export class ItemPane {
     this.saveState();
   }
 
-  private async prefetch(pos: number): Promise<void> {
+  /** Fetches the item at `pos` ahead; in compare mode the host also cuts the tiles of the next item's first zoom. */
+  private async prefetch(pos: number, next = false): Promise<void> {
     if (pos < 0 || pos >= this.controller.length) return;
+    const seq = this.showSeq;
     const r = await this.controller.itemAt(pos).catch(() => undefined);
-    // Warm the image cache too, so the next item appears with its pictures.
-    if (this.compare && r?.item) this.compare.prefetch(compareImages(r.item));
+    // Warm the image cache too, so the next item appears with its pictures (tiles: only while it is still the next one).
+    if (this.compare && r?.item) this.compare.prefetch(compareImages(r.item), { next: next && seq === this.showSeq });
     else for (const im of r?.item?.images ?? []) if (im.ok) new Image().src = im.src;
   }
 
@@ -215,7 +217,10 @@ export class ItemPane {
     if (on === !!this.compare) return;
     if (on) {
       const cv = new CompareView({
-        tiles: { fetch: async (id, tiles) => (await this.ch.request(P.GetTiles, { id, tiles })).tiles, warm: (ids) => this.ch.command(P.WarmTiles, { ids }) },
+        tiles: {
+          fetch: async (id, tiles) => (await this.ch.request(P.GetTiles, { id, tiles })).tiles,
+          warm: (ids, next) => this.ch.command(P.WarmTiles, { ids, next }),
+        },
       });
       window.addEventListener('resize', this.onResize);
       cv.el.addEventListener('keydown', (e) => {
@@ -235,6 +240,8 @@ export class ItemPane {
     if (this.current) this.renderCurrent(this.controller.meta(this.position), undefined);
     if (this.compare) this.compare.el.focus({ preventScroll: true });
     else this.focusItem();
+    // The next item was fetched ahead before compare mode: ask for its tiles now.
+    if (this.compare && this.current && this.controller.prefetch) void this.prefetch(this.position + 1, true);
     this.answers.attach(this.itemEl, this.current);
   }
 

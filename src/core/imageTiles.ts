@@ -31,6 +31,9 @@ import { classify, exists, readImageInfo, type PreviewCache } from './imagePrevi
  */
 export const TILE_SIZE = 256;
 
+/** Warm work starts only after this long without a tile request or a warm call (ms). */
+const QUIET_MS = 150;
+
 export interface TileGrid {
   width: number;
   height: number;
@@ -98,6 +101,7 @@ export class TileCache {
   /** Tile requests in flight (warm waits for them), and who waits for none. */
   private inFlight = 0;
   private readonly idleWaiters: (() => void)[] = [];
+  private lastActivity = 0;
   /** Faults a whole decode found (truncation is found only by reading to the end), by content hash. */
   private readonly faults = new Map<string, Error>();
 
@@ -120,13 +124,16 @@ export class TileCache {
    * for `tiles` to report.
    */
   warm(files: string[], next: readonly WarmCut[] = []): void {
+    this.lastActivity = Date.now();
     this.warmQueue = [...next.map((n): WarmJob => ({ cut: n })), ...files.map((file): WarmJob => ({ decode: file }))];
     if (this.warming) return;
     this.warming = true;
     void (async () => {
       try {
-        for (let job = this.warmQueue.shift(); job !== undefined; job = this.warmQueue.shift()) {
-          await this.requestsDone();
+        for (;;) {
+          await this.quiet();
+          const job = this.warmQueue.shift();
+          if (!job) break;
           try {
             if (job.cut) {
               if (job.cut.tiles.length) await this.tiles(job.cut.file, job.cut.tiles.slice(0, 64), { background: true });
@@ -148,9 +155,17 @@ export class TileCache {
     return this.warming || this.warmQueue.length > 0;
   }
 
-  /** Resolves when no tile request (other than warm's own) is in flight. */
-  private async requestsDone(): Promise<void> {
-    while (this.inFlight > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+  /**
+   * Resolves when no tile request (other than warm's own) is in flight and none was, nor a warm call
+   * made, for QUIET_MS: a zoom pressed as soon as an item is shown gets the CPU to itself.
+   */
+  private async quiet(): Promise<void> {
+    for (;;) {
+      if (this.inFlight > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+      const wait = this.lastActivity + QUIET_MS - Date.now();
+      if (wait <= 0 && this.inFlight === 0) return;
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
   }
 
   /** Whether a file's pixels are decoded in memory now (for tests and benches). */
@@ -168,7 +183,10 @@ export class TileCache {
     try {
       return await this.cutTiles(file, wanted);
     } finally {
-      if (!opts.background && --this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+      if (!opts.background) {
+        this.lastActivity = Date.now();
+        if (--this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+      }
     }
   }
 

@@ -36,8 +36,15 @@ export class ImageTileServer {
     return { tiles: tiles.map((t) => ({ col: t.col, row: t.row, src: webview.asWebviewUri(vscode.Uri.file(t.file)).toString() })) };
   }
 
-  warm(ids: string[]): void {
-    this.cache.warm(ids.map((id) => this.files.get(id)).filter((f): f is string => !!f));
+  warm(ids: string[], next: { id: string; tiles: [number, number][] }[] = []): void {
+    const cuts = next.flatMap((n) => {
+      const file = this.files.get(n.id);
+      return file ? [{ file, tiles: n.tiles.slice(0, 64) }] : [];
+    });
+    this.cache.warm(
+      ids.map((id) => this.files.get(id)).filter((f): f is string => !!f),
+      cuts,
+    );
   }
 
   dispose(): void {

@@ -15,6 +15,11 @@ import type { TileCache } from '../../src/core/imageTiles';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const NONCE = 'test-nonce-compare-0123';
 
+export interface WarmRequest {
+  ids: string[];
+  next: { id: string; tiles: [number, number][] }[];
+}
+
 export interface ComparePageServer {
   url: string;
   /** Serves `abs` at /files/<name>; returns the URL path. */
@@ -26,6 +31,8 @@ export interface ComparePageServer {
   tileSource(id: string, abs: string): void;
   /** Tile requests answered so far (col,row per id), for tests that check only visible tiles are fetched. */
   readonly tileRequests: { id: string; tiles: [number, number][] }[];
+  /** Warm commands received (images on screen, and the next group's tiles to cut first). */
+  readonly warmRequests: WarmRequest[];
   close(): Promise<void>;
 }
 
@@ -54,6 +61,7 @@ export async function startComparePage(opts: { tiles?: TileCache } = {}): Promis
   const held = new Map<string, (() => void)[] | null>();
   const tileFiles = new Map<string, string>();
   const tileRequests: { id: string; tiles: [number, number][] }[] = [];
+  const warmRequests: WarmRequest[] = [];
   const csp = `default-src 'none'; img-src 'self'; style-src 'self'; connect-src 'self'; script-src 'nonce-${NONCE}'`;
   const html = `<!DOCTYPE html><html><head><meta charset="UTF-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
 <link rel="stylesheet" href="/curator.css"><link rel="stylesheet" href="/compare.css"><title>compare test</title></head>
@@ -85,11 +93,12 @@ export async function startComparePage(opts: { tiles?: TileCache } = {}): Promis
         .map((p) => p.split(',').map(Number) as [number, number]);
       const abs = tileFiles.get(id);
       if (q.get('warm')) {
+        const ids = id.split(';').filter(Boolean);
+        const next = JSON.parse(q.get('next') ?? '[]') as { id: string; tiles: [number, number][] }[];
+        warmRequests.push({ ids, next });
         opts.tiles.warm(
-          id
-            .split(';')
-            .map((i) => tileFiles.get(i)!)
-            .filter(Boolean),
+          ids.map((i) => tileFiles.get(i)!).filter(Boolean),
+          next.filter((n) => tileFiles.has(n.id)).map((n) => ({ file: tileFiles.get(n.id)!, tiles: n.tiles })),
         );
         res.writeHead(204);
         res.end();
@@ -145,6 +154,7 @@ export async function startComparePage(opts: { tiles?: TileCache } = {}): Promis
       tileFiles.set(id, abs);
     },
     tileRequests,
+    warmRequests,
     release(name) {
       const w = held.get(name);
       held.set(name, null);
@@ -170,7 +180,7 @@ export async function openCompare(browser: Browser, url: string, box = { width: 
     window.__paints = [];
     const tiles = ${opts.tiles ? 'true' : 'false'} ? {
       fetch: async (id, tiles) => (await (await fetch('/tiles?id=' + encodeURIComponent(id) + '&t=' + tiles.map((t) => t.join(',')).join(';'))).json()).tiles,
-      warm: (ids) => { void fetch('/tiles?warm=1&id=' + encodeURIComponent(ids.join(';'))); },
+      warm: (ids, next) => { void fetch('/tiles?warm=1&id=' + encodeURIComponent(ids.join(';')) + '&next=' + encodeURIComponent(JSON.stringify(next ?? []))); },
     } : undefined;
     window.__compare = new window.CompareView({ tiles, onPaint: (ordinal, source) => window.__paints.push({ ordinal, source, t: performance.now() }) });
     host.append(window.__compare.el);

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { InitState, ItemView } from '../../src/protocol';
-import { launchBrowser, notify, waitForDataset, openCurator, startPageServer, type FakeHostConfig } from './curatorPage';
+import { launchBrowser, notify, waitForDataset, openCurator, sent, startPageServer, type FakeHostConfig } from './curatorPage';
 
 const img = (p: string) => ({ ok: true as const, path: p, src: `/${p}`, width: 512, height: 384 });
 const ORD = ['first', 'second', 'third', 'fourth'];
@@ -169,5 +169,49 @@ describe('compare mode in the item pane (headless Chromium, 1280×720)', functio
     // The button toggles too.
     await page.locator('.compare-toggle').click();
     await page.locator('.item .compare').waitFor();
+  });
+
+  it("in compare mode asks the host to cut the next item's first 1:1 tiles ahead (and to decode the images on screen), again after each move", async () => {
+    // Images as the extension describes them: a 512 px preview of a 2048×1536 original with host tiles.
+    const tiled = (it: ItemView): ItemView => ({
+      ...it,
+      images: it.images.map((im) =>
+        im.ok ? { ...im, full: im.src, width: 2048, height: 1536, srcWidth: 512, srcHeight: 384, tiles: { id: `tiles:${im.path}`, size: 256 } } : im,
+      ),
+    });
+    const cfg = reviewConfig();
+    cfg.items = { 0: tiled(FOUR), 1: tiled(TWO), 2: tiled(ONE) };
+    page = await openCurator(browser, server.url, cfg);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.locator('.item[data-key="item-0"]').waitFor();
+    type Warm = { ids: string[]; next?: { id: string; tiles: [number, number][] }[] };
+    const warms = async () => (await sent(page!)).filter((m) => m.method === 'image.warmTiles').map((m) => m.params as unknown as Warm);
+    assert.equal((await warms()).length, 0, 'nothing warmed outside compare mode');
+    await notify(page, 'key', { action: 'compare' });
+    await page.locator('.item .compare').waitFor();
+    const ids = (it: ItemView) => it.images.map((im) => `tiles:${im.path}`);
+    const withNext = async (next: ItemView) => {
+      for (let i = 0; i < 100 && !(await warms()).some((w) => w.next?.length); i++) await page!.waitForTimeout(50);
+      return (await warms()).filter((w) => w.next?.some((n) => ids(next).includes(n.id)));
+    };
+    let w = await withNext(TWO);
+    assert.equal(w.length, 1, `one warm naming the next item's images (${JSON.stringify(await warms())})`);
+    assert.deepEqual(w[0].ids, ids(FOUR), 'the images on screen');
+    assert.deepEqual(
+      w[0].next!.map((n) => n.id),
+      ids(TWO),
+      'the next item, in order',
+    );
+    for (const n of w[0].next!) {
+      const keys = n.tiles.map((t) => t.join(','));
+      assert.ok(keys.includes('4,3') && keys.includes('3,2'), `${n.id}: the tiles around the centre a 1:1 view shows (${keys.join(' ')})`);
+      assert.ok(n.tiles.length < 8 * 6, `${n.id}: not every tile (${n.tiles.length})`);
+    }
+    await notify(page, 'key', { action: 'next' });
+    await page.locator('.item[data-key="item-1"] .compare').waitFor();
+    for (let i = 0; i < 100 && !(await warms()).some((x) => x.next?.some((n) => ids(ONE).includes(n.id))); i++) await page.waitForTimeout(50);
+    w = (await warms()).filter((x) => x.next?.some((n) => ids(ONE).includes(n.id)));
+    assert.equal(w.length, 1, 'after moving on, the item after it');
+    assert.deepEqual(w[0].ids, ids(TWO));
   });
 });

@@ -62,12 +62,13 @@ export interface CompareOptions {
   onViewChange?: () => void;
   /**
    * Full-resolution tiles from the host (images with `tiles`): `fetch` answers tile URLs for (col, row)
-   * positions; `warm` says which images are on screen, so the host can decode them ahead of a zoom.
+   * positions; `warm` says which images are on screen (decoded for pans) and which tiles the next
+   * group's first zoom will show (cut first, so a zoom pressed as soon as it is shown only reads files).
    * Without it, magnified images load their whole full-size picture.
    */
   tiles?: {
     fetch(id: string, tiles: [number, number][]): Promise<{ col: number; row: number; src: string }[]>;
-    warm?(ids: string[]): void;
+    warm?(ids: string[], next?: { id: string; tiles: [number, number][] }[]): void;
   };
 }
 
@@ -157,6 +158,8 @@ export class CompareView {
   private divider = 0.5;
   private frame = 0;
   private generation = 0;
+  /** Tile ids of the images on screen (what the host is asked to decode for pans). */
+  private warmIds: string[] = [];
   private readonly resize = new ResizeObserver(() => this.measure());
   /** Pictures decoded ahead of show() (prefetch), by src; a few groups' worth. */
   private readonly decoded = new Map<string, { img: HTMLImageElement; ready: Promise<void> }>();
@@ -240,15 +243,19 @@ export class CompareView {
     this.fillPickers();
     this.build();
     for (const s of this.slots) void this.load(s, this.generation);
-    const ids = images.filter((im) => im.tiles && !im.fault).map((im) => im.tiles!.id);
-    if (ids.length) this.opts.tiles?.warm?.(ids);
+    this.warmIds = images.filter((im) => im.tiles && !im.fault).map((im) => im.tiles!.id);
+    if (this.warmIds.length) this.opts.tiles?.warm?.(this.warmIds);
   }
 
   /**
    * Fetches and decodes the pictures a later show() will start with (the next item's previews), so
    * they paint in the first frame after show(). Keeps the last 16.
    */
-  prefetch(images: CompareImage[]): void {
+  prefetch(images: CompareImage[], opts: { next?: boolean } = {}): void {
+    if (opts.next && this.opts.tiles?.warm) {
+      const next = this.firstViewTiles(images);
+      if (next.length) this.opts.tiles.warm(this.warmIds, next);
+    }
     for (const image of images) {
       const src = image.preview?.src ?? image.full?.src;
       if (!src || image.fault || this.decoded.has(src)) continue;
@@ -259,6 +266,37 @@ export class CompareView {
       this.decoded.get(src)!.ready.catch(() => this.decoded.delete(src));
       while (this.decoded.size > 16) this.decoded.delete(this.decoded.keys().next().value as string);
     }
+  }
+
+  /**
+   * The tiles each image of a later group will show first: at the current view if it is magnified (the
+   * view carries over), else at 1:1 from fit; in viewports as they are now (or as wide as a row of that
+   * many images gets, for a group of another size).
+   */
+  private firstViewTiles(images: CompareImage[]): { id: string; tiles: [number, number][] }[] {
+    const sizes = images.map((im) => (im.width && im.height && !im.fault ? { width: im.width, height: im.height } : undefined));
+    const known = sizes.filter((z): z is Size => !!z);
+    if (!known.length || !this.ports.length) return [];
+    const ref = known[referenceIndex(known)];
+    const same = images.length === this.slots.length;
+    const row = Math.max(1, Math.min(images.length, 4));
+    const estimate: Size = { width: this.stage.clientWidth / row, height: this.ports[0].height };
+    const portOf = (k: number): Size | undefined => (this.mode !== 'side' ? this.ports[0] : same ? this.slots[k].port : estimate);
+    const refPort = portOf(sizes.indexOf(ref));
+    if (!refPort || refPort.width <= 0) return [];
+    const state = this.state.fit ? atScale(FIT, 1, ref, refPort) : clampView(this.state, ref, refPort);
+    const dpr = window.devicePixelRatio || 1;
+    const out: { id: string; tiles: [number, number][] }[] = [];
+    images.forEach((im, k) => {
+      const size = sizes[k];
+      const port = portOf(k);
+      // Tiles replace a magnified preview (without one the whole picture is loaded).
+      if (!im.tiles || !im.preview || !size || !port || port.width <= 0) return;
+      const view = imageView(state, this.sync, size, ref, port);
+      if (view.scale * dpr < TILE_MIN_SCALE || view.scale * size.width * dpr <= (im.preview?.width ?? 0) * 1.02) return;
+      out.push({ id: im.tiles.id, tiles: visibleTiles(view, size, port, im.tiles.size) });
+    });
+    return out;
   }
 
   /** Runs a compare action; false when it does not apply (the caller may then use the key itself). */
