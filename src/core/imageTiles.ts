@@ -13,10 +13,12 @@
  *   - Tiles asked for while the whole image is not decoded are cut from a decode of just the rectangle
  *     they cover (`regionRaster`): the stored (not yet rotated) rectangle is extracted before the EXIF
  *     transform is applied to it, which libvips decodes for a fraction of a whole 12 MP JPEG.
- *   - Decoded rasters are kept in a small LRU bounded by bytes; `warm` works ahead one image at a time,
- *     after any tile request in flight: first it cuts the tiles the NEXT group's first zoom will show
- *     (region decodes, no raster kept), then it decodes the images on screen whole (for pans). A newer
- *     `warm` replaces what is still queued (the user moved elsewhere).
+ *   - Work ahead (`warm`), one image at a time, only when no tile request came for QUIET_MS: first the
+ *     tiles the NEXT group's first zoom will show (region decodes, no raster kept), so a zoom pressed as
+ *     soon as it is shown only reads files; then, for an image on screen whose tiles had to be cut for a
+ *     request (the user zoomed into it), a decode of the whole image for pans. A newer `warm` replaces
+ *     what is still queued for images no longer on screen (the user moved elsewhere). Decoded rasters
+ *     are kept in a small LRU bounded by bytes.
  *   - A truncated or corrupt file throws the same ImageFaultError as previews do (a region decode
  *     finds truncation only where the region reaches the missing data).
  */
@@ -98,6 +100,8 @@ export class TileCache {
   private readonly infos = new Map<string, StoredInfo>();
   private warmQueue: WarmJob[] = [];
   private warming = false;
+  /** The images on screen (the last warm call). */
+  private onScreen = new Set<string>();
   /** Tile requests in flight (warm waits for them), and who waits for none. */
   private inFlight = 0;
   private readonly idleWaiters: (() => void)[] = [];
@@ -118,15 +122,20 @@ export class TileCache {
   }
 
   /**
-   * Work ahead of a zoom, one image at a time and after any tile request in flight: cut the tiles `next`
-   * names (the next group's first view at 1:1: a zoom there only reads files), then decode `files` (the
-   * images on screen) whole, for pans. Replaces anything still queued from an earlier call. Errors are left
-   * for `tiles` to report.
+   * Work ahead of a zoom (one image at a time, after QUIET_MS without requests): cut the tiles `next`
+   * names (the next group's first view: a zoom there only reads files). `files` are the images on screen:
+   * one whose tiles a request had to cut is then decoded whole, for pans. Replaces what is still queued
+   * for images no longer on screen. Errors are left for `tiles` to report.
    */
   warm(files: string[], next: readonly WarmCut[] = []): void {
     this.lastActivity = Date.now();
-    this.warmQueue = [...next.map((n): WarmJob => ({ cut: n })), ...files.map((file): WarmJob => ({ decode: file }))];
-    if (this.warming) return;
+    this.onScreen = new Set(files);
+    this.warmQueue = [...next.map((n): WarmJob => ({ cut: n })), ...this.warmQueue.filter((j) => j.decode !== undefined && this.onScreen.has(j.decode))];
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.warming || !this.warmQueue.length) return;
     this.warming = true;
     void (async () => {
       try {
@@ -137,9 +146,7 @@ export class TileCache {
           try {
             if (job.cut) {
               if (job.cut.tiles.length) await this.tiles(job.cut.file, job.cut.tiles.slice(0, 64), { background: true });
-            }
-            // Tiles cut before (the centre one is on disk) need no decode: a zoom only reads files.
-            else if (!(await this.centreTileCut(job.decode))) await this.raster(job.decode);
+            } else if (this.onScreen.has(job.decode)) await this.raster(job.decode);
           } catch {
             /* reported when the tiles are asked for */
           }
@@ -181,7 +188,16 @@ export class TileCache {
   async tiles(file: string, wanted: readonly (readonly [number, number])[], opts: { background?: boolean } = {}): Promise<Tile[]> {
     if (!opts.background) this.inFlight++;
     try {
-      return await this.cutTiles(file, wanted);
+      const { tiles, cut } = await this.cutTiles(file, wanted);
+      // The user zoomed into an image on screen that is not decoded: decode it whole for the pan that may follow.
+      if (cut && !opts.background && this.onScreen.has(file) && !this.warmQueue.some((j) => j.decode === file)) {
+        const hash = await this.previews.contentHash(file);
+        if (!this.rasters.has(hash) && !this.decoding.has(hash)) {
+          this.warmQueue.push({ decode: file });
+          this.pump();
+        }
+      }
+      return tiles;
     } finally {
       if (!opts.background) {
         this.lastActivity = Date.now();
@@ -190,7 +206,7 @@ export class TileCache {
     }
   }
 
-  private async cutTiles(file: string, wanted: readonly (readonly [number, number])[]): Promise<Tile[]> {
+  private async cutTiles(file: string, wanted: readonly (readonly [number, number])[]): Promise<{ tiles: Tile[]; cut: boolean }> {
     const hash = await this.previews.contentHash(file);
     const fault = this.faults.get(hash);
     if (fault) throw fault;
@@ -240,14 +256,7 @@ export class TileCache {
       }
     }
     await Promise.all(rects.map((t) => this.cutting.get(t.out)));
-    return rects.map((t) => ({ col: t.col, row: t.row, ...t.rect, file: t.out }));
-  }
-
-  private async centreTileCut(file: string): Promise<boolean> {
-    const hash = await this.previews.contentHash(file);
-    const info = this.infos.get(hash) ?? (await readImageInfo(file));
-    const t = this.tileSize;
-    return exists(path.join(this.dir, `${hash}-t${t}-${Math.floor(info.width / 2 / t)}-${Math.floor(info.height / 2 / t)}.png`));
+    return { tiles: rects.map((t) => ({ col: t.col, row: t.row, ...t.rect, file: t.out })), cut: todo.length > 0 };
   }
 
   /** Drops the decoded rasters (memory); tile files stay on disk. */

@@ -2,7 +2,7 @@
  * Full-resolution tiles (src/core/imageTiles.ts) on real photos from ../shared/data/examples, with
  * EXIF-rotated copies made here through sharp's orientation metadata: every tile holds exactly the
  * upright original's pixels (every EXIF orientation, from a region decode or the whole one), edge tiles are
- * cut short, warm cuts the next group's first tiles then decodes the shown images, positions outside the grid are refused, a
+ * cut short, warm cuts the next group's first tiles and decodes a shown image once zoomed into, positions outside the grid are refused, a
  * truncated file is named as such, and a renamed copy hits the tiles already cut.
  */
 import { strict as assert } from 'node:assert';
@@ -80,7 +80,9 @@ describe('image tiles (sharp, on real photos)', function () {
       for (const via of ['region', 'whole'] as const) {
         const cache = new TileCache(new PreviewCache(fs.mkdtempSync(path.join(tmp, `o${o}-${via}-`))), { tileSize: 256 });
         if (via === 'whole') {
+          // On screen and zoomed into (a tile cut): decoded whole in the background.
           cache.warm([file]);
+          await cache.tiles(file, [[1, 1]]);
           for (let i = 0; i < 400 && !(await cache.isDecoded(file)); i++) await new Promise((r) => setTimeout(r, 10));
           assert.equal(await cache.isDecoded(file), true, `orientation ${o}: decoded whole`);
         } else assert.equal(await cache.isDecoded(file), false);
@@ -96,18 +98,22 @@ describe('image tiles (sharp, on real photos)', function () {
     }
   });
 
-  it("warm cuts the next group's tiles first (region decodes, nothing kept in memory), then decodes the images on screen", async () => {
+  it('warm cuts the next group tiles (region decodes, nothing kept in memory); an image on screen is decoded whole only once zoomed into', async () => {
     const next = path.join(tmp, 'next.jpg');
     fs.copyFileSync(rot6, next);
     tiles.warm([FLYER], [{ file: next, tiles: [[1, 2]] }]);
     for (let i = 0; i < 400 && tiles.warmingAhead; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(tiles.warmingAhead, false, 'warm finished');
     assert.equal(await tiles.isDecoded(next), false, 'the next image is not held in memory');
-    assert.equal(await tiles.isDecoded(FLYER), true, 'the image on screen is decoded whole');
+    assert.equal(await tiles.isDecoded(FLYER), false, 'an image on screen nobody zoomed into is not decoded');
     const file = fs.readdirSync(tiles.dir).filter((f) => /-t256-1-2\.png$/.test(f));
     assert.equal(file.length, 1, `the next image's tile is on disk (${fs.readdirSync(tiles.dir).join(' ')})`);
     const [t] = await tiles.tiles(next, [[1, 2]]);
     assert.equal(path.basename(t.file), file[0]);
+    assert.equal(await tiles.isDecoded(next), false, 'a tile cut ahead needs no decode (and the next image is not on screen)');
+    await tiles.tiles(FLYER, [[2, 2]]);
+    for (let i = 0; i < 400 && !(await tiles.isDecoded(FLYER)); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await tiles.isDecoded(FLYER), true, 'zoomed into: decoded whole for pans');
   });
 
   it('refuses positions outside the grid, naming the grid', async () => {
@@ -121,17 +127,15 @@ describe('image tiles (sharp, on real photos)', function () {
     fs.writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
     // Its bottom rows are missing: a tile there (cut from a region decode) is refused as truncated…
     await assert.rejects(tiles.tiles(truncated, [[6, 4]]), (e: unknown) => e instanceof ImageFaultError && e.fault === 'truncated' && e.file === truncated);
-    // …and so is every tile, even one whose rows are there, once a whole decode (warm) read it to the end.
+    // …and so is every tile, even one whose rows are there, once a whole decode (after a zoom on screen) read it to the end.
     tiles.warm([truncated]);
+    await tiles.tiles(truncated, [[1, 0]]);
     for (let i = 0; i < 400 && tiles.warmingAhead; i++) await new Promise((r) => setTimeout(r, 10));
     await assert.rejects(tiles.tiles(truncated, [[0, 0]]), (e: unknown) => e instanceof ImageFaultError && e.fault === 'truncated');
   });
 
-  it('warm decodes ahead; a renamed copy reuses the tiles already on disk', async () => {
+  it('a renamed copy reuses the tiles already on disk', async () => {
     assert.equal(await tiles.isDecoded(FLYER), false);
-    tiles.warm([FLYER]);
-    for (let i = 0; i < 200 && !(await tiles.isDecoded(FLYER)); i++) await new Promise((r) => setTimeout(r, 25));
-    assert.equal(await tiles.isDecoded(FLYER), true, 'decoded after warm');
     const [first] = await tiles.tiles(FLYER, [[1, 1]]);
     const copy = path.join(tmp, 'renamed.jpg');
     fs.copyFileSync(FLYER, copy);
