@@ -291,10 +291,11 @@ export const GetTiles = request<{ id: string; tiles: [number, number][] }, { til
 export const FocusChanged = command<{ area: FocusArea }>('focusChanged');
 export const PositionChanged = command<{ position: number; key?: string }>('positionChanged');
 /**
- * Compare view: `ids` are on screen (decode them for pans); `next` are the next group's images with the
- * tiles their first zoom will show (cut them first). Replaces the previous request.
+ * Compare view: `ids` are on screen (decoded whole once zoomed into, for pans); `cut` lists tiles to cut
+ * ahead, in order: those the shown group's first zoom will show, then the next group's. Replaces the
+ * previous request.
  */
-export const WarmTiles = command<{ ids: string[]; next?: { id: string; tiles: [number, number][] }[] }>('image.warmTiles');
+export const WarmTiles = command<{ ids: string[]; cut?: { id: string; tiles: [number, number][] }[] }>('image.warmTiles');
 export const ShowMessage = command<{ level: 'info' | 'warning' | 'error'; text: string }>('showMessage');
 
 // ---------------------------------------------------------------------------------------------

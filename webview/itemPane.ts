@@ -219,7 +219,7 @@ export class ItemPane {
       const cv = new CompareView({
         tiles: {
           fetch: async (id, tiles) => (await this.ch.request(P.GetTiles, { id, tiles })).tiles,
-          warm: (ids, next) => this.ch.command(P.WarmTiles, { ids, next }),
+          warm: (ids, cut) => this.ch.command(P.WarmTiles, { ids, cut }),
         },
       });
       window.addEventListener('resize', this.onResize);

@@ -13,12 +13,12 @@
  *   - Tiles asked for while the whole image is not decoded are cut from a decode of just the rectangle
  *     they cover (`regionRaster`): the stored (not yet rotated) rectangle is extracted before the EXIF
  *     transform is applied to it, which libvips decodes for a fraction of a whole 12 MP JPEG.
- *   - Work ahead (`warm`), one image at a time, only when no tile request came for QUIET_MS: first the
- *     tiles the NEXT group's first zoom will show (region decodes, no raster kept), so a zoom pressed as
- *     soon as it is shown only reads files; then, for an image on screen whose tiles had to be cut for a
- *     request (the user zoomed into it), a decode of the whole image for pans. A newer `warm` replaces
- *     what is still queued for images no longer on screen (the user moved elsewhere). Decoded rasters
- *     are kept in a small LRU bounded by bytes.
+ *   - Work ahead (`warm`), one image at a time, never while a tile request is in flight: first the tiles
+ *     the view says a first zoom will show — of the group on screen, then of the NEXT group (region
+ *     decodes, no raster kept) — so a zoom pressed as soon as an item is shown only reads files; then,
+ *     for an image on screen whose tiles a request had to cut (the user zoomed into it), a decode of the
+ *     whole image for pans, after QUIET_MS without requests. A newer `warm` replaces what is still queued
+ *     (the user moved elsewhere). Decoded rasters are kept in a small LRU bounded by bytes.
  *   - A truncated or corrupt file throws the same ImageFaultError as previews do (a region decode
  *     finds truncation only where the region reaches the missing data).
  */
@@ -67,7 +67,7 @@ interface Raster {
   channels: 1 | 2 | 3 | 4;
 }
 
-/** Tiles of a file to cut ahead (the next group's first view). */
+/** Tiles of a file to cut ahead (a group's first view). */
 export interface WarmCut {
   file: string;
   tiles: (readonly [number, number])[];
@@ -122,15 +122,15 @@ export class TileCache {
   }
 
   /**
-   * Work ahead of a zoom (one image at a time, after QUIET_MS without requests): cut the tiles `next`
-   * names (the next group's first view: a zoom there only reads files). `files` are the images on screen:
-   * one whose tiles a request had to cut is then decoded whole, for pans. Replaces what is still queued
-   * for images no longer on screen. Errors are left for `tiles` to report.
+   * Work ahead of a zoom (one image at a time, never during a tile request): cut the tiles `cut` names, in
+   * order (first views of the shown and the next group: a zoom there only reads files). `files` are the
+   * images on screen: one whose tiles a request had to cut is then decoded whole, for pans. Replaces what
+   * is still queued for images no longer on screen. Errors are left for `tiles` to report.
    */
-  warm(files: string[], next: readonly WarmCut[] = []): void {
+  warm(files: string[], cut: readonly WarmCut[] = []): void {
     this.lastActivity = Date.now();
     this.onScreen = new Set(files);
-    this.warmQueue = [...next.map((n): WarmJob => ({ cut: n })), ...this.warmQueue.filter((j) => j.decode !== undefined && this.onScreen.has(j.decode))];
+    this.warmQueue = [...cut.map((n): WarmJob => ({ cut: n })), ...this.warmQueue.filter((j) => j.decode !== undefined && this.onScreen.has(j.decode))];
     this.pump();
   }
 
@@ -140,7 +140,8 @@ export class TileCache {
     void (async () => {
       try {
         for (;;) {
-          await this.quiet();
+          if (!this.warmQueue.length) break;
+          await this.quiet(!!this.warmQueue[0].decode);
           const job = this.warmQueue.shift();
           if (!job) break;
           try {
@@ -163,11 +164,16 @@ export class TileCache {
   }
 
   /**
-   * Resolves when no tile request (other than warm's own) is in flight and none was, nor a warm call
-   * made, for QUIET_MS: a zoom pressed as soon as an item is shown gets the CPU to itself.
+   * Resolves when no tile request (other than warm's own) is in flight; before a whole decode, also none
+   * was, nor a warm call made, for QUIET_MS (a zoom pressed as soon as an item is shown gets the CPU).
    */
-  private async quiet(): Promise<void> {
+  private async quiet(decode: boolean): Promise<void> {
     for (;;) {
+      if (!decode) {
+        if (this.inFlight > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+        if (this.inFlight === 0) return;
+        continue;
+      }
       if (this.inFlight > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
       const wait = this.lastActivity + QUIET_MS - Date.now();
       if (wait <= 0 && this.inFlight === 0) return;

@@ -36,8 +36,8 @@ export class ImageTileServer {
     return { tiles: tiles.map((t) => ({ col: t.col, row: t.row, src: webview.asWebviewUri(vscode.Uri.file(t.file)).toString() })) };
   }
 
-  warm(ids: string[], next: { id: string; tiles: [number, number][] }[] = []): void {
-    const cuts = next.flatMap((n) => {
+  warm(ids: string[], cut: { id: string; tiles: [number, number][] }[] = []): void {
+    const cuts = cut.slice(0, 16).flatMap((n) => {
       const file = this.files.get(n.id);
       return file ? [{ file, tiles: n.tiles.slice(0, 64) }] : [];
     });

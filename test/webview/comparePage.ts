@@ -17,7 +17,7 @@ const NONCE = 'test-nonce-compare-0123';
 
 export interface WarmRequest {
   ids: string[];
-  next: { id: string; tiles: [number, number][] }[];
+  cut: { id: string; tiles: [number, number][] }[];
 }
 
 export interface ComparePageServer {
@@ -31,7 +31,7 @@ export interface ComparePageServer {
   tileSource(id: string, abs: string): void;
   /** Tile requests answered so far (col,row per id), for tests that check only visible tiles are fetched. */
   readonly tileRequests: { id: string; tiles: [number, number][] }[];
-  /** Warm commands received (images on screen, and the next group's tiles to cut first). */
+  /** Warm commands received (images on screen, and the tiles to cut ahead). */
   readonly warmRequests: WarmRequest[];
   close(): Promise<void>;
 }
@@ -94,11 +94,11 @@ export async function startComparePage(opts: { tiles?: TileCache } = {}): Promis
       const abs = tileFiles.get(id);
       if (q.get('warm')) {
         const ids = id.split(';').filter(Boolean);
-        const next = JSON.parse(q.get('next') ?? '[]') as { id: string; tiles: [number, number][] }[];
-        warmRequests.push({ ids, next });
+        const cut = JSON.parse(q.get('cut') ?? '[]') as { id: string; tiles: [number, number][] }[];
+        warmRequests.push({ ids, cut });
         opts.tiles.warm(
           ids.map((i) => tileFiles.get(i)!).filter(Boolean),
-          next.filter((n) => tileFiles.has(n.id)).map((n) => ({ file: tileFiles.get(n.id)!, tiles: n.tiles })),
+          cut.filter((n) => tileFiles.has(n.id)).map((n) => ({ file: tileFiles.get(n.id)!, tiles: n.tiles })),
         );
         res.writeHead(204);
         res.end();
@@ -180,7 +180,7 @@ export async function openCompare(browser: Browser, url: string, box = { width: 
     window.__paints = [];
     const tiles = ${opts.tiles ? 'true' : 'false'} ? {
       fetch: async (id, tiles) => (await (await fetch('/tiles?id=' + encodeURIComponent(id) + '&t=' + tiles.map((t) => t.join(',')).join(';'))).json()).tiles,
-      warm: (ids, next) => { void fetch('/tiles?warm=1&id=' + encodeURIComponent(ids.join(';')) + '&next=' + encodeURIComponent(JSON.stringify(next ?? []))); },
+      warm: (ids, cut) => { void fetch('/tiles?warm=1&id=' + encodeURIComponent(ids.join(';')) + '&cut=' + encodeURIComponent(JSON.stringify(cut ?? []))); },
     } : undefined;
     window.__compare = new window.CompareView({ tiles, onPaint: (ordinal, source) => window.__paints.push({ ordinal, source, t: performance.now() }) });
     host.append(window.__compare.el);

@@ -171,7 +171,7 @@ describe('compare mode in the item pane (headless Chromium, 1280×720)', functio
     await page.locator('.item .compare').waitFor();
   });
 
-  it("in compare mode asks the host to cut the next item's first 1:1 tiles ahead (and to decode the images on screen), again after each move", async () => {
+  it("in compare mode asks the host to cut the first 1:1 tiles of the item shown, then of the next item, ahead; again after each move", async () => {
     // Images as the extension describes them: a 512 px preview of a 2048×1536 original with host tiles.
     const tiled = (it: ItemView): ItemView => ({
       ...it,
@@ -184,33 +184,41 @@ describe('compare mode in the item pane (headless Chromium, 1280×720)', functio
     page = await openCurator(browser, server.url, cfg);
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.locator('.item[data-key="item-0"]').waitFor();
-    type Warm = { ids: string[]; next?: { id: string; tiles: [number, number][] }[] };
+    type Warm = { ids: string[]; cut?: { id: string; tiles: [number, number][] }[] };
     const warms = async () => (await sent(page!)).filter((m) => m.method === 'image.warmTiles').map((m) => m.params as unknown as Warm);
     assert.equal((await warms()).length, 0, 'nothing warmed outside compare mode');
     await notify(page, 'key', { action: 'compare' });
     await page.locator('.item .compare').waitFor();
     const ids = (it: ItemView) => it.images.map((im) => `tiles:${im.path}`);
-    const withNext = async (next: ItemView) => {
-      for (let i = 0; i < 100 && !(await warms()).some((w) => w.next?.length); i++) await page!.waitForTimeout(50);
-      return (await warms()).filter((w) => w.next?.some((n) => ids(next).includes(n.id)));
+    const naming = async (it: ItemView) => {
+      const hit = (w: Warm) => !!w.cut?.some((n) => ids(it).includes(n.id));
+      for (let i = 0; i < 100 && !(await warms()).some(hit); i++) await page!.waitForTimeout(50);
+      return (await warms()).filter(hit);
     };
-    let w = await withNext(TWO);
+    const centred = (cut: { id: string; tiles: [number, number][] }[]) => {
+      for (const n of cut) {
+        const keys = n.tiles.map((t) => t.join(','));
+        assert.ok(keys.includes('4,3') && keys.includes('3,2'), `${n.id}: the tiles around the centre a 1:1 view shows (${keys.join(' ')})`);
+        assert.ok(n.tiles.length < 8 * 6, `${n.id}: not every tile (${n.tiles.length})`);
+      }
+    };
+    // Shown at fit: the first zoom's tiles of the images on screen are cut ahead…
+    const shown = (await naming(FOUR))[0];
+    assert.deepEqual(shown.ids, ids(FOUR), 'the images on screen');
+    centred(shown.cut!.filter((n) => ids(FOUR).includes(n.id)));
+    // …and, once the next item is fetched ahead, its first zoom's tiles after them.
+    let w = await naming(TWO);
     assert.equal(w.length, 1, `one warm naming the next item's images (${JSON.stringify(await warms())})`);
     assert.deepEqual(w[0].ids, ids(FOUR), 'the images on screen');
     assert.deepEqual(
-      w[0].next!.map((n) => n.id),
-      ids(TWO),
-      'the next item, in order',
+      w[0].cut!.map((n) => n.id),
+      [...ids(FOUR), ...ids(TWO)],
+      'the shown item first, then the next, in order',
     );
-    for (const n of w[0].next!) {
-      const keys = n.tiles.map((t) => t.join(','));
-      assert.ok(keys.includes('4,3') && keys.includes('3,2'), `${n.id}: the tiles around the centre a 1:1 view shows (${keys.join(' ')})`);
-      assert.ok(n.tiles.length < 8 * 6, `${n.id}: not every tile (${n.tiles.length})`);
-    }
+    centred(w[0].cut!);
     await notify(page, 'key', { action: 'next' });
     await page.locator('.item[data-key="item-1"] .compare').waitFor();
-    for (let i = 0; i < 100 && !(await warms()).some((x) => x.next?.some((n) => ids(ONE).includes(n.id))); i++) await page.waitForTimeout(50);
-    w = (await warms()).filter((x) => x.next?.some((n) => ids(ONE).includes(n.id)));
+    w = await naming(ONE);
     assert.equal(w.length, 1, 'after moving on, the item after it');
     assert.deepEqual(w[0].ids, ids(TWO));
   });

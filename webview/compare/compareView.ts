@@ -62,13 +62,14 @@ export interface CompareOptions {
   onViewChange?: () => void;
   /**
    * Full-resolution tiles from the host (images with `tiles`): `fetch` answers tile URLs for (col, row)
-   * positions; `warm` says which images are on screen (decoded for pans) and which tiles the next
-   * group's first zoom will show (cut first, so a zoom pressed as soon as it is shown only reads files).
+   * positions; `warm` says which images are on screen (decoded whole once zoomed into, for pans) and which
+   * tiles to cut ahead: those the shown group's first zoom will show, then the next group's (so a zoom
+   * pressed as soon as an item is shown only reads files).
    * Without it, magnified images load their whole full-size picture.
    */
   tiles?: {
     fetch(id: string, tiles: [number, number][]): Promise<{ col: number; row: number; src: string }[]>;
-    warm?(ids: string[], next?: { id: string; tiles: [number, number][] }[]): void;
+    warm?(ids: string[], cut?: { id: string; tiles: [number, number][] }[]): void;
   };
 }
 
@@ -160,6 +161,8 @@ export class CompareView {
   private generation = 0;
   /** Tile ids of the images on screen (what the host is asked to decode for pans). */
   private warmIds: string[] = [];
+  /** The tiles the shown group's first zoom will show (cut ahead by the host). */
+  private warmFirst: { id: string; tiles: [number, number][] }[] = [];
   private readonly resize = new ResizeObserver(() => this.measure());
   /** Pictures decoded ahead of show() (prefetch), by src; a few groups' worth. */
   private readonly decoded = new Map<string, { img: HTMLImageElement; ready: Promise<void> }>();
@@ -244,7 +247,9 @@ export class CompareView {
     this.build();
     for (const s of this.slots) void this.load(s, this.generation);
     this.warmIds = images.filter((im) => im.tiles && !im.fault).map((im) => im.tiles!.id);
-    if (this.warmIds.length) this.opts.tiles?.warm?.(this.warmIds);
+    // At fit, the first zoom is predictable: the host cuts its tiles now (magnified, apply() asks for them at once).
+    this.warmFirst = this.state.fit ? this.firstViewTiles(images) : [];
+    if (this.warmIds.length) this.opts.tiles?.warm?.(this.warmIds, this.warmFirst);
   }
 
   /**
@@ -254,7 +259,7 @@ export class CompareView {
   prefetch(images: CompareImage[], opts: { next?: boolean } = {}): void {
     if (opts.next && this.opts.tiles?.warm) {
       const next = this.firstViewTiles(images);
-      if (next.length) this.opts.tiles.warm(this.warmIds, next);
+      if (next.length) this.opts.tiles.warm(this.warmIds, [...this.warmFirst, ...next]);
     }
     for (const image of images) {
       const src = image.preview?.src ?? image.full?.src;

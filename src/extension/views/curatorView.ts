@@ -61,7 +61,7 @@ export abstract class CuratorViewBase implements vscode.Disposable {
     });
     ch.onRequest(P.Find, ({ query }) => this.find(query));
     ch.onRequest(P.GetTiles, ({ id, tiles }) => ctx.tiles.tiles(id, tiles, panel.webview));
-    ch.onCommand(P.WarmTiles, ({ ids, next }) => ctx.tiles.warm(ids, next));
+    ch.onCommand(P.WarmTiles, ({ ids, cut }) => ctx.tiles.warm(ids, cut));
     ch.onCommand(P.FocusChanged, ({ area }) => ctx.views.setFocus(this.self, area));
     ch.onCommand(P.PositionChanged, ({ position }) => {
       this.position = position;
