@@ -123,6 +123,8 @@ interface TileLayer {
   /** Tiles decoded and in the layer, and tiles asked for, by "col,row". */
   have: Set<string>;
   pending: Set<string>;
+  /** Tile pictures still loading or decoding (their loads are dropped when the group changes). */
+  loading: Set<HTMLImageElement>;
   /** The visible set whose paint was last reported. */
   reported: string;
 }
@@ -230,6 +232,7 @@ export class CompareView {
   /** Shows a group. The view (zoom, position, sync, mode) carries over from the previous group. */
   show(images: CompareImage[]): void {
     this.generation++;
+    this.dropTileLoads();
     for (const s of this.slots) s.img?.remove();
     this.slots = images.map((image) => ({
       image,
@@ -409,6 +412,7 @@ export class CompareView {
 
   destroy(): void {
     this.generation++;
+    this.dropTileLoads();
     this.resize.disconnect();
     cancelAnimationFrame(this.frame);
     this.el.remove();
@@ -799,7 +803,7 @@ export class CompareView {
       const el = h('div', { class: 'cmp-tiles', 'data-ordinal': s.image.ordinal, 'aria-hidden': 'true' });
       el.style.width = `${size.width}px`;
       el.style.height = `${size.height}px`;
-      layer = s.tiles = { el, have: new Set(), pending: new Set(), reported: '' };
+      layer = s.tiles = { el, have: new Set(), pending: new Set(), loading: new Set(), reported: '' };
       if (s.img?.classList.contains('cmp-hidden')) el.classList.add('cmp-hidden');
       (s.img ?? s.placeholder).after(el);
     }
@@ -832,6 +836,14 @@ export class CompareView {
     }
   }
 
+  /** Stops loading the tiles of the group being left (they would compete with the next group's pictures). */
+  private dropTileLoads(): void {
+    for (const s of this.slots) {
+      for (const img of s.tiles?.loading ?? []) img.removeAttribute('src');
+      s.tiles?.loading.clear();
+    }
+  }
+
   private async fetchTiles(s: Slot, layer: TileLayer, wanted: [number, number][], gen: number): Promise<void> {
     const src = s.image.tiles!;
     for (const [c, r] of wanted) layer.pending.add(`${c},${r}`);
@@ -843,9 +855,14 @@ export class CompareView {
         img.style.left = `${t.col * src.size}px`;
         img.style.top = `${t.row * src.size}px`;
         img.src = t.src;
+        layer.loading.add(img);
         return { t, img };
       });
-      await Promise.all(imgs.map(({ img }) => img.decode()));
+      try {
+        await Promise.all(imgs.map(({ img }) => img.decode()));
+      } finally {
+        for (const { img } of imgs) layer.loading.delete(img);
+      }
       if (gen !== this.generation || s.tiles !== layer) return;
       for (const { t, img } of imgs) {
         layer.el.append(img);
