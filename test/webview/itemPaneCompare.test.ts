@@ -171,7 +171,7 @@ describe('compare mode in the item pane (headless Chromium, 1280×720)', functio
     await page.locator('.item .compare').waitFor();
   });
 
-  it("in compare mode asks the host to cut the first 1:1 tiles of the item shown, then of the next item, ahead; again after each move", async () => {
+  it('in compare mode asks the host to cut the first 1:1 tiles of the item shown, then of the next item, ahead; again after each move', async () => {
     // Images as the extension describes them: a 512 px preview of a 2048×1536 original with host tiles.
     const tiled = (it: ItemView): ItemView => ({
       ...it,
