@@ -3,7 +3,8 @@
  * large dataset). Started by indexWorkerClient.ts with the file and its open options, it posts, in
  * order: the first records' bytes (`head`), progress while it scans (`progress`), the whole index
  * with the id table (`done`), then the group sizes (`columns`). It then stays to answer browse
- * filters that must read records, so the host never reads the whole file itself. The persistent
+ * filters that must read records and to draw spot-check samples (`sample`), so the host never
+ * reads the whole file itself. The persistent
  * index (indexCache.ts) is used through Dataset.open: a cached reopen scans nothing.
  */
 import * as fs from 'node:fs';
@@ -13,6 +14,7 @@ import { Dataset } from './dataset';
 import type { IndexWorkerData, IndexedColumns, ToHost, ToWorker } from './indexWorkerProtocol';
 import { detectContainer, indexBuffer, type RecordIndex } from './recordIndex';
 import { openRegularFile } from './regularFile';
+import { drawSample } from './sampling';
 import { groupSizes } from './strata';
 import type { VerdictValue } from './verdicts';
 
@@ -126,7 +128,14 @@ function serve(ds: Dataset): void {
   const s = sizesOf();
   post({ type: 'columns', groupSizes: s.slice() });
   port?.on('message', (m: ToWorker) => {
-    if (m.type !== 'filter') return;
+    if (m.type === 'sample') {
+      try {
+        post({ type: 'sampleDone', id: m.id, plan: drawSample(ds, m.opts) });
+      } catch (e) {
+        post({ type: 'sampleFailed', id: m.id, message: (e as Error).message });
+      }
+      return;
+    }
     const cancel = new Int32Array(m.cancel);
     const verdicts = new Map<string, VerdictValue>(m.verdicts);
     const f = m.filter;

@@ -3,7 +3,8 @@
  * host — never scans the file (ARCHITECTURE.md › Opening a large dataset). What it receives is
  * moved, not copied: the first records as a small in-memory dataset (`head`), progress, then the
  * whole index and id table, from which `done` makes a Dataset without reading the file again.
- * The worker stays for filters that must read records (`filter`), with progress and cancellation.
+ * The worker stays for filters that must read records (`filter`), with progress and cancellation,
+ * and for spot-check samples whose strata read every record (`sample`).
  * The worker script sits beside this module: out/src/core/indexWorker.js under tsc,
  * dist/indexWorker.js in the bundles.
  */
@@ -13,6 +14,8 @@ import { Worker } from 'node:worker_threads';
 import type { BrowseFilterSpec } from './browseFilter';
 import { Dataset } from './dataset';
 import { LoadedIndex } from './indexCache';
+import type { Plan } from './plan';
+import type { SampleOptions } from './sampling';
 import type { IndexWorkerData, ToHost, ToWorker } from './indexWorkerProtocol';
 import type { VerdictValue } from './verdicts';
 
@@ -66,9 +69,11 @@ export class IndexWorker {
   private readonly worker: Worker;
   private readonly progressListeners = new Set<(p: IndexProgress) => void>();
   private readonly filters = new Map<number, PendingFilter>();
+  private readonly samples = new Map<number, { resolve: (p: Plan) => void; reject: (e: Error) => void }>();
   private nextFilter = 1;
   private finished = false;
   private stopped = false;
+  private exited: Error | undefined;
 
   constructor(
     readonly file: string,
@@ -104,9 +109,12 @@ export class IndexWorker {
     this.worker.on('error', (e) => fail(e));
     this.worker.on('exit', (code) => {
       const e = this.stopped ? new IndexCancelled(abs) : new Error(`the index worker for ${abs} stopped (exit code ${code})`);
+      this.exited = e;
       fail(e);
       for (const p of this.filters.values()) p.reject(e);
       this.filters.clear();
+      for (const p of this.samples.values()) p.reject(e);
+      this.samples.clear();
     });
   }
 
@@ -186,6 +194,14 @@ export class IndexWorker {
         else p?.reject(m.cancelled ? new IndexCancelled(abs) : new Error(m.message));
         return;
       }
+      case 'sampleDone':
+      case 'sampleFailed': {
+        const p = this.samples.get(m.id);
+        this.samples.delete(m.id);
+        if (m.type === 'sampleDone') p?.resolve(m.plan);
+        else p?.reject(new Error(m.message));
+        return;
+      }
     }
   }
 
@@ -223,7 +239,25 @@ export class IndexWorker {
       this.worker.postMessage(m);
     }).finally(() => {
       signal?.removeEventListener('abort', stop);
-      if (this.filters.size === 0) this.worker.unref();
+      if (this.filters.size === 0 && this.samples.size === 0) this.worker.unref();
+    });
+  }
+
+  /**
+   * A spot-check sample drawn in the worker (core drawSample on its dataset: the same plan as on
+   * this thread), so strata that read every record never block this thread. Call after `done`.
+   */
+  sample(opts: SampleOptions): Promise<Plan> {
+    if (this.exited) return Promise.reject(this.exited);
+    const id = this.nextFilter++;
+    this.worker.ref();
+    return new Promise<Plan>((resolve, reject) => {
+      this.samples.set(id, { resolve, reject });
+      const m: ToWorker = { type: 'sample', id, opts };
+      this.worker.postMessage(m);
+    }).finally(() => {
+      this.samples.delete(id);
+      if (this.filters.size === 0 && this.samples.size === 0) this.worker.unref();
     });
   }
 

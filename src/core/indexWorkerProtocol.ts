@@ -5,7 +5,9 @@
 import type { BrowseFilterSpec } from './browseFilter';
 import type { CacheOptions } from './indexCache';
 import type { FieldMapping, FormatId } from './item';
+import type { Plan } from './plan';
 import type { Container, IndexError } from './recordIndex';
+import type { SampleOptions } from './sampling';
 import type { VerdictValue } from './verdicts';
 
 /** What the worker is started with (workerData). */
@@ -51,14 +53,19 @@ export type ToHost =
   | { type: 'failed'; message: string }
   | { type: 'filterProgress'; id: number; done: number; total: number }
   | { type: 'filterDone'; id: number; matches: Int32Array | null }
-  | { type: 'filterFailed'; id: number; cancelled: boolean; message: string };
+  | { type: 'filterFailed'; id: number; cancelled: boolean; message: string }
+  | { type: 'sampleDone'; id: number; plan: Plan }
+  | { type: 'sampleFailed'; id: number; message: string };
 
-export type ToWorker = {
-  type: 'filter';
-  id: number;
-  filter: BrowseFilterSpec;
-  /** This reviewer's verdicts by key (only for a verdict filter). */
-  verdicts: [string, VerdictValue][];
-  /** A SharedArrayBuffer holding one Int32: set to 1 to cancel. */
-  cancel: SharedArrayBuffer;
-};
+export type ToWorker =
+  | {
+      type: 'filter';
+      id: number;
+      filter: BrowseFilterSpec;
+      /** This reviewer's verdicts by key (only for a verdict filter). */
+      verdicts: [string, VerdictValue][];
+      /** A SharedArrayBuffer holding one Int32: set to 1 to cancel. */
+      cancel: SharedArrayBuffer;
+    }
+  /** Draw a spot-check sample (core drawSample) from the worker's dataset: strata may read every record. */
+  | { type: 'sample'; id: number; opts: SampleOptions };

@@ -6,16 +6,27 @@
  */
 import * as fs from 'node:fs';
 import type { Dataset } from './dataset';
+import type { IndexProgress } from './indexWorkerClient';
 import { readPlan, type LoadedPlan } from './plan';
 import { firstUnjudged, spotCheckProgress, type SpotCheckProgress } from './spotCheckProgress';
 import { journalPath, readJournal, VerdictJournal, type VerdictLine, type VerdictValue } from './verdicts';
 
 export type { LoadedPlan };
 
-/** Where open datasets come from (the extension's shared cache; a plain open/close elsewhere). */
+/**
+ * Where open datasets come from: the extension's shared cache, which indexes a large file in a
+ * worker thread so the host never blocks (ARCHITECTURE.md › Opening a large dataset); a plain
+ * open/close elsewhere.
+ */
 export interface DatasetSource {
-  acquire(file: string): Dataset;
+  acquireAsync(file: string, opts?: { signal?: AbortSignal; onProgress?: (p: IndexProgress) => void }): Promise<Dataset>;
   release(ds: Dataset): void;
+}
+
+/** How SpotCheckSession.open waits for the dataset. */
+export interface SessionOpenOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: IndexProgress) => void;
 }
 
 export class SpotCheckSession {
@@ -26,14 +37,31 @@ export class SpotCheckSession {
   warnings: string[] = [];
   private readonly keys: Set<string>;
 
-  constructor(
-    planDir: string,
+  /**
+   * Opens the spot check in `planDir`: the plan, then its dataset from `cache` (awaited: a large file
+   * is indexed off this thread), then the reviewer's journal. `signal` gives up waiting (the promise
+   * rejects and nothing stays acquired).
+   */
+  static async open(planDir: string, reviewer: string, cache: DatasetSource, opts: SessionOpenOptions = {}): Promise<SpotCheckSession> {
+    const plan = readPlan(planDir);
+    if (!fs.existsSync(plan.datasetAbs)) throw new Error(`the dataset of spot check "${plan.name}" is gone: ${plan.datasetAbs}`);
+    const ds = await cache.acquireAsync(plan.datasetAbs, opts);
+    try {
+      return new SpotCheckSession(plan, reviewer, cache, ds);
+    } catch (e) {
+      cache.release(ds);
+      throw e;
+    }
+  }
+
+  private constructor(
+    plan: LoadedPlan,
     public reviewer: string,
     private readonly cache: DatasetSource,
+    ds: Dataset,
   ) {
-    this.plan = readPlan(planDir);
-    if (!fs.existsSync(this.plan.datasetAbs)) throw new Error(`the dataset of spot check "${this.plan.name}" is gone: ${this.plan.datasetAbs}`);
-    this.ds = cache.acquire(this.plan.datasetAbs);
+    this.plan = plan;
+    this.ds = ds;
     this.keys = new Set(this.plan.items.map((i) => i.key));
     const file = journalPath(this.plan.dir, reviewer);
     const read = readJournal(file);

@@ -1,15 +1,20 @@
 /**
  * Open datasets shared by every editor, preview and command: one record index per file, built once,
- * rebuilt when the file changes on disk, closed when the last user releases it. The curator editor
- * opens through `acquireInBackground`: a file of 1 MiB or more is indexed in a worker thread
- * (core indexWorkerClient.ts), so the extension host never scans it (ARCHITECTURE.md › Opening a
- * large dataset); `acquire` is the synchronous way for commands that need the whole index at once.
+ * rebuilt when the file changes on disk, closed when the last user releases it. A file of 1 MiB or
+ * more is indexed in a worker thread (core indexWorkerClient.ts), so the extension host never scans
+ * it (ARCHITECTURE.md › Opening a large dataset): the curator editor opens through
+ * `acquireInBackground` (first records at once), commands and reviews through `acquireAsync` (the
+ * whole dataset, with progress and cancellation), and spot-check samples are drawn in that worker
+ * (`sample`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Dataset } from '../core/dataset';
-import { IndexWorker } from '../core/indexWorkerClient';
+import type { FormatId } from '../core/item';
+import { IndexCancelled, IndexWorker, type IndexProgress } from '../core/indexWorkerClient';
 import { isParquetPath } from '../core/parquet/parquetSource';
+import type { Plan } from '../core/plan';
+import { drawSample, type SampleOptions } from '../core/sampling';
 
 /** Below this size a file is indexed in the host: it takes a few milliseconds. */
 export const BACKGROUND_MIN_BYTES = 1 << 20;
@@ -34,6 +39,19 @@ export interface OpenJob {
   readonly worker?: IndexWorker;
 }
 
+/** How acquireAsync opens a dataset. */
+export interface AcquireOptions {
+  /**
+   * The format to read it as (a plan's): when the shared dataset was detected as another format, a
+   * dataset of this format is opened apart (in a worker too when large) and closed on release().
+   */
+  format?: FormatId;
+  /** Progress of the worker's scan (not called when the dataset is open or small). */
+  onProgress?: (p: IndexProgress) => void;
+  /** Gives up waiting: acquireAsync rejects with IndexCancelled; the last user of a job stops its worker. */
+  signal?: AbortSignal;
+}
+
 interface Pending {
   job: OpenJob;
   worker: IndexWorker;
@@ -45,14 +63,107 @@ interface Pending {
 export class DatasetCache {
   private readonly open = new Map<string, Entry>();
   private readonly pending = new Map<string, Pending>();
+  /** Datasets opened with another format than the shared one (AcquireOptions.format), with their worker. */
+  private readonly apart = new Map<Dataset, IndexWorker | undefined>();
 
-  /** The dataset at `file`, opened (or re-opened if it changed) and counted as used until release(). */
-  acquire(file: string): Dataset {
-    const abs = path.resolve(file);
-    const st = fs.statSync(abs);
+  /** A small file (or parquet, footer only), opened here: a few milliseconds. Counted as used until release(). */
+  private openHere(abs: string, st: fs.Stats): Dataset {
     const e = this.current(abs, st) ?? this.add(abs, Dataset.open(abs), st, 0);
     e.users++;
     return e.ds;
+  }
+
+  /** Is `file` open and unchanged, or small enough to open at once (acquireAsync then starts no worker)? */
+  isQuick(file: string): boolean {
+    const abs = path.resolve(file);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      return true; // opening says what is wrong, at once
+    }
+    return !!this.current(abs, st) || st.size < BACKGROUND_MIN_BYTES || isParquetPath(abs) || !st.isFile();
+  }
+
+  /**
+   * The whole dataset at `file`, counted as used until release(), without blocking this thread: an
+   * open one is shared; a file of BACKGROUND_MIN_BYTES or more is indexed in a worker thread (one job
+   * per file, shared with the editor), a small one here. Never a partial dataset.
+   */
+  async acquireAsync(file: string, opts: AcquireOptions = {}): Promise<Dataset> {
+    if (opts.signal?.aborted) throw new IndexCancelled(file);
+    const job = this.acquireInBackground(file);
+    const p = this.pending.get(job.file);
+    const ds = p?.job === job ? await this.waitFor(job, p.worker, opts) : await job.done;
+    if (!opts.format || ds.format === opts.format) return ds;
+    this.release(ds);
+    return this.openApart(job.file, opts.format, opts);
+  }
+
+  /** Waits for a job's dataset with progress; an abort releases this user of the job. */
+  private async waitFor(job: OpenJob, worker: IndexWorker, opts: AcquireOptions): Promise<Dataset> {
+    const stop = opts.onProgress ? worker.onProgress(opts.onProgress) : undefined;
+    const signal = opts.signal;
+    try {
+      if (!signal) return await job.done;
+      return await new Promise<Dataset>((resolve, reject) => {
+        const abort = (): void => {
+          if (this.pending.get(job.file)?.job === job) this.releaseJob(job);
+          else job.done.then((ds) => this.release(ds), () => undefined); // arrived meanwhile: give this use back
+          reject(new IndexCancelled(job.file));
+        };
+        signal.addEventListener('abort', abort, { once: true });
+        job.done.then(
+          (ds) => {
+            signal.removeEventListener('abort', abort);
+            resolve(ds);
+          },
+          (e: unknown) => {
+            signal.removeEventListener('abort', abort);
+            reject(e as Error);
+          },
+        );
+      });
+    } finally {
+      stop?.();
+    }
+  }
+
+  /** A dataset read as `format`, not shared: in a worker when large (kept for sample()), closed on release(). */
+  private async openApart(abs: string, format: FormatId, opts: AcquireOptions): Promise<Dataset> {
+    if (this.isQuick(abs)) {
+      const ds = Dataset.open(abs, { format });
+      this.apart.set(ds, undefined);
+      return ds;
+    }
+    const worker = new IndexWorker(abs, { format });
+    const stop = opts.onProgress ? worker.onProgress(opts.onProgress) : undefined;
+    const abort = (): void => worker.dispose();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    try {
+      const ds = await worker.done;
+      this.apart.set(ds, worker);
+      return ds;
+    } catch (e) {
+      worker.dispose();
+      throw e;
+    } finally {
+      stop?.();
+      opts.signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  /**
+   * A spot-check sample of `ds` (acquired from this cache): drawn in the worker that indexed it, so
+   * strata that read every record (a field, group sizes without a cached column) never block this
+   * thread; a small dataset is sampled here. The plan is the one core drawSample makes on this thread.
+   */
+  async sample(ds: Dataset, opts: SampleOptions): Promise<Plan> {
+    const e = this.open.get(ds.path);
+    const worker = e?.ds === ds ? e.worker : this.apart.get(ds);
+    if (worker) return worker.sample(opts);
+    await Promise.resolve(); // errors arrive as a rejection, as from the worker
+    return drawSample(ds, opts);
   }
 
   /**
@@ -65,7 +176,7 @@ export class DatasetCache {
     const st = fs.statSync(abs);
     const ready = this.current(abs, st);
     if (ready || st.size < BACKGROUND_MIN_BYTES || isParquetPath(abs) || !st.isFile()) {
-      const ds = ready ? (ready.users++, ready.ds) : this.acquire(abs);
+      const ds = ready ? (ready.users++, ready.ds) : this.openHere(abs, st);
       return { file: abs, head: Promise.resolve(undefined), done: Promise.resolve(ds), worker: this.open.get(abs)?.worker };
     }
     const p = this.pending.get(abs);
@@ -80,7 +191,7 @@ export class DatasetCache {
         if (this.pending.get(abs) === pend) this.pending.delete(abs);
         const e = this.current(abs, st);
         if (e) {
-          // Opened synchronously meanwhile (a command): keep that one, with this worker for filters.
+          // Opened meanwhile (the file was small then): keep that one, with this worker for filters.
           ds.close();
           e.worker ??= worker;
           e.users += pend.users;
@@ -114,6 +225,8 @@ export class DatasetCache {
     const e = this.open.get(ds.path);
     if (!e || e.ds !== ds) {
       ds.close();
+      this.apart.get(ds)?.dispose();
+      this.apart.delete(ds);
       return;
     }
     e.users--;
@@ -130,6 +243,11 @@ export class DatasetCache {
       e.worker?.dispose();
     }
     for (const p of this.pending.values()) p.worker.dispose();
+    for (const [ds, w] of this.apart) {
+      ds.close();
+      w?.dispose();
+    }
+    this.apart.clear();
     this.open.clear();
     this.pending.clear();
   }

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Dataset } from '../core/dataset';
 import { IndexCancelled } from '../core/indexWorkerClient';
-import { SpotCheckSession } from '../core/spotCheckSession';
 import type { CuratorContext } from './context';
 import type { OpenJob } from './datasetCache';
+import { openSpotCheckSession } from './datasetOpening';
 import { BrowseView } from './views/browseView';
 import { ReviewView } from './views/reviewView';
 
@@ -20,14 +20,6 @@ export const SPOTCHECK_VIEW_TYPE = 'curator.spotCheck';
 class FileDocument implements vscode.CustomDocument {
   constructor(readonly uri: vscode.Uri) {}
   dispose(): void {}
-}
-
-/** Runs slow synchronous work (indexing a big file) under a progress notification. */
-async function withIndexProgress<T>(title: string, fn: () => T): Promise<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, async () => {
-    await new Promise((r) => setTimeout(r, 0));
-    return fn();
-  });
 }
 
 /** After the first records arrive, how long to wait for the whole index before showing them alone (a reload is avoided). */
@@ -130,10 +122,8 @@ export class SpotCheckEditorProvider implements vscode.CustomReadonlyEditorProvi
   async resolveCustomEditor(doc: FileDocument, panel: vscode.WebviewPanel): Promise<void> {
     const dir = path.dirname(doc.uri.fsPath);
     try {
-      const session = await withIndexProgress(
-        `Curator: opening spot check ${path.basename(dir)}`,
-        () => new SpotCheckSession(dir, this.ctx.settings.reviewer, this.ctx.datasets),
-      );
+      const session = await openSpotCheckSession(this.ctx.datasets, dir, this.ctx.settings.reviewer);
+      if (!session) return showFailure(panel, `Opening spot check ${doc.uri.fsPath} was cancelled. Reopen it to try again.`, false);
       panel.title = `Spot check ${session.plan.name}`;
       new ReviewView(this.ctx, panel, session); // lives until the panel closes (it disposes itself)
     } catch (e) {

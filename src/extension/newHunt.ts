@@ -11,6 +11,7 @@ import { auditDataset } from '../core/claims/auditLabels';
 import { buildHuntPlan } from '../core/claims/huntPlan';
 import { spotcheckDir, validatePlanName, writePlan } from '../core/plan';
 import type { DatasetCache } from './datasetCache';
+import { acquireWithProgress } from './datasetOpening';
 import { curationFolder, imageRootFor, reviewerName } from './settings';
 import { OPEN_REVIEW_COMMAND } from './reviewPanel';
 import { walkthroughEvent } from './walkthrough';
@@ -40,7 +41,9 @@ export async function newHunt(cache: DatasetCache, datasetPath: string, args: Ne
     if (s === undefined) return undefined;
     size = Number(s.trim());
   }
-  const ds = cache.acquire(datasetPath);
+  // The whole dataset, indexed off the host thread (ARCHITECTURE.md › Opening a large dataset).
+  const ds = await acquireWithProgress(cache, datasetPath, { title: `Curator: New Hunt: indexing ${path.basename(datasetPath)}` });
+  if (!ds) return undefined;
   try {
     const folder = curationFolder(datasetPath);
     const audit = await vscode.window.withProgress(

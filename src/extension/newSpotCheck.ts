@@ -1,17 +1,17 @@
 /**
  * "Curator: New Spot Check": asks for size (default min(setting, records); 250), seed and strata, draws the
- * sample through core (drawSample) and writes plan.json into the curation folder, then opens it for
- * review. Arguments can be passed instead of prompting (tests, other commands).
+ * sample through core (drawSample, in the index worker for a large file: the host never scans it) and
+ * writes plan.json into the curation folder, then opens it for review. Arguments can be passed instead of prompting (tests, other commands).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Dataset } from '../core/dataset';
-import { readPlan, spotcheckDir, validatePlanName, writePlan } from '../core/plan';
-import { drawSample } from '../core/sampling';
+import type { Dataset } from '../core/dataset';
+import { readPlan, spotcheckDir, validatePlanName, writePlan, type Plan } from '../core/plan';
 import { proposedSampleSize, sampleSizeProblem } from '../core/sampleSize';
 import { parseStrata } from '../core/strata';
-import type { DatasetCache } from './datasetCache';
+import { BACKGROUND_MIN_BYTES, type DatasetCache } from './datasetCache';
+import { acquireWithProgress } from './datasetOpening';
 import { curationFolder, defaultSpotCheckSize, reviewerName } from './settings';
 import { OPEN_REVIEW_COMMAND } from './reviewPanel';
 import { walkthroughEvent } from './walkthrough';
@@ -38,16 +38,21 @@ export async function newSpotCheck(cache: DatasetCache, datasetPath: string, arg
     void vscode.window.showWarningMessage('Curator: spot checks write files; trust this workspace first.');
     return undefined;
   }
+  // The whole dataset, indexed off the host thread (ARCHITECTURE.md › Opening a large dataset); held until the plan is written.
+  const ds = await acquireWithProgress(cache, datasetPath, { title: `Curator: New Spot Check: indexing ${path.basename(datasetPath)}` });
+  if (!ds) return undefined;
+  try {
+    return await drawAndWrite(cache, ds, datasetPath, args);
+  } finally {
+    cache.release(ds);
+  }
+}
+
+async function drawAndWrite(cache: DatasetCache, ds: Dataset, datasetPath: string, args: NewSpotCheckArgs): Promise<string | undefined> {
   let size = args.size;
   if (size === undefined) {
     // Propose min(default, records) and refuse more than the file holds here, not after every prompt.
-    let population: number;
-    const counted = cache.acquire(datasetPath);
-    try {
-      population = counted.count;
-    } finally {
-      cache.release(counted);
-    }
+    const population = ds.count;
     const s = await vscode.window.showInputBox({
       title: 'New Spot Check (1/3): sample size',
       value: String(proposedSampleSize(population, defaultSpotCheckSize())),
@@ -93,22 +98,30 @@ export async function newSpotCheck(cache: DatasetCache, datasetPath: string, arg
   const name = validatePlanName(args.name ?? `sample-${size}-seed${seed}`.replace(/[^A-Za-z0-9._-]/g, '_'));
   const folder = curationFolder(datasetPath);
   const dir = spotcheckDir(folder, name);
-  const ds: Dataset = cache.acquire(datasetPath);
-  try {
-    const plan = drawSample(ds, { name, seed, size, strata: spec, planDir: dir, createdBy: reviewerName() });
-    const file = path.join(dir, 'plan.json');
-    if (fs.existsSync(file)) {
-      const old = readPlan(dir);
-      if (JSON.stringify(old.items) !== JSON.stringify(plan.items)) {
-        throw new Error(`a different spot check named "${name}" exists in ${dir}; choose another seed or size`);
-      }
-    } else {
-      writePlan(dir, plan);
+  // Strata may read every record: the sample is drawn in the index worker of a large file (cache.sample).
+  const opts = { name, seed, size, strata: spec, planDir: dir, createdBy: reviewerName() };
+  const plan =
+    ds.bytes < BACKGROUND_MIN_BYTES
+      ? await cache.sample(ds, opts)
+      : await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Curator: drawing ${size} items from ${path.basename(datasetPath)}`, cancellable: true },
+          (_progress, token) =>
+            new Promise<Plan | undefined>((resolve, reject) => {
+              const sub = token.onCancellationRequested(() => resolve(undefined)); // the worker's draw is dropped
+              cache.sample(ds, opts).then(resolve, reject).finally(() => sub.dispose());
+            }),
+        );
+  if (!plan) return undefined;
+  const file = path.join(dir, 'plan.json');
+  if (fs.existsSync(file)) {
+    const old = readPlan(dir);
+    if (JSON.stringify(old.items) !== JSON.stringify(plan.items)) {
+      throw new Error(`a different spot check named "${name}" exists in ${dir}; choose another seed or size`);
     }
-    walkthroughEvent('spotCheckCreated');
-    if (args.open !== false) await vscode.commands.executeCommand(OPEN_REVIEW_COMMAND, dir);
-    return dir;
-  } finally {
-    cache.release(ds);
+  } else {
+    writePlan(dir, plan);
   }
+  walkthroughEvent('spotCheckCreated');
+  if (args.open !== false) await vscode.commands.executeCommand(OPEN_REVIEW_COMMAND, dir);
+  return dir;
 }

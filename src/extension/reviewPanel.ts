@@ -11,11 +11,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { SpotCheckSession } from '../core/spotCheckSession';
+import type { SpotCheckSession } from '../core/spotCheckSession';
 import { distinctLabels } from '../core/tabLabels';
 import type { CuratorContext } from './context';
 import type { CommandId } from './commandIds';
 import type { CommandFactory } from './commands';
+import { openSpotCheckSession } from './datasetOpening';
 import type { Feature } from './features';
 import { ReviewView } from './views/reviewView';
 
@@ -40,7 +41,7 @@ export function reviewTitle(datasetPath: string, planName: string, others: reado
 }
 
 /** Opens the spot check in `dir` in a titled review panel, or reveals the review already open on it. */
-export async function openReview(ctx: CuratorContext, dir: string, preserveFocus = false): Promise<ReviewView> {
+export async function openReview(ctx: CuratorContext, dir: string, preserveFocus = false): Promise<ReviewView | undefined> {
   const open = ctx.views.reviewsOf(dir)[0];
   if (open) {
     open.panel.reveal(undefined, preserveFocus);
@@ -50,13 +51,14 @@ export async function openReview(ctx: CuratorContext, dir: string, preserveFocus
   // the new panel takes its place rather than standing beside it.
   const restored = pendingTabs(ctx).find((p) => samePath(p.dir, dir))?.tab;
   const column = restored?.group.viewColumn ?? vscode.ViewColumn.Active;
-  const session = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: `Curator: opening spot check ${path.basename(dir)}` },
-    async () => {
-      await new Promise((r) => setTimeout(r, 0));
-      return new SpotCheckSession(dir, ctx.settings.reviewer, ctx.datasets);
-    },
-  );
+  const session = await openSpotCheckSession(ctx.datasets, dir, ctx.settings.reviewer); // large datasets: off the host thread, cancellable
+  if (!session) return undefined;
+  const meanwhile = ctx.views.reviewsOf(dir)[0]; // opened while this one waited for its dataset
+  if (meanwhile) {
+    session.dispose();
+    meanwhile.panel.reveal(undefined, preserveFocus);
+    return meanwhile;
+  }
   if (restored) await vscode.window.tabGroups.close(restored, true);
   const panel = vscode.window.createWebviewPanel(REVIEW_PANEL_TYPE, 'Review', { viewColumn: column, preserveFocus }, { enableFindWidget: true });
   return attach(ctx, panel, session);
@@ -166,7 +168,12 @@ export const reviewPanelFeature: Feature = {
             return;
           }
           try {
-            attach(ctx, panel, new SpotCheckSession(dir, ctx.settings.reviewer, ctx.datasets));
+            const session = await openSpotCheckSession(ctx.datasets, dir, ctx.settings.reviewer);
+            if (session && !ctx.views.reviewsOf(dir).length) attach(ctx, panel, session);
+            else {
+              session?.dispose(); // cancelled, or opened elsewhere while its dataset was indexed
+              panel.dispose();
+            }
           } catch (e) {
             ctx.log.warn(`review of ${dir} not restored: ${(e as Error).message}`);
             panel.dispose();

@@ -61,7 +61,7 @@ describe('spot-check session: corrections and reasons', () => {
     const io = { out: () => undefined, err: () => undefined };
     assert.equal(await sample.run(parseArgs([data, '--size', '3', '--seed', '1', '--name', 'fix', '--out', path.join(tmp, '.curator')], sample.flags), io), 0);
     const dir = path.join(tmp, '.curator', 'spotchecks', 'fix');
-    const s = new SpotCheckSession(dir, 'ana', { acquire: (f) => Dataset.open(f), release: (d) => d.close() });
+    const s = await SpotCheckSession.open(dir, 'ana', { acquireAsync: async (f) => Dataset.open(f), release: (d) => d.close() });
     try {
       const key = s.plan.items[0].key;
       s.mark(key, 'incorrect', 'see sky', { correction: 'The second image is sharper.', reasons: ['wrong ranking', 'vague'] });

@@ -180,7 +180,8 @@ export interface DriftResult {
  */
 export type DriftCache = Map<string, DriftResult>;
 
-function computeDrift(plan: LoadedPlan): DriftResult {
+/** Re-hashes the sampled records in `opened` (an open dataset of the plan's file), else in the file opened here. */
+function computeDrift(plan: LoadedPlan, opened?: Dataset): DriftResult {
   const out: DriftResult = { checked: false, currentFingerprint: null, status: new Map(), moved: [], errors: [] };
   if (!fs.existsSync(plan.datasetAbs)) {
     out.errors.push(`dataset ${plan.datasetAbs} not found: drift not checked`);
@@ -189,7 +190,7 @@ function computeDrift(plan: LoadedPlan): DriftResult {
   let ds: Dataset | undefined;
   try {
     out.currentFingerprint = fileFingerprint(plan.datasetAbs);
-    ds = Dataset.open(plan.datasetAbs, plan.dataset.format ? { format: plan.dataset.format } : {});
+    ds = opened ?? Dataset.open(plan.datasetAbs, plan.dataset.format ? { format: plan.dataset.format } : {});
     for (const it of plan.items) {
       if (it.index < ds.count && recordHash(ds.rawBytes(it.index)) === it.hash) continue;
       // The record may have moved (an id key): look it up by key before calling it changed.
@@ -206,13 +207,13 @@ function computeDrift(plan: LoadedPlan): DriftResult {
   } catch (e) {
     out.errors.push(`dataset ${plan.datasetAbs} could not be read (${(e as Error).message}); drift not checked`);
   } finally {
-    ds?.close();
+    if (ds !== opened) ds?.close();
   }
   return out;
 }
 
-function driftFor(plan: LoadedPlan, cache: DriftCache | undefined): DriftResult {
-  if (!cache) return computeDrift(plan);
+/** The drift cache's key: the plan and the dataset file's state. */
+function driftKey(plan: LoadedPlan): string {
   let stamp = 'absent';
   try {
     const st = fs.statSync(plan.datasetAbs);
@@ -220,13 +221,60 @@ function driftFor(plan: LoadedPlan, cache: DriftCache | undefined): DriftResult 
   } catch {
     /* computeDrift reports it */
   }
-  const key = `${plan.dir}\u0000${plan.createdAt}\u0000${plan.items.length}\u0000${plan.datasetAbs}\u0000${stamp}`;
+  return `${plan.dir}\u0000${plan.createdAt}\u0000${plan.items.length}\u0000${plan.datasetAbs}\u0000${stamp}`;
+}
+
+function storeDrift(cache: DriftCache, plan: LoadedPlan, key: string, r: DriftResult): void {
+  for (const k of cache.keys()) if (k.startsWith(`${plan.dir}\u0000`)) cache.delete(k);
+  cache.set(key, r);
+}
+
+function driftFor(plan: LoadedPlan, cache: DriftCache | undefined): DriftResult {
+  if (!cache) return computeDrift(plan);
+  const key = driftKey(plan);
   const hit = cache.get(key);
   if (hit) return hit;
   const r = computeDrift(plan);
-  for (const k of cache.keys()) if (k.startsWith(`${plan.dir}\u0000`)) cache.delete(k);
-  cache.set(key, r);
+  storeDrift(cache, plan, key, r);
   return r;
+}
+
+/** Where prepareDrift gets open datasets (the extension's cache: a large file is indexed off the host thread). */
+export interface DriftDatasets {
+  acquireAsync(file: string, opts: { format?: Dataset['format'] }): Promise<Dataset>;
+  release(ds: Dataset): void;
+}
+
+/**
+ * Works out the drift of each plan that `cache` does not hold yet, with its dataset from `datasets`,
+ * so that buildReport with this cache reads no dataset itself (ARCHITECTURE.md › Opening a large
+ * dataset). Plans that cannot be read are left to buildReport, which reports them.
+ */
+export async function prepareDrift(planDirs: string[], cache: DriftCache, datasets: DriftDatasets): Promise<void> {
+  for (const dir of planDirs) {
+    let plan: LoadedPlan;
+    try {
+      plan = readPlan(dir);
+    } catch {
+      continue;
+    }
+    const key = driftKey(plan);
+    if (cache.has(key) || !fs.existsSync(plan.datasetAbs)) continue;
+    let ds: Dataset;
+    try {
+      ds = await datasets.acquireAsync(plan.datasetAbs, { format: plan.dataset.format });
+    } catch (e) {
+      const r: DriftResult = { checked: false, currentFingerprint: null, status: new Map(), moved: [], errors: [] };
+      r.errors.push(`dataset ${plan.datasetAbs} could not be read (${(e as Error).message}); drift not checked`);
+      storeDrift(cache, plan, key, r);
+      continue;
+    }
+    try {
+      storeDrift(cache, plan, key, computeDrift(plan, ds));
+    } finally {
+      datasets.release(ds);
+    }
+  }
 }
 
 function applyDrift(plan: LoadedPlan, r: DriftResult, rows: ItemRow[], out: SpotcheckReport): void {

@@ -10,12 +10,12 @@
 import * as vscode from 'vscode';
 import { readDisagreements } from '../../core/answers/planDisagreements';
 import { agreementPath, askSpotcheck, writeSpotcheckAnswers } from '../../core/answers/spotcheckAgreement';
-import { Dataset } from '../../core/dataset';
 import type { ResolvedProfile } from '../../core/endpoint/profile';
 import { readPlan } from '../../core/plan';
 import type { CommandFactory } from '../commands';
 import type { CuratorContext } from '../context';
 import { openSpotCheckEditor } from '../curatorEditorFeature';
+import { acquireWithProgress } from '../datasetOpening';
 import { readProfiles, SECRET_PREFIX } from './endpointSettings';
 import { profilesOrExplain, UNTRUSTED } from './modelAnswers';
 import { walkthroughEvent } from '../walkthrough';
@@ -54,7 +54,8 @@ export const askModelForSpotCheck: CommandFactory = (ctx) => async (arg?: unknow
   const chosen = await pickProfiles(profilesOrExplain(), 'Ask which profiles?');
   if (chosen.length === 0) return undefined;
   const plan = readPlan(dir);
-  const ds = Dataset.open(plan.datasetAbs, { format: plan.dataset.format });
+  const ds = await acquireWithProgress(ctx.datasets, plan.datasetAbs, { format: plan.dataset.format }); // off the host thread when large
+  if (!ds) return undefined;
   const files: string[] = [];
   const service = ctx.answers.service;
   try {
@@ -94,7 +95,7 @@ export const askModelForSpotCheck: CommandFactory = (ctx) => async (arg?: unknow
   } catch (e) {
     void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
   } finally {
-    ds.close();
+    ctx.datasets.release(ds);
   }
   return files;
 };

@@ -8,12 +8,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { askSpotcheck, planItem, writeSpotcheckAnswers } from '../../core/answers/spotcheckAgreement';
-import { Dataset } from '../../core/dataset';
 import { BatchResultsAsker, exportBatchRequests as writeBatchRequests, type BatchExport } from '../../core/endpoint/batchAsk';
 import { BatchFileWriter, readBatchOutput } from '../../core/endpoint/batchFiles';
 import type { ResolvedProfile } from '../../core/endpoint/profile';
 import { readPlan } from '../../core/plan';
 import type { CommandFactory } from '../commands';
+import { acquireWithProgress } from '../datasetOpening';
 import { profilesOrExplain } from './modelAnswers';
 
 interface BatchArgs {
@@ -65,7 +65,8 @@ export const exportBatchRequests: CommandFactory =
     }
     if (!out) return undefined;
     const plan = readPlan(dir);
-    const ds = Dataset.open(plan.datasetAbs, { format: plan.dataset.format });
+    const ds = await acquireWithProgress(ctx.datasets, plan.datasetAbs, { format: plan.dataset.format }); // off the host thread when large
+    if (!ds) return undefined;
     try {
       const res = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Curator: batch requests for ${plan.name} (${profile.name})`, cancellable: true },
@@ -96,7 +97,7 @@ export const exportBatchRequests: CommandFactory =
       void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
       return undefined;
     } finally {
-      ds.close();
+      ctx.datasets.release(ds);
     }
   };
 
@@ -122,7 +123,8 @@ export const importBatchResults: CommandFactory =
     }
     if (!files?.length) return undefined;
     const plan = readPlan(dir);
-    const ds = Dataset.open(plan.datasetAbs, { format: plan.dataset.format });
+    const ds = await acquireWithProgress(ctx.datasets, plan.datasetAbs, { format: plan.dataset.format }); // off the host thread when large
+    if (!ds) return undefined;
     try {
       const output = readBatchOutput(files.map((f) => path.resolve(f)));
       const { asker: live } = await ctx.answers.service.askerFor(profile, ds.path);
@@ -155,6 +157,6 @@ export const importBatchResults: CommandFactory =
       void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
       return undefined;
     } finally {
-      ds.close();
+      ctx.datasets.release(ds);
     }
   };

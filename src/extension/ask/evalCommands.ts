@@ -6,7 +6,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Dataset } from '../../core/dataset';
 import type { ResolvedProfile } from '../../core/endpoint/profile';
 import { mcqMarkdown, twoafcMarkdown } from '../../core/eval/evalMarkdown';
 import { runMcqEval } from '../../core/eval/mcqRun';
@@ -14,6 +13,7 @@ import { preferencesText, runTwoAfc } from '../../core/eval/twoafcRun';
 import { curationFolder } from '../settings';
 import type { CommandFactory } from '../commands';
 import type { CuratorContext } from '../context';
+import { acquireWithProgress } from '../datasetOpening';
 import { profilesOrExplain, UNTRUSTED } from './modelAnswers';
 
 async function pickOne(profiles: ResolvedProfile[]): Promise<ResolvedProfile | undefined> {
@@ -60,7 +60,8 @@ async function prepare(ctx: CuratorContext, arg: unknown): Promise<{ file: strin
 export const evalMcq: CommandFactory = (ctx) => async (arg?: unknown) => {
   const p = await prepare(ctx, arg);
   if (!p) return undefined;
-  const ds = Dataset.open(p.file);
+  const ds = await acquireWithProgress(ctx.datasets, p.file); // off the host thread when large
+  if (!ds) return undefined;
   try {
     const { asker } = await ctx.answers.service.askerFor(p.profile, ds.path);
     const run = await progressRun(`Curator: MCQ evaluation of ${p.profile.name}`, (signal, report) => runMcqEval(ds, asker, { signal, onProgress: report }));
@@ -79,7 +80,7 @@ export const evalMcq: CommandFactory = (ctx) => async (arg?: unknown) => {
     void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
     return undefined;
   } finally {
-    ds.close();
+    ctx.datasets.release(ds);
   }
 };
 
@@ -102,7 +103,8 @@ export const evalTwoAfc: CommandFactory = (ctx) => async (arg?: unknown, options
     seed = await vscode.window.showInputBox({ title: '2AFC seed (same seed, same pairs)', value: '0' });
     if (seed === undefined) return undefined;
   }
-  const ds = Dataset.open(p.file);
+  const ds = await acquireWithProgress(ctx.datasets, p.file); // off the host thread when large
+  if (!ds) return undefined;
   try {
     const { asker } = await ctx.answers.service.askerFor(p.profile, ds.path);
     const run = await progressRun(`Curator: 2AFC evaluation of ${p.profile.name}`, (signal, report) =>
@@ -130,6 +132,6 @@ export const evalTwoAfc: CommandFactory = (ctx) => async (arg?: unknown, options
     void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
     return undefined;
   } finally {
-    ds.close();
+    ctx.datasets.release(ds);
   }
 };

@@ -4,12 +4,13 @@
  * the review editor and the record is shown in the dataset's text at its line.
  */
 import * as vscode from 'vscode';
-import { Dataset } from '../../core/dataset';
 import { readPlan } from '../../core/plan';
+import type { DatasetCache } from '../datasetCache';
+import { acquireWithProgress } from '../datasetOpening';
 
 export const REVEAL_ITEM_COMMAND = 'curator.revealItem';
 
-export async function openReportItem(item: { dir: string; key: string; index: number }): Promise<void> {
+export async function openReportItem(item: { dir: string; key: string; index: number }, datasets: DatasetCache): Promise<void> {
   const commands = await vscode.commands.getCommands(true);
   if (commands.includes(REVEAL_ITEM_COMMAND)) {
     await vscode.commands.executeCommand(REVEAL_ITEM_COMMAND, item);
@@ -18,12 +19,14 @@ export async function openReportItem(item: { dir: string; key: string; index: nu
   const plan = readPlan(item.dir);
   const position = plan.items.findIndex((it) => it.key === item.key);
   let line = 0;
-  const ds = Dataset.open(plan.datasetAbs);
+  // The record's line, from the cache's index (a large file is indexed off the host thread).
+  const ds = await acquireWithProgress(datasets, plan.datasetAbs, { format: plan.dataset.format });
+  if (!ds) return;
   try {
     const i = ds.findKey(item.key) ?? item.index;
     if (i < ds.count) line = Math.max(0, ds.index.line(i) - 1);
   } finally {
-    ds.close();
+    datasets.release(ds);
   }
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(plan.datasetAbs));
   const range = new vscode.Range(line, 0, line, 0);

@@ -40,6 +40,7 @@ export const showReport: CommandFactory = (ctx) => async (arg?: unknown, more?: 
       [...new Set(dirs)],
       (m) => ctx.log.error(m),
       () => ctx.settings.reviewer,
+      ctx.datasets,
     );
     ctx.extension.subscriptions.push(p);
     return p.panel.title;

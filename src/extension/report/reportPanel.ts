@@ -11,9 +11,10 @@ import { decide } from '../../core/curate/decide';
 import { decisionText } from '../../core/report/format';
 import { escapeHtml } from '../../core/htmlEscape';
 import { renderHtml, renderHtmlBody } from '../../core/report/html';
-import { buildReport, type DriftCache, type Report } from '../../core/report/model';
+import { buildReport, prepareDrift, type DriftCache, type Report } from '../../core/report/model';
 import { renderReport } from '../../core/report/render';
 import * as P from '../../protocol';
+import type { DatasetCache } from '../datasetCache';
 import { HostChannel } from '../hostChannel';
 import { nonce } from '../webviewHtml';
 import { openReportItem } from './openItem';
@@ -45,12 +46,12 @@ export class ReportPanel implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
 
   /** Shows the report of these plan folders, reusing an open panel for the same set. */
-  static show(extensionUri: vscode.Uri, dirs: string[], log: (m: string) => void, who: () => string): ReportPanel {
+  static show(extensionUri: vscode.Uri, dirs: string[], log: (m: string) => void, who: () => string, datasets: DatasetCache): ReportPanel {
     const id = dirs.map((d) => path.resolve(d)).join('\n');
     const existing = ReportPanel.open.get(id);
     if (existing) {
       existing.panel.reveal();
-      existing.refresh();
+      void existing.refresh();
       return existing;
     }
     const title = `Report: ${dirs.map((d) => path.basename(d)).join(' vs ')}`;
@@ -59,7 +60,7 @@ export class ReportPanel implements vscode.Disposable {
       retainContextWhenHidden: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
     });
-    const p = new ReportPanel(panel, extensionUri, dirs, log, who);
+    const p = new ReportPanel(panel, extensionUri, dirs, log, who, datasets);
     walkthroughEvent('reportOpened');
     ReportPanel.open.set(id, p);
     p.disposables.push({ dispose: () => ReportPanel.open.delete(id) });
@@ -73,6 +74,8 @@ export class ReportPanel implements vscode.Disposable {
     private readonly log: (m: string) => void,
     /** Who decides: the reviewer name (`curator.reviewer`, else the OS user). */
     private readonly who: () => string,
+    /** Open datasets: drift is checked in them, a large one indexed off the host thread. */
+    private readonly datasets: DatasetCache,
   ) {
     this.channel = new HostChannel(panel.webview, (method, e) => log(`report ${method}: ${e instanceof Error ? e.message : String(e)}`));
     this.channel.onCommand(P.ReportExport, async ({ format }) => {
@@ -81,13 +84,13 @@ export class ReportPanel implements vscode.Disposable {
     this.channel.onCommand(P.ReportOpenItem, async (item) => {
       // Only items of this report's own plans (the webview is not trusted to name other folders).
       if (!this.dirs.some((d) => path.resolve(d) === path.resolve(item.dir))) return;
-      await openReportItem(item);
+      await openReportItem(item, this.datasets);
     });
     this.channel.onCommand(P.ReportExportCurated, async ({ dir }) => {
       if (!this.dirs.some((d) => path.resolve(d) === path.resolve(dir))) return;
       await vscode.commands.executeCommand('curator.exportCuratedDataset', { dir });
     });
-    this.channel.onRequest(P.ReportDecideTargets, () => ({ targets: this.decideTargets() }));
+    this.channel.onRequest(P.ReportDecideTargets, async () => ({ targets: await this.decideTargets() }));
     this.channel.onRequest(P.ReportDecide, ({ dir, stratum, decision }) => this.decide(dir, decision, stratum));
     for (const dir of dirs) {
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '{plan.json,verdicts-*.jsonl,decisions.json}'));
@@ -100,32 +103,43 @@ export class ReportPanel implements vscode.Disposable {
     this.disposables.push(panel.onDidDispose(() => this.dispose()));
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('curator.report')) this.refresh();
+        if (e.affectsConfiguration('curator.report')) void this.refresh();
       }),
     );
     this.disposables.push(
       panel.onDidChangeViewState(() => {
-        if (panel.visible && this.stale) this.refresh();
+        if (panel.visible && this.stale) void this.refresh();
       }),
     );
-    this.render();
+    void this.render();
   }
 
   private stale = false;
 
   private readonly driftCache: DriftCache = new Map();
 
-  private build(): Report {
+  /** The report; each dataset's drift is worked out first with the dataset from the cache (never indexed on this thread). */
+  private async build(): Promise<Report> {
+    await prepareDrift(this.dirs, this.driftCache, this.datasets);
     return buildReport(this.dirs, { compare: this.dirs.length > 1, confidence: reportConfidence(), driftCache: this.driftCache });
   }
 
   /** First paint: the full page with a fresh nonce. */
-  private render(): void {
+  private async render(): Promise<void> {
     const webview = this.panel.webview;
+    let report: Report | undefined;
+    let failed: Error | undefined;
     try {
-      this.report = this.build();
+      report = await this.build();
+    } catch (e) {
+      failed = e as Error;
+    }
+    if (this.disposed) return;
+    try {
+      if (failed || !report) throw failed;
+      this.report = report;
       const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'report.js')).toString();
-      webview.html = renderHtml(this.report, { cspSource: webview.cspSource, nonce: nonce(), scriptUri });
+      webview.html = renderHtml(report, { cspSource: webview.cspSource, nonce: nonce(), scriptUri });
     } catch (e) {
       webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none';"></head><body><p>Cannot build the report: ${escapeHtml((e as Error).message)}</p></body></html>`;
     }
@@ -133,23 +147,22 @@ export class ReportPanel implements vscode.Disposable {
 
   refreshSoon(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.refresh(), 200);
+    this.timer = setTimeout(() => void this.refresh(), 200);
   }
 
   /** Rebuilds the report and sends the new content; the page keeps its scroll position. */
-  refresh(): void {
+  async refresh(): Promise<void> {
     if (!this.panel.visible) {
       this.stale = true;
       return;
     }
     this.stale = false;
     try {
-      const had = this.report !== undefined;
-      this.report = this.build();
-      if (!had) {
-        this.render();
+      if (this.report === undefined) {
+        await this.render();
         return;
       }
+      this.report = await this.build();
       void this.channel.notify(P.ReportUpdate, { html: renderHtmlBody(this.report, { linkItems: true }), generatedAt: this.report.generatedAt });
     } catch (e) {
       this.log(`report refresh: ${(e as Error).message}`);
@@ -157,8 +170,8 @@ export class ReportPanel implements vscode.Disposable {
   }
 
   /** The spot checks (not hunts) of the report in card order, with their strata, for the Decide buttons. */
-  private decideTargets(): P.ReportDecideTarget[] {
-    const report = this.report ?? this.build();
+  private async decideTargets(): Promise<P.ReportDecideTarget[]> {
+    const report = this.report ?? (await this.build());
     return report.spotchecks.flatMap((s, card) =>
       s.kind === 'hunt'
         ? []
@@ -184,14 +197,14 @@ export class ReportPanel implements vscode.Disposable {
     if (!['keep', 'drop', 'keep-with-corrections'].includes(value)) throw new Error(`unknown decision "${String(value)}"`);
     const r = decide(own, value, { stratum, by: this.who(), confidence: reportConfidence() });
     walkthroughEvent('decisionRecorded');
-    this.refresh();
+    await this.refresh();
     return { file: r.file, text: `${r.spotcheck}${stratum !== undefined ? `, stratum ${stratum}` : ''}: ${decisionText(r.decision)}` };
   }
 
   /** Writes the report in one format to .curator/reports/ and offers to open it. */
   async export(format: P.ReportFormat): Promise<string | undefined> {
     try {
-      const report = this.build();
+      const report = await this.build();
       const folder = reportsFolder(this.dirs[0]);
       const file = path.join(folder, reportFileName(report, format));
       writeFileAtomic(file, renderReport(report, format));
@@ -209,7 +222,10 @@ export class ReportPanel implements vscode.Disposable {
     }
   }
 
+  private disposed = false;
+
   dispose(): void {
+    this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     this.channel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
