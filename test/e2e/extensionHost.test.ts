@@ -15,7 +15,7 @@ describe('extension-host tests (code-server)', function () {
         testsPath: path.join(REPO_ROOT, 'out', 'test', 'e2e', 'exthost', 'index.js'),
         settings: { 'curator.reviewer': 'exthost-reviewer', 'curator.suggestOpenWithCurator': false },
       });
-      const lines = output.split('\n').filter((l) => /passing|failing|✔|✓|\d+\) |Error/.test(l));
+      const lines = output.split('\n').filter((l) => /passing|failing|✔|✓|\d+\) |Error|figure:/.test(l));
       console.log(lines.join('\n'));
       assert.equal(code, 0, `extension-host tests failed:\n${output.slice(-6000)}`);
     } finally {

@@ -30,3 +30,21 @@ export function watchEventLoop(): () => LoopStall {
     return { stallMs: worst, histMaxMs: h.max / 1e6 };
   };
 }
+
+/**
+ * Counts this thread's timer ticks (a 1 ms interval) until stopped. A thread that blocks counts
+ * none meanwhile, so "the host kept ticking while X ran" is a count, not a time budget.
+ */
+export function countTicks(): { readonly count: number; stop(): number } {
+  let n = 0;
+  const t = setInterval(() => n++, 1);
+  return {
+    get count() {
+      return n;
+    },
+    stop() {
+      clearInterval(t);
+      return n;
+    },
+  };
+}
