@@ -109,7 +109,11 @@ export class DatasetCache {
       return await new Promise<Dataset>((resolve, reject) => {
         const abort = (): void => {
           if (this.pending.get(job.file)?.job === job) this.releaseJob(job);
-          else job.done.then((ds) => this.release(ds), () => undefined); // arrived meanwhile: give this use back
+          else
+            job.done.then(
+              (ds) => this.release(ds),
+              () => undefined,
+            ); // arrived meanwhile: give this use back
           reject(new IndexCancelled(job.file));
         };
         signal.addEventListener('abort', abort, { once: true });

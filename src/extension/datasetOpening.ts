@@ -24,7 +24,12 @@ export interface OpeningHooks {
  * or small; else under "`title`" with the share of the file indexed, the record count and Cancel.
  * Resolves undefined when cancelled.
  */
-export async function withIndexProgress<T>(cache: DatasetCache, file: string, title: string, open: (hooks?: OpeningHooks) => Promise<T>): Promise<T | undefined> {
+export async function withIndexProgress<T>(
+  cache: DatasetCache,
+  file: string,
+  title: string,
+  open: (hooks?: OpeningHooks) => Promise<T>,
+): Promise<T | undefined> {
   if (cache.isQuick(file)) return open();
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();

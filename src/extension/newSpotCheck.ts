@@ -108,7 +108,10 @@ async function drawAndWrite(cache: DatasetCache, ds: Dataset, datasetPath: strin
           (_progress, token) =>
             new Promise<Plan | undefined>((resolve, reject) => {
               const sub = token.onCancellationRequested(() => resolve(undefined)); // the worker's draw is dropped
-              cache.sample(ds, opts).then(resolve, reject).finally(() => sub.dispose());
+              cache
+                .sample(ds, opts)
+                .then(resolve, reject)
+                .finally(() => sub.dispose());
             }),
         );
   if (!plan) return undefined;

@@ -181,7 +181,15 @@ describe('opening a dataset off the calling thread (DatasetCache.acquireAsync an
     });
     for (const strata of ['none', 'groupSize', 'field:subset', 'ranges:a=0-9999,b=10000-']) {
       it(`strata ${strata}: drawn while this thread ticks, equal to core drawSample`, async () => {
-        const opts = { name: 'n', seed: 'seed', size: 60, strata: parseStrata(strata), planDir: path.join(tmp, 'plans', 'n'), createdBy: 'ana', now: new Date(0) };
+        const opts = {
+          name: 'n',
+          seed: 'seed',
+          size: 60,
+          strata: parseStrata(strata),
+          planDir: path.join(tmp, 'plans', 'n'),
+          createdBy: 'ana',
+          now: new Date(0),
+        };
         const r = await ticking(() => cache.sample(ds, opts));
         assert.ok(r.ticks >= 1, `this thread ticked ${r.ticks} times while the worker drew the sample`);
         assert.deepEqual(r.value, drawSample(sync, opts));
