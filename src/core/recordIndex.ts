@@ -9,6 +9,7 @@
  * collected in `errors` with the record index and line, and the records before them stay usable.
  */
 import * as fs from 'node:fs';
+import { PARALLEL_MIN_BYTES, startTailWorker } from './parallelScan';
 import { openRegularFile } from './regularFile';
 
 export type Container = 'jsonl' | 'array' | 'grouped';
@@ -163,6 +164,23 @@ class Columns {
     if (this.groupIds) this.groupIds.push(group);
     this.count = i + 1;
   }
+  /** Appends another scan's columns (a tail's), its lines shifted by `lineOffset`. */
+  append(t: { count: number; starts: Float64Array; lengths: Uint32Array | Float64Array; lines: Uint32Array | Float64Array; hashes: Uint32Array; hashKnown: Uint8Array }, lineOffset: number): void {
+    const n = t.count;
+    if (n === 0) return;
+    this.reserve(this.count + n);
+    const at = this.count;
+    if (t.lengths instanceof Float64Array && this.lengths instanceof Uint32Array) this.lengths = Float64Array.from(this.lengths);
+    if (t.lines[n - 1] + lineOffset >= U32_LIMIT && this.lines instanceof Uint32Array) this.lines = Float64Array.from(this.lines);
+    this.starts.set(t.starts.subarray(0, n), at);
+    this.lengths.set(t.lengths.subarray(0, n), at);
+    const lines = this.lines;
+    const from = t.lines;
+    for (let i = 0; i < n; i++) lines[at + i] = from[i] + lineOffset;
+    this.hashes.set(t.hashes.subarray(0, n), at);
+    this.hashKnown.set(t.hashKnown.subarray(0, n), at);
+    this.count = at + n;
+  }
   /** Makes room for `capacity` records (never shrinks). */
   reserve(capacity: number): void {
     if (capacity <= this.starts.length) return;
@@ -181,6 +199,8 @@ class Columns {
 
 class BuiltIndex implements RecordIndex {
   readonly cols: Columns;
+  /** Scanned in two halves: whether the tail joined, or the head scanned it after all ('alone'). Tests read it. */
+  tail?: 'joined' | 'alone';
   groupNames: string[] = [];
   errors: IndexError[] = [];
   errorsOmitted = 0;
@@ -235,7 +255,12 @@ interface ByteSource {
   total: number;
 }
 
-function fileSource(fd: number, start: number, chunkSize: number): ByteSource {
+/**
+ * Chunks of a file from `start` to `end` (default: its end). Chunk boundaries sit on a grid of
+ * `chunkSize` from `origin`, so a scan of the second half of a file meets the same chunks as a scan
+ * of the whole (an id hash is read from the chunk a record starts in: the results must not differ).
+ */
+function fileSource(fd: number, start: number, chunkSize: number, origin = start, end = Infinity): ByteSource {
   let pos = start;
   let size = 0;
   try {
@@ -244,26 +269,37 @@ function fileSource(fd: number, start: number, chunkSize: number): ByteSource {
     /* no estimate */
   }
   const buf = Buffer.allocUnsafe(chunkSize);
+  let want = chunkSize - ((start - origin) % chunkSize);
   return {
-    total: Math.max(0, size - start),
+    total: Math.max(0, Math.min(size, end) - start),
     next() {
-      const n = fs.readSync(fd, buf, 0, buf.length, pos);
+      const len = Math.min(want, end - pos);
+      want = chunkSize;
+      let n = 0;
+      while (n < len) {
+        const r = fs.readSync(fd, buf, n, len - n, pos + n);
+        if (r === 0) break;
+        n += r;
+      }
       pos += n;
       return n === 0 ? null : buf.subarray(0, n);
     },
   };
 }
 
-/** Views into the bytes in memory, no copy. */
-function bufferSource(data: Buffer, start: number, chunkSize: number): ByteSource {
+/** Views into the bytes in memory, no copy (the same chunk grid as fileSource). */
+function bufferSource(data: Buffer, start: number, chunkSize: number, origin = start, end = data.length): ByteSource {
   let pos = start;
+  let want = chunkSize - ((start - origin) % chunkSize);
+  const stop = Math.min(end, data.length);
   return {
-    total: data.length - start,
+    total: Math.max(0, stop - start),
     next() {
-      if (pos >= data.length) return null;
-      const end = Math.min(data.length, pos + chunkSize);
-      const chunk = data.subarray(pos, end);
-      pos = end;
+      if (pos >= stop) return null;
+      const e = Math.min(stop, pos + want);
+      want = chunkSize;
+      const chunk = data.subarray(pos, e);
+      pos = e;
       return chunk;
     },
   };
@@ -316,6 +352,8 @@ export interface IndexOptions {
   idField?: string;
   /** Called after each chunk with the records indexed so far, the bytes read and the index so far (a worker's progress, an early record). */
   onProgress?: Progress;
+  /** indexFd: files of at least this many bytes scan their second half in a worker thread (default PARALLEL_MIN_BYTES). */
+  parallelMinBytes?: number;
 }
 
 /** After each chunk: records and bytes so far, and the index so far (records below `records` are final). */
@@ -340,7 +378,62 @@ export function indexFd(fd: number, opts: IndexOptions = {}): RecordIndex {
   const n = fs.readSync(fd, head, 0, head.length, 0);
   const container = opts.container ?? detectContainer(head.subarray(0, n), opts.fileName ?? '');
   const bom = hasBom(head.subarray(0, n)) ? 3 : 0;
-  return scan(fileSource(fd, bom, opts.chunkSize ?? CHUNK), container, bom, opts.idField, opts.onProgress);
+  const chunk = opts.chunkSize ?? CHUNK;
+  if (container !== 'grouped') {
+    // Large files: the second half in a worker thread (parallelScan.ts), joined to the first.
+    const size = fs.fstatSync(fd).size;
+    if (size - bom >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES)) {
+      const split = splitPoint((b, at) => fs.readSync(fd, b, 0, b.length, at), bom, size, container);
+      const idField = opts.idField ?? 'id';
+      const tail = split > bom ? startTailWorker(fd, { container, from: split, origin: bom, chunkSize: chunk, idField }) : undefined;
+      if (tail) {
+        const source = (from: number, end: number): ByteSource => fileSource(fd, from, chunk, bom, end);
+        return scanSplit(container, source, bom, split, Buffer.from(idField, 'utf8'), tail, opts.onProgress);
+      }
+    }
+  }
+  return scan(fileSource(fd, bom, chunk), container, bom, opts.idField, opts.onProgress);
+}
+
+/** The tail of a file, for the worker thread (scanWorker.ts). */
+export function scanFileTail(fd: number, job: TailJob, onChunk?: (records: number, bytes: number) => boolean): TailResult | undefined {
+  return scanTail(fileSource(fd, job.from, job.chunkSize, job.origin), job, onChunk);
+}
+
+/**
+ * Indexes bytes in memory as two halves split at `split`, the tail scanned in this thread: what a
+ * worker would do, for tests (it must equal indexBuffer). JSONL splits only just after a newline.
+ */
+export function indexBufferSplit(data: Buffer, split: number, opts: IndexOptions = {}): RecordIndex {
+  const container = opts.container ?? detectContainer(data.subarray(0, 65536), opts.fileName ?? '');
+  const bom = hasBom(data) ? 3 : 0;
+  const chunk = opts.chunkSize ?? CHUNK;
+  if (container === 'grouped') throw new Error('a grouped object is scanned in one thread');
+  if (split <= bom || split >= data.length || (container === 'jsonl' && data[split - 1] !== NL)) throw new RangeError(`cannot split at ${split}`);
+  const job: TailJob = { container, from: split, origin: bom, chunkSize: chunk, idField: opts.idField ?? 'id' };
+  let result: TailResult | undefined | null = null;
+  const tail: TailHandle = {
+    progress: () => ({ records: 0, bytes: 0 }),
+    result: () => (result ??= scanTail(bufferSource(data, split, chunk, bom), job)),
+    cancel() {},
+  };
+  const source = (from: number, end: number): ByteSource => bufferSource(data, from, chunk, bom, end);
+  return scanSplit(container, source, bom, split, Buffer.from(job.idField, 'utf8'), tail, opts.onProgress);
+}
+
+/**
+ * A JSON array indexed by the structured scanner (the one grouped objects use) instead of the array
+ * scanner: the reference the array scanner is tested against.
+ */
+export function indexBufferReference(data: Buffer, opts: IndexOptions = {}): RecordIndex {
+  const bom = hasBom(data) ? 3 : 0;
+  return scanStructured(bufferSource(data, bom, opts.chunkSize ?? CHUNK), 'array', bom, Buffer.from(opts.idField ?? 'id', 'utf8'), opts.onProgress);
+}
+
+/** splitPoint over bytes in memory. */
+export function bufferSplitPoint(data: Buffer, container: 'array' | 'jsonl'): number {
+  const bom = hasBom(data) ? 3 : 0;
+  return splitPoint((b, at) => data.copy(b, 0, at, Math.min(data.length, at + b.length)), bom, data.length, container);
 }
 
 /** Indexes bytes in memory (an editor's document, a test fixture). */
@@ -357,15 +450,22 @@ function hasBom(b: Buffer): boolean {
 /** `start` is the offset of the first byte the source yields (3 after a UTF-8 BOM). */
 function scan(src: ByteSource, container: Container, start: number, idField = 'id', onProgress?: Progress): RecordIndex {
   const field = Buffer.from(idField, 'utf8');
-  return container === 'jsonl' ? scanLines(src, start, field, onProgress) : scanStructured(src, container, start, field, onProgress);
+  if (container === 'jsonl') return scanLines(src, start, field, onProgress);
+  return container === 'array' ? scanArray(src, start, field, onProgress) : scanStructured(src, container, start, field, onProgress);
 }
 
 /** JSONL: every non-blank line is a record. Uses native indexOf for newline search. */
 function scanLines(src: ByteSource, start: number, field: Buffer, onProgress?: Progress): RecordIndex {
   const idx = new BuiltIndex('jsonl');
+  scanLinesInto(idx, src, start, field, 1, true, onProgress);
+  return idx;
+}
+
+/** Adds the lines of `src` (file offset `start`, line `firstLine`) to `idx`; returns the end offset and the line there. */
+function scanLinesInto(idx: BuiltIndex, src: ByteSource, start: number, field: Buffer, firstLine: number, reserve: boolean, onProgress?: Progress): { bytes: number; line: number } {
   const cols = idx.cols;
   let base = start; // file offset of buf[0]
-  let line = 1;
+  let line = firstLine;
   let firstContent = -1; // file offset of first non-ws byte in the current line
   let lastContentEnd = -1; // file offset one past the last non-ws byte in the current line
   let lineIdHash = NaN;
@@ -399,14 +499,14 @@ function scanLines(src: ByteSource, start: number, field: Buffer, onProgress?: P
     }
     base += n;
     if (first) {
-      idx.reserveFor(base - start, src.total);
+      if (reserve) idx.reserveFor(base - start, src.total);
       first = false;
     }
     onProgress?.(idx.count, base, idx);
   }
   if (firstContent >= 0) cols.add(firstContent, lastContentEnd, line, lineIdHash, 0);
   idx.bytes = base;
-  return idx;
+  return { bytes: base, line };
 }
 
 /** Bytes of a string scanned one by one before the rest is searched natively (keys and short values). */
@@ -733,6 +833,717 @@ function scanStructured(src: ByteSource, container: 'array' | 'grouped', start: 
     }
   }
   return idx;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The JSON-array scanner (ARCHITECTURE.md › Core, "Scanning on two cores"). The same rules as the
+// structured scanner above for a top-level array, in a form that is fast and can be resumed: the
+// state lives in an `ArrayScan`, a chunk is scanned with it loaded into locals.
+//
+// It also scans the second half of a file from an arbitrary offset (a "tail", in a worker thread).
+// There the depth is relative (0 at the first byte) and the depth of the records is not known: each
+// new lowest depth is a candidate level, read as if it were the records' depth. A level counts
+// records from its first comma on (where it "joins"); the head scan pauses after the first comma
+// between records at or after the split, and the level that joined just past that comma continues
+// it exactly — both are outside any string, at the records' depth, with no record open, and every
+// newline is counted alike, so what follows is scanned the same (see `joinTail`).
+// ---------------------------------------------------------------------------------------------
+
+/** Candidate levels a tail keeps before it gives up (each is a closing bracket below all before it). */
+const MAX_LEVELS = 64;
+
+/** One candidate depth of a tail scan: its records if that depth is the array's. */
+interface Level {
+  cols: Columns | undefined;
+  errors: IndexError[];
+  omitted: number;
+  /** Offset just past the level's first comma, where it joins the head scan; -1 before. */
+  joinAt: number;
+  /** Tail-relative line (1 = the tail's first) at `joinAt`. */
+  joinLine: number;
+  /**
+   * open: still the lowest level at the end; finished: its "]" came (what follows is trailing text);
+   * diverged: a "}" at this level (the array scanner would report it and stay at this depth).
+   */
+  end: 'open' | 'finished' | 'diverged';
+  /** Open at the end of the file: the end-of-file fault, its numbers relative to the tail. */
+  eof?: { offset: number; line: number; lineStart: number; open?: { index: number; line: number } };
+}
+
+class ArrayScan {
+  depth = 0;
+  /** Depth of records: 1 for a whole file, the current candidate in a tail. */
+  level: number;
+  line = 1;
+  lineStart: number;
+  started: boolean;
+  finished = false;
+  /** A fault that ends the scan (no "[" at the start). */
+  fatal = false;
+  garbageReported = false;
+  inString = false;
+  longString = false;
+  escapePending = false;
+  inLiteral = false;
+  recStart = -1;
+  recLine = 0;
+  recEnd = -1;
+  recClosed = false;
+  recIdHash = NaN;
+  /** Head scan: pause just after the first comma between records at or after this offset. */
+  pauseAfter = Infinity;
+  paused = false;
+  /** Tail scan: the level being read has not met its first comma (records are not kept). */
+  waiting = false;
+  levels: Level[] = [];
+  cur: Level | undefined;
+  /** A finished level waiting for the first byte after its "]" (trailing text is a fault). */
+  garbageFor: Level | undefined;
+  gaveUp = false;
+
+  constructor(
+    /** The index records go to (a whole file or a head); undefined in a tail (records go to levels). */
+    readonly idx: BuiltIndex | undefined,
+    readonly field: Buffer,
+    start: number,
+  ) {
+    this.lineStart = start;
+    if (idx) {
+      this.level = 1;
+      this.started = false;
+    } else {
+      this.level = 0;
+      this.started = true;
+      this.newLevel();
+    }
+  }
+
+  get tail(): boolean {
+    return this.idx === undefined;
+  }
+
+  private newLevel(): void {
+    if (this.levels.length >= MAX_LEVELS) this.gaveUp = true;
+    const l: Level = { cols: undefined, errors: [], omitted: 0, joinAt: -1, joinLine: 0, end: 'open' };
+    this.levels.push(l);
+    this.cur = l;
+    this.waiting = true;
+    this.recStart = -1;
+    this.recClosed = false;
+  }
+
+  /** Tail: a closing bracket took the depth below the current level, which ends as `end`. */
+  below(depth: number, end: 'finished' | 'diverged'): number {
+    const l = this.cur as Level;
+    l.end = end;
+    this.garbageFor = end === 'finished' && !this.waiting ? l : undefined;
+    this.newLevel();
+    this.level = depth;
+    return depth;
+  }
+
+  /** Tail: the current level's first comma. */
+  join(at: number, line: number): void {
+    const l = this.cur as Level;
+    this.waiting = false;
+    l.joinAt = at;
+    l.joinLine = line;
+    this.recStart = -1;
+    this.recClosed = false;
+  }
+
+  get count(): number {
+    return this.idx ? this.idx.count : (this.cur?.cols?.count ?? 0);
+  }
+
+  /** Closes the open record (keeps it unless the level is waiting). */
+  close(): void {
+    if (this.recStart < 0) return;
+    if (!this.waiting) {
+      const cols = this.idx ? this.idx.cols : ((this.cur as Level).cols ??= new Columns(false));
+      cols.add(this.recStart, this.recEnd, this.recLine, this.recIdHash, 0);
+    }
+    this.recStart = -1;
+    this.recClosed = false;
+  }
+
+  err(offset: number, line: number, lineStart: number, message: string): void {
+    if (this.waiting) return;
+    const e: IndexError = { index: this.count, line, column: offset - lineStart + 1, offset, message };
+    if (this.idx) this.idx.addError(e);
+    else levelError(this.cur as Level, e);
+  }
+
+  /** Tail: the first byte after a finished level's "]" is trailing text (a fault, if that level is the array's). */
+  garbage(offset: number, line: number, lineStart: number, b: number): void {
+    const l = this.garbageFor as Level;
+    this.garbageFor = undefined;
+    const message = `unexpected "${String.fromCharCode(b)}" after the closing bracket of the file`;
+    levelError(l, { index: l.cols?.count ?? 0, line, column: offset - lineStart + 1, offset, message });
+  }
+}
+
+function levelError(l: Level, e: IndexError): void {
+  if (l.errors.length < MAX_INDEX_ERRORS) l.errors.push(e);
+  else l.omitted++;
+}
+
+/**
+ * Scans buf[from, n) (file offset of buf[0]: base) and returns where it stopped: n, or just past the
+ * pause comma. The hot paths — inside a record, inside a string — keep their state in locals.
+ */
+function scanArrayChunk(s: ArrayScan, buf: Buffer, from: number, n: number, base: number): number {
+  let p = from;
+  let depth = s.depth;
+  let level = s.level;
+  let line = s.line;
+  let lineStart = s.lineStart;
+  let inString = s.inString;
+  let nextNl = -1; // the first newline at or after some earlier position (n: none left in this chunk)
+  while (p < n) {
+    if (inString) {
+      if (s.escapePending) {
+        // The byte after a backslash that ended the previous chunk.
+        s.escapePending = false;
+        if (buf[p] === NL) {
+          line++;
+          lineStart = base + p + 1;
+        }
+        p++;
+        continue;
+      }
+      let end = -1; // the closing quote, when found in this chunk
+      let k = p;
+      if (!s.longString) {
+        // Short strings (keys, ids, paths): byte by byte; most bytes are above the backslash.
+        const lim = p + SHORT_STRING < n ? p + SHORT_STRING : n;
+        let c = 0;
+        while (k < lim) {
+          c = buf[k];
+          if (c <= BACKSLASH && (c === QUOTE || c === BACKSLASH || c === NL)) break;
+          k++;
+        }
+        if (k < lim) {
+          if (c === QUOTE) end = k;
+          else if (c === BACKSLASH) {
+            if (k + 1 < n) {
+              if (buf[k + 1] === NL) {
+                line++;
+                lineStart = base + k + 2;
+              }
+              p = k + 2;
+            } else {
+              s.escapePending = true;
+              p = n;
+            }
+            continue;
+          } else {
+            // A raw newline inside a string (not JSON, but its lines still count).
+            line++;
+            lineStart = base + k + 1;
+            p = k + 1;
+            continue;
+          }
+        } else if (k === n) {
+          p = n; // the chunk ended inside a short string
+          continue;
+        } else s.longString = true;
+      }
+      if (end < 0) {
+        // A long string: its closing quote is searched natively; a quote is escaped when an odd run of backslashes precedes it.
+        for (;;) {
+          let q = buf.indexOf(QUOTE, k);
+          if (q === -1) q = n;
+          if (nextNl < k) {
+            const m = buf.indexOf(NL, k);
+            nextNl = m === -1 ? n : m;
+          }
+          while (nextNl < q) {
+            line++;
+            lineStart = base + nextNl + 1;
+            const m = buf.indexOf(NL, nextNl + 1);
+            nextNl = m === -1 ? n : m;
+          }
+          let r = q - 1,
+            run = 0;
+          while (r >= k && buf[r] === BACKSLASH) {
+            run++;
+            r--;
+          }
+          if (q === n) {
+            s.escapePending = (run & 1) === 1; // the string goes on in the next chunk
+            break;
+          }
+          if ((run & 1) === 0) {
+            end = q;
+            break;
+          }
+          k = q + 1; // an escaped quote: the string goes on
+        }
+        if (end < 0) {
+          p = n;
+          continue;
+        }
+      }
+      inString = false;
+      s.longString = false;
+      p = end + 1;
+      if (depth === level && s.recStart >= 0) {
+        s.recEnd = base + p;
+        s.recClosed = true;
+      }
+      continue;
+    }
+    if (depth > level) {
+      // Inside a record: only strings, brackets and newlines matter ("[" | 0x20 is "{", "]" | 0x20 is "}").
+      while (p < n) {
+        const b = buf[p];
+        if (b === QUOTE) {
+          inString = true;
+          p++;
+          break;
+        }
+        if (b === NL) {
+          line++;
+          p++;
+          lineStart = base + p;
+          while (p < n && buf[p] === SPACE) p++;
+          continue;
+        }
+        const c = b | 0x20;
+        if (c === LBRACE) depth++;
+        else if (c === RBRACE) {
+          depth--;
+          if (depth === level) {
+            p++;
+            s.recEnd = base + p;
+            s.recClosed = true;
+            break;
+          }
+        }
+        p++;
+      }
+      continue;
+    }
+    if (s.inLiteral) {
+      // A bare literal record that the previous chunk cut.
+      while (p < n) {
+        const c = buf[p];
+        if (c === SPACE || c === NL || c === CR || c === TAB || c === COMMA || c === RBRACK || c === RBRACE) break;
+        p++;
+        s.recEnd = base + p;
+      }
+      if (p < n) {
+        s.inLiteral = false;
+        s.recClosed = true;
+      }
+      continue;
+    }
+    const b = buf[p];
+    if (b === SPACE || b === CR || b === TAB) {
+      p++;
+      continue;
+    }
+    if (b === NL) {
+      line++;
+      p++;
+      lineStart = base + p;
+      continue;
+    }
+    if (!s.started) {
+      if (b !== LBRACK) {
+        s.err(base + p, line, lineStart, `expected "[" at the start of the file, found "${String.fromCharCode(b)}"`);
+        s.fatal = true;
+        p = n;
+        break;
+      }
+      s.started = true;
+      depth = 1;
+      p++;
+      continue;
+    }
+    if (s.finished) {
+      if (!s.garbageReported) {
+        s.err(base + p, line, lineStart, `unexpected "${String.fromCharCode(b)}" after the closing bracket of the file`);
+        s.garbageReported = true;
+      }
+      p++;
+      continue;
+    }
+    if (s.garbageFor) s.garbage(base + p, line, lineStart, b);
+    // Between records or at the start of one (depth === level).
+    if (b === COMMA) {
+      p++;
+      if (s.waiting) {
+        s.join(base + p, line);
+        continue;
+      }
+      if (s.recStart < 0) s.err(base + p - 1, line, lineStart, 'unexpected "," (empty record)');
+      s.close();
+      if (base + p > s.pauseAfter) {
+        s.paused = true;
+        break;
+      }
+      continue;
+    }
+    if (b === RBRACK) {
+      s.close();
+      depth--;
+      p++;
+      if (s.tail) level = s.below(depth, 'finished');
+      else s.finished = true;
+      continue;
+    }
+    if (b === RBRACE) {
+      if (s.tail) {
+        depth--;
+        p++;
+        level = s.below(depth, 'diverged');
+        continue;
+      }
+      s.err(base + p, line, lineStart, 'unexpected "}" where a record or "]" was expected');
+      p++;
+      continue;
+    }
+    if (s.recClosed) {
+      // A new value starts while the previous record is complete: a missing comma.
+      s.err(base + p, line, lineStart, 'missing "," between records');
+      s.close();
+    }
+    if (s.recStart < 0) {
+      s.recStart = base + p;
+      s.recLine = line;
+      s.recIdHash = b === LBRACE && !s.waiting ? leadingIdHash(buf, p, n, s.field) : NaN;
+    }
+    if (b === QUOTE) {
+      inString = true;
+      p++;
+      continue;
+    }
+    if (b === LBRACE || b === LBRACK) {
+      depth++;
+      p++;
+      continue;
+    }
+    // A bare literal (number, true, false, null) as a record.
+    s.recEnd = base + p + 1;
+    p++;
+    while (p < n) {
+      const c = buf[p];
+      if (c === SPACE || c === NL || c === CR || c === TAB || c === COMMA || c === RBRACK || c === RBRACE) break;
+      p++;
+      s.recEnd = base + p;
+    }
+    s.recClosed = p < n;
+    s.inLiteral = p === n; // the chunk may have cut it: it goes on in the next one
+  }
+  s.depth = depth;
+  s.level = level;
+  s.line = line;
+  s.lineStart = lineStart;
+  s.inString = inString;
+  return p;
+}
+
+/** Feeds a source to an array scan chunk by chunk; stops at the end of the source or at the pause point, and resumes from there. */
+class ArrayRun {
+  private buf: Buffer | null = null;
+  private n = 0;
+  private p = 0;
+  private first = true;
+  /** File offset of the current chunk's first byte (after the last chunk: the end). */
+  base: number;
+
+  constructor(
+    private readonly src: ByteSource,
+    readonly s: ArrayScan,
+    private readonly start: number,
+    private readonly onProgress?: (records: number, bytes: number) => void,
+  ) {
+    this.base = start;
+  }
+
+  /** Offset just past the comma the scan paused at. */
+  get at(): number {
+    return this.base + this.p;
+  }
+
+  /** Scans on; true when it paused (call again to go on), false at the end of the source. */
+  run(): boolean {
+    const s = this.s;
+    for (;;) {
+      if (this.buf === null) {
+        const next = this.src.next();
+        if (next === null) return false;
+        this.buf = next;
+        this.n = next.length;
+        this.p = 0;
+      }
+      this.p = scanArrayChunk(s, this.buf, this.p, this.n, this.base);
+      if (s.paused) {
+        s.paused = false;
+        return true;
+      }
+      this.base += this.n;
+      this.buf = null;
+      if (s.fatal) {
+        for (let b = this.src.next(); b !== null; b = this.src.next()) this.base += b.length;
+        return false;
+      }
+      if (this.first) {
+        this.first = false;
+        if (s.idx) s.idx.reserveFor(this.base - this.start, this.src.total);
+        else if (s.cur && !s.waiting) {
+          const cols = (s.cur.cols ??= new Columns(false));
+          const estimate = Math.ceil((cols.count * this.src.total * 1.1) / (this.base - this.start)) + 64;
+          cols.reserve(Math.min(estimate, Math.ceil(this.src.total / 2) + 1));
+        }
+      }
+      this.onProgress?.(s.count, this.base);
+      if (s.gaveUp) return false;
+    }
+  }
+}
+
+/** The end of the file in a whole or head scan: the faults an unfinished array leaves (as the structured scanner). */
+function finishArray(idx: BuiltIndex, s: ArrayScan, bytes: number): RecordIndex {
+  idx.bytes = bytes;
+  if (s.fatal || s.finished) return idx;
+  if (!s.started) {
+    idx.addError({ index: 0, line: s.line, column: bytes - s.lineStart + 1, offset: bytes, message: 'the file is empty' });
+    return idx;
+  }
+  const what = s.recStart >= 0 ? `record ${idx.count} (line ${s.recLine}) is not closed` : 'the closing bracket is missing';
+  idx.addError({ index: idx.count, line: s.line, column: bytes - s.lineStart + 1, offset: bytes, message: `unexpected end of file: ${what}` });
+  // A truncated final record is not a usable record; a complete one before the missing "]" is.
+  if (s.recStart >= 0 && s.recClosed && !s.inString && s.depth === s.level) s.close();
+  return idx;
+}
+
+/** A whole JSON array, in one thread. */
+function scanArray(src: ByteSource, start: number, field: Buffer, onProgress?: Progress): RecordIndex {
+  const idx = new BuiltIndex('array');
+  const s = new ArrayScan(idx, field, start);
+  const run = new ArrayRun(src, s, start, onProgress && ((records, bytes) => onProgress(records, bytes, idx)));
+  run.run();
+  return finishArray(idx, s, run.base);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two halves: the head scan in this thread, the tail in a worker (parallelScan.ts), then a join.
+// ---------------------------------------------------------------------------------------------
+
+/** One candidate level of a tail, as sent back by the worker (columns transferred, not copied). */
+export interface TailLevel {
+  joinAt: number;
+  joinLine: number;
+  end: 'open' | 'finished';
+  count: number;
+  starts: Float64Array;
+  lengths: Uint32Array | Float64Array;
+  lines: Uint32Array | Float64Array;
+  hashes: Uint32Array;
+  hashKnown: Uint8Array;
+  errors: IndexError[];
+  omitted: number;
+  eof?: Level['eof'];
+}
+
+/** What a tail scan found: the levels that joined and did not diverge (JSONL: one, joined at the split). */
+export interface TailResult {
+  /** End offset of the file as the tail read it. */
+  bytes: number;
+  levels: TailLevel[];
+}
+
+/** What the tail scan needs; it reads `fd` itself (a worker shares the process's descriptors). */
+export interface TailJob {
+  container: 'array' | 'jsonl';
+  /** First byte of the tail (a split point from `splitPoint`). */
+  from: number;
+  /** Where the head's chunks start (the chunk grid's origin: 0, or 3 after a BOM). */
+  origin: number;
+  chunkSize: number;
+  idField: string;
+}
+
+function tailLevel(l: Level): TailLevel {
+  const c = l.cols ?? new Columns(false, 0);
+  return {
+    joinAt: l.joinAt,
+    joinLine: l.joinLine,
+    end: l.end === 'finished' ? 'finished' : 'open',
+    count: c.count,
+    starts: c.starts,
+    lengths: c.lengths,
+    lines: c.lines,
+    hashes: c.hashes,
+    hashKnown: c.hashKnown,
+    errors: l.errors,
+    omitted: l.omitted,
+    eof: l.eof,
+  };
+}
+
+/** The buffers of a tail's columns, to transfer them to another thread. */
+export function tailTransfer(t: TailResult): ArrayBuffer[] {
+  return t.levels.flatMap((l) => [l.starts, l.lengths, l.lines, l.hashes, l.hashKnown].map((a) => a.buffer as ArrayBuffer));
+}
+
+/**
+ * Scans the tail of a file: `job.from` to the end of `src`. `onChunk` is told the records and bytes
+ * so far after each chunk; when it returns false the scan stops (its result is then not used).
+ */
+export function scanTail(src: ByteSource, job: TailJob, onChunk?: (records: number, bytes: number) => boolean): TailResult | undefined {
+  const field = Buffer.from(job.idField, 'utf8');
+  if (job.container === 'jsonl') {
+    const idx = new BuiltIndex('jsonl');
+    let r: { bytes: number };
+    try {
+      r = scanLinesInto(idx, src, job.from, field, 1, true, (records, bytes) => {
+        if (onChunk && !onChunk(records, bytes - job.from)) throw new TailStopped();
+      });
+    } catch (e) {
+      if (e instanceof TailStopped) return undefined;
+      throw e;
+    }
+    const l: Level = { cols: idx.cols, errors: [], omitted: 0, joinAt: job.from, joinLine: 1, end: 'open' };
+    return { bytes: r.bytes, levels: [tailLevel(l)] };
+  }
+  const s = new ArrayScan(undefined, field, job.from);
+  let stopped = false;
+  const run = new ArrayRun(src, s, job.from, (records, bytes) => {
+    if (onChunk && !onChunk(records, bytes - job.from)) {
+      stopped = true;
+      s.gaveUp = true;
+    }
+  });
+  run.run();
+  if (stopped || s.gaveUp) return undefined;
+  const bytes = run.base;
+  const l = s.cur as Level;
+  if (l.end === 'open' && !s.waiting) {
+    // The end of the file inside the array, if this level is the array's (as finishArray).
+    l.eof = { offset: bytes, line: s.line, lineStart: s.lineStart, open: s.recStart >= 0 ? { index: s.count, line: s.recLine } : undefined };
+    if (s.recStart >= 0 && s.recClosed && !s.inString && s.depth === s.level) s.close();
+  }
+  return { bytes, levels: s.levels.filter((x) => x.joinAt >= 0 && x.end !== 'diverged').map(tailLevel) };
+}
+
+class TailStopped extends Error {}
+
+/**
+ * Continues a head scan paused at `at` (just past a comma between records, or the split itself for
+ * JSONL) with the tail level that joined there, if one did: its records, lines shifted to absolute,
+ * faults renumbered. False when no level joined there (the head then scans on by itself).
+ */
+function joinTail(idx: BuiltIndex, at: number, line: number, lineStart: number, t: TailResult): boolean {
+  const l = t.levels.find((x) => x.joinAt === at);
+  if (!l) return false;
+  const lineOffset = line - l.joinLine;
+  // Columns on the tail's first line were counted from the split; that line started where the head says.
+  const fix = (e: IndexError): IndexError => ({
+    ...e,
+    index: e.index + idx.count,
+    line: e.line + lineOffset,
+    column: e.line === 1 ? e.offset - lineStart + 1 : e.column,
+  });
+  const base = idx.count;
+  for (const e of l.errors) idx.addError(fix(e));
+  idx.errorsOmitted += l.omitted;
+  idx.cols.append(l, lineOffset);
+  if (l.eof) {
+    const e = l.eof;
+    const what = e.open ? `record ${base + e.open.index} (line ${e.open.line + lineOffset}) is not closed` : 'the closing bracket is missing';
+    idx.addError({
+      index: base + (e.open?.index ?? l.count),
+      line: e.line + lineOffset,
+      column: e.offset - (e.line === 1 ? lineStart : e.lineStart) + 1,
+      offset: e.offset,
+      message: `unexpected end of file: ${what}`,
+    });
+  }
+  idx.bytes = t.bytes;
+  return true;
+}
+
+/** A tail being scanned elsewhere (a worker thread, or in this thread for tests). */
+export interface TailHandle {
+  /** Records and bytes the tail has scanned so far. */
+  progress(): { records: number; bytes: number };
+  /** Waits for the tail (calling `onWait` now and then while it waits); undefined if it failed. */
+  result(onWait?: () => void): TailResult | undefined;
+  /** The result is not wanted: stop the tail. */
+  cancel(): void;
+}
+
+/**
+ * Where to split a file for two threads, or -1: just past the first newline at or after the middle
+ * (right after a raw newline a valid file is outside any string). An array written on one line has
+ * none: it splits at a comma after a closing brace ("},"), which is almost always between values; if
+ * it is not, no tail level joins and the head scans on alone.
+ */
+export function splitPoint(read: (buf: Buffer, at: number) => number, start: number, size: number, container: 'array' | 'jsonl'): number {
+  const mid = start + Math.floor((size - start) / 2);
+  const win = Buffer.allocUnsafe(1 << 16);
+  for (let at = mid; at < size && at < mid + (1 << 24); at += win.length) {
+    const n = read(win, at);
+    if (n <= 0) break;
+    const nl = win.subarray(0, n).indexOf(NL);
+    if (nl >= 0) return at + nl + 1 < size ? at + nl + 1 : -1;
+    if (container === 'array') {
+      for (let k = 1; k < n; k++) if (win[k] === COMMA && win[k - 1] === RBRACE) return at + k;
+    }
+  }
+  return -1;
+}
+
+/** Indexes with a head scan here and `tail` scanning from `split` on: the same result as one scan. */
+function scanSplit(
+  container: 'array' | 'jsonl',
+  source: (from: number, end: number) => ByteSource,
+  start: number,
+  split: number,
+  field: Buffer,
+  tail: TailHandle,
+  onProgress?: Progress,
+): RecordIndex {
+  const idx = new BuiltIndex(container);
+  // Records so far are the head's (final in `idx`); bytes count the tail's too.
+  const progress = onProgress && ((records: number, bytes: number): void => onProgress(records, bytes + tail.progress().bytes, idx));
+  const wait = (): TailResult | undefined => tail.result(progress && (() => progress(idx.count, split)));
+  try {
+    if (container === 'jsonl') {
+      const head = scanLinesInto(idx, source(start, split), start, field, 1, true, progress);
+      if (joinTail(idx, split, head.line, split, wait() ?? { bytes: 0, levels: [] })) idx.tail = 'joined';
+      else {
+        // The tail failed: scan it here.
+        idx.tail = 'alone';
+        scanLinesInto(idx, source(split, Infinity), split, field, head.line, false, onProgress);
+      }
+      onProgress?.(idx.count, idx.bytes, idx);
+      return idx;
+    }
+    const s = new ArrayScan(idx, field, start);
+    s.pauseAfter = split;
+    const run = new ArrayRun(source(start, Infinity), s, start, progress);
+    if (run.run()) {
+      const t = wait();
+      if (t && joinTail(idx, run.at, s.line, s.lineStart, t)) {
+        idx.tail = 'joined';
+        onProgress?.(idx.count, idx.bytes, idx);
+        return idx;
+      }
+      idx.tail = 'alone';
+      s.pauseAfter = Infinity;
+      run.run();
+    }
+    finishArray(idx, s, run.base);
+    onProgress?.(idx.count, idx.bytes, idx);
+    return idx;
+  } finally {
+    tail.cancel();
+  }
 }
 
 /** After a fatal structural fault: consume the rest so `bytes` is the file size. */

@@ -1,0 +1,95 @@
+/**
+ * The second half of a cold scan in a worker thread (ARCHITECTURE.md › Core, "Scanning on two
+ * cores"). recordIndex.ts scans the first half in the calling thread and joins the two; this file
+ * only starts the worker and waits for it. The caller stays synchronous: the worker's answer comes
+ * through a MessagePort read with receiveMessageOnPort, after Atomics.wait on a shared flag.
+ *
+ * The worker script (scanWorker.ts) loads the scanner alone. It sits beside this module:
+ * out/src/core/scanWorker.js under tsc, dist/scanWorker.js beside the bundles (cli.js,
+ * indexWorker.js). Without it, or with one core, or with COCURATE_SCAN_THREADS=1, there is no
+ * worker and the file is scanned in one thread.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { TailHandle, TailJob, TailResult } from './recordIndex';
+
+/** What the worker gets: the job, the file descriptor to read, the shared flag and progress, the port to answer on. */
+export interface ScanWorkerData {
+  job: TailJob;
+  fd: number;
+  /** Int32 [0]: 1 when the answer is posted; [1]: 1 when the caller no longer wants it. Float64 [1], [2]: records and bytes so far. */
+  shared: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+export type ScanWorkerAnswer = { ok: true; tail: TailResult | undefined } | { ok: false; message: string };
+
+/** Files smaller than this are scanned in one thread: starting a worker costs more than it saves (measured: README "Performance"). */
+export const PARALLEL_MIN_BYTES = 32 << 20;
+
+/** A tail stuck this long without progress is given up (the head then scans it itself). */
+const STALL_MS = 30_000;
+
+export function scanWorkerScript(): string | undefined {
+  const beside = path.join(__dirname, 'scanWorker.js');
+  return fs.existsSync(beside) ? beside : undefined;
+}
+
+/** Whether a second thread may scan: two cores or more, and not turned off. */
+export function parallelScanAllowed(): boolean {
+  if (process.env.COCURATE_SCAN_THREADS === '1') return false;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return cores >= 2;
+}
+
+/** Starts a worker scanning the tail of the file open as `fd`; undefined when it cannot (the caller scans alone). */
+export function startTailWorker(fd: number, job: TailJob): TailHandle | undefined {
+  const script = scanWorkerScript();
+  if (!script || !parallelScanAllowed()) return undefined;
+  const shared = new SharedArrayBuffer(32);
+  const flags = new Int32Array(shared, 0, 2);
+  const counts = new Float64Array(shared, 8, 2);
+  const { port1, port2 } = new MessageChannel();
+  let worker: Worker;
+  try {
+    const data: ScanWorkerData = { job, fd, shared, port: port2 };
+    worker = new Worker(script, { workerData: data, transferList: [port2] });
+  } catch {
+    port1.close();
+    return undefined;
+  }
+  worker.unref();
+  let answer: TailResult | undefined | null = null;
+  const finish = (): void => {
+    port1.close();
+    void worker.terminate();
+  };
+  return {
+    progress: () => ({ records: counts[0], bytes: counts[1] }),
+    result(onWait) {
+      if (answer !== null) return answer;
+      let last = counts[1];
+      let since = Date.now();
+      while (Atomics.load(flags, 0) === 0) {
+        Atomics.wait(flags, 0, 0, 100);
+        onWait?.();
+        if (counts[1] !== last) {
+          last = counts[1];
+          since = Date.now();
+        } else if (Date.now() - since > STALL_MS) break;
+      }
+      const m = Atomics.load(flags, 0) === 1 ? (receiveMessageOnPort(port1)?.message as ScanWorkerAnswer | undefined) : undefined;
+      answer = m?.ok ? m.tail : undefined;
+      finish();
+      return answer;
+    },
+    cancel() {
+      if (answer !== null) return;
+      Atomics.store(flags, 1, 1);
+      answer = undefined;
+      finish();
+    },
+  };
+}
