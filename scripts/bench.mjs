@@ -57,8 +57,12 @@ async function generate() {
 }
 
 /** Runs a command under GNU time; returns wall seconds, CPU seconds (user + sys), peak RSS MB and stdout. */
-function timed(cmd, args) {
-  const r = spawnSync('time', ['-f', '%e %M %U %S', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function timed(cmd, args, env) {
+  const r = spawnSync('time', ['-f', '%e %M %U %S', cmd, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: env ? { ...process.env, ...env } : process.env,
+  });
   const last = r.stderr.trim().split('\n').pop();
   const [sec, kb, user, sys] = last.split(' ').map(Number);
   return { sec, cpu: user + sys, mb: kb / 1024, out: r.stdout.trim(), status: r.status };
@@ -71,12 +75,12 @@ const median = (xs) => {
   const a = [...xs].sort((x, y) => x - y);
   return a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
 };
-/** Runs each [label, cmd, args] REPEAT times, round by round; medians of wall, CPU and peak RSS. */
+/** Runs each [label, cmd, args, env?] REPEAT times, round by round; medians of wall, CPU and peak RSS. */
 function timedRounds(jobs) {
   const runs = new Map(jobs.map(([label]) => [label, []]));
   const loads = [];
   for (let k = 0; k < REPEAT; k++) {
-    for (const [label, cmd, args] of jobs) runs.get(label).push(timed(cmd, args));
+    for (const [label, cmd, args, env] of jobs) runs.get(label).push(timed(cmd, args, env));
     loads.push(os.loadavg()[0]);
   }
   const out = new Map();
@@ -165,6 +169,9 @@ async function main() {
         ['wc -l JSON', 'wc', ['-l', jsonFile]],
         ['index JSONL (cold)', process.execPath, [worker, 'index', jsonlFile]],
         ['index JSON array (cold)', process.execPath, [worker, 'index', jsonFile]],
+        // The same scans in one thread (no worker for the second half).
+        ['index JSONL (cold, 1 thread)', process.execPath, [worker, 'index', jsonlFile], { COCURATE_SCAN_THREADS: '1' }],
+        ['index JSON array (cold, 1 thread)', process.execPath, [worker, 'index', jsonFile], { COCURATE_SCAN_THREADS: '1' }],
       ]);
       console.log('\npersistent index (cocurate CLI, whole process):');
       for (const [label, t] of [
@@ -184,6 +191,9 @@ async function main() {
       line(r('show 400000, cached', 'node -e 0') <= 3, `cached show 400000 ${both('show 400000, cached', 'node -e 0')} node -e 0 (budget ≤ 3×)`);
       line(r('index JSONL (cold)', 'wc -l JSONL') <= 6, `cold JSONL index ${both('index JSONL (cold)', 'wc -l JSONL')} wc -l (budget ≤ 6×)`);
       line(r('index JSON array (cold)', 'wc -l JSON') <= 8, `cold JSON-array index ${both('index JSON array (cold)', 'wc -l JSON')} wc -l (budget ≤ 8×)`);
+      console.log(
+        `          (one thread: JSONL ${both('index JSONL (cold, 1 thread)', 'wc -l JSONL')}, array ${both('index JSON array (cold, 1 thread)', 'wc -l JSON')} wc -l)`,
+      );
       line(
         jq.mb / m.get('index JSON array (cold)').mb >= 10,
         `cold JSON-array index ${fmt(jq.mb / m.get('index JSON array (cold)').mb, 1)}× less peak memory than jq (budget ≥ 10×)`,

@@ -165,7 +165,17 @@ class Columns {
     this.count = i + 1;
   }
   /** Appends another scan's columns (a tail's), its lines shifted by `lineOffset`. */
-  append(t: { count: number; starts: Float64Array; lengths: Uint32Array | Float64Array; lines: Uint32Array | Float64Array; hashes: Uint32Array; hashKnown: Uint8Array }, lineOffset: number): void {
+  append(
+    t: {
+      count: number;
+      starts: Float64Array;
+      lengths: Uint32Array | Float64Array;
+      lines: Uint32Array | Float64Array;
+      hashes: Uint32Array;
+      hashKnown: Uint8Array;
+    },
+    lineOffset: number,
+  ): void {
     const n = t.count;
     if (n === 0) return;
     this.reserve(this.count + n);
@@ -462,7 +472,15 @@ function scanLines(src: ByteSource, start: number, field: Buffer, onProgress?: P
 }
 
 /** Adds the lines of `src` (file offset `start`, line `firstLine`) to `idx`; returns the end offset and the line there. */
-function scanLinesInto(idx: BuiltIndex, src: ByteSource, start: number, field: Buffer, firstLine: number, reserve: boolean, onProgress?: Progress): { bytes: number; line: number } {
+function scanLinesInto(
+  idx: BuiltIndex,
+  src: ByteSource,
+  start: number,
+  field: Buffer,
+  firstLine: number,
+  reserve: boolean,
+  onProgress?: Progress,
+): { bytes: number; line: number } {
   const cols = idx.cols;
   let base = start; // file offset of buf[0]
   let line = firstLine;
@@ -892,7 +910,6 @@ class ArrayScan {
   recIdHash = NaN;
   /** Head scan: pause just after the first comma between records at or after this offset. */
   pauseAfter = Infinity;
-  paused = false;
   /** Tail scan: the level being read has not met its first comma (records are not kept). */
   waiting = false;
   levels: Level[] = [];
@@ -989,18 +1006,47 @@ function levelError(l: Level, e: IndexError): void {
 }
 
 /**
- * Scans buf[from, n) (file offset of buf[0]: base) and returns where it stopped: n, or just past the
- * pause comma. The hot paths — inside a record, inside a string — keep their state in locals.
+ * Scans the source of `r` from where it stopped: chunk after chunk until the end, a fatal fault, or
+ * just past the pause comma (then true). The hot paths — inside a record, inside a string — keep their
+ * state in locals.
  */
-function scanArrayChunk(s: ArrayScan, buf: Buffer, from: number, n: number, base: number): number {
-  let p = from;
+function runArray(r: ArrayRun): boolean {
+  const s = r.s;
+  let buf = r.buf;
+  let n = r.n;
+  let p = r.p;
+  let base = r.base;
+  let paused = false;
   let depth = s.depth;
   let level = s.level;
   let line = s.line;
   let lineStart = s.lineStart;
   let inString = s.inString;
   let nextNl = -1; // the first newline at or after some earlier position (n: none left in this chunk)
-  while (p < n) {
+  for (;;) {
+    if (p >= n) {
+      // The next chunk (the loop stays in this function across chunks: its optimised code keeps running).
+      if (n > 0) {
+        base += n;
+        s.depth = depth;
+        if (!r.chunkDone(base)) {
+          n = 0;
+          p = 0;
+          break;
+        }
+      }
+      const next = r.src.next();
+      if (next === null) {
+        n = 0;
+        p = 0;
+        break;
+      }
+      buf = next;
+      n = next.length;
+      p = 0;
+      nextNl = -1;
+      continue;
+    }
     if (inString) {
       if (s.escapePending) {
         // The byte after a backslash that ended the previous chunk.
@@ -1154,7 +1200,9 @@ function scanArrayChunk(s: ArrayScan, buf: Buffer, from: number, n: number, base
       if (b !== LBRACK) {
         s.err(base + p, line, lineStart, `expected "[" at the start of the file, found "${String.fromCharCode(b)}"`);
         s.fatal = true;
-        p = n;
+        base += n;
+        n = 0;
+        p = 0;
         break;
       }
       s.started = true;
@@ -1181,7 +1229,7 @@ function scanArrayChunk(s: ArrayScan, buf: Buffer, from: number, n: number, base
       if (s.recStart < 0) s.err(base + p - 1, line, lineStart, 'unexpected "," (empty record)');
       s.close();
       if (base + p > s.pauseAfter) {
-        s.paused = true;
+        paused = true;
         break;
       }
       continue;
@@ -1242,20 +1290,26 @@ function scanArrayChunk(s: ArrayScan, buf: Buffer, from: number, n: number, base
   s.line = line;
   s.lineStart = lineStart;
   s.inString = inString;
-  return p;
+  r.buf = buf;
+  r.n = n;
+  r.p = p;
+  r.base = base;
+  return paused;
 }
 
-/** Feeds a source to an array scan chunk by chunk; stops at the end of the source or at the pause point, and resumes from there. */
+/** Feeds a source to an array scan; it stops at the end of the source or at the pause point, and resumes from there. */
 class ArrayRun {
-  private buf: Buffer | null = null;
-  private n = 0;
-  private p = 0;
+  buf: Buffer = Buffer.alloc(0);
+  /** Length of the current chunk (0: none yet, or the source ended). */
+  n = 0;
+  /** Position in the current chunk. */
+  p = 0;
   private first = true;
-  /** File offset of the current chunk's first byte (after the last chunk: the end). */
+  /** File offset of the current chunk's first byte (at the end: the end offset). */
   base: number;
 
   constructor(
-    private readonly src: ByteSource,
+    readonly src: ByteSource,
     readonly s: ArrayScan,
     private readonly start: number,
     private readonly onProgress?: (records: number, bytes: number) => void,
@@ -1270,38 +1324,28 @@ class ArrayRun {
 
   /** Scans on; true when it paused (call again to go on), false at the end of the source. */
   run(): boolean {
-    const s = this.s;
-    for (;;) {
-      if (this.buf === null) {
-        const next = this.src.next();
-        if (next === null) return false;
-        this.buf = next;
-        this.n = next.length;
-        this.p = 0;
-      }
-      this.p = scanArrayChunk(s, this.buf, this.p, this.n, this.base);
-      if (s.paused) {
-        s.paused = false;
-        return true;
-      }
-      this.base += this.n;
-      this.buf = null;
-      if (s.fatal) {
-        for (let b = this.src.next(); b !== null; b = this.src.next()) this.base += b.length;
-        return false;
-      }
-      if (this.first) {
-        this.first = false;
-        if (s.idx) s.idx.reserveFor(this.base - this.start, this.src.total);
-        else if (s.cur && !s.waiting) {
-          const cols = (s.cur.cols ??= new Columns(false));
-          const estimate = Math.ceil((cols.count * this.src.total * 1.1) / (this.base - this.start)) + 64;
-          cols.reserve(Math.min(estimate, Math.ceil(this.src.total / 2) + 1));
-        }
-      }
-      this.onProgress?.(s.count, this.base);
-      if (s.gaveUp) return false;
+    const paused = runArray(this);
+    if (!paused && this.s.fatal) {
+      // A fatal fault: the rest is only counted, so that `bytes` is the file size.
+      for (let b = this.src.next(); b !== null; b = this.src.next()) this.base += b.length;
     }
+    return paused;
+  }
+
+  /** After each chunk (the file offset now at its end): progress; false stops the scan. */
+  chunkDone(end: number): boolean {
+    const s = this.s;
+    if (this.first) {
+      this.first = false;
+      if (s.idx) s.idx.reserveFor(end - this.start, this.src.total);
+      else if (s.cur && !s.waiting) {
+        const cols = (s.cur.cols ??= new Columns(false));
+        const estimate = Math.ceil((cols.count * this.src.total * 1.1) / (end - this.start)) + 64;
+        cols.reserve(Math.min(estimate, Math.ceil(this.src.total / 2) + 1));
+      }
+    }
+    if (!s.fatal) this.onProgress?.(s.count, end);
+    return !s.gaveUp;
   }
 }
 

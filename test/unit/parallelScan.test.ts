@@ -59,7 +59,11 @@ function record(i: number): unknown {
   if (rnd() < 0.8) r.id = rnd() < 0.7 ? `id-${i}` : i;
   r.text = pick(TEXTS);
   if (rnd() < 0.5) r.nested = { list: [1, [2, { x: pick(TEXTS) }]], empty: [], obj: {} };
-  if (rnd() < 0.4) r.conversations = [{ from: 'human', value: pick(TEXTS) }, { from: 'gpt', value: pick(TEXTS) + i }];
+  if (rnd() < 0.4)
+    r.conversations = [
+      { from: 'human', value: pick(TEXTS) },
+      { from: 'gpt', value: pick(TEXTS) + i },
+    ];
   return r;
 }
 
@@ -82,7 +86,11 @@ function generate(): { buf: Buffer; container: 'array' | 'jsonl'; damaged: boole
     const at = Math.floor(rnd() * (buf.length + 1));
     const op = rnd();
     if (op < 0.55)
-      buf = Buffer.concat([buf.subarray(0, at), Buffer.from(pick(['"', '\\', '\n', ',', '{', '}', '[', ']', ' ', ':', '\\"', '\r\n', 'x', ']]', '}\n'])), buf.subarray(at)]);
+      buf = Buffer.concat([
+        buf.subarray(0, at),
+        Buffer.from(pick(['"', '\\', '\n', ',', '{', '}', '[', ']', ' ', ':', '\\"', '\r\n', 'x', ']]', '}\n'])),
+        buf.subarray(at),
+      ]);
     else if (op < 0.85) buf = Buffer.concat([buf.subarray(0, at), buf.subarray(at + 1)]);
     else buf = buf.subarray(0, at);
   }
@@ -108,7 +116,11 @@ describe('cold scans on two cores (issue #15)', () => {
       if (container !== 'array') continue;
       arrays++;
       for (const chunkSize of [1, 2, 5, 17, 1 << 22]) {
-        assert.equal(dump(indexBuffer(buf, { container, chunkSize })), dump(indexBufferReference(buf, { chunkSize })), `chunk ${chunkSize}: ${JSON.stringify(buf.toString())}`);
+        assert.equal(
+          dump(indexBuffer(buf, { container, chunkSize })),
+          dump(indexBufferReference(buf, { chunkSize })),
+          `chunk ${chunkSize}: ${JSON.stringify(buf.toString())}`,
+        );
       }
     }
     assert.ok(arrays > 400, `${arrays} arrays`);
@@ -194,17 +206,41 @@ describe('cold scans on two cores (issue #15)', () => {
       return f;
     };
     const bigRecords = (n: number): unknown[] =>
-      Array.from({ length: n }, (_, i) => ({ id: `coinstruct-${i}`, image: [`images/${i}.jpg`], conversations: [{ from: 'human', value: pick(TEXTS) }, { from: 'gpt', value: `${pick(TEXTS)} ${i}` }] }));
+      Array.from({ length: n }, (_, i) => ({
+        id: `coinstruct-${i}`,
+        image: [`images/${i}.jpg`],
+        conversations: [
+          { from: 'human', value: pick(TEXTS) },
+          { from: 'gpt', value: `${pick(TEXTS)} ${i}` },
+        ],
+      }));
 
     for (const [name, make] of [
-      ['a pretty-printed array', () => '[\n' + bigRecords(3000).map((r) => JSON.stringify(r, null, 2)).join(',\n') + '\n]\n'],
+      [
+        'a pretty-printed array',
+        () =>
+          '[\n' +
+          bigRecords(3000)
+            .map((r) => JSON.stringify(r, null, 2))
+            .join(',\n') +
+          '\n]\n',
+      ],
       ['an array on one line', () => JSON.stringify(bigRecords(3000))],
-      ['JSONL', () => bigRecords(3000).map((r) => JSON.stringify(r)).join('\n') + '\n'],
-      ['a broken array (missing commas, a stray quote, no "]")', () => {
-        const recs = bigRecords(3000).map((r) => JSON.stringify(r, null, 1));
-        recs[2999] = recs[2999].replace('"coinstruct-2999"', '"coinstruct-"2999"');
-        return '[\n' + recs.map((r, i) => (i === 2000 || i === 2500 ? '\n' : i > 0 ? ',\n' : '') + r).join('');
-      }],
+      [
+        'JSONL',
+        () =>
+          bigRecords(3000)
+            .map((r) => JSON.stringify(r))
+            .join('\n') + '\n',
+      ],
+      [
+        'a broken array (missing commas, a stray quote, no "]")',
+        () => {
+          const recs = bigRecords(3000).map((r) => JSON.stringify(r, null, 1));
+          recs[2999] = recs[2999].replace('"coinstruct-2999"', '"coinstruct-"2999"');
+          return '[\n' + recs.map((r, i) => (i === 2000 || i === 2500 ? '\n' : i > 0 ? ',\n' : '') + r).join('');
+        },
+      ],
     ] as const) {
       it(`${name}: the worker's half joined to this thread's equals one scan`, () => {
         const f = write(name.replace(/\W+/g, '_') + (name === 'JSONL' ? '.jsonl' : '.json'), make());
