@@ -246,7 +246,16 @@ describe('cold scans on two cores (issue #15)', () => {
         const f = write(name.replace(/\W+/g, '_') + (name === 'JSONL' ? '.jsonl' : '.json'), make());
         const one = indexFile(f, { parallelMinBytes: Infinity, chunkSize: 1 << 16 });
         const progress: [number, number][] = [];
-        const two = indexFile(f, { parallelMinBytes: 0, chunkSize: 1 << 16, onProgress: (r, b) => progress.push([r, b]) });
+        const two = indexFile(f, {
+          parallelMinBytes: 0,
+          chunkSize: 1 << 16,
+          onProgress: (r, b, partial) => {
+            // Records reported are final in the index passed with them (show prints one early from it).
+            assert.ok(r <= partial.count, `${r} records reported, ${partial.count} in the index`);
+            if (r > 0) assert.equal(partial.start(r - 1), one.start(r - 1));
+            progress.push([r, b]);
+          },
+        });
         assert.equal(tailOf(one), undefined);
         assert.equal(tailOf(two), 'joined', 'a worker scanned the second half and it joined');
         assert.equal(dump(two), dump(one));
