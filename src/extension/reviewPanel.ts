@@ -47,10 +47,6 @@ export async function openReview(ctx: CuratorContext, dir: string, preserveFocus
     open.panel.reveal(undefined, preserveFocus);
     return open;
   }
-  // A tab VS Code restored but has not shown since the reload (its serializer runs when it is shown):
-  // the new panel takes its place rather than standing beside it.
-  const restored = pendingTabs(ctx).find((p) => samePath(p.dir, dir))?.tab;
-  const column = restored?.group.viewColumn ?? vscode.ViewColumn.Active;
   const session = await openSpotCheckSession(ctx.datasets, dir, ctx.settings.reviewer); // large datasets: off the host thread, cancellable
   if (!session) return undefined;
   const meanwhile = ctx.views.reviewsOf(dir)[0]; // opened while this one waited for its dataset
@@ -59,6 +55,10 @@ export async function openReview(ctx: CuratorContext, dir: string, preserveFocus
     meanwhile.panel.reveal(undefined, preserveFocus);
     return meanwhile;
   }
+  // A tab VS Code restored but has not shown since the reload (its serializer runs when it is shown):
+  // the new panel takes its place rather than standing beside it.
+  const restored = pendingTabs(ctx).find((p) => samePath(p.dir, dir))?.tab;
+  const column = restored?.group.viewColumn ?? vscode.ViewColumn.Active;
   if (restored) await vscode.window.tabGroups.close(restored, true);
   const panel = vscode.window.createWebviewPanel(REVIEW_PANEL_TYPE, 'Review', { viewColumn: column, preserveFocus }, { enableFindWidget: true });
   return attach(ctx, panel, session);
@@ -148,8 +148,7 @@ async function reopenLost(ctx: CuratorContext): Promise<void> {
   for (const [title, { dir }] of rememberedPanels(ctx)) {
     if (tabs.has(title) || ctx.views.reviewsOf(dir).length || !fs.existsSync(path.join(dir, 'plan.json'))) continue;
     try {
-      await openReview(ctx, dir, true);
-      ctx.log.info(`review of ${dir} opened again (its panel was not restored after the reload)`);
+      if (await openReview(ctx, dir, true)) ctx.log.info(`review of ${dir} opened again (its panel was not restored after the reload)`);
     } catch (e) {
       ctx.log.warn(`review of ${dir} not opened again: ${(e as Error).message}`);
     }
