@@ -26,9 +26,30 @@ const webviewEntries = existsSync(path.join(root, 'webview'))
       .map((f) => [`webview/${f}`, `dist/webview/${f.replace(/Main\.ts$/, '')}.js`])
   : [];
 
+// The CLI's commands are bundles of their own, dist/cli-<command>.js beside dist/cli.js (which keeps
+// only the command table): the table's import('./info') is left to run time as a require, so
+// `cocurate info` compiles its own code, not every command's (ARCHITECTURE.md, "CLI").
+const commandsDir = path.join(root, 'src', 'cli', 'commands');
+const cliCommands = existsSync(commandsDir)
+  ? readdirSync(commandsDir)
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+      .map((f) => f.slice(0, -3))
+  : [];
+const cliCommandsApart = {
+  name: 'cli-commands-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/[\w-]+$/ }, (a) =>
+      a.importer === path.join(commandsDir, 'index.ts') && cliCommands.includes(a.path.slice(2))
+        ? { path: `./cli-${a.path.slice(2)}.js`, external: true }
+        : undefined,
+    );
+  },
+};
+const cliEntries = cliCommands.map((c) => [`src/cli/commands/${c}.ts`, `dist/cli-${c}.js`]);
+
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
 const builds = [
-  ...nodeEntries.map(([src, out]) => ({
+  ...[...nodeEntries, ...cliEntries].map(([src, out]) => ({
     ...common,
     entryPoints: [src],
     outfile: out,
@@ -37,6 +58,7 @@ const builds = [
     format: 'cjs',
     mainFields: ['module', 'main'],
     external: nodeExternals,
+    ...(src === 'src/cli/main.ts' ? { plugins: [cliCommandsApart], supported: { 'dynamic-import': false } } : {}),
   })),
   ...webviewEntries.map(([src, out]) => ({ ...common, entryPoints: [src], outfile: out, platform: 'browser', target: 'es2022', format: 'iife' })),
 ];

@@ -1,6 +1,11 @@
 /** Minimal, strict argument parsing for cocurate commands: flags with values, booleans, positionals. */
 
-export class UsageError extends Error {}
+/** A wrong command line (exit 2 with the usage). Known by its name: each command is bundled apart from main.ts (scripts/build.mjs). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const isUsageError = (e: unknown): boolean => e instanceof Error && e.name === 'UsageError';
 
 export interface FlagSpec {
   /** Flags that take a value (--size 250 or --size=250). */

@@ -1,6 +1,6 @@
 /** cocurate: the headless command line of Co-Instruct Curator. */
 import * as fs from 'node:fs';
-import { parseArgs, UsageError } from './args';
+import { isUsageError, parseArgs } from './args';
 import { envSecrets, redactSecrets } from '../core/endpoint/redact';
 import type { CommandIO } from './command';
 import { COMMANDS } from './commands';
@@ -80,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
     return await cmd.run(args, io);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (e instanceof UsageError) io.err(`cocurate ${name}: ${err.message}\n${usage}\n`);
+    if (isUsageError(e)) io.err(`cocurate ${name}: ${err.message}\n${usage}\n`);
     else if (err.code === 'ENOENT' && err.path) io.err(`cocurate ${name}: ${err.path}: no such file or folder\n`);
     else io.err(`cocurate ${name}: ${err.message}\n`);
     if (process.env.COCURATE_DEBUG) io.err(`${err.stack}\n`);

@@ -116,6 +116,35 @@ describe('cocurate CLI (built bundle)', function () {
     assert.ok(probe('cues', '--help').some((k) => k.includes('sharp')));
   });
 
+  it('a command compiles only its own bundle: info and show load dist/cli.js (the table) and their own dist/cli-<command>.js', () => {
+    // Each command is bundled apart (scripts/build.mjs): a cached info is mostly node start-up, so the
+    // code it parses matters (issue #15). Whole bundle was 1.5 MB; info's own is a fraction of that.
+    const loaded = (...args: string[]): { files: string[]; bytes: number } => {
+      const script = `require(${JSON.stringify(path.join(root, 'dist', 'cli.js'))}).main(${JSON.stringify(args)}).then((code) => {
+        const files = Object.keys(require.cache).filter((k) => k.startsWith(${JSON.stringify(path.join(root, 'dist') + path.sep)}));
+        process.stderr.write('\\nLOADED ' + JSON.stringify({ code, files }) + '\\n');
+      });`;
+      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      const line = r.stderr.split('\n').find((l) => l.startsWith('LOADED '));
+      assert.ok(line, r.stderr);
+      const { code, files } = JSON.parse(line.slice(7)) as { code: number; files: string[] };
+      assert.equal(code, 0, r.stderr);
+      return { files: files.map((f) => path.basename(f)).sort(), bytes: files.reduce((n, f) => n + fs.statSync(f).size, 0) };
+    };
+    const all = fs
+      .readdirSync(path.join(root, 'dist'))
+      .filter((f) => /^cli(-[\w-]+)?\.js$/.test(f))
+      .reduce((n, f) => n + fs.statSync(path.join(root, 'dist', f)).size, 0);
+    const info = loaded('info', demo('coinstruct-demo.json'));
+    assert.deepEqual(info.files, ['cli-info.js', 'cli.js']);
+    assert.ok(info.bytes < all / 5, `info loads ${info.bytes} of the CLI's ${all} bytes of code`);
+    assert.deepEqual(loaded('show', demo('coinstruct-demo.json'), '3').files, ['cli-show.js', 'cli.js']);
+    // A usage error thrown in a command's bundle is still a usage error for the table's (exit 2, usage).
+    const usage = cocurate('show', demo('coinstruct-demo.json'));
+    assert.equal(usage.code, 2);
+    assert.match(usage.err, /^cocurate show: missing INDEX or ID\ncocurate show FILE INDEX\|ID/);
+  });
+
   it('--help lists every command with its summary; each table entry loads the command of that name', async () => {
     const { COMMANDS } = await import('../../src/cli/commands');
     const help = cocurate('--help').out;
