@@ -151,54 +151,11 @@ async function main() {
     );
     line(va.sec <= jq.sec, `validate whole file ${fmt(va.sec)} s vs jq length ${fmt(jq.sec)} s (budget: at least as fast)`);
 
-    // Persistent index (issue #15): the CLI as a user runs it, cold (--no-cache) and cached.
-    const cli = path.join(root, 'bin', 'cocurate.js');
-    if (!existsSync(path.join(root, 'dist', 'cli.js'))) console.log('\n(persistent index: skipped, run npm run build first)');
-    else {
-      const cliRun = (...args) => timed(process.execPath, [cli, ...args]);
-      const infoCold = cliRun('info', jsonFile, '--no-cache');
-      const showCold = cliRun('show', jsonFile, '400000', '--no-cache');
-      cliRun('info', jsonFile); // builds the cache file (index, group sizes)
-      cliRun('show', jsonFile, '400000'); // adds the id table to it
-      const infoJsonlCold = cliRun('info', jsonlFile, '--no-cache');
-      const { out: m, loads } = timedRounds([
-        ['node -e 0', process.execPath, ['-e', '0']],
-        ['info array, cached', process.execPath, [cli, 'info', jsonFile]],
-        ['show 400000, cached', process.execPath, [cli, 'show', jsonFile, '400000']],
-        ['wc -l JSONL', 'wc', ['-l', jsonlFile]],
-        ['wc -l JSON', 'wc', ['-l', jsonFile]],
-        ['index JSONL (cold)', process.execPath, [worker, 'index', jsonlFile]],
-        ['index JSON array (cold)', process.execPath, [worker, 'index', jsonFile]],
-        // The same scans in one thread (no worker for the second half).
-        ['index JSONL (cold, 1 thread)', process.execPath, [worker, 'index', jsonlFile], { COCURATE_SCAN_THREADS: '1' }],
-        ['index JSON array (cold, 1 thread)', process.execPath, [worker, 'index', jsonFile], { COCURATE_SCAN_THREADS: '1' }],
-      ]);
-      console.log('\npersistent index (cocurate CLI, whole process):');
-      for (const [label, t] of [
-        ['info array, cold', infoCold],
-        ['show 400000, cold', showCold],
-        ['info JSONL, cold', infoJsonlCold],
-      ]) {
-        console.log(`  ${label.padEnd(28)} ${fmt(t.sec)} s  ${fmt(t.cpu)} CPU-s  ${fmt(t.mb, 0)} MB`);
-      }
-      console.log(`\nmedians of ${REPEAT} interleaved rounds (load average ${fmt(loads[0], 1)}–${fmt(loads[1], 1)}):`);
-      for (const [label, t] of m) console.log(`  ${label.padEnd(28)} ${fmt(t.sec)} s  ${fmt(t.cpu)} CPU-s  ${fmt(t.mb, 0)} MB`);
-      console.log('\nbudgets (issue #15; wall ratio, CPU ratio in brackets):');
-      const r = (a, b) => m.get(a).sec / Math.max(m.get(b).sec, 0.01);
-      const rc = (a, b) => m.get(a).cpu / Math.max(m.get(b).cpu, 0.01);
-      const both = (a, b) => `${fmt(r(a, b), 1)}× (CPU ${fmt(rc(a, b), 1)}×)`;
-      line(r('info array, cached', 'node -e 0') <= 2.5, `cached info ${both('info array, cached', 'node -e 0')} node -e 0 (budget ≤ 2.5×)`);
-      line(r('show 400000, cached', 'node -e 0') <= 3, `cached show 400000 ${both('show 400000, cached', 'node -e 0')} node -e 0 (budget ≤ 3×)`);
-      line(r('index JSONL (cold)', 'wc -l JSONL') <= 6, `cold JSONL index ${both('index JSONL (cold)', 'wc -l JSONL')} wc -l (budget ≤ 6×)`);
-      line(r('index JSON array (cold)', 'wc -l JSON') <= 8, `cold JSON-array index ${both('index JSON array (cold)', 'wc -l JSON')} wc -l (budget ≤ 8×)`);
-      console.log(
-        `          (one thread: JSONL ${both('index JSONL (cold, 1 thread)', 'wc -l JSONL')}, array ${both('index JSON array (cold, 1 thread)', 'wc -l JSON')} wc -l)`,
-      );
-      line(
-        jq.mb / m.get('index JSON array (cold)').mb >= 10,
-        `cold JSON-array index ${fmt(jq.mb / m.get('index JSON array (cold)').mb, 1)}× less peak memory than jq (budget ≥ 10×)`,
-      );
-    }
+    persistentIndex({ jq, line, cold: true });
+  }
+  if (only.includes('cached')) {
+    await generate();
+    persistentIndex({ line: (ok, text) => console.log(`  ${ok ? 'meets ' : 'MISSES'}  ${text}`), cold: false });
   }
   // Other benches (endpoint, embeddings) add themselves below.
   for (const [name, file] of [
@@ -216,6 +173,83 @@ async function main() {
       spawnSync(process.execPath, [path.join(root, file)], { stdio: 'inherit', cwd: root });
     }
   }
+}
+
+/**
+ * Persistent index (issue #15): the CLI as a user runs it, cold (--no-cache) and cached, in
+ * interleaved rounds beside `node -e 0`. `npm run bench -- cached` runs only the cached rows.
+ * BENCH_BEFORE=DIR (a checkout with a build of an earlier version: DIR/bin/cocurate.js) runs that
+ * build's cached info and show in the same rounds, with its own cache folder (each format version
+ * would take the other's cache file for a foreign one and rebuild it).
+ */
+function persistentIndex({ jq, line, cold }) {
+  const cli = path.join(root, 'bin', 'cocurate.js');
+  if (!existsSync(path.join(root, 'dist', 'cli.js'))) {
+    console.log('\n(persistent index: skipped, run npm run build first)');
+    return;
+  }
+  const cliRun = (...args) => timed(process.execPath, [cli, ...args]);
+  const before = process.env.BENCH_BEFORE ? path.join(path.resolve(process.env.BENCH_BEFORE), 'bin', 'cocurate.js') : undefined;
+  const beforeEnv = { COCURATE_CACHE_DIR: path.join(dataDir, '.cache-before') };
+  const coldRows = [];
+  if (cold) {
+    coldRows.push(['info array, cold', cliRun('info', jsonFile, '--no-cache')]);
+    coldRows.push(['show 400000, cold', cliRun('show', jsonFile, '400000', '--no-cache')]);
+  }
+  cliRun('info', jsonFile); // builds the cache file (index, group sizes)
+  cliRun('show', jsonFile, '400000'); // adds the id table to it
+  if (before) {
+    timed(process.execPath, [before, 'info', jsonFile], beforeEnv);
+    timed(process.execPath, [before, 'show', jsonFile, '400000'], beforeEnv);
+  }
+  if (cold) coldRows.push(['info JSONL, cold', cliRun('info', jsonlFile, '--no-cache')]);
+  const { out: m, loads } = timedRounds([
+    ['node -e 0', process.execPath, ['-e', '0']],
+    ['info array, cached', process.execPath, [cli, 'info', jsonFile]],
+    ['show 400000, cached', process.execPath, [cli, 'show', jsonFile, '400000']],
+    ...(before
+      ? [
+          ['info array, cached (before)', process.execPath, [before, 'info', jsonFile], beforeEnv],
+          ['show 400000, cached (before)', process.execPath, [before, 'show', jsonFile, '400000'], beforeEnv],
+        ]
+      : []),
+    ...(cold
+      ? [
+          ['wc -l JSONL', 'wc', ['-l', jsonlFile]],
+          ['wc -l JSON', 'wc', ['-l', jsonFile]],
+          ['index JSONL (cold)', process.execPath, [worker, 'index', jsonlFile]],
+          ['index JSON array (cold)', process.execPath, [worker, 'index', jsonFile]],
+          // The same scans in one thread (no worker for the second half).
+          ['index JSONL (cold, 1 thread)', process.execPath, [worker, 'index', jsonlFile], { COCURATE_SCAN_THREADS: '1' }],
+          ['index JSON array (cold, 1 thread)', process.execPath, [worker, 'index', jsonFile], { COCURATE_SCAN_THREADS: '1' }],
+        ]
+      : []),
+  ]);
+  console.log('\npersistent index (cocurate CLI, whole process):');
+  for (const [label, t] of coldRows) console.log(`  ${label.padEnd(28)} ${fmt(t.sec)} s  ${fmt(t.cpu)} CPU-s  ${fmt(t.mb, 0)} MB`);
+  console.log(`\nmedians of ${REPEAT} interleaved rounds (load average ${fmt(loads[0], 1)}–${fmt(loads[1], 1)}):`);
+  for (const [label, t] of m) console.log(`  ${label.padEnd(30)} ${fmt(t.sec)} s  ${fmt(t.cpu)} CPU-s  ${fmt(t.mb, 0)} MB`);
+  console.log('\nbudgets (issue #15; wall ratio, CPU ratio in brackets):');
+  const r = (a, b) => m.get(a).sec / Math.max(m.get(b).sec, 0.01);
+  const rc = (a, b) => m.get(a).cpu / Math.max(m.get(b).cpu, 0.01);
+  const both = (a, b) => `${fmt(r(a, b), 1)}× (CPU ${fmt(rc(a, b), 1)}×)`;
+  line(r('info array, cached', 'node -e 0') <= 2.5, `cached info ${both('info array, cached', 'node -e 0')} node -e 0 (budget ≤ 2.5×)`);
+  line(r('show 400000, cached', 'node -e 0') <= 3, `cached show 400000 ${both('show 400000, cached', 'node -e 0')} node -e 0 (budget ≤ 3×)`);
+  if (before) {
+    console.log(
+      `  before: cached info ${both('info array, cached (before)', 'node -e 0')}, cached show ${both('show 400000, cached (before)', 'node -e 0')} node -e 0`,
+    );
+  }
+  if (!cold) return;
+  line(r('index JSONL (cold)', 'wc -l JSONL') <= 6, `cold JSONL index ${both('index JSONL (cold)', 'wc -l JSONL')} wc -l (budget ≤ 6×)`);
+  line(r('index JSON array (cold)', 'wc -l JSON') <= 8, `cold JSON-array index ${both('index JSON array (cold)', 'wc -l JSON')} wc -l (budget ≤ 8×)`);
+  console.log(
+    `          (one thread: JSONL ${both('index JSONL (cold, 1 thread)', 'wc -l JSONL')}, array ${both('index JSON array (cold, 1 thread)', 'wc -l JSON')} wc -l)`,
+  );
+  line(
+    jq.mb / m.get('index JSON array (cold)').mb >= 10,
+    `cold JSON-array index ${fmt(jq.mb / m.get('index JSON array (cold)').mb, 1)}× less peak memory than jq (budget ≥ 10×)`,
+  );
 }
 
 main().catch((e) => {
