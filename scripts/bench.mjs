@@ -222,6 +222,8 @@ function persistentIndex({ jq, line, cold }) {
           // The same scans in one thread (no worker for the second half).
           ['index JSONL (cold, 1 thread)', process.execPath, [worker, 'index', jsonlFile], { COCURATE_SCAN_THREADS: '1' }],
           ['index JSON array (cold, 1 thread)', process.execPath, [worker, 'index', jsonFile], { COCURATE_SCAN_THREADS: '1' }],
+          ['index JSONL (cold, 2 threads)', process.execPath, [worker, 'index', jsonlFile], { COCURATE_SCAN_THREADS: '2' }],
+          ['index JSON array (cold, 2 threads)', process.execPath, [worker, 'index', jsonFile], { COCURATE_SCAN_THREADS: '2' }],
         ]
       : []),
   ]);
@@ -244,7 +246,8 @@ function persistentIndex({ jq, line, cold }) {
   line(r('index JSONL (cold)', 'wc -l JSONL') <= 6, `cold JSONL index ${both('index JSONL (cold)', 'wc -l JSONL')} wc -l (budget ≤ 6×)`);
   line(r('index JSON array (cold)', 'wc -l JSON') <= 8, `cold JSON-array index ${both('index JSON array (cold)', 'wc -l JSON')} wc -l (budget ≤ 8×)`);
   console.log(
-    `          (one thread: JSONL ${both('index JSONL (cold, 1 thread)', 'wc -l JSONL')}, array ${both('index JSON array (cold, 1 thread)', 'wc -l JSON')} wc -l)`,
+    `          (one thread: JSONL ${both('index JSONL (cold, 1 thread)', 'wc -l JSONL')}, array ${both('index JSON array (cold, 1 thread)', 'wc -l JSON')}; ` +
+      `two threads: JSONL ${both('index JSONL (cold, 2 threads)', 'wc -l JSONL')}, array ${both('index JSON array (cold, 2 threads)', 'wc -l JSON')} wc -l)`,
   );
   line(
     jq.mb / m.get('index JSON array (cold)').mb >= 10,

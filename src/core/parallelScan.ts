@@ -6,8 +6,8 @@
  *
  * The worker script (scanWorker.ts) loads the scanner alone. It sits beside this module:
  * out/src/core/scanWorker.js under tsc, dist/scanWorker.js beside the bundles (cli.js,
- * indexWorker.js). Without it, or with one core, or with COCURATE_SCAN_THREADS=1, there is no
- * worker and the file is scanned in one thread.
+ * indexWorker.js). Without it, or when no core is free (parallelScanAllowed), there is no worker
+ * and the file is scanned in one thread.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -37,11 +37,18 @@ export function scanWorkerScript(): string | undefined {
   return fs.existsSync(beside) ? beside : undefined;
 }
 
-/** Whether a second thread may scan: two cores or more, and not turned off. */
+/**
+ * Whether a second thread scans: COCURATE_SCAN_THREADS=1 never, =2 always; otherwise when there are
+ * two cores or more and one is likely idle (the 1-minute load average below the cores less one half).
+ * On a machine whose cores are all busy a worker only adds its start and its own JIT warm-up: measured
+ * slower there (README "Performance").
+ */
 export function parallelScanAllowed(): boolean {
-  if (process.env.COCURATE_SCAN_THREADS === '1') return false;
+  const want = process.env.COCURATE_SCAN_THREADS;
+  if (want === '1') return false;
+  if (want === '2') return true;
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return cores >= 2;
+  return cores >= 2 && os.loadavg()[0] < cores - 0.5;
 }
 
 /** Starts a worker scanning the tail of the file open as `fd`; undefined when it cannot (the caller scans alone). */
