@@ -219,7 +219,7 @@ function persistentIndex({ jq, line, cold }) {
           ['wc -l JSON', 'wc', ['-l', jsonFile]],
           ['index JSONL (cold)', process.execPath, [worker, 'index', jsonlFile]],
           ['index JSON array (cold)', process.execPath, [worker, 'index', jsonFile]],
-          // The same scans in one thread (no worker for the second half).
+          // The same scans forced to one thread and to two (by default a worker scans the second half only when a core is idle).
           ['index JSONL (cold, 1 thread)', process.execPath, [worker, 'index', jsonlFile], { COCURATE_SCAN_THREADS: '1' }],
           ['index JSON array (cold, 1 thread)', process.execPath, [worker, 'index', jsonFile], { COCURATE_SCAN_THREADS: '1' }],
           ['index JSONL (cold, 2 threads)', process.execPath, [worker, 'index', jsonlFile], { COCURATE_SCAN_THREADS: '2' }],
