@@ -217,6 +217,84 @@ describe('compare view (headless Chromium, real photos)', function () {
     assert.ok(asked('t0').size > before, 'a pan fetches the tiles it uncovers');
   });
 
+  it('during a pan, decoded tiles go in only from idle callbacks (never in a frame, never one by one); after it every visible tile is in place', async () => {
+    page = await openCompare(browser, server.url, { width: 1200, height: 700 }, { tiles: true });
+    server.tileSource('t0', files.flyer);
+    server.tileSource('t1', files.rot6);
+    // Spies: where each tile insertion into a tile layer happens (inside an idle callback, inside an animation frame).
+    await js(
+      page,
+      `(() => {
+      window.__inserts = []; window.__inIdle = false; window.__inFrame = false;
+      const ric = window.requestIdleCallback.bind(window);
+      window.requestIdleCallback = (cb, o) => ric((d) => { window.__inIdle = true; try { cb(d); } finally { window.__inIdle = false; } }, o);
+      const raf = window.requestAnimationFrame.bind(window);
+      window.requestAnimationFrame = (cb) => raf((t) => { window.__inFrame = true; try { cb(t); } finally { window.__inFrame = false; } });
+      const tilesIn = (n) => n.nodeType === 11 ? n.querySelectorAll('img.cmp-tile').length : n.matches?.('img.cmp-tile') ? 1 : 0;
+      const spy = (proto, name) => { const f = proto[name]; proto[name] = function (...nodes) {
+        if (this.classList?.contains('cmp-tiles')) { const n = nodes.reduce((k, x) => k + (x instanceof Node ? tilesIn(x) : 0), 0);
+          if (n) window.__inserts.push({ t: performance.now(), n, idle: window.__inIdle, frame: window.__inFrame }); }
+        return f.apply(this, nodes); }; };
+      spy(Element.prototype, 'append'); spy(Node.prototype, 'appendChild'); spy(Node.prototype, 'insertBefore'); spy(Element.prototype, 'prepend');
+    })()`,
+    );
+    const images = (await group(['flyer', 'rot6'])).map((im, i) => ({ ...im, tiles: { id: `t${i}`, size: 256 } }));
+    await show(page, images);
+    await painted(page, 2);
+    await page.keyboard.press('p');
+    await page.keyboard.press('1');
+    await painted(page, 2, 'full');
+    await page.waitForTimeout(500); // the ring around the first view
+    const before = await js<number>(page, 'window.__inserts.length');
+    assert.ok(before > 0, 'tiles went in for the zoom');
+    // A 1.5 s scripted pan, one step per frame, far enough to uncover tiles beyond the ring.
+    const pan = await js<{ start: number; end: number }>(
+      page,
+      `new Promise((resolve) => {
+        const start = performance.now();
+        const step = () => {
+          if (performance.now() - start > 1500) { resolve({ start, end: performance.now() }); return; }
+          window.__compare.panBy(-12, -6);
+          requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+      })`,
+    );
+    const inserts = await js<{ t: number; n: number; idle: boolean; frame: boolean }[]>(page, 'window.__inserts');
+    const during = inserts.slice(before).filter((i) => i.t >= pan.start && i.t <= pan.end);
+    assert.ok(inserts.length > before, 'the pan brought new tiles');
+    for (const i of during) assert.ok(i.idle && !i.frame, `a tile insertion during the pan at ${(i.t - pan.start).toFixed(0)} ms was outside an idle callback`);
+    // Every visible tile in place: the previews beneath are no longer drawn.
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('img.cmp-img.cmp-covered')
+          .length === 2,
+      undefined,
+      {
+        timeout: 20_000,
+      },
+    );
+    await frames(page);
+    // After the pan, every tile the viewports show is in its layer.
+    const hooks = await viewHooks(page);
+    for (const [i, [w, h]] of [
+      [0, [1620, 1080]],
+      [1, [768, 1024]],
+    ] as const) {
+      const port = (await page.locator('.cmp-viewport').nth(i).boundingBox())!;
+      const v = hooks[i];
+      const inLayer = new Set(
+        await js<string[]>(
+          page,
+          `[...document.querySelectorAll('.cmp-tiles[data-ordinal="${i + 1}"] img.cmp-tile')].map((e) => e.style.left + ' ' + e.style.top)`,
+        ),
+      );
+      for (let r = Math.max(0, Math.floor((v.y - port.height / 2) / 256)); r * 256 < Math.min(h, v.y + port.height / 2); r++)
+        for (let c = Math.max(0, Math.floor((v.x - port.width / 2) / 256)); c * 256 < Math.min(w, v.x + port.width / 2); c++)
+          assert.ok(inLayer.has(`${c * 256}px ${r * 256}px`), `image ${i + 1}: visible tile ${c},${r} in place after the pan`);
+    }
+  });
+
   it('1 shows original pixels: scale 1 in every viewport hook, the full-size picture loaded, one CSS px per image pixel', async () => {
     page = await openCompare(browser, server.url);
     await show(page, await group(['flyer', 'blur']));

@@ -125,6 +125,8 @@ interface TileLayer {
   pending: Set<string>;
   /** Tile pictures still loading or decoding (their loads are dropped when the group changes). */
   loading: Set<HTMLImageElement>;
+  /** Decoded tiles waiting to be inserted (during a pan they go in from an idle callback, in one batch). */
+  ready: { key: string; img: HTMLImageElement }[];
   /** The visible set whose paint was last reported. */
   reported: string;
 }
@@ -140,6 +142,10 @@ const PAN_STEP = 0.25;
 /** Device px per image px from which a magnified preview is replaced by full-resolution tiles. */
 const TILE_MIN_SCALE = 0.5;
 const ZOOM_STEP = 1.25;
+/** Rings of tiles fetched around the visible ones ahead of a pan. */
+const ringTiles = () => Number((globalThis as { __cmpRing?: number }).__cmpRing ?? 1);
+/** A pan counts as under way this long after its last step (ms). */
+const PAN_QUIET_MS = 120;
 
 export class CompareView {
   readonly el: HTMLElement;
@@ -163,6 +169,9 @@ export class CompareView {
   private generation = 0;
   /** Tile ids of the images on screen (what the host is asked to decode for pans). */
   private warmIds: string[] = [];
+  /** A pan is under way until then (performance.now() ms): tile insertions wait for idle time. */
+  private panningUntil = 0;
+  private idle = 0;
   /** The tiles the shown group's first zoom will show (cut ahead by the host). */
   private warmFirst: { id: string; tiles: [number, number][] }[] = [];
   private readonly resize = new ResizeObserver(() => this.measure());
@@ -413,6 +422,8 @@ export class CompareView {
   destroy(): void {
     this.generation++;
     this.dropTileLoads();
+    if (this.idle) cancelIdleCallback(this.idle);
+    this.idle = 0;
     this.resize.disconnect();
     cancelAnimationFrame(this.frame);
     this.el.remove();
@@ -603,6 +614,7 @@ export class CompareView {
   private panPort(s: Slot, dx: number, dy: number): void {
     const ref = this.refSize();
     if (!s.size || !ref || !s.port) return;
+    this.panningUntil = performance.now() + PAN_QUIET_MS;
     this.setState(panBy(this.state, this.sync, s.size, ref, s.port, dx, dy));
   }
 
@@ -793,6 +805,7 @@ export class CompareView {
   private updateTiles(s: Slot, view: { x: number; y: number; scale: number }, port: Port, magnified: boolean): void {
     const src = s.image.tiles!;
     if (!magnified) {
+      s.img?.classList.remove('cmp-covered');
       s.tiles?.el.classList.add('cmp-off');
       if (s.tiles) s.tiles.reported = '';
       return;
@@ -803,13 +816,17 @@ export class CompareView {
       const el = h('div', { class: 'cmp-tiles', 'data-ordinal': s.image.ordinal, 'aria-hidden': 'true' });
       el.style.width = `${size.width}px`;
       el.style.height = `${size.height}px`;
-      layer = s.tiles = { el, have: new Set(), pending: new Set(), loading: new Set(), reported: '' };
+      layer = s.tiles = { el, have: new Set(), pending: new Set(), loading: new Set(), ready: [], reported: '' };
       if (s.img?.classList.contains('cmp-hidden')) el.classList.add('cmp-hidden');
       (s.img ?? s.placeholder).after(el);
     }
     layer.el.classList.remove('cmp-off');
     const t = layerTransform(view, size, size.width, port);
-    layer.el.style.transform = `translate3d(${t.tx}px, ${t.ty}px, 0) scale(${t.k})`;
+    // At a whole-number zoom, whole device pixels: each tile is then copied, not resampled, when composited.
+    const dpr = window.devicePixelRatio || 1;
+    const whole = Math.abs(t.k * dpr - Math.round(t.k * dpr)) < 1e-6;
+    const snap = (v: number) => (whole ? Math.round(v * dpr) / dpr : v);
+    layer.el.style.transform = `translate3d(${snap(t.tx)}px, ${snap(t.ty)}px, 0) scale(${t.k})`;
     layer.el.classList.toggle('cmp-pixels', view.scale > 1.001);
     const visible = visibleTiles(view, size, port, src.size);
     const key = (c: number, r: number) => `${c},${r}`;
@@ -818,10 +835,17 @@ export class CompareView {
     const missing = visible.filter(absent);
     if (missing.length) void this.fetchTiles(s, layer, missing, this.generation);
     const complete = visible.every(([c, r]) => layer.have.has(key(c, r)));
-    // Once what shows is painted (never before: it would compete for the decoder), the ring around it, for a pan.
+    // The preview beneath a full cover of tiles is not drawn (one layer less to composite per frame).
+    s.img?.classList.toggle('cmp-covered', complete);
+    // Once what shows is painted (never before: it would compete for the decoder), the rings around it, one
+    // at a time (ringTiles() deep), so a pan finds its tiles loaded rather than loading them in its frames.
     if (complete && !layer.pending.size) {
-      const ring = visibleTiles(view, size, port, src.size, 1).filter(absent);
-      if (ring.length) void this.fetchTiles(s, layer, ring, this.generation);
+      for (let m = 1; m <= ringTiles(); m++) {
+        const ring = visibleTiles(view, size, port, src.size, m).filter(absent);
+        if (!ring.length) continue;
+        void this.fetchTiles(s, layer, ring, this.generation);
+        break;
+      }
     }
     if (layer.reported !== visibleKey && complete) {
       layer.reported = visibleKey;
@@ -847,6 +871,7 @@ export class CompareView {
   private async fetchTiles(s: Slot, layer: TileLayer, wanted: [number, number][], gen: number): Promise<void> {
     const src = s.image.tiles!;
     for (const [c, r] of wanted) layer.pending.add(`${c},${r}`);
+    let inserted = false;
     try {
       const got = await this.opts.tiles!.fetch(src.id, wanted);
       if (gen !== this.generation || s.tiles !== layer) return;
@@ -864,10 +889,9 @@ export class CompareView {
         for (const { img } of imgs) layer.loading.delete(img);
       }
       if (gen !== this.generation || s.tiles !== layer) return;
-      for (const { t, img } of imgs) {
-        layer.el.append(img);
-        layer.have.add(`${t.col},${t.row}`);
-      }
+      for (const { t, img } of imgs) layer.ready.push({ key: `${t.col},${t.row}`, img });
+      inserted = true;
+      this.insertTiles();
     } catch {
       if (gen !== this.generation || s.tiles !== layer) return;
       // The host could not cut them (or the browser not decode them): fall back to the whole picture.
@@ -876,7 +900,44 @@ export class CompareView {
       s.tiles = undefined;
       s.image = { ...s.image, tiles: undefined };
     } finally {
-      for (const [c, r] of wanted) layer.pending.delete(`${c},${r}`);
+      // Decoded tiles stay pending until inserted.
+      if (!inserted) for (const [c, r] of wanted) layer.pending.delete(`${c},${r}`);
+    }
+    this.schedule();
+  }
+
+  /**
+   * Puts decoded tiles into their layers: at once, unless a pan is under way — then from an idle callback
+   * (after a frame, when the browser has time left), all waiting tiles in one batch, so a pan frame never
+   * pays for a tile insertion (style, paint, raster of the new tiles) in its own budget.
+   */
+  private insertTiles(): void {
+    if (performance.now() >= this.panningUntil) {
+      this.flushTiles();
+      return;
+    }
+    if (this.idle) return;
+    this.idle = requestIdleCallback(
+      () => {
+        this.idle = 0;
+        this.flushTiles();
+      },
+      { timeout: 250 },
+    );
+  }
+
+  private flushTiles(): void {
+    for (const s of this.slots) {
+      const layer = s.tiles;
+      if (!layer?.ready.length) continue;
+      const batch = document.createDocumentFragment();
+      for (const { key, img } of layer.ready) {
+        batch.append(img);
+        layer.pending.delete(key);
+        layer.have.add(key);
+      }
+      layer.ready = [];
+      layer.el.append(batch);
     }
     this.schedule();
   }
