@@ -252,6 +252,10 @@ async function main(): Promise<void> {
       for (const f of fs.readdirSync(tileCache.dir)) if (/^[0-9a-f]+-t\d+-\d+-\d+\.png$/.test(f)) fs.rmSync(path.join(tileCache.dir, f));
     };
     const judge = Number(process.env.BENCH_JUDGE_MS ?? 1000);
+    // Each round starts once the host's work ahead from the round before is done.
+    const settle = async () => {
+      for (let i = 0; i < 200 && tileCache.warmingAhead; i++) await new Promise((r) => setTimeout(r, 50));
+    };
     // The first item shown in compare mode: nothing was cut ahead; 1 is pressed as soon as the preview is painted.
     await measured(
       '1:1 on one 12 MP photo, host tiles, first item (nothing cut ahead), pressed as soon as the preview is painted → visible tiles painted',
@@ -259,23 +263,28 @@ async function main(): Promise<void> {
       async (r) => {
         await page.evaluate('window.__compare.perform("fit")');
         freshTiles();
+        await settle();
         await showAndWait(tiled(r % 8, 1), 'preview');
         return showAndWait([], 'full', 'zoom1');
       },
     );
-    // The item pane's flow: while an item is judged the next one is prefetched (previews, and the tiles of its first zoom
-    // cut by the host); then next item, and 1 pressed as soon as its preview is painted.
+    // The item pane's flow, in its steady state: while an item is judged the next one is prefetched (previews, and the
+    // tiles of its first zoom cut by the host); items Z → A → B, each judged `judge` ms at fit, then 1 pressed on B as
+    // soon as its preview is painted.
     const afterMove = async (n: number, r: number): Promise<number> => {
       await page.evaluate('window.__compare.perform("fit")');
       freshTiles();
-      const first = (r * n + 1) % 8;
-      await showAndWait(tiled(first, n), 'preview');
-      round++;
-      const nextShown = tiled((first + n) % 8, n);
-      round--;
-      await page.evaluate(`window.__compare.prefetch(${JSON.stringify(nextShown)}, { next: true })`);
-      await page.waitForTimeout(judge);
-      await showAndWait(nextShown, 'preview');
+      await settle();
+      const z = (r * 3 * n + 1) % 8;
+      await showAndWait(tiled(z, n), 'preview');
+      for (let step = 1; step <= 2; step++) {
+        round++;
+        const next = tiled((z + step * n) % 8, n);
+        round--;
+        await page.evaluate(`window.__compare.prefetch(${JSON.stringify(next)}, { next: true })`);
+        await page.waitForTimeout(judge);
+        await showAndWait(next, 'preview');
+      }
       return (await page.evaluate(`new Promise((resolve) => {
         const t0 = performance.now();
         window.__paints = [];
@@ -295,6 +304,7 @@ async function main(): Promise<void> {
       async (r) => {
         await page.evaluate('window.__compare.perform("fit")');
         freshTiles();
+        await settle();
         await showAndWait(tiled(r % 8, 1), 'preview');
         await page.waitForTimeout(500);
         return showAndWait([], 'full', 'zoom1');
@@ -309,6 +319,7 @@ async function main(): Promise<void> {
     tileCache.clear();
     await measured('1:1 on one 12 MP photo, host tiles already cut (seen before) → visible tiles painted', Math.min(ROUNDS, 8), async (r) => {
       await page.evaluate('window.__compare.perform("fit")');
+      await settle();
       await showAndWait(tiled(r % 8, 1), 'preview');
       return showAndWait([], 'full', 'zoom1');
     });
@@ -318,6 +329,7 @@ async function main(): Promise<void> {
       async (r) => {
         await page.evaluate('window.__compare.perform("fit")');
         freshTiles();
+        await settle();
         await showAndWait(tiled((r * 4) % 8), 'preview');
         return (await page.evaluate(`new Promise((resolve) => {
         const t0 = performance.now();
