@@ -3,7 +3,8 @@
  * large dataset). Started by indexWorkerClient.ts with the file and its open options, it posts, in
  * order: the first records' bytes (`head`), progress while it scans (`progress`), the whole index
  * with the id table (`done`), then the group sizes (`columns`). It then stays to answer browse
- * filters that must read records and to draw spot-check samples (`sample`), so the host never
+ * filters that must read records, to draw spot-check samples (`sample`) and to run hunts (`hunt`:
+ * the label audit, which reads every record and image), so the host never
  * reads the whole file itself. The persistent
  * index (indexCache.ts) is used through Dataset.open: a cached reopen scans nothing.
  */
@@ -122,12 +123,46 @@ function run(data: IndexWorkerData): Dataset {
   return ds;
 }
 
+/** A hunt: the label audit (its cue pool and sharp are loaded only now) and the plan, with progress and cancellation. */
+async function hunt(ds: Dataset, m: Extract<ToWorker, { type: 'hunt' }>): Promise<void> {
+  const cancel = new Int32Array(m.cancel);
+  const abort = new AbortController();
+  const poll = setInterval(() => {
+    if (Atomics.load(cancel, 0) !== 0) abort.abort();
+  }, 50);
+  try {
+    const { auditDataset } = await import('./claims/auditLabels');
+    const { buildHuntPlan } = await import('./claims/huntPlan');
+    let last = -Infinity;
+    const audit = await auditDataset(ds, {
+      ...m.audit,
+      signal: abort.signal,
+      onProgress: (done, total) => {
+        const now = performance.now();
+        if (now - last < PROGRESS_MS && done < total) return;
+        last = now;
+        post({ type: 'huntProgress', id: m.id, done, total });
+      },
+    });
+    const plan = buildHuntPlan(ds, audit.items, m.plan);
+    post({ type: 'huntDone', id: m.id, plan, cancelled: abort.signal.aborted, stats: audit.stats, warnings: audit.warnings.slice(0, 100) });
+  } catch (e) {
+    post({ type: 'huntFailed', id: m.id, message: (e as Error).message });
+  } finally {
+    clearInterval(poll);
+  }
+}
+
 function serve(ds: Dataset): void {
   let sizes: Int32Array | undefined;
   const sizesOf = (): Int32Array => (sizes ??= groupSizes(ds));
   const s = sizesOf();
   post({ type: 'columns', groupSizes: s.slice() });
   port?.on('message', (m: ToWorker) => {
+    if (m.type === 'hunt') {
+      void hunt(ds, m);
+      return;
+    }
     if (m.type === 'sample') {
       try {
         post({ type: 'sampleDone', id: m.id, plan: drawSample(ds, m.opts) });

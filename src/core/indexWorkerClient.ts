@@ -16,7 +16,9 @@ import { Dataset } from './dataset';
 import { LoadedIndex } from './indexCache';
 import type { Plan } from './plan';
 import type { SampleOptions } from './sampling';
-import type { IndexWorkerData, ToHost, ToWorker } from './indexWorkerProtocol';
+import type { HuntOptions } from './claims/huntPlan';
+import type { CueRunStats } from './cues/imageCues';
+import type { HuntAudit, IndexWorkerData, ToHost, ToWorker } from './indexWorkerProtocol';
 import type { VerdictValue } from './verdicts';
 
 export function indexWorkerScript(): string {
@@ -37,6 +39,15 @@ export interface IndexTimings {
   index: number;
   total: number;
   cacheHit: boolean;
+}
+
+/** What a hunt in the worker gives back: the plan (items with a contradicted label), and how the audit went. */
+export interface HuntResult {
+  plan: Plan;
+  cancelled: boolean;
+  stats: CueRunStats;
+  /** The first records that could not be read (at most 100). */
+  warnings: string[];
 }
 
 /** The indexing was cancelled (the worker was stopped). */
@@ -70,6 +81,10 @@ export class IndexWorker {
   private readonly progressListeners = new Set<(p: IndexProgress) => void>();
   private readonly filters = new Map<number, PendingFilter>();
   private readonly samples = new Map<number, { resolve: (p: Plan) => void; reject: (e: Error) => void }>();
+  private readonly hunts = new Map<
+    number,
+    { resolve: (r: HuntResult) => void; reject: (e: Error) => void; onProgress?: (done: number, total: number) => void }
+  >();
   private nextFilter = 1;
   private finished = false;
   private stopped = false;
@@ -115,6 +130,8 @@ export class IndexWorker {
       this.filters.clear();
       for (const p of this.samples.values()) p.reject(e);
       this.samples.clear();
+      for (const p of this.hunts.values()) p.reject(e);
+      this.hunts.clear();
     });
   }
 
@@ -202,6 +219,17 @@ export class IndexWorker {
         else p?.reject(new Error(m.message));
         return;
       }
+      case 'huntProgress':
+        this.hunts.get(m.id)?.onProgress?.(m.done, m.total);
+        return;
+      case 'huntDone':
+      case 'huntFailed': {
+        const p = this.hunts.get(m.id);
+        this.hunts.delete(m.id);
+        if (m.type === 'huntDone') p?.resolve({ plan: m.plan, cancelled: m.cancelled, stats: m.stats, warnings: m.warnings });
+        else p?.reject(new Error(m.message));
+        return;
+      }
     }
   }
 
@@ -239,7 +267,7 @@ export class IndexWorker {
       this.worker.postMessage(m);
     }).finally(() => {
       signal?.removeEventListener('abort', stop);
-      if (this.filters.size === 0 && this.samples.size === 0) this.worker.unref();
+      if (this.filters.size === 0 && this.samples.size === 0 && this.hunts.size === 0) this.worker.unref();
     });
   }
 
@@ -257,7 +285,31 @@ export class IndexWorker {
       this.worker.postMessage(m);
     }).finally(() => {
       this.samples.delete(id);
-      if (this.filters.size === 0 && this.samples.size === 0) this.worker.unref();
+      if (this.filters.size === 0 && this.samples.size === 0 && this.hunts.size === 0) this.worker.unref();
+    });
+  }
+
+  /**
+   * A hunt run in the worker: core auditDataset (every record and image read) and buildHuntPlan on its
+   * dataset, with progress; `signal` stops measuring (the plan then holds what was measured, `cancelled`).
+   */
+  hunt(audit: HuntAudit, plan: HuntOptions, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<HuntResult> {
+    if (this.exited) return Promise.reject(this.exited);
+    const id = this.nextFilter++;
+    const cancel = new SharedArrayBuffer(4);
+    const flag = new Int32Array(cancel);
+    const stop = (): void => void Atomics.store(flag, 0, 1);
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    this.worker.ref();
+    return new Promise<HuntResult>((resolve, reject) => {
+      this.hunts.set(id, { resolve, reject, onProgress });
+      const m: ToWorker = { type: 'hunt', id, audit, plan, cancel };
+      this.worker.postMessage(m);
+    }).finally(() => {
+      signal?.removeEventListener('abort', stop);
+      this.hunts.delete(id);
+      if (this.filters.size === 0 && this.samples.size === 0 && this.hunts.size === 0) this.worker.unref();
     });
   }
 

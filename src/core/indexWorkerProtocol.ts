@@ -3,6 +3,8 @@
  * (indexWorkerClient.ts). Types only: both sides import them.
  */
 import type { BrowseFilterSpec } from './browseFilter';
+import type { HuntOptions } from './claims/huntPlan';
+import type { CueRunStats } from './cues/imageCues';
 import type { CacheOptions } from './indexCache';
 import type { FieldMapping, FormatId } from './item';
 import type { Plan } from './plan';
@@ -55,7 +57,10 @@ export type ToHost =
   | { type: 'filterDone'; id: number; matches: Int32Array | null }
   | { type: 'filterFailed'; id: number; cancelled: boolean; message: string }
   | { type: 'sampleDone'; id: number; plan: Plan }
-  | { type: 'sampleFailed'; id: number; message: string };
+  | { type: 'sampleFailed'; id: number; message: string }
+  | { type: 'huntProgress'; id: number; done: number; total: number }
+  | { type: 'huntDone'; id: number; plan: Plan; cancelled: boolean; stats: CueRunStats; warnings: string[] }
+  | { type: 'huntFailed'; id: number; message: string };
 
 export type ToWorker =
   | {
@@ -68,4 +73,13 @@ export type ToWorker =
       cancel: SharedArrayBuffer;
     }
   /** Draw a spot-check sample (core drawSample) from the worker's dataset: strata may read every record. */
-  | { type: 'sample'; id: number; opts: SampleOptions };
+  | { type: 'sample'; id: number; opts: SampleOptions }
+  /** A hunt (core auditDataset + buildHuntPlan on the worker's dataset): every record and image read. */
+  | { type: 'hunt'; id: number; audit: HuntAudit; plan: HuntOptions; cancel: SharedArrayBuffer };
+
+/** Where a hunt's label audit finds images and its cue cache. */
+export interface HuntAudit {
+  imageRoot?: string;
+  curationFolder?: string;
+  workers?: number;
+}

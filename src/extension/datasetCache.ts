@@ -11,7 +11,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Dataset } from '../core/dataset';
 import type { FormatId } from '../core/item';
-import { IndexCancelled, IndexWorker, type IndexProgress } from '../core/indexWorkerClient';
+import { auditDataset } from '../core/claims/auditLabels';
+import { buildHuntPlan, type HuntOptions } from '../core/claims/huntPlan';
+import { IndexCancelled, IndexWorker, type HuntResult, type IndexProgress } from '../core/indexWorkerClient';
+import type { HuntAudit } from '../core/indexWorkerProtocol';
 import { isParquetPath } from '../core/parquet/parquetSource';
 import type { Plan } from '../core/plan';
 import { drawSample, type SampleOptions } from '../core/sampling';
@@ -214,6 +217,19 @@ export class DatasetCache {
     pend.job = { file: abs, head: worker.head, done, worker };
     this.pending.set(abs, pend);
     return pend.job;
+  }
+
+  /**
+   * A hunt of `ds` (acquired from this cache): the label audit reads every record and image, so it
+   * runs in the worker that indexed a large file; a small dataset is audited here. `signal` stops
+   * measuring (the result says `cancelled`).
+   */
+  async hunt(ds: Dataset, audit: HuntAudit, plan: HuntOptions, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<HuntResult> {
+    const e = this.open.get(ds.path);
+    const worker = e?.ds === ds ? e.worker : this.apart.get(ds);
+    if (worker) return worker.hunt(audit, plan, onProgress, signal);
+    const res = await auditDataset(ds, { ...audit, onProgress, signal });
+    return { plan: buildHuntPlan(ds, res.items, plan), cancelled: !!signal?.aborted, stats: res.stats, warnings: res.warnings.slice(0, 100) };
   }
 
   /** Gives up a job before its dataset arrived: the last user stops its worker. */

@@ -7,8 +7,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { auditDataset } from '../core/claims/auditLabels';
-import { buildHuntPlan } from '../core/claims/huntPlan';
 import { spotcheckDir, validatePlanName, writePlan } from '../core/plan';
 import type { DatasetCache } from './datasetCache';
 import { acquireWithProgress } from './datasetOpening';
@@ -46,35 +44,37 @@ export async function newHunt(cache: DatasetCache, datasetPath: string, args: Ne
   if (!ds) return undefined;
   try {
     const folder = curationFolder(datasetPath);
-    const audit = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Curator: measuring images and checking label claims', cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        let last = 0;
-        const res = await auditDataset(ds, {
-          imageRoot: imageRootFor(datasetPath),
-          curationFolder: folder,
-          signal: abort.signal,
-          onProgress: (done, total) => {
-            const pct = (100 * done) / Math.max(1, total);
-            if (pct - last >= 1 || done === total) {
-              progress.report({ increment: pct - last, message: `${done} / ${total} images` });
-              last = pct;
-            }
-          },
-        });
-        return token.isCancellationRequested ? undefined : res;
-      },
-    );
-    if (!audit) return undefined;
     let name = args.name;
     if (name === undefined) {
       name = `hunt-${size}`;
       for (let k = 2; fs.existsSync(path.join(spotcheckDir(folder, name), 'plan.json')); k++) name = `hunt-${size}-${k}`;
     }
     const dir = spotcheckDir(folder, validatePlanName(name));
-    const plan = buildHuntPlan(ds, audit.items, { name, planDir: dir, size, createdBy: reviewerName() });
+    // The audit reads every record and image: in the index worker of a large file (cache.hunt).
+    const hunt = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Curator: measuring images and checking label claims', cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let last = 0;
+        const res = await cache.hunt(
+          ds,
+          { imageRoot: imageRootFor(datasetPath), curationFolder: folder },
+          { name: name!, planDir: dir, size, createdBy: reviewerName() },
+          (done, total) => {
+            const pct = (100 * done) / Math.max(1, total);
+            if (pct - last >= 1 || done === total) {
+              progress.report({ increment: pct - last, message: `${done} / ${total} images` });
+              last = pct;
+            }
+          },
+          abort.signal,
+        );
+        return token.isCancellationRequested || res.cancelled ? undefined : res;
+      },
+    );
+    if (!hunt) return undefined;
+    const plan = hunt.plan;
     if (plan.items.length === 0) {
       void vscode.window.showInformationMessage(`Curator: no label in ${path.basename(datasetPath)} is contradicted by its images' cues; no hunt written.`);
       return undefined;

@@ -1,8 +1,8 @@
 /**
  * Commands, reviews and the report open a dataset without blocking the thread that asks (issue #15;
  * ARCHITECTURE.md › Opening a large dataset), with the real index worker (out/src/core/indexWorker.js):
- * DatasetCache.acquireAsync, DatasetCache.sample (strata drawn in the worker), SpotCheckSession.open
- * and prepareDrift (the report panel). A 1 ms interval counts this thread's ticks while each runs on a
+ * DatasetCache.acquireAsync, DatasetCache.sample (strata drawn in the worker), DatasetCache.hunt (the
+ * label audit in the worker), SpotCheckSession.open and prepareDrift (the report panel). A 1 ms interval counts this thread's ticks while each runs on a
  * multi-MB file opened cold: indexing here would let none through (it is one synchronous call);
  * results equal the synchronous core path's. Small files open here, with no worker.
  */
@@ -11,6 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Dataset } from '../../src/core/dataset';
+import { auditDataset } from '../../src/core/claims/auditLabels';
+import { buildHuntPlan } from '../../src/core/claims/huntPlan';
 import { IndexCancelled } from '../../src/core/indexWorkerClient';
 import { writePlan } from '../../src/core/plan';
 import { buildReport, prepareDrift, type DriftCache } from '../../src/core/report/model';
@@ -194,6 +196,40 @@ describe('opening a dataset off the calling thread (DatasetCache.acquireAsync an
         assert.ok(r.ticks >= 1, `this thread ticked ${r.ticks} times while the worker drew the sample`);
         assert.deepEqual(r.value, drawSample(sync, opts));
       });
+    }
+  });
+
+  it('New Hunt: the label audit and the plan run in the worker while this thread ticks; the plan equals core auditDataset + buildHuntPlan', async () => {
+    const ROOT = path.resolve(__dirname, '..', '..', '..');
+    const dir = path.join(tmp, 'hunt');
+    fs.cpSync(path.join(ROOT, 'demo', 'images'), path.join(dir, 'images'), { recursive: true });
+    const demo = JSON.parse(fs.readFileSync(path.join(ROOT, 'demo', 'coinstruct-demo.json'), 'utf8')) as { id: string }[];
+    const recs: object[] = [];
+    for (let k = 0; recs.length * 700 < 2 * BACKGROUND_MIN_BYTES; k++) for (const r of demo) recs.push({ ...r, id: `${r.id}-${k}` });
+    const file = path.join(dir, 'many.json');
+    fs.writeFileSync(file, JSON.stringify(recs, null, 1));
+    assert.ok(fs.statSync(file).size >= BACKGROUND_MIN_BYTES, 'indexed in a worker');
+    const curation = path.join(dir, '.curator');
+    const planOpts = { name: 'hunt-20', planDir: path.join(curation, 'spotchecks', 'hunt-20'), size: 20, createdBy: 'ana', now: new Date(0) };
+    const cache = new DatasetCache();
+    try {
+      const ds = await cache.acquireAsync(file);
+      const done: number[] = [];
+      const r = await ticking(() => cache.hunt(ds, { curationFolder: curation }, planOpts, (d) => done.push(d)));
+      assert.ok(r.ticks >= MIN_TICKS, `this thread ticked ${r.ticks} times while the worker audited ${recs.length} records`);
+      assert.equal(r.value.cancelled, false);
+      assert.ok(r.value.plan.items.length > 0, 'the demo has labels its cues contradict');
+      assert.ok(done.length > 0, 'progress came');
+      const sync = Dataset.open(file, { cache: false });
+      try {
+        const audit = await auditDataset(sync, { curationFolder: curation });
+        assert.deepEqual(r.value.plan, buildHuntPlan(sync, audit.items, planOpts));
+      } finally {
+        sync.close();
+      }
+      cache.release(ds);
+    } finally {
+      cache.dispose();
     }
   });
 
