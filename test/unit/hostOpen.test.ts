@@ -182,7 +182,7 @@ describe('opening a dataset off the calling thread (DatasetCache.acquireAsync an
       cache.dispose();
     });
     for (const strata of ['none', 'groupSize', 'field:subset', 'ranges:a=0-9999,b=10000-']) {
-      it(`strata ${strata}: drawn while this thread ticks, equal to core drawSample`, async () => {
+      it(`strata ${strata}: drawn in the worker (a field: while this thread ticks), equal to core drawSample`, async () => {
         const opts = {
           name: 'n',
           seed: 'seed',
@@ -193,7 +193,8 @@ describe('opening a dataset off the calling thread (DatasetCache.acquireAsync an
           now: new Date(0),
         };
         const r = await ticking(() => cache.sample(ds, opts));
-        assert.ok(r.ticks >= 1, `this thread ticked ${r.ticks} times while the worker drew the sample`);
+        // Strata by a field read every record (hundreds of ms in the worker); the others answer from columns at once.
+        if (strata.startsWith('field:')) assert.ok(r.ticks >= MIN_TICKS, `this thread ticked ${r.ticks} times while the worker drew the sample`);
         assert.deepEqual(r.value, drawSample(sync, opts));
       });
     }
