@@ -173,12 +173,14 @@ export class Dataset {
     const ctx = this.cacheCtx;
     const hit = ctx?.extras.get(key);
     if (hit && hit.length === this.count) return hit;
-    const col = Float64Array.from(this.batched(compute));
-    if (ctx && this.unchanged(ctx)) {
-      ctx.extras.set(key, col);
-      this.saveCache();
-    }
-    return col;
+    return this.batched(() => {
+      const col = Float64Array.from(compute());
+      if (ctx && this.unchanged(ctx)) {
+        ctx.extras.set(key, col);
+        this.saveCache();
+      }
+      return col;
+    });
   }
 
   /**
@@ -191,12 +193,14 @@ export class Dataset {
     const ctx = this.cacheCtx;
     const hit = ctx?.extras.value(key);
     if (hit !== undefined) return hit as T;
-    const v = this.batched(compute);
-    if (ctx && this.unchanged(ctx)) {
-      ctx.extras.setValue(key, v);
-      this.saveCache();
-    }
-    return v;
+    return this.batched(() => {
+      const v = compute();
+      if (ctx && this.unchanged(ctx)) {
+        ctx.extras.setValue(key, v);
+        this.saveCache();
+      }
+      return v;
+    });
   }
 
   private cacheKey(name: string): string {

@@ -487,9 +487,17 @@ export function readIndexCache(
     handle = new CacheFileHandle(file, fd);
     return open(handle, r.header, datasetAbs, opts);
   } catch {
+    handle?.close();
+    handle = undefined;
     return { miss: 'corrupt' };
   } finally {
-    if (!handle) fs.closeSync(fd);
+    if (!handle) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* closed with its handle */
+      }
+    }
   }
 }
 

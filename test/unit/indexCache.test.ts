@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Dataset } from '../../src/core/dataset';
@@ -377,6 +378,26 @@ describe('persistent index cache', function () {
     // Block 0 (detection) and record 15000's block of starts, ends and lines; its id-table block.
     assert.ok(shown.bytes <= h.headerBytes + 7 * blockBytes, `show read ${shown.bytes} of the ${size} bytes of the cache file`);
     assert.ok(shown.bytes < size / 2);
+  });
+
+  it('cold info writes the cache file twice (the index after the scan; group sizes and their histogram in one write), a cached info never', async () => {
+    const writes: string[] = [];
+    // The module object itself (the namespace import is a read-only view of it): watch its renames.
+    const realFs = createRequire(__filename)('node:fs') as { renameSync: typeof fs.renameSync };
+    const rename = realFs.renameSync;
+    realFs.renameSync = (from: fs.PathLike, to: fs.PathLike): void => {
+      if (String(to).endsWith('.cidx')) writes.push(String(to));
+      rename(from, to);
+    };
+    try {
+      const cold = await runCommand(info, [file, '--json']);
+      assert.equal(writes.length, 2);
+      writes.length = 0;
+      assert.equal((await runCommand(info, [file, '--json'])).out, cold.out);
+      assert.deepEqual(writes, []);
+    } finally {
+      realFs.renameSync = rename;
+    }
   });
 
   it('a cache folder that cannot be written: falls back to $XDG_CACHE_HOME/cocurate, then to no cache at all', () => {
