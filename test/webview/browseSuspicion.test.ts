@@ -129,7 +129,11 @@ describe('browse: sort and filter by suspicion (headless Chromium)', function ()
       const f = qs[qs.length - 1].params.filter as Filter;
       return f.sort === undefined && f.minSuspicion === undefined;
     });
-    // The filter is kept across hide and reload.
+    // The filter is kept across hide and reload: the state the webview saves once it has shown the first match.
+    await page.waitForFunction(() => {
+      const f = (globalThis as unknown as { __host: { state?: { filter?: Filter } } }).__host.state?.filter;
+      return f !== undefined && f.minSuspicion === undefined;
+    });
     const state = (await page.evaluate('window.__host.state')) as { filter?: Filter };
     assert.deepEqual({ sort: state.filter?.sort, min: state.filter?.minSuspicion }, { sort: undefined, min: undefined });
   });
