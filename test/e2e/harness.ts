@@ -236,7 +236,19 @@ export class VsCode {
     for (;;) {
       await this.page.keyboard.press('Escape');
       await this.page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      const opened = await input.waitFor({ state: 'visible', timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (!opened) {
+        // F1 did not reach the workbench (a webview frame kept the keyboard): take the focus back to the
+        // workbench's own document and try again.
+        if (Date.now() > deadline) throw new Error(`the command palette did not open within ${timeout} ms`);
+        await this.page.evaluate(() =>
+          (globalThis as unknown as { document: { activeElement: { blur?: () => void } | null } }).document.activeElement?.blur?.(),
+        );
+        continue;
+      }
       await input.fill(`>${title}`);
       // The list filters asynchronously: wait until the top row is the command, then run it.
       const until = Date.now() + 2_500;
