@@ -53,8 +53,11 @@ async function drawAndWrite(cache: DatasetCache, ds: Dataset, datasetPath: strin
   if (size === undefined) {
     // Propose min(default, records) and refuse more than the file holds here, not after every prompt.
     const population = ds.count;
+    // The prompts stay open when focus moves: the curator's webview may take the focus as it renders, and the
+    // answers typed so far would be lost.
     const s = await vscode.window.showInputBox({
       title: 'New Spot Check (1/3): sample size',
+      ignoreFocusOut: true,
       value: String(proposedSampleSize(population, defaultSpotCheckSize())),
       prompt: `How many items to review (the paper checked 250 per subset; this file holds ${population})`,
       validateInput: (v) => sampleSizeProblem(v, population),
@@ -66,6 +69,7 @@ async function drawAndWrite(cache: DatasetCache, ds: Dataset, datasetPath: strin
   if (seed === undefined) {
     seed = await vscode.window.showInputBox({
       title: 'New Spot Check (2/3): seed',
+      ignoreFocusOut: true,
       value: String(Math.floor(Math.random() * 1e6)),
       prompt: 'The same seed, size and strata draw the same sample on every machine',
       validateInput: (v) => (v.trim() ? undefined : 'a seed is required'),
@@ -75,12 +79,13 @@ async function drawAndWrite(cache: DatasetCache, ds: Dataset, datasetPath: strin
   }
   let strata = args.strata;
   if (strata === undefined) {
-    const pick = await vscode.window.showQuickPick(STRATA_CHOICES, { title: 'New Spot Check (3/3): strata' });
+    const pick = await vscode.window.showQuickPick(STRATA_CHOICES, { title: 'New Spot Check (3/3): strata', ignoreFocusOut: true });
     if (!pick) return undefined;
     strata = pick.value;
     if (!strata) {
       strata = await vscode.window.showInputBox({
         title: 'Strata',
+        ignoreFocusOut: true,
         prompt: 'field:NAME or ranges:Name=FROM-TO,…',
         validateInput: (v) => {
           try {

@@ -45,7 +45,8 @@ export const exportCuratedDataset: CommandFactory =
     if (a.drop === undefined && a.corrections === undefined && a.decisions === undefined) {
       const picked = await vscode.window.showQuickPick(
         CHOICES.map((c) => ({ ...c, picked: true })),
-        { title: 'Export Curated Dataset: what to apply', canPickMany: true },
+        // Stays open when focus moves (run from the report's button, the webview may take the focus as the pick opens).
+        { title: 'Export Curated Dataset: what to apply', canPickMany: true, ignoreFocusOut: true },
       );
       if (!picked?.length) return undefined;
       const keys = new Set(picked.map((p) => p.key));
