@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { parseArgs } from '../../src/cli/args';
 import { show } from '../../src/cli/commands/show';
 import { COCURATE_BIN, REPO_ROOT } from '../support/cli';
+import { isolateCacheEnv } from '../support/cacheEnv';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-show-'));
 
@@ -55,20 +56,12 @@ async function run(argv: string[], onOut?: (text: string) => void): Promise<{ co
 describe('cocurate show before the scan ends', function () {
   this.timeout(120000);
   let dir: string;
-  let env: Record<string, string | undefined>;
+  let restoreEnv: () => void; // keeps the user's cache folder out of these tests
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(tmp, 'd-'));
-    env = { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, COCURATE_CACHE_DIR: process.env.COCURATE_CACHE_DIR, COCURATE_NO_CACHE: process.env.COCURATE_NO_CACHE };
-    process.env.XDG_CACHE_HOME = path.join(dir, 'xdg');
-    delete process.env.COCURATE_CACHE_DIR;
-    delete process.env.COCURATE_NO_CACHE;
+    restoreEnv = isolateCacheEnv(dir);
   });
-  afterEach(() => {
-    for (const [k, v] of Object.entries(env)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
+  afterEach(() => restoreEnv());
 
   for (const [kind, name, text, tail] of [
     ['JSONL', 'data.jsonl', jsonl, (i: number): string => JSON.stringify(rec(i)) + '\n'],

@@ -17,6 +17,7 @@ import type { Command } from '../../src/cli/command';
 import { CacheColumnError, cacheFiles, cacheReadStats, fingerprintFd, readIndexCache } from '../../src/core/indexCache';
 import type { RecordIndex } from '../../src/core/recordIndex';
 import { groupSizes } from '../../src/core/strata';
+import { isolateCacheEnv } from '../support/cacheEnv';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'index-cache-'));
@@ -125,23 +126,14 @@ describe('persistent index cache', function () {
   this.timeout(60000);
   let dir: string;
   let file: string;
-  // Keep the user's cache folder out of these tests.
-  let env: Record<string, string | undefined>;
+  let restoreEnv: () => void; // keeps the user's cache folder out of these tests
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(tmp, 'd-'));
     file = path.join(dir, 'data.jsonl');
     fs.writeFileSync(file, jsonl(300));
-    env = { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME, COCURATE_CACHE_DIR: process.env.COCURATE_CACHE_DIR, COCURATE_NO_CACHE: process.env.COCURATE_NO_CACHE };
-    process.env.XDG_CACHE_HOME = path.join(dir, 'xdg');
-    delete process.env.COCURATE_CACHE_DIR;
-    delete process.env.COCURATE_NO_CACHE;
+    restoreEnv = isolateCacheEnv(dir);
   });
-  afterEach(() => {
-    for (const [k, v] of Object.entries(env)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  });
+  afterEach(() => restoreEnv());
 
   it('the first open writes .curator/index/ beside the dataset; the next open reads it and gives the same records', () => {
     const first = open(file);
