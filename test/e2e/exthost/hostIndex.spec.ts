@@ -18,6 +18,7 @@ import { drawSample } from '../../../src/core/sampling';
 import { parseStrata } from '../../../src/core/strata';
 import { countTicks } from '../../support/eventLoopStall';
 import { until } from './until';
+import { writeLargeArrayDataset } from '../../support/largeArrayDataset';
 
 const RECORDS = 120_000;
 /**
@@ -35,28 +36,6 @@ interface ActiveView {
   spotCheck?: string;
 }
 
-function writeDataset(file: string): void {
-  const fd = fs.openSync(file, 'w');
-  const lines: string[] = ['['];
-  for (let i = 0; i < RECORDS; i++) {
-    const n = 1 + (i % 3);
-    const image = n === 1 ? `pics/${i % 97}.jpg` : Array.from({ length: n }, (_, k) => `pics/${(i + k) % 97}.jpg`);
-    const rec = {
-      id: `host-${i}`,
-      subset: ['alpha', 'beta', 'gamma', 'delta'][(i * 7) % 4],
-      image,
-      conversations: [
-        { from: 'human', value: `${'<image> '.repeat(n)}Which one looks better? (${i})` },
-        { from: 'gpt', value: `Record ${i}: ${'balanced colour and fine grain, a little noise in the shadows; '.repeat(3)}` },
-      ],
-    };
-    lines.push(`  ${JSON.stringify(rec)}${i < RECORDS - 1 ? ',' : ''}`);
-    if (lines.length >= 5000) fs.writeSync(fd, lines.splice(0).join('\n') + '\n');
-  }
-  fs.writeSync(fd, `${lines.join('\n')}\n]\n`);
-  fs.closeSync(fd);
-}
-
 describe('commands and reviews open a large dataset without blocking the extension host', function () {
   this.timeout(240_000);
   const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -68,7 +47,7 @@ describe('commands and reviews open a large dataset without blocking the extensi
   before(async () => {
     const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'co-instruct-curator')!;
     await ext.activate();
-    writeDataset(file);
+    writeLargeArrayDataset(file, RECORDS, 'host');
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

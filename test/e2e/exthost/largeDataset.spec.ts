@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { watchEventLoop } from '../../support/eventLoopStall';
 import { until } from './until';
+import { writeLargeArrayDataset } from '../../support/largeArrayDataset';
 
 const RECORDS = 200_000;
 
@@ -25,27 +26,6 @@ interface ActiveView {
 
 const activeView = () => vscode.commands.executeCommand<ActiveView | undefined>('curator.internal.activeView');
 
-function writeDataset(file: string): void {
-  const fd = fs.openSync(file, 'w');
-  const lines: string[] = ['['];
-  for (let i = 0; i < RECORDS; i++) {
-    const n = 1 + (i % 3);
-    const image = n === 1 ? `pics/${i % 97}.jpg` : Array.from({ length: n }, (_, k) => `pics/${(i + k) % 97}.jpg`);
-    const rec = {
-      id: `big-${i}`,
-      image,
-      conversations: [
-        { from: 'human', value: `${'<image> '.repeat(n)}How do these look? (${i})` },
-        { from: 'gpt', value: `Record ${i}: ${'fine grain and balanced colour, a little noise in the shadows; '.repeat(3)}` },
-      ],
-    };
-    lines.push(`  ${JSON.stringify(rec)}${i < RECORDS - 1 ? ',' : ''}`);
-    if (lines.length >= 5000) fs.writeSync(fd, lines.splice(0).join('\n') + '\n');
-  }
-  fs.writeSync(fd, `${lines.join('\n')}\n]\n`);
-  fs.closeSync(fd);
-}
-
 const tabsOf = (uri: vscode.Uri): vscode.Tab[] =>
   vscode.window.tabGroups.all.flatMap((g) =>
     g.tabs.filter((t) => (t.input instanceof vscode.TabInputText || t.input instanceof vscode.TabInputCustom) && t.input.uri.toString() === uri.toString()),
@@ -57,7 +37,7 @@ describe('a dataset too large for the text editor', function () {
   const file = path.join(root, 'large-e2e.json');
   const uri = vscode.Uri.file(file);
 
-  before(() => writeDataset(file));
+  before(() => writeLargeArrayDataset(file, RECORDS, 'big'));
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     fs.rmSync(file, { force: true });
