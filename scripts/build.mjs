@@ -17,6 +17,7 @@ const nodeEntries = [
   ['src/cli/main.ts', 'dist/cli.js'],
   ['src/core/cues/cueWorker.ts', 'dist/cueWorker.js'], // worker thread of the cue pool, beside the bundles that start it
   ['src/core/indexWorker.ts', 'dist/indexWorker.js'], // worker thread that indexes a dataset for the extension host
+  ['src/core/curate/applyWorker.ts', 'dist/applyWorker.js'], // worker thread that writes a curated dataset for the extension host
   ['src/core/scanWorker.ts', 'dist/scanWorker.js'], // worker thread that scans the second half of a large dataset (cli.js, indexWorker.js)
 ].filter(([src]) => existsSync(path.join(root, src)));
 

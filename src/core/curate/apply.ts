@@ -4,7 +4,9 @@
  * index's offsets, never re-serialised), dropped records gone with their separator, a corrected record
  * with only its label's characters replaced. Beside it, FILE.manifest.json: the source's fingerprint,
  * the plans, journals and decisions used, and per changed record its key, action, reviewer, time and
- * reasons. Both files are written atomically (temp file, fsync, rename).
+ * reasons. Both files are written atomically (temp file, fsync, rename). The extension runs it in a
+ * worker thread of its own (applyWorker.ts; ARCHITECTURE.md › Opening a large dataset), with
+ * progress and cancellation through `onProgress` and `cancelled`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,6 +28,23 @@ export interface ApplyOptions {
   /** Follow decisions.json: drop every record of a stratum (or spot check) decided "drop"; apply corrections where "keep-with-corrections". */
   decisions?: boolean;
   now?: Date;
+  /** Progress of the long steps, in bytes of `total`: indexing the input, writing the output. */
+  onProgress?: (step: ApplyStep, done: number, total: number) => void;
+  /**
+   * Asked while the input is indexed, between records and between writes, and last just before the
+   * output is renamed into place: true stops with ApplyCancelled, and nothing is written (the
+   * temporary file is removed; an earlier output at that path stays as it was).
+   */
+  cancelled?: () => boolean;
+}
+
+export type ApplyStep = 'index' | 'write';
+
+/** The apply was stopped through ApplyOptions.cancelled before its output was in place. */
+export class ApplyCancelled extends Error {
+  constructor() {
+    super('the export was cancelled; nothing was written');
+  }
 }
 
 export interface Change {
@@ -69,7 +88,8 @@ function deciding(it: ItemRow): { reviewer: string; at: string } {
   return { reviewer: r ?? '', at: r ? it.reviewers[r].at : '' };
 }
 
-function writeAtomic(file: string, parts: (Buffer | [number, number])[], src: number | undefined): number {
+/** `check` runs after each write of at most 1 MiB and before the rename: it throws to stop (the temporary file goes). */
+function writeAtomic(file: string, parts: (Buffer | [number, number])[], src: number | undefined, check: (written: number) => void = () => {}): number {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = tempNameFor(file);
   const fd = fs.openSync(tmp, 'w');
@@ -80,6 +100,7 @@ function writeAtomic(file: string, parts: (Buffer | [number, number])[], src: nu
       if (Buffer.isBuffer(p)) {
         fs.writeSync(fd, p);
         written += p.length;
+        check(written);
         continue;
       }
       for (let pos = p[0]; pos < p[1]; ) {
@@ -88,9 +109,11 @@ function writeAtomic(file: string, parts: (Buffer | [number, number])[], src: nu
         fs.writeSync(fd, buf, 0, n);
         pos += n;
         written += n;
+        check(written);
       }
     }
     fs.fsyncSync(fd);
+    check(written);
   } catch (e) {
     fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
@@ -108,6 +131,9 @@ export function manifestPath(out: string): string {
 /** Writes the curated dataset for `planDirs` (all over one dataset) to `out`, and its manifest. */
 export function applyCuration(planDirs: string[], out: string, opts: ApplyOptions = {}): ApplyResult {
   if (planDirs.length === 0) throw new Error('no spot check given');
+  const stop = (): void => {
+    if (opts.cancelled?.()) throw new ApplyCancelled();
+  };
   const warnings: string[] = [];
   const loaded: Loaded[] = [];
   let datasetAbs: string | undefined;
@@ -136,8 +162,15 @@ export function applyCuration(planDirs: string[], out: string, opts: ApplyOption
       journals,
     });
   }
-  const ds = Dataset.open(datasetAbs!, format ? { format } : {});
+  stop();
+  const inputBytes = fs.statSync(datasetAbs!).size;
+  const ds = Dataset.open(datasetAbs!, {
+    ...(format ? { format } : {}),
+    // A throw here ends the scan (a second scanning thread is stopped too); nothing is written yet.
+    onProgress: opts.onProgress || opts.cancelled ? (_records, bytes) => (stop(), opts.onProgress?.('index', bytes, inputBytes)) : undefined,
+  });
   try {
+    stop();
     if (ds.container !== 'jsonl' && ds.container !== 'array')
       throw new Error(`${ds.path}: a ${ds.container} dataset cannot be curated in place (JSON array and JSONL only)`);
     const changes = new Map<number, Change>();
@@ -234,6 +267,7 @@ export function applyCuration(planDirs: string[], out: string, opts: ApplyOption
     if (n === 0) push(0, size);
     else {
       for (let i = 0; i < n; i++) {
+        if ((i & 0xffff) === 0xffff) stop();
         if (changes.get(i)?.action === 'dropped') continue;
         // Each kept record brings the separator before it; the first kept one, what preceded record 0
         // (a BOM, "[" and the first line end).
@@ -251,9 +285,13 @@ export function applyCuration(planDirs: string[], out: string, opts: ApplyOption
 
     const output = path.resolve(out);
     const src = fs.openSync(ds.path, 'r');
+    const total = parts.reduce((t, p) => t + (Buffer.isBuffer(p) ? p.length : p[1] - p[0]), 0);
     let bytes: number;
     try {
-      bytes = writeAtomic(output, parts, src);
+      bytes = writeAtomic(output, parts, src, (written) => {
+        stop();
+        opts.onProgress?.('write', written, total);
+      });
     } finally {
       fs.closeSync(src);
     }

@@ -1,13 +1,15 @@
 /**
  * "Curator: Export Curated Dataset" (issue #17; ARCHITECTURE.md, curation loop), a command factory
  * listed in ../commands.ts: picks a spot check, what to apply (drop incorrect, corrections,
- * decisions) and where to write, then runs core's applyCuration behind the shared output guard.
- * Arguments `{dir, out, drop, corrections, decisions}` skip the pickers (tests, other commands).
+ * decisions) and where to write, then runs core's applyCuration behind the shared output guard, in a
+ * worker thread (applyWorkerClient.ts; ARCHITECTURE.md › Opening a large dataset) with progress and
+ * cancellation, so the host never reads the dataset. Arguments `{dir, out, drop, corrections, decisions}` skip the pickers (tests, other commands).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { walkthroughEvent } from '../walkthrough';
-import { applyCuration, manifestPath, type ApplyResult } from '../../core/curate/apply';
+import { ApplyCancelled, manifestPath, type ApplyResult } from '../../core/curate/apply';
+import { applyCurationInWorker } from '../../core/curate/applyWorkerClient';
 import { guardOutput } from '../../core/outputGuard';
 import { readPlan } from '../../core/plan';
 import type { CommandFactory } from '../commands';
@@ -64,8 +66,23 @@ export const exportCuratedDataset: CommandFactory =
       if (!out) return undefined;
       const file = guardOutput(out, { planDirs: [dir], inputs: [plan.datasetAbs], flag: 'file' });
       guardOutput(manifestPath(file), { planDirs: [dir], inputs: [plan.datasetAbs], flag: 'file' });
-      const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Curator: exporting ${plan.name}` }, async () =>
-        applyCuration([dir], file, opts),
+      const r = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Curator: exporting ${plan.name}`, cancellable: true },
+        (progress, token) => {
+          const ctrl = new AbortController();
+          token.onCancellationRequested(() => ctrl.abort());
+          let shown = 0;
+          return applyCurationInWorker([dir], file, {
+            ...opts,
+            signal: ctrl.signal,
+            onProgress: (step, done, total) => {
+              // Indexing is the first half of the bar, writing the second.
+              const pct = (step === 'index' ? 0 : 50) + (total > 0 ? (50 * done) / total : 50);
+              progress.report({ increment: Math.max(0, pct - shown), message: step === 'index' ? 'reading the dataset' : 'writing' });
+              shown = Math.max(shown, pct);
+            },
+          });
+        },
       );
       walkthroughEvent('curatedExported');
       const open = 'Open';
@@ -79,7 +96,8 @@ export const exportCuratedDataset: CommandFactory =
         });
       return r;
     } catch (e) {
-      void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
+      if (e instanceof ApplyCancelled) void vscode.window.showInformationMessage(`Curator: ${e.message}.`);
+      else void vscode.window.showErrorMessage(`Curator: ${(e as Error).message}`);
       return undefined;
     }
   };
