@@ -44,6 +44,7 @@ describe('packaged .vsix in code-server', function () {
       'extension/dist/extension.js',
       'extension/dist/server.js',
       'extension/dist/indexWorker.js', // the extension host indexes large datasets in this worker thread
+      'extension/dist/applyWorker.js', // Export Curated Dataset writes in this worker thread
       'extension/dist/scanWorker.js', // the index worker scans the second half of a large dataset in this one
       'extension/dist/webview/dataset.js',
       'extension/LICENSE.txt',
