@@ -8,10 +8,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Dataset } from '../core/dataset';
 import { IndexCancelled } from '../core/indexWorkerClient';
+import { readPlan } from '../core/plan';
 import type { CuratorContext } from './context';
 import type { OpenJob } from './datasetCache';
 import { openSpotCheckSession } from './datasetOpening';
 import { BrowseView } from './views/browseView';
+import { CuratorPage } from './views/curatorPage';
 import { ReviewView } from './views/reviewView';
 
 export const DATASET_VIEW_TYPE = 'curator.dataset';
@@ -42,6 +44,8 @@ export class DatasetEditorProvider implements vscode.CustomReadonlyEditorProvide
     let job: OpenJob | undefined;
     let closed = false;
     const sub = panel.onDidDispose(() => (closed = true));
+    // The page starts loading now: the webview boots while the worker reads the file.
+    const page = CuratorPage.load(this.ctx, panel, file);
     try {
       job = this.ctx.datasets.acquireInBackground(file);
       const started = job;
@@ -54,13 +58,15 @@ export class DatasetEditorProvider implements vscode.CustomReadonlyEditorProvide
       );
       const first = await Promise.race([job.done, job.head.then(grace)]);
       if (closed) {
+        page.dispose();
         if (first === whole) this.ctx.datasets.release(first);
         else this.ctx.datasets.releaseJob(job);
         return;
       }
-      const view = new BrowseView(this.ctx, panel, first, job); // lives until the panel closes (it disposes itself)
+      const view = new BrowseView(this.ctx, panel, first, job, page); // lives until the panel closes (it disposes itself)
       if (first !== whole) this.indexInView(view, first, job, panel);
     } catch (e) {
+      page.dispose();
       if (job) this.ctx.datasets.releaseJob(job);
       if (!closed) showFailure(panel, cannotOpen(file, e as Error));
     } finally {
@@ -121,12 +127,22 @@ export class SpotCheckEditorProvider implements vscode.CustomReadonlyEditorProvi
 
   async resolveCustomEditor(doc: FileDocument, panel: vscode.WebviewPanel): Promise<void> {
     const dir = path.dirname(doc.uri.fsPath);
+    let page: CuratorPage | undefined;
     try {
+      // The page starts loading as soon as the plan names the dataset: the webview boots while it opens.
+      const dataset = readPlan(dir).datasetAbs;
+      page = CuratorPage.load(this.ctx, panel, dataset);
       const session = await openSpotCheckSession(this.ctx.datasets, dir, this.ctx.settings.reviewer);
-      if (!session) return showFailure(panel, `Opening spot check ${doc.uri.fsPath} was cancelled. Reopen it to try again.`, false);
+      if (!session) {
+        page?.dispose();
+        return showFailure(panel, `Opening spot check ${doc.uri.fsPath} was cancelled. Reopen it to try again.`, false);
+      }
       panel.title = `Spot check ${session.plan.name}`;
-      new ReviewView(this.ctx, panel, session); // lives until the panel closes (it disposes itself)
+      // A page loaded for another images folder than the session's dataset is reloaded by the view.
+      const early = path.resolve(session.ds.path) === dataset ? page : (page.dispose(), undefined);
+      new ReviewView(this.ctx, panel, session, early); // lives until the panel closes (it disposes itself)
     } catch (e) {
+      page?.dispose();
       showFailure(panel, `Cannot open spot check ${doc.uri.fsPath}: ${(e as Error).message}`);
     }
   }

@@ -1,6 +1,7 @@
 /**
  * Host side of the webview protocol (src/protocol.ts): typed request and command handlers, typed
- * notifications. One channel per webview.
+ * notifications. One channel per webview. A channel made `held` keeps what the webview sends until
+ * `release()`: the page can load before its view has registered the handlers (curatorPage.ts).
  */
 import type * as vscode from 'vscode';
 import { isWireMessage, type CommandType, type NotificationType, type ParamsOf, type RequestType, type ResultOf, type WireMessage } from '../protocol';
@@ -11,14 +12,26 @@ export class HostChannel {
   private readonly requests = new Map<string, Handler>();
   private readonly commands = new Map<string, Handler>();
   private readonly sub: vscode.Disposable;
+  /** Messages received while held, in order (undefined once released). */
+  private held: unknown[] | undefined;
 
   constructor(
     private readonly webview: vscode.Webview,
     private readonly onError: (method: string, e: unknown) => void = () => {},
+    opts: { held?: boolean } = {},
   ) {
+    if (opts.held) this.held = [];
     this.sub = webview.onDidReceiveMessage((m: unknown) => {
-      void this.dispatch(m);
+      if (this.held) this.held.push(m);
+      else void this.dispatch(m);
     });
+  }
+
+  /** Answers what arrived while held, in order, and everything after it as it comes. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const m of held) void this.dispatch(m);
   }
 
   onRequest<T extends RequestType<unknown, unknown>>(type: T, handler: (params: ParamsOf<T>) => ResultOf<T> | Promise<ResultOf<T>>): void {

@@ -20,6 +20,7 @@ import type { CuratorContext } from '../context';
 import type { OpenJob } from '../datasetCache';
 import { curationFolder } from '../settings';
 import { toClaimsView } from './claimsView';
+import type { CuratorPage } from './curatorPage';
 import { CuratorViewBase } from './curatorView';
 
 export class BrowseView extends CuratorViewBase {
@@ -43,8 +44,9 @@ export class BrowseView extends CuratorViewBase {
     panel: vscode.WebviewPanel,
     first: Dataset,
     private readonly job: OpenJob,
+    page?: CuratorPage,
   ) {
-    super(ctx, panel, first.path, { reason: undefined });
+    super(ctx, panel, first.path, { reason: undefined }, page);
     this.ds = first;
     const ch = this.channel;
     ch.onRequest(P.GetRecord, ({ index }) => this.record(index));

@@ -15,6 +15,7 @@ import { HostChannel } from '../hostChannel';
 import { loadItem } from '../itemView';
 import { imageRootFor } from '../settings';
 import { curatorHtml } from '../webviewHtml';
+import type { CuratorPage } from './curatorPage';
 import type { BrowseView } from './browseView';
 import type { PreviewView } from './previewView';
 import type { ReviewView } from './reviewView';
@@ -41,19 +42,16 @@ export abstract class CuratorViewBase implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     datasetPath: string,
     readOnly: { reason?: string } | false,
+    /** The page, loaded already while the dataset opened (curatorPage.ts); else start() loads it. */
+    private readonly page?: CuratorPage,
   ) {
     this.readOnly = readOnly !== false;
     this.readOnlyReason = readOnly === false ? undefined : readOnly.reason;
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [
-        vscode.Uri.file(imageRootFor(datasetPath)),
-        vscode.Uri.file(ctx.previews.dir),
-        vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'webview'),
-        vscode.Uri.joinPath(ctx.extensionUri, 'media'),
-      ],
-    };
-    this.channel = new HostChannel(panel.webview, (method, e) => ctx.log.error(`${method}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+    if (page) this.channel = page.channel;
+    else {
+      panel.webview.options = curatorWebviewOptions(ctx, datasetPath);
+      this.channel = new HostChannel(panel.webview, channelErrors(ctx));
+    }
     const ch = this.channel;
     ch.onRequest(P.Ready, ({ state }) => {
       this.ready = true;
@@ -84,9 +82,10 @@ export abstract class CuratorViewBase implements vscode.Disposable {
     );
   }
 
-  /** Call last in the subclass constructor: loads the page and registers the view. */
+  /** Call last in the subclass constructor: loads the page (or answers the page loaded already) and registers the view. */
   protected start(): void {
-    this.panel.webview.html = curatorHtml(this.panel.webview, this.ctx.extensionUri, this.panel.title);
+    if (this.page) this.page.channel.release();
+    else this.panel.webview.html = curatorHtml(this.panel.webview, this.ctx.extensionUri, this.panel.title);
     this.disposables.push(this.ctx.views.add(this.self));
     this.panel.onDidDispose(() => this.dispose());
   }
@@ -169,4 +168,22 @@ export abstract class CuratorViewBase implements vscode.Disposable {
     this.channel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** What a curator webview may run and load: its script and styles, the dataset's images and the previews. */
+export function curatorWebviewOptions(ctx: CuratorContext, datasetPath: string): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [
+      vscode.Uri.file(imageRootFor(datasetPath)),
+      vscode.Uri.file(ctx.previews.dir),
+      vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'webview'),
+      vscode.Uri.joinPath(ctx.extensionUri, 'media'),
+    ],
+  };
+}
+
+/** Logs a failed webview request or command with its method. */
+export function channelErrors(ctx: CuratorContext): (method: string, e: unknown) => void {
+  return (method, e) => ctx.log.error(`${method}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
 }

@@ -17,6 +17,7 @@ import type { VerdictLine } from '../../core/verdicts';
 import * as P from '../../protocol';
 import type { CuratorContext } from '../context';
 import { curationFolder } from '../settings';
+import type { CuratorPage } from './curatorPage';
 import { CuratorViewBase } from './curatorView';
 import { walkthroughEvent } from '../walkthrough';
 
@@ -48,8 +49,9 @@ export class ReviewView extends CuratorViewBase {
     ctx: CuratorContext,
     panel: vscode.WebviewPanel,
     readonly session: SpotCheckSession,
+    page?: CuratorPage,
   ) {
-    super(ctx, panel, session.ds.path, vscode.workspace.isTrusted ? false : { reason: UNTRUSTED_REVIEW });
+    super(ctx, panel, session.ds.path, vscode.workspace.isTrusted ? false : { reason: UNTRUSTED_REVIEW }, page);
     const ch = this.channel;
     ch.onRequest(P.GetPlanItem, ({ position }) => this.planItem(position));
     ch.onRequest(P.GetClaims, ({ position }) => this.claims(position));
