@@ -266,53 +266,69 @@ interface ByteSource {
 }
 
 /**
- * Chunks of a file from `start` to `end` (default: its end). Chunk boundaries sit on a grid of
- * `chunkSize` from `origin`, so a scan of the second half of a file meets the same chunks as a scan
- * of the whole (an id hash is read from the chunk a record starts in: the results must not differ).
+ * Chunks of a file from `start` to `end` (default: its end), read through `fd`, or views into bytes
+ * in memory (no copy). Chunk boundaries sit on a grid of `chunkSize` from `origin`, so a scan of the
+ * second half of a file meets the same chunks as a scan of the whole (an id hash is read from the
+ * chunk a record starts in: the results must not differ). One class for both, so that a scanner's
+ * call to `next` has one target (see warmUp).
  */
-function fileSource(fd: number, start: number, chunkSize: number, origin = start, end = Infinity): ByteSource {
-  let pos = start;
-  let size = 0;
-  try {
-    size = fs.fstatSync(fd).size;
-  } catch {
-    /* no estimate */
-  }
-  const buf = Buffer.allocUnsafe(chunkSize);
-  let want = chunkSize - ((start - origin) % chunkSize);
-  return {
-    total: Math.max(0, Math.min(size, end) - start),
-    next() {
-      const len = Math.min(want, end - pos);
-      want = chunkSize;
-      let n = 0;
-      while (n < len) {
-        const r = fs.readSync(fd, buf, n, len - n, pos + n);
-        if (r === 0) break;
-        n += r;
+class ChunkSource implements ByteSource {
+  total: number;
+  private pos: number;
+  private want: number;
+  private readonly end: number;
+  private readonly buf: Buffer | undefined;
+  constructor(
+    private readonly fd: number,
+    private readonly data: Buffer | undefined,
+    start: number,
+    private readonly chunkSize: number,
+    origin: number,
+    end: number,
+  ) {
+    this.pos = start;
+    this.want = chunkSize - ((start - origin) % chunkSize);
+    let size = 0;
+    if (data) size = data.length;
+    else {
+      try {
+        size = fs.fstatSync(fd).size;
+      } catch {
+        /* no estimate */
       }
-      pos += n;
-      return n === 0 ? null : buf.subarray(0, n);
-    },
-  };
+    }
+    this.end = data ? Math.min(end, data.length) : end;
+    this.total = Math.max(0, Math.min(size, end) - start);
+    this.buf = data ? undefined : Buffer.allocUnsafe(chunkSize);
+  }
+  next(): Buffer | null {
+    const len = Math.min(this.want, this.end - this.pos);
+    this.want = this.chunkSize;
+    if (this.data) {
+      if (len <= 0) return null;
+      const chunk = this.data.subarray(this.pos, this.pos + len);
+      this.pos += len;
+      return chunk;
+    }
+    const buf = this.buf as Buffer;
+    let n = 0;
+    while (n < len) {
+      const r = fs.readSync(this.fd, buf, n, len - n, this.pos + n);
+      if (r === 0) break;
+      n += r;
+    }
+    this.pos += n;
+    return n === 0 ? null : buf.subarray(0, n);
+  }
+}
+
+function fileSource(fd: number, start: number, chunkSize: number, origin = start, end = Infinity): ByteSource {
+  return new ChunkSource(fd, undefined, start, chunkSize, origin, end);
 }
 
 /** Views into the bytes in memory, no copy (the same chunk grid as fileSource). */
 function bufferSource(data: Buffer, start: number, chunkSize: number, origin = start, end = data.length): ByteSource {
-  let pos = start;
-  let want = chunkSize - ((start - origin) % chunkSize);
-  const stop = Math.min(end, data.length);
-  return {
-    total: Math.max(0, stop - start),
-    next() {
-      if (pos >= stop) return null;
-      const e = Math.min(stop, pos + want);
-      want = chunkSize;
-      const chunk = data.subarray(pos, e);
-      pos = e;
-      return chunk;
-    },
-  };
+  return new ChunkSource(-1, data, start, chunkSize, origin, end);
 }
 
 /** Peeks at the first bytes to choose the container. */
@@ -457,6 +473,43 @@ function hasBom(b: Buffer): boolean {
   return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 }
 
+/**
+ * Bytes that take the paths a real file takes through the scanners — short and long strings, escaped
+ * quotes and backslashes, nesting, newlines, blank lines and trailing blanks, bare literals, the
+ * closing bracket — scanned in tiny chunks so that strings, escapes, lines and records are cut by
+ * chunk ends too.
+ */
+const WARM_UP_RECORD = `{"id": "a\\\\b", "long": "${'x'.repeat(48)}\\" \\\\", "n": [1, {"z": null}], "t": true}`;
+const WARM_UP_ARRAY = Buffer.from(`[\n ${WARM_UP_RECORD},\n 7, "s", [2],\n {"id": 12}\n]\n`);
+const WARM_UP_JSONL = Buffer.from(`${WARM_UP_RECORD}\n{"id": 12}  \n\n 7\n{"id": 3}`);
+const WARM_MIN_BYTES = 8 << 20;
+const warmedUp = new Set<'array' | 'jsonl'>();
+
+/**
+ * Before the first large scan of a process: the scanner runs over a sample (an array scan whole and
+ * as a tail), so that every path of its hot function has run before V8 optimises it. A path first
+ * met in optimised code throws that code away mid-file, and the scan goes on unoptimised until it is
+ * compiled again; without this, the passage from one chunk to the next does it at the end of the
+ * first chunk (that code first ran before V8 gave the function its type feedback). ~1 ms, once per
+ * process; figures in ARCHITECTURE.md › Core, "Scanning on two cores".
+ */
+function warmUp(container: 'array' | 'jsonl', bytes: number, field: Buffer): void {
+  if (warmedUp.has(container) || bytes < WARM_MIN_BYTES) return;
+  warmedUp.add(container);
+  // Progress callbacks of two kinds: a scan's own (a closure the optimiser has not seen) is then one more, not a new target.
+  const quiet = [(): void => {}, (): boolean => true, undefined];
+  for (const size of [1, 2, 3, 5, 8, 13, 64]) {
+    for (const onProgress of quiet) {
+      if (container === 'jsonl') {
+        scanLinesInto(new BuiltIndex('jsonl'), bufferSource(WARM_UP_JSONL, 0, size), 0, field, 1, true, onProgress);
+        continue;
+      }
+      new ArrayRun(bufferSource(WARM_UP_ARRAY, 0, size), new ArrayScan(new BuiltIndex('array'), field, 0), 0, onProgress).run();
+      new ArrayRun(bufferSource(WARM_UP_ARRAY, 1, size), new ArrayScan(undefined, field, 1), 1, onProgress).run();
+    }
+  }
+}
+
 /** `start` is the offset of the first byte the source yields (3 after a UTF-8 BOM). */
 function scan(src: ByteSource, container: Container, start: number, idField = 'id', onProgress?: Progress): RecordIndex {
   const field = Buffer.from(idField, 'utf8');
@@ -466,6 +519,7 @@ function scan(src: ByteSource, container: Container, start: number, idField = 'i
 
 /** JSONL: every non-blank line is a record. Uses native indexOf for newline search. */
 function scanLines(src: ByteSource, start: number, field: Buffer, onProgress?: Progress): RecordIndex {
+  warmUp('jsonl', src.total, field);
   const idx = new BuiltIndex('jsonl');
   scanLinesInto(idx, src, start, field, 1, true, onProgress);
   return idx;
@@ -1022,6 +1076,8 @@ function runArray(r: ArrayRun): boolean {
   let line = s.line;
   let lineStart = s.lineStart;
   let inString = s.inString;
+  let longString = s.longString;
+  let escapePending = s.escapePending;
   let nextNl = -1; // the first newline at or after some earlier position (n: none left in this chunk)
   for (;;) {
     if (p >= n) {
@@ -1043,24 +1099,23 @@ function runArray(r: ArrayRun): boolean {
       }
       buf = next;
       n = next.length;
-      p = 0;
       nextNl = -1;
+      // Carried over from the previous chunk: the byte after a backslash that ended it is skipped (a
+      // newline there still counts). Done at every chunk's start, without a branch: code the
+      // optimiser has never seen run deoptimises the whole scan the first time it runs, mid-file
+      // (ARCHITECTURE.md › Core, "Scanning on two cores").
+      const skip = escapePending ? 1 : 0;
+      const nl = buf[0] === NL ? skip : 0;
+      line += nl;
+      lineStart += nl * (base + 1 - lineStart);
+      p = skip;
+      escapePending = false;
       continue;
     }
     if (inString) {
-      if (s.escapePending) {
-        // The byte after a backslash that ended the previous chunk.
-        s.escapePending = false;
-        if (buf[p] === NL) {
-          line++;
-          lineStart = base + p + 1;
-        }
-        p++;
-        continue;
-      }
       let end = -1; // the closing quote, when found in this chunk
       let k = p;
-      if (!s.longString) {
+      if (!longString) {
         // Short strings (keys, ids, paths): byte by byte; most bytes are above the backslash.
         const lim = p + SHORT_STRING < n ? p + SHORT_STRING : n;
         let c = 0;
@@ -1079,7 +1134,7 @@ function runArray(r: ArrayRun): boolean {
               }
               p = k + 2;
             } else {
-              s.escapePending = true;
+              escapePending = true;
               p = n;
             }
             continue;
@@ -1093,7 +1148,7 @@ function runArray(r: ArrayRun): boolean {
         } else if (k === n) {
           p = n; // the chunk ended inside a short string
           continue;
-        } else s.longString = true;
+        } else longString = true;
       }
       if (end < 0) {
         // A long string: its closing quote is searched natively; a quote is escaped when an odd run of backslashes precedes it.
@@ -1116,11 +1171,14 @@ function runArray(r: ArrayRun): boolean {
             run++;
             r--;
           }
+          // Whether the quote (or, at the chunk's end, the next chunk's first byte) is escaped; worked
+          // out before the test for the chunk's end so that path adds no operation of its own.
+          const escaped = (run & 1) === 1;
           if (q === n) {
-            s.escapePending = (run & 1) === 1; // the string goes on in the next chunk
+            escapePending = escaped; // the string goes on in the next chunk
             break;
           }
-          if ((run & 1) === 0) {
+          if (!escaped) {
             end = q;
             break;
           }
@@ -1132,7 +1190,7 @@ function runArray(r: ArrayRun): boolean {
         }
       }
       inString = false;
-      s.longString = false;
+      longString = false;
       p = end + 1;
       if (depth === level && s.recStart >= 0) {
         s.recEnd = base + p;
@@ -1290,6 +1348,8 @@ function runArray(r: ArrayRun): boolean {
   s.line = line;
   s.lineStart = lineStart;
   s.inString = inString;
+  s.longString = longString;
+  s.escapePending = escapePending;
   r.buf = buf;
   r.n = n;
   r.p = p;
@@ -1366,6 +1426,7 @@ function finishArray(idx: BuiltIndex, s: ArrayScan, bytes: number): RecordIndex 
 
 /** A whole JSON array, in one thread. */
 function scanArray(src: ByteSource, start: number, field: Buffer, onProgress?: Progress): RecordIndex {
+  warmUp('array', src.total, field);
   const idx = new BuiltIndex('array');
   const s = new ArrayScan(idx, field, start);
   const run = new ArrayRun(src, s, start, onProgress && ((records, bytes) => onProgress(records, bytes, idx)));
@@ -1441,6 +1502,7 @@ export function tailTransfer(t: TailResult): ArrayBuffer[] {
 export function scanTail(src: ByteSource, job: TailJob, onChunk?: (records: number, bytes: number) => boolean): TailResult | undefined {
   const field = Buffer.from(job.idField, 'utf8');
   if (job.container === 'jsonl') {
+    warmUp('jsonl', src.total, field);
     const idx = new BuiltIndex('jsonl');
     let r: { bytes: number };
     try {
@@ -1454,6 +1516,7 @@ export function scanTail(src: ByteSource, job: TailJob, onChunk?: (records: numb
     const l: Level = { cols: idx.cols, errors: [], omitted: 0, joinAt: job.from, joinLine: 1, end: 'open' };
     return { bytes: r.bytes, levels: [tailLevel(l)] };
   }
+  warmUp('array', src.total, field);
   const s = new ArrayScan(undefined, field, job.from);
   let stopped = false;
   const run = new ArrayRun(src, s, job.from, (records, bytes) => {
@@ -1558,6 +1621,7 @@ function scanSplit(
   const wait = (): TailResult | undefined => tail.result(progress && (() => progress(idx.count, split)));
   try {
     if (container === 'jsonl') {
+      warmUp('jsonl', split - start, field);
       const head = scanLinesInto(idx, source(start, split), start, field, 1, true, progress);
       if (joinTail(idx, split, head.line, split, wait() ?? { bytes: 0, levels: [] })) idx.tail = 'joined';
       else {
@@ -1568,6 +1632,7 @@ function scanSplit(
       onProgress?.(idx.count, idx.bytes, idx);
       return idx;
     }
+    warmUp('array', split - start, field);
     const s = new ArrayScan(idx, field, start);
     s.pauseAfter = split;
     const run = new ArrayRun(source(start, Infinity), s, start, progress);
