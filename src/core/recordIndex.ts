@@ -9,7 +9,7 @@
  * collected in `errors` with the record index and line, and the records before them stay usable.
  */
 import * as fs from 'node:fs';
-import { PARALLEL_MIN_BYTES, startTailWorker } from './parallelScan';
+import { parallelScanFrom, startTailWorker, tailSplitTarget } from './parallelScan';
 import { openRegularFile } from './regularFile';
 
 export type Container = 'jsonl' | 'array' | 'grouped';
@@ -378,7 +378,7 @@ export interface IndexOptions {
   idField?: string;
   /** Called after each chunk with the records indexed so far, the bytes read and the index so far (a worker's progress, an early record). */
   onProgress?: Progress;
-  /** indexFd: files of at least this many bytes scan their second half in a worker thread (default PARALLEL_MIN_BYTES). */
+  /** indexFd: files of at least this many bytes scan their tail in a worker thread (default parallelScanFrom(container), parallelScan.ts). */
   parallelMinBytes?: number;
 }
 
@@ -408,8 +408,8 @@ export function indexFd(fd: number, opts: IndexOptions = {}): RecordIndex {
   if (container !== 'grouped') {
     // Large files: the second half in a worker thread (parallelScan.ts), joined to the first.
     const size = fs.fstatSync(fd).size;
-    if (size - bom >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES)) {
-      const split = splitPoint((b, at) => fs.readSync(fd, b, 0, b.length, at), bom, size, container);
+    if (size - bom >= (opts.parallelMinBytes ?? parallelScanFrom(container))) {
+      const split = splitPoint((b, at) => fs.readSync(fd, b, 0, b.length, at), bom, size, container, tailSplitTarget(container, bom, size));
       const idField = opts.idField ?? 'id';
       const tail = split > bom ? startTailWorker(fd, { container, from: split, origin: bom, chunkSize: chunk, idField }) : undefined;
       if (tail) {
@@ -456,10 +456,10 @@ export function indexBufferReference(data: Buffer, opts: IndexOptions = {}): Rec
   return scanStructured(bufferSource(data, bom, opts.chunkSize ?? CHUNK), 'array', bom, Buffer.from(opts.idField ?? 'id', 'utf8'), opts.onProgress);
 }
 
-/** splitPoint over bytes in memory. */
-export function bufferSplitPoint(data: Buffer, container: 'array' | 'jsonl'): number {
+/** splitPoint over bytes in memory (from the middle, or from `target`). */
+export function bufferSplitPoint(data: Buffer, container: 'array' | 'jsonl', target?: number): number {
   const bom = hasBom(data) ? 3 : 0;
-  return splitPoint((b, at) => data.copy(b, 0, at, Math.min(data.length, at + b.length)), bom, data.length, container);
+  return splitPoint((b, at) => data.copy(b, 0, at, Math.min(data.length, at + b.length)), bom, data.length, container, target);
 }
 
 /** Indexes bytes in memory (an editor's document, a test fixture). */
@@ -1585,13 +1585,20 @@ export interface TailHandle {
 }
 
 /**
- * Where to split a file for two threads, or -1: just past the first newline at or after the middle
- * (right after a raw newline a valid file is outside any string). An array written on one line has
- * none: it splits at a comma after a closing brace ("},"), which is almost always between values; if
- * it is not, no tail level joins and the head scans on alone.
+ * Where to split a file for two threads, or -1: just past the first newline at or after `target`
+ * (default: the middle; indexFd passes tailSplitTarget, past the middle by the worker's start) — right
+ * after a raw newline a valid file is outside any string. An array written on one line has none: it
+ * splits at a comma after a closing brace ("},"), which is almost always between values; if it is
+ * not, no tail level joins and the head scans on alone.
  */
-export function splitPoint(read: (buf: Buffer, at: number) => number, start: number, size: number, container: 'array' | 'jsonl'): number {
-  const mid = start + Math.floor((size - start) / 2);
+export function splitPoint(
+  read: (buf: Buffer, at: number) => number,
+  start: number,
+  size: number,
+  container: 'array' | 'jsonl',
+  target = start + Math.floor((size - start) / 2),
+): number {
+  const mid = Math.max(start, Math.min(target, size - 1));
   const win = Buffer.allocUnsafe(1 << 16);
   for (let at = mid; at < size && at < mid + (1 << 24); at += win.length) {
     const n = read(win, at);

@@ -18,7 +18,7 @@ import {
   MAX_INDEX_ERRORS,
   type RecordIndex,
 } from '../../src/core/recordIndex';
-import { PARALLEL_MIN_BYTES, scanWorkerScript } from '../../src/core/parallelScan';
+import { parallelMinBytes, parallelScanFrom, scanWorkerScript, tailSplitTarget, WORKER_START_BYTES } from '../../src/core/parallelScan';
 
 /** Everything an index says, as one string (exact: id hashes included, known or not). */
 function dump(idx: RecordIndex): string {
@@ -192,6 +192,43 @@ describe('cold scans on two cores (issue #15)', () => {
     assert.equal(bufferSplitPoint(Buffer.from('[1,2,3,4,5,6,7,8,9]'), 'array'), -1);
   });
 
+  it("the worker's share is sized for its start: the split sits past the middle by half the bytes scanned meanwhile", () => {
+    for (const container of ['array', 'jsonl'] as const) {
+      const start = WORKER_START_BYTES[container];
+      const big = 4 * parallelMinBytes(container);
+      // Head and tail finish together: head = tail + the bytes the head scans while the worker starts.
+      const at = tailSplitTarget(container, 3, big);
+      assert.equal(at - 3 - (big - at), start - ((big - 3 + start) % 2));
+      // Never past two thirds (files split below parallelMinBytes: tests, an explicit parallelMinBytes).
+      assert.equal(tailSplitTarget(container, 0, 3000), 2000);
+      assert.ok(tailSplitTarget(container, 0, parallelMinBytes(container)) <= (2 * parallelMinBytes(container)) / 3);
+      // Two threads only where they save at least a start: the threshold is three starts.
+      assert.equal(parallelMinBytes(container), 3 * start);
+    }
+    // splitPoint starts looking at the target it is given: the first newline at or past it.
+    const text = Buffer.from('[\n' + Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: i })).join(',\n') + '\n]\n');
+    const target = tailSplitTarget('array', 0, text.length);
+    const at = bufferSplitPoint(text, 'array', target);
+    assert.ok(at > target && text[at - 1] === 0x0a && text.subarray(target, at - 1).indexOf(0x0a) === -1, `${target} → ${at}`);
+    assert.equal(dump(indexBufferSplit(text, at)), dump(indexBuffer(text)));
+  });
+
+  it('a scan of 8 MiB or more (after the scanners warm up on their sample) equals the structured scanner and a split scan', () => {
+    // The warm-up runs once per process before the first large scan; what it scanned must leave no trace.
+    const recs = Array.from({ length: 48000 }, (_, i) => ({ id: `r-${i}`, text: TEXTS[i % TEXTS.length].repeat(1 + (i % 5)), n: [i, { k: TEXTS[i % 3] }] }));
+    const array = Buffer.from('[\n' + recs.map((r) => JSON.stringify(r, null, 1)).join(',\n') + '\n]\n');
+    const jsonl = Buffer.from(recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    assert.ok(array.length >= 8 << 20 && jsonl.length >= 8 << 20, `${array.length}, ${jsonl.length} bytes`);
+    const a = indexBuffer(array);
+    assert.equal(a.count, recs.length);
+    assert.equal(dump(a), dump(indexBufferReference(array)));
+    assert.equal(dump(indexBufferSplit(array, bufferSplitPoint(array, 'array'))), dump(a));
+    const l = indexBuffer(jsonl, { fileName: 'x.jsonl' });
+    assert.equal(l.count, recs.length);
+    assert.equal(l.idHash(7), a.idHash(7));
+    assert.equal(dump(indexBufferSplit(jsonl, bufferSplitPoint(jsonl, 'jsonl'), { fileName: 'x.jsonl' })), dump(l));
+  });
+
   describe('in a worker thread (indexFile)', () => {
     let dir: string;
     const threads = process.env.COCURATE_SCAN_THREADS;
@@ -271,7 +308,7 @@ describe('cold scans on two cores (issue #15)', () => {
       });
     }
 
-    it(`files under ${PARALLEL_MIN_BYTES >> 20} MiB are scanned in one thread (no worker)`, () => {
+    it(`files under ${parallelMinBytes('array') >> 20} MiB (array) or ${parallelMinBytes('jsonl') >> 20} MiB (JSONL) are scanned in one thread (no worker)`, () => {
       const f = write('small.json', JSON.stringify(bigRecords(500), null, 1));
       assert.equal(tailOf(indexFile(f)), undefined);
       assert.equal(tailOf(indexFile(f, { parallelMinBytes: 0 })), 'joined');
@@ -279,9 +316,12 @@ describe('cold scans on two cores (issue #15)', () => {
 
     it('COCURATE_SCAN_THREADS=1 turns the worker off (=2 turns it on whatever the load)', () => {
       const f = write('off.json', JSON.stringify(bigRecords(500), null, 1));
+      // Forced, a worker is tried from one chunk (4 MiB) whatever the size threshold: the bench's "2 threads" rows.
+      assert.equal(parallelScanFrom('jsonl'), 4 << 20);
       process.env.COCURATE_SCAN_THREADS = '1';
       try {
         assert.equal(tailOf(indexFile(f, { parallelMinBytes: 0 })), undefined);
+        assert.equal(parallelScanFrom('jsonl'), parallelMinBytes('jsonl'));
       } finally {
         process.env.COCURATE_SCAN_THREADS = '2';
       }
