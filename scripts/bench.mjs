@@ -224,6 +224,15 @@ function persistentIndex({ jq, line, cold }) {
           ['index JSON array (cold, 1 thread)', process.execPath, [worker, 'index', jsonFile], { COCURATE_SCAN_THREADS: '1' }],
           ['index JSONL (cold, 2 threads)', process.execPath, [worker, 'index', jsonlFile], { COCURATE_SCAN_THREADS: '2' }],
           ['index JSON array (cold, 2 threads)', process.execPath, [worker, 'index', jsonFile], { COCURATE_SCAN_THREADS: '2' }],
+          // The CLI as a user runs it on a file it has not seen: the scan, then the group sizes (a second read of every record).
+          ['info JSONL, cold', process.execPath, [cli, 'info', jsonlFile, '--no-cache']],
+          ['info array, cold', process.execPath, [cli, 'info', jsonFile, '--no-cache']],
+          ...(before
+            ? [
+                ['info JSONL, cold (before)', process.execPath, [before, 'info', jsonlFile, '--no-cache'], beforeEnv],
+                ['info array, cold (before)', process.execPath, [before, 'info', jsonFile, '--no-cache'], beforeEnv],
+              ]
+            : []),
         ]
       : []),
   ]);
@@ -248,6 +257,11 @@ function persistentIndex({ jq, line, cold }) {
   console.log(
     `          (one thread: JSONL ${both('index JSONL (cold, 1 thread)', 'wc -l JSONL')}, array ${both('index JSON array (cold, 1 thread)', 'wc -l JSON')}; ` +
       `two threads: JSONL ${both('index JSONL (cold, 2 threads)', 'wc -l JSONL')}, array ${both('index JSON array (cold, 2 threads)', 'wc -l JSON')} wc -l)`,
+  );
+  console.log(
+    `          (cold info: JSONL ${both('info JSONL, cold', 'wc -l JSONL')}, array ${both('info array, cold', 'wc -l JSON')} wc -l` +
+      (before ? `; before: JSONL ${both('info JSONL, cold (before)', 'wc -l JSONL')}, array ${both('info array, cold (before)', 'wc -l JSON')}` : '') +
+      ')',
   );
   line(
     jq.mb / m.get('index JSON array (cold)').mb >= 10,
