@@ -82,13 +82,17 @@ function stringEnd(buf: Buffer, q: number, e: number): number {
  * (or "images") key and counts the strings of its value. null when unsure (the caller parses).
  */
 export function imageCountFromBytes(buf: Buffer, s: number, e: number): number | null {
-  let k = buf.indexOf(IMAGE_KEY, s);
+  // Searched in [s, e) only: `buf` is a whole chunk of records, and a key missing from this record
+  // (a file keyed "images") was searched for to the chunk's end, once per record.
+  const head = buf.subarray(s, e);
+  let k = head.indexOf(IMAGE_KEY);
   let keyLen = IMAGE_KEY.length;
-  if (k < 0 || k >= e) {
-    k = buf.indexOf(IMAGES_KEY, s);
+  if (k < 0) {
+    k = head.indexOf(IMAGES_KEY);
     keyLen = IMAGES_KEY.length;
-    if (k < 0 || k >= e) return null;
+    if (k < 0) return null;
   }
+  k += s;
   // The key must sit at the record's top level: depth 1 at k.
   let depth = 0;
   for (let q = s; q < k; q++) {
