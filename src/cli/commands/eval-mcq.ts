@@ -37,7 +37,7 @@ export const evalMcq: Command = {
       const { profile, asker: liveAsker, curationFolder } = setupEndpoint(args, ds.path);
       const mode = batchMode(args, args.positionals.slice(1));
       if (mode.kind === 'out') {
-        const { jobs } = mcqJobs(ds, limit);
+        const { jobs } = await mcqJobs(ds, limit);
         if (jobs.length === 0) {
           io.err(`cocurate eval-mcq: ${ds.path}: no multiple-choice records (format ${ds.format}; try --format or --map)\n`);
           return 2;

@@ -30,7 +30,7 @@ async function fromPrefs(args: ParsedArgs, io: CommandIO): Promise<number> {
   if (scoresFile) {
     const ds = openDatasetFromArgs(scoresFile, args);
     try {
-      gt = groundTruth(readItems(ds));
+      gt = groundTruth(await readItems(ds));
     } finally {
       ds.close();
     }

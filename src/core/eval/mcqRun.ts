@@ -7,6 +7,7 @@ import type { Asker } from '../endpoint/asker';
 import { runBatch } from '../endpoint/batch';
 import type { Item } from '../item';
 import { mcqRowFor, scoreAnswer, summarizeMcq, type McqReport, type McqRow } from './mcq';
+import { forEachItem } from './readItems';
 
 export interface McqRunOptions {
   limit?: number;
@@ -23,27 +24,29 @@ export interface McqRun {
   cancelled: boolean;
 }
 
-/** The multiple-choice records of a dataset (the first `limit`), and how many other records there are. */
-export function mcqJobs(ds: Dataset, limit?: number): { jobs: { row: McqRow; item: Item }[]; skipped: number } {
+/**
+ * The multiple-choice records of a dataset (the first `limit`), and how many other records there
+ * are. Read in slices that let the event loop turn (readItems.ts); `signal` stops reading.
+ */
+export async function mcqJobs(ds: Dataset, limit?: number, signal?: AbortSignal): Promise<{ jobs: { row: McqRow; item: Item }[]; skipped: number }> {
   const jobs: { row: McqRow; item: Item }[] = [];
   let skipped = 0;
-  for (let i = 0; i < ds.count && (limit === undefined || jobs.length < limit); i++) {
-    let item: Item;
-    try {
-      item = ds.item(i);
-    } catch {
-      skipped++;
-      continue;
-    }
-    const row = mcqRowFor(item);
-    if (row) jobs.push({ row, item });
-    else skipped++;
-  }
+  if (limit !== undefined && limit <= 0) return { jobs, skipped };
+  await forEachItem(
+    ds,
+    (item) => {
+      const row = item && mcqRowFor(item);
+      if (row) jobs.push({ row, item: item! });
+      else skipped++;
+      return limit === undefined || jobs.length < limit;
+    },
+    { signal },
+  );
   return { jobs, skipped };
 }
 
 export async function runMcqEval(ds: Dataset, asker: Asker, opts: McqRunOptions = {}): Promise<McqRun> {
-  const { jobs, skipped } = mcqJobs(ds, opts.limit);
+  const { jobs, skipped } = await mcqJobs(ds, opts.limit, opts.signal);
   const rows: McqRow[] = jobs.map((j) => j.row);
   const res = await runBatch(
     jobs,
@@ -60,5 +63,5 @@ export async function runMcqEval(ds: Dataset, asker: Asker, opts: McqRunOptions 
       },
     },
   );
-  return { rows, report: summarizeMcq(rows), skipped, cancelled: res.cancelled };
+  return { rows, report: summarizeMcq(rows), skipped, cancelled: res.cancelled || !!opts.signal?.aborted };
 }

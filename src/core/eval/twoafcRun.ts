@@ -7,6 +7,7 @@ import type { Dataset } from '../dataset';
 import type { Asker } from '../endpoint/asker';
 import { runBatch } from '../endpoint/batch';
 import type { Item } from '../item';
+import { forEachItem } from './readItems';
 import { aggregateJudgements, twoAfcRounds, type Judgement, type TwoAfcResult, type Winner } from './twoafc';
 
 export const TWOAFC_QUESTION = 'Which image has better quality, the first image or the second image?';
@@ -45,15 +46,16 @@ export function groundTruth(items: Item[]): Map<string, number> {
   return m;
 }
 
-export function readItems(ds: Dataset): Item[] {
+/** Every readable item, in order (a broken record is left out); read in slices that let the event loop turn (readItems.ts). */
+export async function readItems(ds: Dataset, signal?: AbortSignal): Promise<Item[]> {
   const items: Item[] = [];
-  for (let i = 0; i < ds.count; i++) {
-    try {
-      items.push(ds.item(i));
-    } catch {
-      /* a broken record is left out */
-    }
-  }
+  await forEachItem(
+    ds,
+    (item) => {
+      if (item) items.push(item);
+    },
+    { signal },
+  );
   return items;
 }
 
@@ -61,7 +63,10 @@ export async function runTwoAfc(ds: Dataset, asker: Asker, opts: TwoAfcRunOption
   const rounds = opts.rounds ?? 12;
   const seed = opts.seed ?? '0';
   const question = opts.question ?? TWOAFC_QUESTION;
-  const items = readItems(ds).filter((it) => it.images.length > 0);
+  const items = (await readItems(ds, opts.signal)).filter((it) => it.images.length > 0);
+  if (opts.signal?.aborted)
+    // Cancelled while reading: no pairs were drawn, nothing was asked.
+    return { images: items.length, groups: [], judgements: [], answered: [], overall: aggregateJudgements([]), perGroup: {}, failed: 0, cancelled: true };
   if (items.length < 2) throw new Error(`${ds.path}: needs an IQA score list with at least 2 images (format ${ds.format})`);
   const gt = groundTruth(items);
   const groups = new Map<string, Item[]>();
