@@ -60,56 +60,44 @@ export function strataToString(s: StrataSpec): string {
 }
 
 const HEAD = 2048;
-const IMAGE_KEY = Buffer.from('"image"');
-const IMAGES_KEY = Buffer.from('"images"');
 const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
-/** End of the JSON string starting at buf[q] === '"' (index of its closing quote), or -1. */
-function stringEnd(buf: Buffer, q: number, e: number): number {
-  let k = q + 1;
-  for (;;) {
-    const c = buf.indexOf(0x22, k);
-    if (c < 0 || c >= e) return -1;
-    let bs = 0;
-    for (let r = c - 1; r > q && buf[r] === 0x5c; r--) bs++;
-    if ((bs & 1) === 0) return c;
-    k = c + 1;
+/** Index just past the JSON string whose opening quote is at buf[q], or -1 if it does not end before e. */
+function skipString(buf: Buffer, q: number, e: number): number {
+  for (let k = q + 1; k < e; k++) {
+    const c = buf[k];
+    if (c === 0x5c) k++;
+    else if (c === 0x22) return k + 1;
   }
+  return -1;
 }
 
-/**
- * Number of images in a LLaVA record from its bytes, without decoding: finds the top-level "image"
- * (or "images") key and counts the strings of its value. null when unsure (the caller parses).
- */
-export function imageCountFromBytes(buf: Buffer, s: number, e: number): number | null {
-  // Searched in [s, e) only: `buf` is a whole chunk of records, and a key missing from this record
-  // (a file keyed "images") was searched for to the chunk's end, once per record.
-  const head = buf.subarray(s, e);
-  let k = head.indexOf(IMAGE_KEY);
-  let keyLen = IMAGE_KEY.length;
-  if (k < 0) {
-    k = head.indexOf(IMAGES_KEY);
-    keyLen = IMAGES_KEY.length;
-    if (k < 0) return null;
+/** Index just past the JSON value starting at buf[q] (strings, nesting, or a bare literal), or -1 if it does not end before e. */
+function skipValue(buf: Buffer, q: number, e: number): number {
+  const c = buf[q];
+  if (c === 0x22) return skipString(buf, q, e);
+  if (c === 0x7b || c === 0x5b) {
+    let depth = 0;
+    for (let k = q; k < e; k++) {
+      const b = buf[k];
+      if (b === 0x22) {
+        k = skipString(buf, k, e) - 1;
+        if (k < 0) return -1;
+      } else if (b === 0x7b || b === 0x5b) depth++;
+      else if (b === 0x7d || b === 0x5d) {
+        if (--depth === 0) return k + 1;
+      }
+    }
+    return -1;
   }
-  k += s;
-  // The key must sit at the record's top level: depth 1 at k.
-  let depth = 0;
-  for (let q = s; q < k; q++) {
-    const c = buf[q];
-    if (c === 0x22) {
-      q = stringEnd(buf, q, k);
-      if (q < 0) return null;
-    } else if (c === 0x7b || c === 0x5b) depth++;
-    else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  if (depth !== 1) return null;
-  let q = k + keyLen;
-  while (q < e && isWs(buf[q])) q++;
-  if (buf[q] !== 0x3a) return null;
-  q++;
-  while (q < e && isWs(buf[q])) q++;
-  if (buf[q] === 0x22) return buf[q + 1] === 0x22 ? 0 : 1;
+  let k = q;
+  while (k < e && buf[k] !== 0x2c && buf[k] !== 0x7d && !isWs(buf[k])) k++;
+  return k < e ? k : -1;
+}
+
+/** The number of images a value at buf[q] holds: a string (0 when empty), or an array of strings; null otherwise. */
+function countImages(buf: Buffer, q: number, e: number): number | null {
+  if (buf[q] === 0x22) return q + 1 < e && buf[q + 1] === 0x22 ? 0 : 1;
   if (buf[q] !== 0x5b) return null;
   let count = 0;
   q++;
@@ -123,10 +111,60 @@ export function imageCountFromBytes(buf: Buffer, s: number, e: number): number |
       continue;
     }
     if (c !== 0x22) return null;
-    const end = stringEnd(buf, q, e);
-    if (end < 0) return null;
+    q = skipString(buf, q, e);
+    if (q < 0) return null;
     count++;
-    q = end + 1;
+  }
+}
+
+/**
+ * Number of images in a LLaVA record from its bytes [s, e) (its first bytes), without decoding: walks
+ * the record's top-level keys and counts the strings of "image" (or, without one, "images", as the
+ * format reads them). null when unsure (the caller parses): neither key in the bytes given, a key with
+ * an escape, a value of another shape. One pass over the bytes before the key, in the record's bytes
+ * only (searching `buf` for the keys went on to the end of the chunk when a record lacked one).
+ */
+export function imageCountFromBytes(buf: Buffer, s: number, e: number): number | null {
+  let q = s;
+  while (q < e && isWs(buf[q])) q++;
+  if (q >= e || buf[q] !== 0x7b) return null;
+  q++;
+  let images: number | undefined; // the "images" count, when that key came first
+  for (;;) {
+    while (q < e && isWs(buf[q])) q++;
+    if (q >= e) return null;
+    const c = buf[q];
+    if (c === 0x7d) return images ?? null;
+    if (c === 0x2c) {
+      q++;
+      continue;
+    }
+    if (c !== 0x22) return null;
+    // A key: which one, without decoding (one with an escape: unsure).
+    let k = q + 1;
+    while (k < e && buf[k] !== 0x22 && buf[k] !== 0x5c) k++;
+    if (k >= e || buf[k] === 0x5c) return null;
+    const len = k - q - 1;
+    const named =
+      (len === 5 || (len === 6 && buf[q + 6] === 0x73)) &&
+      buf[q + 1] === 0x69 && // "image", byte by byte (Buffer.compare costs more than the whole walk)
+      buf[q + 2] === 0x6d &&
+      buf[q + 3] === 0x61 &&
+      buf[q + 4] === 0x67 &&
+      buf[q + 5] === 0x65;
+    q = k + 1;
+    while (q < e && isWs(buf[q])) q++;
+    if (q >= e || buf[q] !== 0x3a) return null;
+    q++;
+    while (q < e && isWs(buf[q])) q++;
+    if (q >= e) return null;
+    if (named) {
+      const n = countImages(buf, q, e);
+      if (n === null || len === 5) return n; // "image" wins over "images" (image ?? images)
+      images = n;
+    }
+    q = skipValue(buf, q, e);
+    if (q < 0) return null;
   }
 }
 
