@@ -28,7 +28,7 @@ export type ScanWorkerAnswer = { ok: true; tail: TailResult | undefined } | { ok
 
 /**
  * What a worker costs before it scans, as bytes the calling thread scans meanwhile (ARCHITECTURE.md ›
- * Core, "Scanning on two cores"). Measured on the 2-core machine (13:50 UTC, load 3.5–5): a worker
+ * Core, "Scanning on two cores"). Measured on the 2-core machine (load 3.5–6): a worker
  * posts its first 4 MiB chunk 100–160 ms after it is started (Node's worker start, then that chunk
  * unoptimised), then scans ~520 MB/s of pretty-printed array and ~1,400 MB/s of JSONL, as fast as the
  * calling thread. ~0.15 s × 520 MB/s ≈ 80 MiB of array; ~0.1 s × 1,400 MB/s ≈ 144 MiB of JSONL.
@@ -39,8 +39,9 @@ export const WORKER_START_BYTES = { array: 80 << 20, jsonl: 144 << 20 } as const
  * Files smaller than this are scanned in one thread. With the split balanced for the worker's start
  * (tailSplitTarget), two threads take (T + start) / 2 for a one-thread scan of T: they pay once T is
  * about 3 × the start (they save at least a start's worth of wall time, for the ~0.1 CPU-s a worker
- * costs): 240 MiB of array, 432 MiB of JSONL. Below that even an idle core did not pay: forced to two
- * threads, the 302 MB array took 0.90 s against 0.79 s in one at load 1.9–2.1.
+ * costs): 240 MiB of array, 432 MiB of JSONL. Below that they did not pay where measured: forced to two
+ * threads (middle split), the 302 MB array took 0.90 s against 0.79 s in one at load 1.9–2.1 (the
+ * machine never had an idle core to measure on).
  */
 export function parallelMinBytes(container: 'array' | 'jsonl'): number {
   return 3 * WORKER_START_BYTES[container];
@@ -71,9 +72,10 @@ export function scanWorkerScript(): string | undefined {
 
 /**
  * Whether a second thread scans (a file of parallelScanFrom or more): COCURATE_SCAN_THREADS=1 never,
- * =2 always (from 4 MiB: the bench's "forced" rows); otherwise when there are two cores or more and one is likely idle (the 1-minute load
- * average below the cores less one half). On a machine whose cores are all busy a worker only adds its
- * start and its own JIT warm-up: measured slower there at every size (README "Performance").
+ * =2 always (from 4 MiB: the bench's "forced" rows); otherwise when there are two cores or more and
+ * one is likely idle (the 1-minute load average below the cores less one half). On a machine whose
+ * cores are all busy a worker only adds its start and its own JIT warm-up: measured slower there at
+ * every size (README "Performance").
  */
 export function parallelScanAllowed(): boolean {
   const want = process.env.COCURATE_SCAN_THREADS;
