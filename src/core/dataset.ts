@@ -82,7 +82,7 @@ interface ByteReader {
  */
 export interface IdTable {
   hashes: Float64Array;
-  duplicates: Set<number>;
+  duplicates: ReadonlySet<number>;
   /** Duplicated id → the indices that carry it, in file order. */
   duplicateIds: Map<string, number[]>;
 }
@@ -243,10 +243,13 @@ export class Dataset {
   /** Where the index came from: a cache file read (hit) or written, or neither (file undefined). */
   indexCache: { file?: string; hit: boolean } = { hit: false };
 
-  /** Opens text held in memory (an editor document); `fileName` is used for detection and paths. */
-  static fromText(text: string | Buffer, fileName: string, opts: OpenOptions = {}): Dataset {
+  /**
+   * Opens text held in memory (an editor document); `fileName` is used for detection and paths.
+   * `index`: the text's index, built elsewhere (the index worker's head), so none is built here.
+   */
+  static fromText(text: string | Buffer, fileName: string, opts: OpenOptions & { index?: RecordIndex } = {}): Dataset {
     const data = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-    const index = indexBuffer(data, { container: opts.container, fileName, idField: opts.mapping?.id });
+    const index = opts.index ?? indexBuffer(data, { container: opts.container, fileName, idField: opts.mapping?.id });
     const reader: ByteReader = { read: (s, e) => data.subarray(s, e), close() {} };
     return new Dataset(path.resolve(fileName), index, reader, Date.now(), opts, opts.mapping);
   }

@@ -3,32 +3,38 @@
  * large dataset). Started by indexWorkerClient.ts with the file and its open options, it posts, in
  * order: the first records' bytes (`head`), progress while it scans (`progress`), the whole index
  * with the id table (`done`), then the group sizes (`columns`). It then stays to answer browse
- * filters that must read records, to draw spot-check samples (`sample`) and to run hunts (`hunt`:
- * the label audit, which reads every record and image), so the host never
- * reads the whole file itself. The persistent
- * index (indexCache.ts) is used through Dataset.open: a cached reopen scans nothing.
+ * filters that must read records, to draw spot-check samples (`sample`), to run hunts (`hunt`: the
+ * label audit, which reads every record and image) and to measure browse's suspicion scores
+ * (`suspicion`), so the host never reads the whole file itself. The head is indexed here too: the
+ * host only wraps what it receives. The persistent index (indexCache.ts) is used through
+ * Dataset.open: a cached reopen scans nothing.
  */
 import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FilterCancelled, filterRecords, subsetNames, verdictsByIndex } from './browseFilter';
 import { Dataset } from './dataset';
-import type { IndexWorkerData, IndexedColumns, ToHost, ToWorker } from './indexWorkerProtocol';
-import { detectContainer, indexBuffer, type RecordIndex } from './recordIndex';
+import { idColumns, indexColumns } from './indexTransfer';
+import type { IndexWorkerData, IndexWorkerStart, Reply, ToHost, ToWorker } from './indexWorkerProtocol';
+import { detectContainer, indexBuffer } from './recordIndex';
 import { openRegularFile } from './regularFile';
 import { drawSample } from './sampling';
 import { groupSizes } from './strata';
 import type { VerdictValue } from './verdicts';
 
-const port = parentPort;
-const HEAD_MIN = 1 << 18;
+const start = parentPort ? (workerData as IndexWorkerStart) : undefined;
+/** The head's first try; it grows ×4 until it holds one whole record (a long first record). */
+const HEAD_MIN = 1 << 15;
 const HEAD_MAX = 1 << 24;
 const PROGRESS_MS = 100;
 
+/** A message to the host: on the data port, then a wake-up the host answers by taking it off (see IndexWorkerStart.port). */
 function post(m: ToHost, transfer: ArrayBuffer[] = []): void {
-  port?.postMessage(m, transfer);
+  if (!start) return;
+  start.port.postMessage(m, transfer);
+  parentPort?.postMessage(0);
 }
 
-/** The file's first bytes holding at least one whole record (256 KiB, growing up to 16 MiB), cut after the last whole JSONL line. */
+/** The file's first bytes holding at least one whole record (32 KiB, growing ×4 up to 16 MiB), cut after the last whole JSONL line. */
 function readHead(file: string, data: IndexWorkerData): { bytes: Buffer; size: number } {
   const { fd, stat } = openRegularFile(file);
   try {
@@ -46,48 +52,29 @@ function readHead(file: string, data: IndexWorkerData): { bytes: Buffer; size: n
   }
 }
 
-/** The index as plain columns (copies: the worker keeps its own dataset for filters). */
-function columnsOf(ix: RecordIndex): { cols: IndexedColumns; transfer: ArrayBuffer[] } {
-  const n = ix.count;
-  const starts = new Float64Array(n);
-  const ends = new Float64Array(n);
-  const lines = new Float64Array(n);
-  const idHashes = new Float64Array(n);
-  const grouped = ix.container === 'grouped';
-  const groupIds = grouped ? new Float64Array(n) : undefined;
-  const groupNames: string[] = [];
-  const groupId = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    starts[i] = ix.start(i);
-    ends[i] = ix.end(i);
-    lines[i] = ix.line(i);
-    idHashes[i] = ix.idHash(i);
-    if (!groupIds) continue;
-    const g = ix.group(i) ?? '';
-    if (!groupId.has(g)) groupId.set(g, groupNames.push(g) - 1);
-    groupIds[i] = groupId.get(g) as number;
+/** The head as the host gets it: its bytes (in their own buffer), their index and format, worked out here. */
+function postHead(data: IndexWorkerData, bytes: Buffer, size: number): void {
+  const copy = new Uint8Array(bytes); // its own buffer, moved to the host without a copy
+  let head: Dataset;
+  try {
+    head = Dataset.fromText(Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength), data.file, {
+      container: data.container,
+      mapping: data.mapping,
+      format: data.format,
+    });
+  } catch {
+    post({ type: 'head', size }); // the whole index still comes
+    return;
   }
-  const cols: IndexedColumns = {
-    container: ix.container,
-    bytes: ix.bytes,
-    starts,
-    ends,
-    lines,
-    idHashes,
-    groupIds,
-    groupNames,
-    errors: ix.errors,
-    errorsOmitted: ix.errorsOmitted,
-  };
-  const transfer = [starts, ends, lines, idHashes, ...(groupIds ? [groupIds] : [])].map((a) => a.buffer as ArrayBuffer);
-  return { cols, transfer };
+  if (head.count === 0) return post({ type: 'head', size });
+  const { cols, transfer } = indexColumns(head.index);
+  post({ type: 'head', head: { bytes: copy, index: cols, format: head.format }, size }, [copy.buffer as ArrayBuffer, ...transfer]);
 }
 
 function run(data: IndexWorkerData): Dataset {
   const t0 = performance.now();
   const head = readHead(data.file, data);
-  const copy = new Uint8Array(head.bytes); // its own buffer, moved to the host without a copy
-  post({ type: 'head', bytes: copy, size: head.size }, [copy.buffer]);
+  postHead(data, head.bytes, head.size);
   const headMs = performance.now() - t0;
   let last = -Infinity; // the first chunk always reports
   const ds = Dataset.open(data.file, {
@@ -103,103 +90,134 @@ function run(data: IndexWorkerData): Dataset {
     },
   });
   const indexMs = performance.now() - t0;
-  const ids = ds.ids();
   const subsets = subsetNames(ds);
-  const { cols, transfer } = columnsOf(ds.index);
-  const hashes = ids.hashes.slice();
+  const index = indexColumns(ds.index);
+  const ids = idColumns(ds.ids());
   post(
     {
       type: 'done',
-      index: cols,
-      ids: { hashes, duplicates: ids.duplicates, duplicateIds: ids.duplicateIds },
+      index: index.cols,
+      ids: ids.cols,
       format: ds.format,
       mtimeMs: ds.mtimeMs,
       subsets,
       cache: ds.indexCache,
       ms: { head: headMs, index: indexMs, total: performance.now() - t0 },
     },
-    [...transfer, hashes.buffer as ArrayBuffer],
+    [...index.transfer, ...ids.transfer],
   );
   return ds;
 }
 
-/** A hunt: the label audit (its cue pool and sharp are loaded only now) and the plan, with progress and cancellation. */
-async function hunt(ds: Dataset, m: Extract<ToWorker, { type: 'hunt' }>): Promise<void> {
-  const cancel = new Int32Array(m.cancel);
+/** How a request's work reports and learns it is cancelled. */
+interface RequestContext {
+  /** Aborted once the host sets the request's cancel flag (polled every 50 ms while the work awaits). */
+  signal: AbortSignal;
+  /** Reads the cancel flag now (for work that never awaits). */
+  cancelled(): boolean;
+  /** Progress, at most every PROGRESS_MS (and at the end). */
+  progress(done: number, total: number): void;
+}
+
+/** Answers one request: its reply (with buffers to transfer), a failure, or a cancellation. */
+async function answer(
+  m: ToWorker,
+  work: (ctx: RequestContext) => Reply | Promise<Reply>,
+  transfer: (r: Reply) => ArrayBuffer[] = () => [],
+  isCancel: (e: unknown) => boolean = () => false,
+): Promise<void> {
+  const flag = 'cancel' in m ? new Int32Array(m.cancel) : undefined;
+  const cancelled = (): boolean => !!flag && Atomics.load(flag, 0) !== 0;
   const abort = new AbortController();
-  const poll = setInterval(() => {
-    if (Atomics.load(cancel, 0) !== 0) abort.abort();
-  }, 50);
+  if (cancelled()) abort.abort(); // cancelled before it was sent
+  const poll = flag
+    ? setInterval(() => {
+        if (cancelled()) abort.abort();
+      }, 50)
+    : undefined;
+  let last = -Infinity;
+  const ctx: RequestContext = {
+    signal: abort.signal,
+    cancelled,
+    progress: (done, total) => {
+      const now = performance.now();
+      if (now - last < PROGRESS_MS && done < total) return;
+      last = now;
+      post({ type: 'requestProgress', id: m.id, done, total });
+    },
+  };
   try {
-    const { auditDataset } = await import('./claims/auditLabels');
-    const { buildHuntPlan } = await import('./claims/huntPlan');
-    let last = -Infinity;
-    const audit = await auditDataset(ds, {
-      ...m.audit,
-      signal: abort.signal,
-      onProgress: (done, total) => {
-        const now = performance.now();
-        if (now - last < PROGRESS_MS && done < total) return;
-        last = now;
-        post({ type: 'huntProgress', id: m.id, done, total });
-      },
-    });
-    const plan = buildHuntPlan(ds, audit.items, m.plan);
-    post({ type: 'huntDone', id: m.id, plan, cancelled: abort.signal.aborted, stats: audit.stats, warnings: audit.warnings.slice(0, 100) });
+    const reply = await work(ctx);
+    post({ type: 'reply', id: m.id, reply }, transfer(reply));
   } catch (e) {
-    post({ type: 'huntFailed', id: m.id, message: (e as Error).message });
+    post({ type: 'requestFailed', id: m.id, cancelled: isCancel(e) || abort.signal.aborted, message: (e as Error).message });
   } finally {
     clearInterval(poll);
   }
 }
 
+/** A hunt: the label audit (its cue pool and sharp are loaded only now) and the plan; cancelling keeps what was measured. */
+async function hunt(ds: Dataset, m: Extract<ToWorker, { type: 'hunt' }>, ctx: RequestContext): Promise<Reply> {
+  const { auditDataset } = await import('./claims/auditLabels');
+  const { buildHuntPlan } = await import('./claims/huntPlan');
+  const audit = await auditDataset(ds, { ...m.audit, signal: ctx.signal, onProgress: ctx.progress });
+  const plan = buildHuntPlan(ds, audit.items, m.plan);
+  return { kind: 'hunt', plan, cancelled: ctx.signal.aborted, stats: audit.stats, warnings: audit.warnings.slice(0, 100) };
+}
+
+/** Every record's suspicion (core datasetSuspicion: its cache file, else the label audit); cancelling fails it. */
+async function suspicion(ds: Dataset, m: Extract<ToWorker, { type: 'suspicion' }>, ctx: RequestContext): Promise<Reply> {
+  const { datasetSuspicion } = await import('./claims/datasetSuspicion');
+  const r = await datasetSuspicion(ds, { ...m.audit, signal: ctx.signal, onProgress: ctx.progress });
+  return { kind: 'suspicion', scores: r.scores, fromCache: r.fromCache, file: r.file, stats: r.stats, warnings: r.warnings.slice(0, 100) };
+}
+
 function serve(ds: Dataset): void {
   let sizes: Int32Array | undefined;
   const sizesOf = (): Int32Array => (sizes ??= groupSizes(ds));
-  const s = sizesOf();
-  post({ type: 'columns', groupSizes: s.slice() });
-  port?.on('message', (m: ToWorker) => {
-    if (m.type === 'hunt') {
-      void hunt(ds, m);
-      return;
-    }
-    if (m.type === 'sample') {
-      try {
-        post({ type: 'sampleDone', id: m.id, plan: drawSample(ds, m.opts) });
-      } catch (e) {
-        post({ type: 'sampleFailed', id: m.id, message: (e as Error).message });
-      }
-      return;
-    }
-    const cancel = new Int32Array(m.cancel);
-    const verdicts = new Map<string, VerdictValue>(m.verdicts);
-    const f = m.filter;
-    const judging = !!f.verdict && f.verdict !== 'any';
-    try {
-      const byIndex = judging ? verdictsByIndex(ds, verdicts) : undefined;
-      let last = 0;
-      const matches = filterRecords(ds, f, (k) => verdicts.get(k), {
-        groupSizes: f.groupSize !== undefined ? sizesOf() : undefined,
-        verdictAt: byIndex && ((i) => byIndex.get(i)),
-        onProgress: (done, total) => {
-          const now = performance.now();
-          if (now - last < PROGRESS_MS) return;
-          last = now;
-          post({ type: 'filterProgress', id: m.id, done, total });
-        },
-        cancelled: () => Atomics.load(cancel, 0) !== 0,
-      });
-      post({ type: 'filterDone', id: m.id, matches }, matches ? [matches.buffer as ArrayBuffer] : []);
-    } catch (e) {
-      post({ type: 'filterFailed', id: m.id, cancelled: e instanceof FilterCancelled, message: (e as Error).message });
+  const copy = sizesOf().slice();
+  post({ type: 'columns', groupSizes: copy }, [copy.buffer as ArrayBuffer]);
+  parentPort?.on('message', (m: ToWorker) => {
+    switch (m.type) {
+      case 'hunt':
+        return void answer(m, (ctx) => hunt(ds, m, ctx));
+      case 'suspicion':
+        return void answer(
+          m,
+          (ctx) => suspicion(ds, m, ctx),
+          (r) => (r.kind === 'suspicion' ? [r.scores.buffer as ArrayBuffer] : []),
+        );
+      case 'sample':
+        return void answer(m, () => ({ kind: 'sample', plan: drawSample(ds, m.opts) }));
+      case 'filter':
+        return void answer(
+          m,
+          (ctx) => ({ kind: 'filter', matches: filter(ds, m, sizesOf, ctx) }),
+          (r) => (r.kind === 'filter' && r.matches ? [r.matches.buffer as ArrayBuffer] : []),
+          (e) => e instanceof FilterCancelled,
+        );
     }
   });
 }
 
-if (port) {
+/** A browse filter that must read records (core filterRecords), with progress; the cancel flag stops it. */
+function filter(ds: Dataset, m: Extract<ToWorker, { type: 'filter' }>, sizesOf: () => Int32Array, ctx: RequestContext): Int32Array | null {
+  const verdicts = new Map<string, VerdictValue>(m.verdicts);
+  const f = m.filter;
+  const judging = !!f.verdict && f.verdict !== 'any';
+  const byIndex = judging ? verdictsByIndex(ds, verdicts) : undefined;
+  return filterRecords(ds, f, (k) => verdicts.get(k), {
+    groupSizes: f.groupSize !== undefined ? sizesOf() : undefined,
+    verdictAt: byIndex && ((i) => byIndex.get(i)),
+    onProgress: ctx.progress,
+    cancelled: ctx.cancelled,
+  });
+}
+
+if (start) {
   let ds: Dataset | undefined;
   try {
-    ds = run(workerData as IndexWorkerData);
+    ds = run(start);
   } catch (e) {
     post({ type: 'failed', message: (e as Error).message });
   }

@@ -4,21 +4,24 @@
  * moved, not copied: the first records as a small in-memory dataset (`head`), progress, then the
  * whole index and id table, from which `done` makes a Dataset without reading the file again.
  * The worker stays for filters that must read records (`filter`), with progress and cancellation,
- * and for spot-check samples whose strata read every record (`sample`).
+ * spot-check samples whose strata read every record (`sample`), hunts (`hunt`) and browse's
+ * suspicion scores (`suspicion`): requests, each answered through one table of pending requests.
+ * Every message is taken off a data port inside the timed handler, so `hostMs` counts its
+ * deserialization as well as its handling: what this thread really spends on it.
  * The worker script sits beside this module: out/src/core/indexWorker.js under tsc,
  * dist/indexWorker.js in the bundles.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { BrowseFilterSpec } from './browseFilter';
 import { Dataset } from './dataset';
-import { LoadedIndex } from './indexCache';
+import { idTableFromColumns, indexFromColumns } from './indexTransfer';
 import type { Plan } from './plan';
 import type { SampleOptions } from './sampling';
 import type { HuntOptions } from './claims/huntPlan';
 import type { CueRunStats } from './cues/imageCues';
-import type { HuntAudit, IndexWorkerData, ToHost, ToWorker } from './indexWorkerProtocol';
+import type { HuntAudit, IndexWorkerData, IndexWorkerStart, Reply, ToHost, ToWorker } from './indexWorkerProtocol';
 import type { VerdictValue } from './verdicts';
 
 export function indexWorkerScript(): string {
@@ -50,18 +53,34 @@ export interface HuntResult {
   warnings: string[];
 }
 
-/** The indexing was cancelled (the worker was stopped). */
+/** Every record's suspicion worked out in the worker (core datasetSuspicion's result). */
+export type SuspicionResult = Omit<Extract<Reply, { kind: 'suspicion' }>, 'kind'>;
+
+/** The indexing (or a request in the worker: `what`) was cancelled. */
 export class IndexCancelled extends Error {
-  constructor(file: string) {
-    super(`indexing ${path.basename(file)} was cancelled`);
+  constructor(file: string, what = 'indexing') {
+    super(`${what} ${path.basename(file)} was cancelled`);
   }
 }
 
-interface PendingFilter {
-  resolve: (m: Int32Array | null) => void;
+/** A request sent to the worker, until its reply, failure or the worker's exit. */
+interface Pending {
+  kind: Reply['kind'];
+  resolve: (r: Reply) => void;
   reject: (e: Error) => void;
   onProgress?: (done: number, total: number) => void;
 }
+
+/** What a cancelled request was doing, for IndexCancelled's message. */
+const CANCELLED: Record<Reply['kind'], string> = {
+  filter: 'filtering',
+  sample: 'sampling',
+  hunt: 'the hunt in',
+  suspicion: 'measuring suspicion in',
+};
+
+/** The longest time this thread spent on one message of each kind (ms): taking it off the port (deserializing) and handling it. */
+export type HostMs = Partial<Record<ToHost['type'], number>>;
 
 export class IndexWorker {
   /** The first records of the file (undefined when the file is indexed before they are read, or has none). */
@@ -75,17 +94,14 @@ export class IndexWorker {
   /** Subset names among the first records. */
   subsets: string[] = [];
   timings: IndexTimings | undefined;
-  /** The longest time this thread spent on one message of the worker (ms): the host's own share of opening. */
-  hostMaxMs = 0;
+  /** Per kind of message, the longest time this thread spent on one (deserializing included). */
+  readonly hostMs: HostMs = {};
   private readonly worker: Worker;
+  /** Where the worker's messages wait until the handler takes them (IndexWorkerStart.port). */
+  private readonly inbox: MessagePort;
   private readonly progressListeners = new Set<(p: IndexProgress) => void>();
-  private readonly filters = new Map<number, PendingFilter>();
-  private readonly samples = new Map<number, { resolve: (p: Plan) => void; reject: (e: Error) => void }>();
-  private readonly hunts = new Map<
-    number,
-    { resolve: (r: HuntResult) => void; reject: (e: Error) => void; onProgress?: (done: number, total: number) => void }
-  >();
-  private nextFilter = 1;
+  private readonly pending = new Map<number, Pending>();
+  private nextRequest = 1;
   private finished = false;
   private stopped = false;
   private exited: Error | undefined;
@@ -96,8 +112,11 @@ export class IndexWorker {
     script = indexWorkerScript(),
   ) {
     const abs = path.resolve(file);
-    const data: IndexWorkerData = { file: abs, ...opts };
-    this.worker = new Worker(script, { workerData: data });
+    const { port1, port2 } = new MessageChannel();
+    this.inbox = port1;
+    this.inbox.unref(); // read only through receiveMessageOnPort: never keeps the process alive
+    const data: IndexWorkerStart = { file: abs, ...opts, port: port2 };
+    this.worker = new Worker(script, { workerData: data, transferList: [port2] });
     let headOf: (d: Dataset | undefined) => void = () => {};
     let resolveDone: (d: Dataset) => void = () => {};
     let rejectDone: (e: Error) => void = () => {};
@@ -113,29 +132,35 @@ export class IndexWorker {
       headOf(undefined);
       rejectDone(e);
     };
-    this.worker.on('message', (m: ToHost) => {
+    // A wake-up: the message itself waits on the inbox, taken (deserialized) here, inside the timing.
+    this.worker.on('message', () => {
       const t = performance.now();
+      const got = receiveMessageOnPort(this.inbox);
+      if (!got) return;
+      const m = got.message as ToHost;
       try {
         this.handle(m, abs, opts, headOf, resolveDone, fail);
       } finally {
-        this.hostMaxMs = Math.max(this.hostMaxMs, performance.now() - t);
+        this.hostMs[m.type] = Math.max(this.hostMs[m.type] ?? 0, performance.now() - t);
       }
     });
     this.worker.on('error', (e) => fail(e));
     this.worker.on('exit', (code) => {
       const e = this.stopped ? new IndexCancelled(abs) : new Error(`the index worker for ${abs} stopped (exit code ${code})`);
       this.exited = e;
+      this.inbox.close();
       fail(e);
-      for (const p of this.filters.values()) p.reject(e);
-      this.filters.clear();
-      for (const p of this.samples.values()) p.reject(e);
-      this.samples.clear();
-      for (const p of this.hunts.values()) p.reject(e);
-      this.hunts.clear();
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
     });
   }
 
-  /** One message of the worker (timed by the caller: the longest is `hostMaxMs`). */
+  /** The longest time this thread spent on any one message of the worker (ms): the host's own share of opening. */
+  get hostMaxMs(): number {
+    return Math.max(0, ...Object.values(this.hostMs));
+  }
+
+  /** One message of the worker (timed by the caller: `hostMs`). */
   private handle(
     m: ToHost,
     abs: string,
@@ -146,17 +171,21 @@ export class IndexWorker {
   ): void {
     switch (m.type) {
       case 'head': {
+        // Indexed in the worker: this thread only wraps the bytes and columns it was given.
+        const h = m.head;
         let head: Dataset | undefined;
         try {
-          head = Dataset.fromText(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength), abs, {
-            container: opts.container,
-            mapping: opts.mapping,
-            format: opts.format,
-          });
+          head =
+            h &&
+            Dataset.fromText(Buffer.from(h.bytes.buffer, h.bytes.byteOffset, h.bytes.byteLength), abs, {
+              ...opts,
+              format: h.format,
+              index: indexFromColumns(h.index),
+            });
         } catch {
           head = undefined; // the whole index still comes
         }
-        headOf(head && head.count > 0 ? head : undefined);
+        headOf(head);
         return;
       }
       case 'progress':
@@ -164,29 +193,16 @@ export class IndexWorker {
         for (const l of this.progressListeners) l(this.progress);
         return;
       case 'done': {
-        const ix = m.index;
-        const index = new LoadedIndex(
-          ix.container,
-          ix.bytes,
-          ix.starts,
-          ix.ends,
-          ix.lines,
-          ix.idHashes,
-          ix.groupIds,
-          ix.groupNames,
-          ix.errors,
-          ix.errorsOmitted,
-        );
         this.subsets = m.subsets;
         this.timings = { ...m.ms, cacheHit: m.cache.hit };
         try {
-          const ds = Dataset.fromIndex(abs, index, { ...opts, format: m.format, ids: m.ids });
+          const ds = Dataset.fromIndex(abs, indexFromColumns(m.index), { ...opts, format: m.format, ids: idTableFromColumns(m.ids) });
           if (ds.mtimeMs !== m.mtimeMs) {
             ds.close();
             throw new Error(`${abs} changed while it was indexed; open it again`);
           }
           this.finished = true;
-          this.worker.unref(); // from here on it waits for filters: an idle worker never keeps the process alive
+          this.idle(); // from here on it waits for requests: an idle worker never keeps the process alive
           headOf(undefined);
           resolveDone(ds);
         } catch (e) {
@@ -200,37 +216,54 @@ export class IndexWorker {
       case 'failed':
         fail(new Error(m.message));
         return;
-      case 'filterProgress':
-        this.filters.get(m.id)?.onProgress?.(m.done, m.total);
+      case 'requestProgress':
+        this.pending.get(m.id)?.onProgress?.(m.done, m.total);
         return;
-      case 'filterDone':
-      case 'filterFailed': {
-        const p = this.filters.get(m.id);
-        this.filters.delete(m.id);
-        if (m.type === 'filterDone') p?.resolve(m.matches);
-        else p?.reject(m.cancelled ? new IndexCancelled(abs) : new Error(m.message));
-        return;
-      }
-      case 'sampleDone':
-      case 'sampleFailed': {
-        const p = this.samples.get(m.id);
-        this.samples.delete(m.id);
-        if (m.type === 'sampleDone') p?.resolve(m.plan);
-        else p?.reject(new Error(m.message));
-        return;
-      }
-      case 'huntProgress':
-        this.hunts.get(m.id)?.onProgress?.(m.done, m.total);
-        return;
-      case 'huntDone':
-      case 'huntFailed': {
-        const p = this.hunts.get(m.id);
-        this.hunts.delete(m.id);
-        if (m.type === 'huntDone') p?.resolve({ plan: m.plan, cancelled: m.cancelled, stats: m.stats, warnings: m.warnings });
-        else p?.reject(new Error(m.message));
+      case 'reply':
+      case 'requestFailed': {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        if (!p) return;
+        if (m.type === 'requestFailed') p.reject(m.cancelled ? new IndexCancelled(abs, CANCELLED[p.kind]) : new Error(m.message));
+        else if (m.reply.kind !== p.kind) p.reject(new Error(`the index worker answered a ${p.kind} request with ${m.reply.kind}`));
+        else p.resolve(m.reply);
         return;
       }
     }
+  }
+
+  /** Unrefs the worker once indexing is over and no request waits: an idle worker never keeps the process alive. */
+  private idle(): void {
+    if (this.finished && this.pending.size === 0) this.worker.unref();
+  }
+
+  /**
+   * Sends a request of kind K and resolves with its reply; `onProgress` hears its progress;
+   * `signal` sets its cancel flag (for requests that carry one). One table of pending requests
+   * serves every kind; the worker's exit rejects them all.
+   */
+  private request<K extends Reply['kind']>(
+    kind: K,
+    make: (id: number) => ToWorker,
+    onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<Extract<Reply, { kind: K }>> {
+    if (this.exited) return Promise.reject(this.exited);
+    const id = this.nextRequest++;
+    const m = make(id);
+    const flag = 'cancel' in m ? new Int32Array(m.cancel) : undefined;
+    const stop = (): void => void (flag && Atomics.store(flag, 0, 1));
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    this.worker.ref();
+    return new Promise<Extract<Reply, { kind: K }>>((resolve, reject) => {
+      this.pending.set(id, { kind, resolve: resolve as (r: Reply) => void, reject, onProgress });
+      this.worker.postMessage(m);
+    }).finally(() => {
+      signal?.removeEventListener('abort', stop);
+      this.pending.delete(id);
+      this.idle();
+    });
   }
 
   /** Calls `listener` with each progress report of the scan; returns a function that stops it. */
@@ -248,72 +281,48 @@ export class IndexWorker {
    * Record indices passing `filter`, worked out in the worker (null: every record). `signal`
    * cancels a pass that reads records (the promise rejects with IndexCancelled).
    */
-  filter(
+  async filter(
     filter: BrowseFilterSpec,
     verdicts: Map<string, VerdictValue>,
     onProgress?: (done: number, total: number) => void,
     signal?: AbortSignal,
   ): Promise<Int32Array | null> {
-    const id = this.nextFilter++;
     const cancel = new SharedArrayBuffer(4);
-    const flag = new Int32Array(cancel);
-    const stop = (): void => void Atomics.store(flag, 0, 1);
-    if (signal?.aborted) stop();
-    signal?.addEventListener('abort', stop, { once: true });
-    this.worker.ref();
-    return new Promise<Int32Array | null>((resolve, reject) => {
-      this.filters.set(id, { resolve, reject, onProgress });
-      const m: ToWorker = { type: 'filter', id, filter, verdicts: [...verdicts], cancel };
-      this.worker.postMessage(m);
-    }).finally(() => {
-      signal?.removeEventListener('abort', stop);
-      if (this.filters.size === 0 && this.samples.size === 0 && this.hunts.size === 0) this.worker.unref();
-    });
+    const r = await this.request('filter', (id) => ({ type: 'filter', id, filter, verdicts: [...verdicts], cancel }), onProgress, signal);
+    return r.matches;
   }
 
   /**
    * A spot-check sample drawn in the worker (core drawSample on its dataset: the same plan as on
    * this thread), so strata that read every record never block this thread. Call after `done`.
    */
-  sample(opts: SampleOptions): Promise<Plan> {
-    if (this.exited) return Promise.reject(this.exited);
-    const id = this.nextFilter++;
-    this.worker.ref();
-    return new Promise<Plan>((resolve, reject) => {
-      this.samples.set(id, { resolve, reject });
-      const m: ToWorker = { type: 'sample', id, opts };
-      this.worker.postMessage(m);
-    }).finally(() => {
-      this.samples.delete(id);
-      if (this.filters.size === 0 && this.samples.size === 0 && this.hunts.size === 0) this.worker.unref();
-    });
+  async sample(opts: SampleOptions): Promise<Plan> {
+    return (await this.request('sample', (id) => ({ type: 'sample', id, opts }))).plan;
   }
 
   /**
    * A hunt run in the worker: core auditDataset (every record and image read) and buildHuntPlan on its
    * dataset, with progress; `signal` stops measuring (the plan then holds what was measured, `cancelled`).
    */
-  hunt(audit: HuntAudit, plan: HuntOptions, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<HuntResult> {
-    if (this.exited) return Promise.reject(this.exited);
-    const id = this.nextFilter++;
+  async hunt(audit: HuntAudit, plan: HuntOptions, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<HuntResult> {
     const cancel = new SharedArrayBuffer(4);
-    const flag = new Int32Array(cancel);
-    const stop = (): void => void Atomics.store(flag, 0, 1);
-    if (signal?.aborted) stop();
-    signal?.addEventListener('abort', stop, { once: true });
-    this.worker.ref();
-    return new Promise<HuntResult>((resolve, reject) => {
-      this.hunts.set(id, { resolve, reject, onProgress });
-      const m: ToWorker = { type: 'hunt', id, audit, plan, cancel };
-      this.worker.postMessage(m);
-    }).finally(() => {
-      signal?.removeEventListener('abort', stop);
-      this.hunts.delete(id);
-      if (this.filters.size === 0 && this.samples.size === 0 && this.hunts.size === 0) this.worker.unref();
-    });
+    const { kind: _, ...r } = await this.request('hunt', (id) => ({ type: 'hunt', id, audit, plan, cancel }), onProgress, signal);
+    return r;
   }
 
-  /** Stops indexing (done rejects with IndexCancelled) or, after it, the filter service. */
+  /**
+   * Every record's suspicion, worked out in the worker (core datasetSuspicion on its dataset: the
+   * scores cached by the dataset's fingerprint, else the label audit, which reads every record and
+   * image), with progress; the scores arrive moved, not copied. `signal` cancels (IndexCancelled;
+   * nothing is written).
+   */
+  async suspicion(audit: HuntAudit, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<SuspicionResult> {
+    const cancel = new SharedArrayBuffer(4);
+    const { kind: _, ...r } = await this.request('suspicion', (id) => ({ type: 'suspicion', id, audit, cancel }), onProgress, signal);
+    return r;
+  }
+
+  /** Stops indexing (done rejects with IndexCancelled) or, after it, the request service. */
   dispose(): void {
     this.stopped = true;
     void this.worker.terminate();
