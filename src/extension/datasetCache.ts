@@ -12,8 +12,9 @@ import * as path from 'node:path';
 import { Dataset } from '../core/dataset';
 import type { FormatId } from '../core/item';
 import { auditDataset } from '../core/claims/auditLabels';
+import { datasetSuspicion } from '../core/claims/datasetSuspicion';
 import { buildHuntPlan, type HuntOptions } from '../core/claims/huntPlan';
-import { IndexCancelled, IndexWorker, type HuntResult, type IndexProgress } from '../core/indexWorkerClient';
+import { IndexCancelled, IndexWorker, type HuntResult, type IndexProgress, type SuspicionResult } from '../core/indexWorkerClient';
 import type { HuntAudit } from '../core/indexWorkerProtocol';
 import { isParquetPath } from '../core/parquet/parquetSource';
 import type { Plan } from '../core/plan';
@@ -230,6 +231,18 @@ export class DatasetCache {
     if (worker) return worker.hunt(audit, plan, onProgress, signal);
     const res = await auditDataset(ds, { ...audit, onProgress, signal });
     return { plan: buildHuntPlan(ds, res.items, plan), cancelled: !!signal?.aborted, stats: res.stats, warnings: res.warnings.slice(0, 100) };
+  }
+
+  /**
+   * Every record's suspicion for browse's sort and filter (core datasetSuspicion: cached by the
+   * dataset's fingerprint, else the label audit, which reads every record and image): in the
+   * worker that indexed a large file, here for a small one. `signal` cancels (a rejection).
+   */
+  async suspicion(ds: Dataset, audit: HuntAudit, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<SuspicionResult> {
+    const e = this.open.get(ds.path);
+    const worker = e?.ds === ds ? e.worker : this.apart.get(ds);
+    if (worker) return worker.suspicion(audit, onProgress, signal);
+    return datasetSuspicion(ds, { ...audit, onProgress, signal });
   }
 
   /** Gives up a job before its dataset arrived: the last user stops its worker. */

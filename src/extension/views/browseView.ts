@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { filterRecords, isEmptyFilter, rowSummary, type BrowseFilterSpec } from '../../core/browseFilter';
-import { datasetSuspicion, orderBySuspicion } from '../../core/claims/datasetSuspicion';
+import { orderBySuspicion } from '../../core/claims/datasetSuspicion';
 import { itemClaims } from '../../core/claims/itemClaims';
 import { CueStore } from '../../core/cues/cueStore';
 import type { Dataset } from '../../core/dataset';
@@ -143,7 +143,9 @@ export class BrowseView extends CuratorViewBase {
   /**
    * Every record's suspicion (core datasetSuspicion): measured on demand, the first time a sort or
    * filter by suspicion asks, with progress and Cancel; cached by the dataset's fingerprint in the
-   * curation folder, so the next open reads it back. A string says why there are no scores.
+   * curation folder, so the next open reads it back. A file indexed in a worker is measured (or its
+   * cache file read) in that worker (DatasetCache.suspicion), never on this thread. A string says
+   * why there are no scores.
    */
   private async suspicionScores(): Promise<Float64Array | string> {
     if (!vscode.workspace.isTrusted) return 'Suspicion is not measured in an untrusted workspace: trust it to sort or filter by suspicion.';
@@ -158,18 +160,18 @@ export class BrowseView extends CuratorViewBase {
           token.onCancellationRequested(() => abort.abort());
           let last = 0;
           try {
-            const r = await datasetSuspicion(ds, {
-              imageRoot: this.imageRoot(),
-              curationFolder: curationFolder(ds.path),
-              signal: abort.signal,
-              onProgress: (done, total) => {
+            const r = await this.ctx.datasets.suspicion(
+              ds,
+              { imageRoot: this.imageRoot(), curationFolder: curationFolder(ds.path) },
+              (done, total) => {
                 const pct = (100 * done) / Math.max(1, total);
                 if (pct - last >= 1 || done === total) {
                   progress.report({ increment: pct - last, message: `${done.toLocaleString('en')} of ${total.toLocaleString('en')} images` });
                   last = pct;
                 }
               },
-            });
+              abort.signal,
+            );
             for (const w of r.warnings.slice(0, 20)) this.ctx.log.warn(`suspicion: ${w}`);
             this.ctx.log.info(
               `suspicion of ${ds.count} records ${r.fromCache ? `read from ${r.file}` : `measured (${r.stats.measured} images measured, ${r.stats.cached} from the cue cache) → ${r.file}`}`,
