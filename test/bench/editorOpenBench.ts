@@ -7,20 +7,26 @@
  * worker); and, for reference, the old way (indexing in this thread). Then the other paths that open a
  * dataset (issue #15): New Spot Check (open + a 250-item sample stratified by group size) and opening
  * a review (SpotCheckSession), the new way (DatasetCache.acquireAsync, the sample drawn in the
- * worker) against the old way (Dataset.open + drawSample here), cold and cached. Figures, not tests.
+ * worker) against the old way (Dataset.open + drawSample here), cold and cached; browse's sort by
+ * suspicion (DatasetCache.suspicion, in the worker, against core datasetSuspicion here); and a
+ * dataset whose ids repeat (the id table's size in the `done` message). Each stall is given wall
+ * clock and, on Linux, the CPU time this thread spent in it; the host's time per kind of worker
+ * message counts its deserialization (IndexWorker.hostMs). Figures, not tests.
  * Uses bench-data/coinstruct-N.json from `npm run bench core` when present, else generates one.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { filterRecords } from '../../src/core/browseFilter';
+import { datasetSuspicion } from '../../src/core/claims/datasetSuspicion';
 import { Dataset } from '../../src/core/dataset';
 import { writePlan } from '../../src/core/plan';
 import { drawSample } from '../../src/core/sampling';
 import { SpotCheckSession } from '../../src/core/spotCheckSession';
 import { parseStrata } from '../../src/core/strata';
 import { DatasetCache } from '../../src/extension/datasetCache';
-import { watchEventLoop as watchLoop } from '../support/eventLoopStall';
+import { watchEventLoop as watchLoop, type LoopStall } from '../support/eventLoopStall';
+import type { IndexWorker } from '../../src/core/indexWorkerClient';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const N = Number(process.env.BENCH_RECORDS ?? 562_000);
@@ -54,6 +60,20 @@ function generate(file: string): void {
 
 const ms = (x: number): string => `${x.toFixed(0)} ms`;
 
+/** "longest host stall W ms (C ms of it on a CPU; event-loop delay max H ms)". */
+const stallOf = (l: LoopStall): string =>
+  `longest host stall ${ms(l.stallMs)} (${Number.isNaN(l.busyMs) ? '' : `most CPU in one stall ${ms(l.busyMs)}; `}event-loop delay max ${ms(l.histMaxMs)})`;
+
+/** The host's longest time per kind of worker message (deserializing included where the client counts it). */
+function perMessage(w: IndexWorker | undefined): string {
+  if (!w) return '';
+  const per = (w as { hostMs?: Record<string, number> }).hostMs;
+  if (!per) return `; longest worker message handled here ${ms(w.hostMaxMs)}`;
+  return `; host per worker message: ${Object.entries(per)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(', ')} ms`;
+}
+
 async function openOnce(file: string, label: string): Promise<void> {
   const cache = new DatasetCache();
   const stop = watchLoop();
@@ -67,7 +87,7 @@ async function openOnce(file: string, label: string): Promise<void> {
   const loop = stop();
   const same = !headItem || JSON.stringify(headItem) === JSON.stringify(ds.item(0));
   console.log(
-    `${label.padEnd(7)} item 0 ${ms(tHead)} (head of ${head?.count ?? 0} records${same ? '' : ', DIFFERS from the index'}) · whole index ${ms(tDone)} (${ds.count.toLocaleString('en')} records, cache ${job.worker?.timings?.cacheHit ? 'hit' : 'miss'}) · longest host stall ${ms(loop.stallMs)} (event-loop delay max ${ms(loop.histMaxMs)}; longest worker message handled here ${ms(job.worker?.hostMaxMs ?? 0)})`,
+    `${label.padEnd(7)} item 0 ${ms(tHead)} (head of ${head?.count ?? 0} records, ${((head?.bytes ?? 0) / 1024).toFixed(0)} KiB${same ? '' : ', DIFFERS from the index'}) · whole index ${ms(tDone)} (${ds.count.toLocaleString('en')} records, cache ${job.worker?.timings?.cacheHit ? 'hit' : 'miss'}) · ${stallOf(loop)}${perMessage(job.worker)}`,
   );
   const worker = job.worker;
   if (!worker) return cache.release(ds);
@@ -81,17 +101,78 @@ async function openOnce(file: string, label: string): Promise<void> {
   const tMs = performance.now() - tt;
   const f = stopF();
   console.log(
-    `${''.padEnd(7)} group-size filter from the index ${ms(gMs)} (${pairs?.length.toLocaleString('en')} pairs) · text filter in the worker ${ms(tMs)} (${text?.length.toLocaleString('en')} matches) · longest host stall ${ms(f.stallMs)}`,
+    `${''.padEnd(7)} group-size filter from the index ${ms(gMs)} (${pairs?.length.toLocaleString('en')} pairs) · text filter in the worker ${ms(tMs)} (${text?.length.toLocaleString('en')} matches) · ${stallOf(f)}`,
   );
   cache.release(ds);
+}
+
+/** A JSON array of `n` records whose ids come in pairs when `pairs`, else are unique (written to a temporary folder). */
+function writeRecords(file: string, n: number, pairs: boolean): void {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const rec = {
+      id: pairs ? `pair-${i >> 1}` : `rec-${i}`,
+      image: `pics/${i % 500}.png`,
+      conversations: [
+        { from: 'human', value: '<image> How good is it?' },
+        { from: 'gpt', value: `Sharp, a little noise; record ${i}.` },
+      ],
+    };
+    lines.push(JSON.stringify(rec));
+  }
+  fs.writeFileSync(file, `[\n${lines.join(',\n')}\n]\n`);
+}
+
+/**
+ * Browse's sort by suspicion (no image of these records is on disk: every record is read and its
+ * label parsed, no image measured), the new way (DatasetCache.suspicion: in the index worker) and
+ * the old way (core datasetSuspicion on this thread), each into a fresh curation folder. 60,000
+ * records: the label audit takes ~0.4 ms a record on this machine, minutes on the 562K file.
+ */
+async function suspicionPaths(): Promise<void> {
+  const cache = new DatasetCache();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-suspicion-'));
+  const file = path.join(dir, 'records.json');
+  try {
+    writeRecords(file, 60_000, false);
+    const ds = await cache.acquireAsync(file);
+    const inWorker = (cache as { suspicion?: DatasetCache['suspicion'] }).suspicion?.bind(cache);
+    for (const way of ['new', 'old'] as const) {
+      if (way === 'new' && !inWorker) {
+        console.log('  new way: none (this build measures suspicion on the host)');
+        continue;
+      }
+      const stop = watchLoop();
+      const t = performance.now();
+      const curationFolder = path.join(dir, way);
+      const r = way === 'new' && inWorker ? await inWorker(ds, { curationFolder }) : await datasetSuspicion(ds, { curationFolder });
+      const took = performance.now() - t;
+      const loop = stop();
+      console.log(`  ${way} way sort by suspicion ${ms(took).padStart(8)} (${r.scores.length.toLocaleString('en')} records) · ${stallOf(loop)}`);
+    }
+    cache.release(ds);
+  } finally {
+    cache.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A dataset whose ids come in pairs: the `done` message carries an id table with an entry per record. */
+async function repeatedIds(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pairs-'));
+  const file = path.join(dir, 'pairs.json');
+  try {
+    writeRecords(file, 200_000, true);
+    await openOnce(file, `ids ×2`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Empties the persistent index folder: the next open scans the file. */
 function forget(cacheDir: string): void {
   for (const f of fs.readdirSync(cacheDir)) fs.rmSync(path.join(cacheDir, f), { recursive: true, force: true });
 }
-
-const stallOf = (l: { stallMs: number; histMaxMs: number }): string => `longest host stall ${ms(l.stallMs)} (event-loop delay max ${ms(l.histMaxMs)})`;
 
 /** New Spot Check and opening a review, new way and old way, cold and cached: the longest stall of this thread each time. */
 async function movedPaths(file: string, cacheDir: string): Promise<void> {
@@ -163,9 +244,13 @@ async function main(): Promise<void> {
     old.item(0);
     const oldMs = performance.now() - t;
     const loop = stop();
-    console.log(`old way (index in the host, no cache): item 0 after ${ms(oldMs)}; longest host stall ${ms(loop.stallMs)}`);
+    console.log(`old way (index in the host, no cache): item 0 after ${ms(oldMs)}; ${stallOf(loop)}`);
     old.close();
+    console.log('A dataset of 200,000 records whose ids come in pairs (cold):');
+    await repeatedIds();
     await movedPaths(file, cacheDir);
+    console.log('Sort by suspicion (browse) on 60,000 records:');
+    await suspicionPaths();
     console.log(`load average ${os.loadavg()[0].toFixed(1)} after the runs`);
     console.log('budget (issue #15): the extension host never blocks for more than 50 ms; first item < 500 ms cold, < 300 ms cached');
   } finally {
