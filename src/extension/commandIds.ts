@@ -60,6 +60,8 @@ export const INTERNAL_COMMANDS = [
   'curator.internal.previewIndex',
   'curator.internal.activeView',
   'curator.internal.agreementFile',
+  // Runs a browse filter/sort in the active browse view as its webview would (BrowseView.query).
+  'curator.internal.browseQuery',
   // Opens a spot check in a titled review panel (reviewPanel.ts): New Spot Check, hunts and the plan editor use it.
   'curator.internal.openReviewPanel',
 ] as const;

@@ -65,6 +65,7 @@ export const COMMANDS: Record<CommandId, CommandFactory> = {
   'curator.internal.spotCheckNodes': editor.internalSpotCheckNodes,
   'curator.internal.previewIndex': editor.internalPreviewIndex,
   'curator.internal.activeView': editor.internalActiveView,
+  'curator.internal.browseQuery': editor.internalBrowseQuery,
   'curator.internal.agreementFile': ask.internalAgreementFile,
   'curator.internal.openReviewPanel': openReviewPanel,
 };

@@ -14,6 +14,7 @@ import type { Feature } from './features';
 import { LargeFileDoor, largeDatasetTab, openInCurator } from './largeFileDoor';
 import { newHunt, type NewHuntArgs } from './newHunt';
 import { newSpotCheck, type NewSpotCheckArgs } from './newSpotCheck';
+import type { BrowseFilter } from '../protocol';
 
 /** The language server's CodeLens "Preview · Review" above each record: {uri, index, key}. */
 function itemArg(arg: unknown): { uri: vscode.Uri; index: number } | undefined {
@@ -121,6 +122,14 @@ export const internalActiveView: CommandFactory = (ctx) => () => {
     journal: review?.journalFile,
     progress: review?.progress(),
   };
+};
+
+/** For tests: a browse filter/sort in the active browse view (as its webview asks), with the first list positions' record indices. */
+export const internalBrowseQuery: CommandFactory = (ctx) => async (filter: BrowseFilter) => {
+  const v = ctx.views.active;
+  if (v?.mode !== 'browse') return undefined;
+  const r = await v.query(filter);
+  return { ...r, first: v.firstMatches(r.filterId, 10) };
 };
 
 export const curatorEditorFeature: Feature = {

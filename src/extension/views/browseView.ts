@@ -50,26 +50,7 @@ export class BrowseView extends CuratorViewBase {
     this.ds = first;
     const ch = this.channel;
     ch.onRequest(P.GetRecord, ({ index }) => this.record(index));
-    ch.onRequest(P.Query, async ({ filter }) => {
-      const ds = this.ds;
-      const { sort, minSuspicion, ...rest } = filter;
-      let matches = await this.match(ds, rest);
-      let note: string | undefined;
-      let sorted = false;
-      const wantsSuspicion = sort === 'suspicion' || minSuspicion !== undefined;
-      if (wantsSuspicion) {
-        const r = await this.suspicionScores();
-        if (typeof r === 'string') note = r;
-        else if (this.ds === ds) {
-          matches = orderBySuspicion(r, matches, { min: minSuspicion, sort: sort === 'suspicion' });
-          sorted = sort === 'suspicion';
-        }
-      }
-      const filterId = this.nextFilterId++;
-      this.filters.set(filterId, matches);
-      if (this.filters.size > 4) this.filters.delete(Math.min(...this.filters.keys()));
-      return { total: ds.count, matches: matches ? matches.length : ds.count, filterId, sorted, note };
-    });
+    ch.onRequest(P.Query, ({ filter }) => this.query(filter));
     ch.onRequest(P.GetRecordClaims, ({ index }) => this.claims(index));
     ch.onRequest(P.ListPage, ({ filterId, offset, limit }) => {
       const ds = this.ds;
@@ -85,6 +66,35 @@ export class BrowseView extends CuratorViewBase {
       return { rows, offset };
     });
     this.start();
+  }
+
+  /** A filter (and sort) of the list, kept under the returned filterId for ListPage. */
+  async query(filter: P.BrowseFilter): Promise<{ total: number; matches: number; filterId: number; sorted: boolean; note?: string }> {
+    const ds = this.ds;
+    const { sort, minSuspicion, ...rest } = filter;
+    let matches = await this.match(ds, rest);
+    let note: string | undefined;
+    let sorted = false;
+    const wantsSuspicion = sort === 'suspicion' || minSuspicion !== undefined;
+    if (wantsSuspicion) {
+      const r = await this.suspicionScores();
+      if (typeof r === 'string') note = r;
+      else if (this.ds === ds) {
+        matches = orderBySuspicion(r, matches, { min: minSuspicion, sort: sort === 'suspicion' });
+        sorted = sort === 'suspicion';
+      }
+    }
+    const filterId = this.nextFilterId++;
+    this.filters.set(filterId, matches);
+    if (this.filters.size > 4) this.filters.delete(Math.min(...this.filters.keys()));
+    return { total: ds.count, matches: matches ? matches.length : ds.count, filterId, sorted, note };
+  }
+
+  /** Dataset record indices of a query's first `n` list positions (for tests, through curator.internal.browseQuery). */
+  firstMatches(filterId: number, n: number): number[] {
+    const matches = this.filters.get(filterId);
+    const count = matches ? matches.length : this.ds.count;
+    return Array.from({ length: Math.min(n, count) }, (_, k) => (matches ? matches[k] : k));
   }
 
   /** While indexing: the whole dataset arrived (swap and reload the webview), or indexing failed (nothing to swap). */

@@ -1,7 +1,8 @@
 /**
  * Issue #15, "the extension host never blocks", for the paths that opened a dataset on the host
  * thread: New Spot Check (index + a sample whose strata read every record), opening a review, and a
- * plan-based command (Export Batch Requests). Each runs in code-server's real extension host on a
+ * plan-based command (Export Batch Requests), and browse's sort by suspicion (the label audit, which
+ * reads every record and image). Each runs in code-server's real extension host on a
  * multi-MB dataset whose persistent index is removed first (a cold open), while a 1 ms interval in
  * this same thread counts ticks: indexing on the host thread lets none through while it runs (a few
  * come from the command's own awaits), indexing in the worker lets the interval run all along. The
@@ -11,6 +12,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { datasetSuspicion, orderBySuspicion, SUSPICION_FILE } from '../../../src/core/claims/datasetSuspicion';
 import { Dataset } from '../../../src/core/dataset';
 import type { BatchExport } from '../../../src/core/endpoint/batchAsk';
 import { readPlan } from '../../../src/core/plan';
@@ -33,7 +35,17 @@ interface ActiveView {
   mode: string;
   dataset: string;
   count: number;
+  indexing?: boolean;
   spotCheck?: string;
+}
+
+/** What curator.internal.browseQuery answers. */
+interface QueryAnswer {
+  total: number;
+  matches: number;
+  sorted: boolean;
+  note?: string;
+  first: number[];
 }
 
 describe('commands and reviews open a large dataset without blocking the extension host', function () {
@@ -105,6 +117,56 @@ describe('commands and reviews open a large dataset without blocking the extensi
     assert.equal(view.spotCheck, dir);
     assert.ok(n >= MIN_TICKS, `the host ticked ${n} times while the review opened (at least ${MIN_TICKS} expected)`);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('browse: sort by suspicion measures every record in the index worker while the host ticks; the order equals core datasetSuspicion', async () => {
+    // A smaller file (the audit reads every record twice), still indexed in a worker; its images exist.
+    const small = path.join(root, 'host-suspicion-e2e.json');
+    writeLargeArrayDataset(small, 30_000, 'sus');
+    assert.ok(fs.statSync(small).size > 4e6);
+    const pics = path.join(root, 'pics');
+    const demo = path.resolve(__dirname, '..', '..', '..', '..', 'demo', 'images');
+    const images = fs.readdirSync(demo).filter((f) => f.endsWith('.jpg'));
+    fs.mkdirSync(pics, { recursive: true });
+    for (let k = 0; k < 97; k++) fs.copyFileSync(path.join(demo, images[k % images.length]), path.join(pics, `${k}.jpg`));
+    const scoresFile = path.join(root, '.curator', SUSPICION_FILE);
+    const other = path.join(root, 'host-suspicion-core');
+    try {
+      fs.rmSync(scoresFile, { force: true });
+      await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(small), 'curator.dataset');
+      await until('the browse view with the whole dataset', async () => {
+        const v = await vscode.commands.executeCommand<ActiveView | undefined>('curator.internal.activeView');
+        return v?.mode === 'browse' && v.ready && !v.indexing && v.count === 30_000 ? v : undefined;
+      });
+      const ticks = countTicks();
+      const t0 = performance.now();
+      const r = await vscode.commands.executeCommand<QueryAnswer | undefined>('curator.internal.browseQuery', { sort: 'suspicion' });
+      const ms = performance.now() - t0;
+      const n = ticks.stop();
+      console.log(`      figure: sort by suspicion of 30,000 records (measured): ${n} host ticks in ${ms.toFixed(0)} ms`);
+      assert.ok(r, 'a browse view answered');
+      assert.equal(r.note, undefined);
+      assert.equal(r.sorted, true);
+      assert.equal(r.matches, 30_000);
+      assert.ok(fs.existsSync(scoresFile), 'the scores are kept by the dataset’s fingerprint');
+      assert.ok(n >= MIN_TICKS, `the host ticked ${n} times while the suspicion of 30,000 records was measured (at least ${MIN_TICKS} expected)`);
+
+      const ds = Dataset.open(small, { cache: false });
+      try {
+        const here = await datasetSuspicion(ds, { curationFolder: other, imageRoot: root });
+        assert.equal(here.fromCache, false);
+        assert.ok(
+          Array.from(here.scores).some((x) => x > 0),
+          'the labels claim what some images contradict',
+        );
+        assert.deepEqual(r.first, [...orderBySuspicion(here.scores, null, { sort: true }).subarray(0, 10)]);
+      } finally {
+        ds.close();
+      }
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      for (const f of [small, pics, other, scoresFile]) fs.rmSync(f, { recursive: true, force: true });
+    }
   });
 
   it('Export Batch Requests opens the plan’s dataset in the worker while the host ticks', async () => {
