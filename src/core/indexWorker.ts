@@ -16,6 +16,7 @@ import { Dataset } from './dataset';
 import { idColumns, indexColumns } from './indexTransfer';
 import type { IndexWorkerData, IndexWorkerStart, Reply, ToHost, ToWorker } from './indexWorkerProtocol';
 import { detectContainer, indexBuffer } from './recordIndex';
+import { isParquetPath } from './parquet/parquetSource';
 import { openRegularFile } from './regularFile';
 import { drawSample } from './sampling';
 import { groupSizes } from './strata';
@@ -73,8 +74,9 @@ function postHead(data: IndexWorkerData, bytes: Buffer, size: number): void {
 
 function run(data: IndexWorkerData): Dataset {
   const t0 = performance.now();
-  const head = readHead(data.file, data);
-  postHead(data, head.bytes, head.size);
+  // Parquet rows are not text: no head; the host opens the footer itself when `done` comes.
+  const head = isParquetPath(data.file) ? undefined : readHead(data.file, data);
+  if (head) postHead(data, head.bytes, head.size);
   const headMs = performance.now() - t0;
   let last = -Infinity; // the first chunk always reports
   const ds = Dataset.open(data.file, {
@@ -86,7 +88,7 @@ function run(data: IndexWorkerData): Dataset {
       const now = performance.now();
       if (now - last < PROGRESS_MS) return;
       last = now;
-      post({ type: 'progress', records, bytes, size: head.size });
+      post({ type: 'progress', records, bytes, size: head?.size ?? 0 });
     },
   });
   const indexMs = performance.now() - t0;

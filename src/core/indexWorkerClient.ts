@@ -17,6 +17,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { BrowseFilterSpec } from './browseFilter';
 import { Dataset } from './dataset';
 import { idTableFromColumns, indexFromColumns } from './indexTransfer';
+import { isParquetPath } from './parquet/parquetSource';
 import type { Plan } from './plan';
 import type { SampleOptions } from './sampling';
 import type { HuntOptions } from './claims/huntPlan';
@@ -196,7 +197,10 @@ export class IndexWorker {
         this.subsets = m.subsets;
         this.timings = { ...m.ms, cacheHit: m.cache.hit };
         try {
-          const ds = Dataset.fromIndex(abs, indexFromColumns(m.index), { ...opts, format: m.format, ids: idTableFromColumns(m.ids) });
+          // A parquet source reads its rows itself: the host opens its footer, in the format the worker found.
+          const ds = isParquetPath(abs)
+            ? Dataset.open(abs, { ...opts, format: m.format })
+            : Dataset.fromIndex(abs, indexFromColumns(m.index), { ...opts, format: m.format, ids: idTableFromColumns(m.ids) });
           if (ds.mtimeMs !== m.mtimeMs) {
             ds.close();
             throw new Error(`${abs} changed while it was indexed; open it again`);

@@ -23,6 +23,32 @@ import { drawSample, type SampleOptions } from '../core/sampling';
 /** Below this size a file is indexed in the host: it takes a few milliseconds. */
 export const BACKGROUND_MIN_BYTES = 1 << 20;
 
+/**
+ * Is this file opened on this thread (a few milliseconds)? A small file is; a parquet file or folder
+ * of shards of BACKGROUND_MIN_BYTES or more is not: its footer is cheap, but detecting its format,
+ * group sizes, samples and filters decode whole row groups, so it goes to the worker like a large
+ * JSON file (the host then opens its footer only, in the worker's format).
+ */
+function openedHere(abs: string, st: fs.Stats): boolean {
+  if (isParquetPath(abs)) return parquetBytes(abs, st) < BACKGROUND_MIN_BYTES;
+  return st.size < BACKGROUND_MIN_BYTES || !st.isFile();
+}
+
+/** A parquet file's size, or the sum of a folder's shards. */
+function parquetBytes(abs: string, st: fs.Stats): number {
+  if (!st.isDirectory()) return st.size;
+  let n = 0;
+  for (const f of fs.readdirSync(abs)) {
+    if (!/\.parquet$/i.test(f)) continue;
+    try {
+      n += fs.statSync(path.join(abs, f)).size;
+    } catch {
+      /* gone meanwhile: opening says so */
+    }
+  }
+  return n;
+}
+
 interface Entry {
   ds: Dataset;
   mtimeMs: number;
@@ -70,7 +96,7 @@ export class DatasetCache {
   /** Datasets opened with another format than the shared one (AcquireOptions.format), with their worker. */
   private readonly apart = new Map<Dataset, IndexWorker | undefined>();
 
-  /** A small file (or parquet, footer only), opened here: a few milliseconds. Counted as used until release(). */
+  /** A small file (or small parquet), opened here: a few milliseconds. Counted as used until release(). */
   private openHere(abs: string, st: fs.Stats): Dataset {
     const e = this.current(abs, st) ?? this.add(abs, Dataset.open(abs), st, 0);
     e.users++;
@@ -86,7 +112,7 @@ export class DatasetCache {
     } catch {
       return true; // opening says what is wrong, at once
     }
-    return !!this.current(abs, st) || st.size < BACKGROUND_MIN_BYTES || isParquetPath(abs) || !st.isFile();
+    return !!this.current(abs, st) || openedHere(abs, st);
   }
 
   /**
@@ -183,7 +209,7 @@ export class DatasetCache {
     const abs = path.resolve(file);
     const st = fs.statSync(abs);
     const ready = this.current(abs, st);
-    if (ready || st.size < BACKGROUND_MIN_BYTES || isParquetPath(abs) || !st.isFile()) {
+    if (ready || openedHere(abs, st)) {
       const ds = ready ? (ready.users++, ready.ds) : this.openHere(abs, st);
       return { file: abs, head: Promise.resolve(undefined), done: Promise.resolve(ds), worker: this.open.get(abs)?.worker };
     }

@@ -1,0 +1,130 @@
+/**
+ * Parquet datasets off the extension host (issue #15; ARCHITECTURE.md › Opening a large dataset):
+ * a parquet file of 1 MiB or more goes to the index worker like a large JSON file. Detecting its
+ * format, its group sizes, samples whose strata read every record, and browse filters that read
+ * records decode every row group, which on the host blocked it for seconds; with the real index
+ * worker (out/src/core/indexWorker.js) a 1 ms interval in this thread keeps ticking while
+ * DatasetCache opens the file and draws a sample by a field, and the host's dataset (its footer,
+ * opened here in the worker's format) reads the same records, keys, sample, filter matches and
+ * group sizes as Dataset.open on this thread. A small parquet still opens here.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { filterRecords } from '../../src/core/browseFilter';
+import { Dataset } from '../../src/core/dataset';
+import { drawSample } from '../../src/core/sampling';
+import { groupSizes, parseStrata } from '../../src/core/strata';
+import { BACKGROUND_MIN_BYTES, DatasetCache } from '../../src/extension/datasetCache';
+import { countTicks } from '../support/eventLoopStall';
+import { writeParquet, type TestColumn } from '../support/parquetWriter';
+
+const ROWS = 60_000;
+const GROUP = 10_000;
+/** Fewest ticks of a 1 ms interval while the worker opens and samples: decoding six row groups there takes far longer. */
+const MIN_TICKS = 5;
+
+function write(file: string, rows: number, group: number): void {
+  const pic = Buffer.alloc(64, 7);
+  const n = <T>(f: (i: number) => T): T[] => Array.from({ length: rows }, (_, i) => f(i));
+  const cols: TestColumn[] = [
+    { name: 'id', kind: 'string', values: n((i) => `qb-${i}`) },
+    { name: 'image', kind: 'image', values: n((i) => ({ bytes: pic, path: `${i}.jpg` })) },
+    { name: 'question', kind: 'string', values: n((i) => `How is the sharpness of image ${i}? Look at the fine detail in the shadows.`) },
+    { name: 'option0', kind: 'string', values: n(() => 'High') },
+    { name: 'option1', kind: 'string', values: n(() => 'Medium') },
+    { name: 'option2', kind: 'string', values: n(() => 'Low') },
+    { name: 'correct_choice', kind: 'string', values: n((i) => 'ABC'[i % 3]) },
+    { name: 'question_type', kind: 'string', values: n((i) => ['what', 'how', 'yes-or-no'][i % 3]) },
+    { name: 'question_concern', kind: 'string', values: n(() => 'distortion') },
+    { name: 'subset', kind: 'string', values: n((i) => ['a', 'b', 'c', 'd'][(i * 7) % 4]) },
+  ];
+  writeParquet(
+    file,
+    cols,
+    Array.from({ length: rows / group }, () => group),
+  );
+}
+
+describe('parquet datasets open and are read in the index worker (issue #15)', function () {
+  this.timeout(240_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parquet-host-'));
+  const big = path.join(tmp, 'big.parquet');
+  const small = path.join(tmp, 'small.parquet');
+
+  before(() => {
+    write(big, ROWS, GROUP);
+    write(small, 200, 100);
+    assert.ok(fs.statSync(big).size > BACKGROUND_MIN_BYTES);
+    assert.ok(fs.statSync(small).size < BACKGROUND_MIN_BYTES);
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('opening and a sample by a field run in the worker while this thread ticks; the same dataset and plan as on this thread', async () => {
+    const cache = new DatasetCache();
+    const sync = Dataset.open(big);
+    try {
+      const opts = { name: 'p', seed: 'pq', size: 40, strata: parseStrata('field:subset'), planDir: path.join(tmp, 'plans', 'p'), now: new Date(0) };
+      const ticks = countTicks();
+      const t0 = performance.now();
+      const job = cache.acquireInBackground(big);
+      const ds = await job.done;
+      const plan = await cache.sample(ds, opts);
+      const ms = performance.now() - t0;
+      const n = ticks.stop();
+      console.log(
+        `      figure: parquet ${(fs.statSync(big).size / 1e6).toFixed(0)} MB, open + sample by field: ${n} ticks in ${ms.toFixed(0)} ms (load ${os.loadavg()[0].toFixed(1)})`,
+      );
+      assert.ok(n >= MIN_TICKS, `this thread ticked ${n} times while the parquet opened and was sampled (at least ${MIN_TICKS} expected)`);
+      assert.ok(job.worker, 'indexed by a worker');
+      const fresh = new DatasetCache();
+      assert.equal(fresh.isQuick(big), false, 'not opened at once (commands show progress)');
+      fresh.dispose();
+
+      assert.equal(ds.container, 'parquet');
+      assert.equal(ds.format, sync.format);
+      assert.equal(ds.count, ROWS);
+      for (const i of [0, 1, 9_999, 10_000, 33_333, ROWS - 1]) {
+        assert.deepEqual(ds.item(i), sync.item(i), `item ${i}`);
+        assert.equal(ds.keyFor(i), sync.keyFor(i));
+      }
+      assert.equal(ds.findKey('qb-45678'), 45_678);
+      assert.deepEqual(plan, drawSample(sync, opts));
+
+      // Browse: group sizes from the worker's columns, a text filter answered in the worker.
+      await until(() => job.worker!.groupSizes !== undefined);
+      assert.deepEqual(job.worker!.groupSizes, groupSizes(sync));
+      const spec = { text: 'image 4567?' };
+      const matches = await job.worker!.filter(spec, new Map());
+      assert.deepEqual(
+        matches,
+        filterRecords(sync, spec, () => undefined),
+      );
+      assert.equal(matches?.length, 1);
+      cache.release(ds);
+    } finally {
+      sync.close();
+      cache.dispose();
+    }
+  });
+
+  it('a small parquet opens here, with no worker', async () => {
+    const cache = new DatasetCache();
+    try {
+      assert.equal(cache.isQuick(small), true);
+      const job = cache.acquireInBackground(small);
+      assert.equal(job.worker, undefined);
+      const ds = await job.done;
+      assert.equal(ds.count, 200);
+      cache.release(ds);
+    } finally {
+      cache.dispose();
+    }
+  });
+});
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 6000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(ok(), 'timed out waiting');
+}
