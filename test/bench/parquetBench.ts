@@ -3,12 +3,22 @@
  * parquet holding ~1 GB of embedded JPEGs under bench-data/, then, in a fresh process under GNU time,
  * opens it, reads the first items and a far one, and decodes two images. Prints the bytes read from
  * disk and the peak RSS against the file size: opening must read the footer and the rows shown, not
- * the images. Figures, not a test.
+ * the images. Then the extension host's share (issue #15) on a 200,000-row parquet of metadata in row
+ * groups of 20,000: what opening, group sizes, a sample by a field and a text filter cost on the
+ * calling thread (the old way), and the longest stall and tick count of this thread while
+ * DatasetCache does the same through the index worker (the new way). Figures, not a test.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import sharp from 'sharp';
+import { filterRecords } from '../../src/core/browseFilter';
+import { Dataset } from '../../src/core/dataset';
+import { drawSample } from '../../src/core/sampling';
+import { groupSizes, parseStrata } from '../../src/core/strata';
+import { DatasetCache } from '../../src/extension/datasetCache';
+import { countTicks, watchEventLoop } from '../support/eventLoopStall';
 import { writeParquet, type TestColumn } from '../support/parquetWriter';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -89,7 +99,79 @@ async function main(): Promise<void> {
   console.log(`  process: ${sec.toFixed(2)} s, peak RSS ${(kb / 1024).toFixed(0)} MB (${(((kb * 1024) / size) * 100).toFixed(1)} % of the file size)`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+const META = path.join(ROOT, 'bench-data', 'qbench-meta-200k.parquet');
+const META_ROWS = 200_000;
+const META_GROUP = 20_000;
+
+function generateMeta(): void {
+  if (fs.existsSync(META)) return;
+  const pic = Buffer.alloc(64, 7);
+  const n = <T>(f: (i: number) => T): T[] => Array.from({ length: META_ROWS }, (_, i) => f(i));
+  writeParquet(
+    META,
+    [
+      { name: 'id', kind: 'string', values: n((i) => `qb-${i}`) },
+      { name: 'image', kind: 'image', values: n((i) => ({ bytes: pic, path: `${i}.jpg` })) },
+      { name: 'question', kind: 'string', values: n((i) => `How is the sharpness of image ${i}? Look at the fine detail in the shadows.`) },
+      { name: 'option0', kind: 'string', values: n(() => 'High') },
+      { name: 'option1', kind: 'string', values: n(() => 'Medium') },
+      { name: 'option2', kind: 'string', values: n(() => 'Low') },
+      { name: 'correct_choice', kind: 'string', values: n((i) => 'ABC'[i % 3]) },
+      { name: 'question_type', kind: 'string', values: n((i) => ['what', 'how', 'yes-or-no'][i % 3]) },
+      { name: 'question_concern', kind: 'string', values: n(() => 'distortion') },
+      { name: 'subset', kind: 'string', values: n((i) => ['a', 'b', 'c', 'd'][(i * 7) % 4]) },
+    ],
+    Array.from({ length: META_ROWS / META_GROUP }, () => META_GROUP),
+  );
+}
+
+/** The extension host's share of a large parquet: the old way (this thread reads) against the index worker. */
+async function hostShare(): Promise<void> {
+  generateMeta();
+  const load = () => os.loadavg()[0].toFixed(1);
+  console.log(`\nhost share: ${(fs.statSync(META).size / 1e6).toFixed(0)} MB, ${META_ROWS} rows in groups of ${META_GROUP} (load ${load()})`);
+  const strata = parseStrata('field:subset');
+  const opts = { name: 'b', seed: 1, size: 40, strata, planDir: path.join(ROOT, 'bench-data', 'plan-parquet') };
+  const spec = { text: 'image 4567?' };
+  const ms = (f: () => unknown): string => {
+    const t0 = performance.now();
+    f();
+    return `${(performance.now() - t0).toFixed(0)} ms`;
+  };
+  // Old way: each step blocks this thread for its whole duration.
+  let ds: Dataset | undefined;
+  console.log(`  old (this thread): open + format ${ms(() => (ds = Dataset.open(META)))}`);
+  console.log(`    item in a far row group ${ms(() => ds!.item(META_ROWS - 5))}; group sizes ${ms(() => groupSizes(ds!))}`);
+  console.log(`    sample by field ${ms(() => drawSample(ds!, opts))}; text filter ${ms(() => filterRecords(ds!, spec, () => undefined))} (load ${load()})`);
+  ds!.close();
+  // New way: the same through DatasetCache and its index worker; this thread only waits.
+  const cache = new DatasetCache();
+  const stop = watchEventLoop();
+  const ticks = countTicks();
+  const t0 = performance.now();
+  const job = cache.acquireInBackground(META);
+  const open = await job.done;
+  const tOpen = performance.now() - t0;
+  await cache.sample(open, opts);
+  const tSample = performance.now() - t0;
+  await job.worker!.filter(spec, new Map());
+  const tAll = performance.now() - t0;
+  const n = ticks.stop();
+  const loop = stop();
+  const t1 = performance.now();
+  open.item(META_ROWS - 5);
+  const far = performance.now() - t1;
+  console.log(
+    `  new (index worker): open ${tOpen.toFixed(0)} ms, + sample by field ${tSample.toFixed(0)} ms, + text filter ${tAll.toFixed(0)} ms; this thread: ${n} ticks, longest stall ${loop.stallMs.toFixed(0)} ms (load ${load()})`,
+  );
+  console.log(`    still on this thread: an item in a far row group ${far.toFixed(0)} ms (its row group decoded to show it)`);
+  cache.release(open);
+  cache.dispose();
+}
+
+main()
+  .then(() => hostShare())
+  .catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
