@@ -109,6 +109,27 @@ describe('parquet datasets open and are read in the index worker (issue #15)', f
     }
   });
 
+  it('a folder of shards of 1 MiB or more goes to the worker too; the same records as Dataset.open', async () => {
+    const folder = path.join(tmp, 'shards');
+    fs.mkdirSync(folder);
+    write(path.join(folder, 'part-0.parquet'), 20_000, 10_000);
+    write(path.join(folder, 'part-1.parquet'), 20_000, 10_000);
+    const cache = new DatasetCache();
+    const sync = Dataset.open(folder);
+    try {
+      assert.equal(cache.isQuick(folder), false);
+      const job = cache.acquireInBackground(folder);
+      const ds = await job.done;
+      assert.ok(job.worker, 'indexed by a worker');
+      assert.equal(ds.count, 40_000);
+      for (const i of [0, 19_999, 20_000, 39_999]) assert.deepEqual(ds.item(i), sync.item(i), `item ${i}`);
+      cache.release(ds);
+    } finally {
+      sync.close();
+      cache.dispose();
+    }
+  });
+
   it('a small parquet opens here, with no worker', async () => {
     const cache = new DatasetCache();
     try {
