@@ -249,7 +249,15 @@ export class VsCode {
         );
         continue;
       }
-      await input.fill(`>${title}`);
+      // A webview that finishes loading takes the focus, which closes the palette: open it again.
+      const filled = await input.fill(`>${title}`, { timeout: 2_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (!filled) {
+        if (Date.now() > deadline) throw new Error(`the command palette closed before "${title}" could be typed, for ${timeout} ms`);
+        continue;
+      }
       // The list filters asynchronously: wait until the top row is the command, then run it.
       const until = Date.now() + 2_500;
       while (Date.now() < until) {
