@@ -42,7 +42,7 @@ function onCpuReader(): { read(): number; close(): void } | undefined {
   return { read, close: () => fs.closeSync(fd) };
 }
 
-/** Starts watching; the returned function stops and reports. */
+/** Starts watching; the returned function stops and reports (called again, it reports the same). */
 export function watchEventLoop(): () => LoopStall {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
@@ -61,12 +61,14 @@ export function watchEventLoop(): () => LoopStall {
     lastCpu = c;
   };
   const t = setInterval(gap, 1);
+  let result: LoopStall | undefined;
   return () => {
+    if (result) return result; // stopped already (a `finally` may stop it again)
     clearInterval(t);
     h.disable();
     gap();
     cpu?.close();
-    return { stallMs: worst, histMaxMs: h.max / 1e6, busyMs: cpu ? busiest : NaN };
+    return (result = { stallMs: worst, histMaxMs: h.max / 1e6, busyMs: cpu ? busiest : NaN });
   };
 }
 
