@@ -19,7 +19,7 @@ import { drawSample } from '../../src/core/sampling';
 import { groupSizes, parseStrata } from '../../src/core/strata';
 import { DatasetCache } from '../../src/extension/datasetCache';
 import { countTicks, watchEventLoop } from '../support/eventLoopStall';
-import { writeParquet, type TestColumn } from '../support/parquetWriter';
+import { writeMcqParquet, writeParquet, type TestColumn } from '../support/parquetWriter';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FILE = path.join(ROOT, 'bench-data', 'qbench-images-1gb.parquet');
@@ -105,24 +105,7 @@ const META_GROUP = 20_000;
 
 function generateMeta(): void {
   if (fs.existsSync(META)) return;
-  const pic = Buffer.alloc(64, 7);
-  const n = <T>(f: (i: number) => T): T[] => Array.from({ length: META_ROWS }, (_, i) => f(i));
-  writeParquet(
-    META,
-    [
-      { name: 'id', kind: 'string', values: n((i) => `qb-${i}`) },
-      { name: 'image', kind: 'image', values: n((i) => ({ bytes: pic, path: `${i}.jpg` })) },
-      { name: 'question', kind: 'string', values: n((i) => `How is the sharpness of image ${i}? Look at the fine detail in the shadows.`) },
-      { name: 'option0', kind: 'string', values: n(() => 'High') },
-      { name: 'option1', kind: 'string', values: n(() => 'Medium') },
-      { name: 'option2', kind: 'string', values: n(() => 'Low') },
-      { name: 'correct_choice', kind: 'string', values: n((i) => 'ABC'[i % 3]) },
-      { name: 'question_type', kind: 'string', values: n((i) => ['what', 'how', 'yes-or-no'][i % 3]) },
-      { name: 'question_concern', kind: 'string', values: n(() => 'distortion') },
-      { name: 'subset', kind: 'string', values: n((i) => ['a', 'b', 'c', 'd'][(i * 7) % 4]) },
-    ],
-    Array.from({ length: META_ROWS / META_GROUP }, () => META_GROUP),
-  );
+  writeMcqParquet(META, META_ROWS, META_GROUP);
 }
 
 /** The extension host's share of a large parquet: the old way (this thread reads) against the index worker. */

@@ -243,3 +243,29 @@ export function writeParquet(file: string, columns: TestColumn[], rowGroupSizes:
   put(footer, len, Buffer.from('PAR1'));
   fs.closeSync(fd);
 }
+
+/**
+ * A Q-Bench-shaped multiple-choice parquet of `rows` rows in row groups of `group` (tests and benches
+ * that open large parquet files): ids `${idPrefix}-${i}`, a 64-byte embedded image per row, three
+ * options, a subset among four names.
+ */
+export function writeMcqParquet(file: string, rows: number, group: number, idPrefix = 'qb'): void {
+  const pic = Buffer.alloc(64, 7);
+  const n = <T>(f: (i: number) => T): T[] => Array.from({ length: rows }, (_, i) => f(i));
+  writeParquet(
+    file,
+    [
+      { name: 'id', kind: 'string', values: n((i) => `${idPrefix}-${i}`) },
+      { name: 'image', kind: 'image', values: n((i) => ({ bytes: pic, path: `${i}.jpg` })) },
+      { name: 'question', kind: 'string', values: n((i) => `How is the sharpness of image ${i}? Look at the fine detail in the shadows.`) },
+      { name: 'option0', kind: 'string', values: n(() => 'High') },
+      { name: 'option1', kind: 'string', values: n(() => 'Medium') },
+      { name: 'option2', kind: 'string', values: n(() => 'Low') },
+      { name: 'correct_choice', kind: 'string', values: n((i) => 'ABC'[i % 3]) },
+      { name: 'question_type', kind: 'string', values: n((i) => ['what', 'how', 'yes-or-no'][i % 3]) },
+      { name: 'question_concern', kind: 'string', values: n(() => 'distortion') },
+      { name: 'subset', kind: 'string', values: n((i) => ['a', 'b', 'c', 'd'][(i * 7) % 4]) },
+    ],
+    Array.from({ length: Math.ceil(rows / group) }, (_, k) => Math.min(group, rows - k * group)),
+  );
+}

@@ -18,34 +18,12 @@ import { drawSample } from '../../src/core/sampling';
 import { groupSizes, parseStrata } from '../../src/core/strata';
 import { BACKGROUND_MIN_BYTES, DatasetCache } from '../../src/extension/datasetCache';
 import { countTicks } from '../support/eventLoopStall';
-import { writeParquet, type TestColumn } from '../support/parquetWriter';
+import { writeMcqParquet } from '../support/parquetWriter';
 
 const ROWS = 60_000;
 const GROUP = 10_000;
 /** Fewest ticks of a 1 ms interval while the worker opens and samples: decoding six row groups there takes far longer. */
 const MIN_TICKS = 5;
-
-function write(file: string, rows: number, group: number): void {
-  const pic = Buffer.alloc(64, 7);
-  const n = <T>(f: (i: number) => T): T[] => Array.from({ length: rows }, (_, i) => f(i));
-  const cols: TestColumn[] = [
-    { name: 'id', kind: 'string', values: n((i) => `qb-${i}`) },
-    { name: 'image', kind: 'image', values: n((i) => ({ bytes: pic, path: `${i}.jpg` })) },
-    { name: 'question', kind: 'string', values: n((i) => `How is the sharpness of image ${i}? Look at the fine detail in the shadows.`) },
-    { name: 'option0', kind: 'string', values: n(() => 'High') },
-    { name: 'option1', kind: 'string', values: n(() => 'Medium') },
-    { name: 'option2', kind: 'string', values: n(() => 'Low') },
-    { name: 'correct_choice', kind: 'string', values: n((i) => 'ABC'[i % 3]) },
-    { name: 'question_type', kind: 'string', values: n((i) => ['what', 'how', 'yes-or-no'][i % 3]) },
-    { name: 'question_concern', kind: 'string', values: n(() => 'distortion') },
-    { name: 'subset', kind: 'string', values: n((i) => ['a', 'b', 'c', 'd'][(i * 7) % 4]) },
-  ];
-  writeParquet(
-    file,
-    cols,
-    Array.from({ length: rows / group }, () => group),
-  );
-}
 
 describe('parquet datasets open and are read in the index worker (issue #15)', function () {
   this.timeout(240_000);
@@ -54,8 +32,8 @@ describe('parquet datasets open and are read in the index worker (issue #15)', f
   const small = path.join(tmp, 'small.parquet');
 
   before(() => {
-    write(big, ROWS, GROUP);
-    write(small, 200, 100);
+    writeMcqParquet(big, ROWS, GROUP);
+    writeMcqParquet(small, 200, 100);
     assert.ok(fs.statSync(big).size > BACKGROUND_MIN_BYTES);
     assert.ok(fs.statSync(small).size < BACKGROUND_MIN_BYTES);
   });
@@ -112,8 +90,8 @@ describe('parquet datasets open and are read in the index worker (issue #15)', f
   it('a folder of shards of 1 MiB or more goes to the worker too; the same records as Dataset.open', async () => {
     const folder = path.join(tmp, 'shards');
     fs.mkdirSync(folder);
-    write(path.join(folder, 'part-0.parquet'), 20_000, 10_000);
-    write(path.join(folder, 'part-1.parquet'), 20_000, 10_000);
+    writeMcqParquet(path.join(folder, 'part-0.parquet'), 20_000, 10_000);
+    writeMcqParquet(path.join(folder, 'part-1.parquet'), 20_000, 10_000);
     const cache = new DatasetCache();
     const sync = Dataset.open(folder);
     try {

@@ -15,7 +15,7 @@ import { readPlan } from '../../../src/core/plan';
 import { drawSample } from '../../../src/core/sampling';
 import { parseStrata } from '../../../src/core/strata';
 import { countTicks, watchEventLoop } from '../../support/eventLoopStall';
-import { writeParquet, type TestColumn } from '../../support/parquetWriter';
+import { writeMcqParquet } from '../../support/parquetWriter';
 import { until } from './until';
 
 const ROWS = 120_000;
@@ -31,28 +31,6 @@ interface ActiveView {
   count: number;
 }
 
-function write(file: string): void {
-  const pic = Buffer.alloc(64, 7);
-  const n = <T>(f: (i: number) => T): T[] => Array.from({ length: ROWS }, (_, i) => f(i));
-  const cols: TestColumn[] = [
-    { name: 'id', kind: 'string', values: n((i) => `pq-${i}`) },
-    { name: 'image', kind: 'image', values: n((i) => ({ bytes: pic, path: `${i}.jpg` })) },
-    { name: 'question', kind: 'string', values: n((i) => `How is the sharpness of image ${i}? Look at the fine detail in the shadows.`) },
-    { name: 'option0', kind: 'string', values: n(() => 'High') },
-    { name: 'option1', kind: 'string', values: n(() => 'Medium') },
-    { name: 'option2', kind: 'string', values: n(() => 'Low') },
-    { name: 'correct_choice', kind: 'string', values: n((i) => 'ABC'[i % 3]) },
-    { name: 'question_type', kind: 'string', values: n((i) => ['what', 'how', 'yes-or-no'][i % 3]) },
-    { name: 'question_concern', kind: 'string', values: n(() => 'distortion') },
-    { name: 'subset', kind: 'string', values: n((i) => ['a', 'b', 'c', 'd'][(i * 7) % 4]) },
-  ];
-  writeParquet(
-    file,
-    cols,
-    Array.from({ length: ROWS / GROUP }, () => GROUP),
-  );
-}
-
 describe('a large parquet dataset off the extension host', function () {
   this.timeout(240_000);
   const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -61,7 +39,7 @@ describe('a large parquet dataset off the extension host', function () {
   before(async () => {
     const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'co-instruct-curator')!;
     await ext.activate();
-    write(file);
+    writeMcqParquet(file, ROWS, GROUP, 'pq');
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
