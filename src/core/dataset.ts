@@ -104,13 +104,19 @@ export class Dataset {
     this.format = opts.format ?? this.detect(opts.detectSample ?? DETECT_SAMPLE);
   }
 
-  /** Opens a file on disk: streams it once to build the index. */
-  static open(filePath: string, opts: OpenOptions = {}): Dataset {
+  /**
+   * Opens a file on disk: streams it once to build the index. A parquet file or folder reads its
+   * footers only; `ids` is its id table when worked out elsewhere (the index worker), so this thread
+   * never reads every row group's ids.
+   */
+  static open(filePath: string, opts: OpenOptions & { ids?: IdTable } = {}): Dataset {
     const abs = path.resolve(filePath);
     if (isParquetPath(abs)) {
       const src = ParquetSource.open(abs, { idField: opts.mapping?.id });
       try {
-        return new Dataset(abs, src.index, { read: () => Buffer.alloc(0), close: () => src.close() }, src.mtimeMs, opts, opts.mapping, src);
+        const ds = new Dataset(abs, src.index, { read: () => Buffer.alloc(0), close: () => src.close() }, src.mtimeMs, opts, opts.mapping, src);
+        ds.idTable = opts.ids;
+        return ds;
       } catch (e) {
         src.close();
         throw e;
@@ -278,6 +284,29 @@ export class Dataset {
 
   fingerprint(): string {
     return this.rows ? this.rows.fingerprint() : fileFingerprint(this.path);
+  }
+
+  private rowGroupReader?: (group: number) => Promise<Buffer[]>;
+
+  /**
+   * Lets prepare() have a parquet dataset's row groups decoded elsewhere: `reader` gives every record
+   * of a row group as JSON text, as ParquetSource.groupRowBytes does (the index worker, which has the
+   * same file open: ARCHITECTURE.md › Opening a large dataset).
+   */
+  decodeRowGroupsWith(reader: (group: number) => Promise<Buffer[]>): void {
+    this.rowGroupReader = reader;
+  }
+
+  /**
+   * Makes records `indices` readable without decoding on this thread: for a parquet dataset given a
+   * reader (decodeRowGroupsWith), fetches the row groups of those records not decoded here yet; at
+   * once for any other dataset. item() and rawBytes() work without it, decoding here.
+   */
+  async prepare(indices: Iterable<number>): Promise<void> {
+    const src = this.rows;
+    const reader = this.rowGroupReader;
+    if (!src || !reader) return;
+    for (const g of src.undecodedGroups(indices)) src.adoptGroupRows(g, await reader(g));
   }
 
   rawBytes(i: number): Buffer {

@@ -174,6 +174,23 @@ async function suspicion(ds: Dataset, m: Extract<ToWorker, { type: 'suspicion' }
   return { kind: 'suspicion', scores: r.scores, fromCache: r.fromCache, file: r.file, stats: r.stats, warnings: r.warnings.slice(0, 100) };
 }
 
+/** A parquet row group's records as one buffer (moved to the host, not copied) and where each ends. */
+function rowGroup(ds: Dataset, group: number): Reply {
+  const src = ds.parquet;
+  if (!src) throw new Error(`${ds.path} is not a parquet dataset`);
+  const rows = src.groupRowBytes(group);
+  const ends = new Uint32Array(rows.length);
+  let n = 0;
+  for (let r = 0; r < rows.length; r++) ends[r] = n += rows[r].length;
+  const text = new Uint8Array(n);
+  let at = 0;
+  for (const b of rows) {
+    text.set(b, at);
+    at += b.length;
+  }
+  return { kind: 'rowGroup', text, ends };
+}
+
 function serve(ds: Dataset): void {
   let sizes: Int32Array | undefined;
   const sizesOf = (): Int32Array => (sizes ??= groupSizes(ds));
@@ -191,6 +208,12 @@ function serve(ds: Dataset): void {
         );
       case 'sample':
         return void answer(m, () => ({ kind: 'sample', plan: drawSample(ds, m.opts) }));
+      case 'rowGroup':
+        return void answer(
+          m,
+          () => rowGroup(ds, m.group),
+          (r) => (r.kind === 'rowGroup' ? [r.text.buffer as ArrayBuffer, r.ends.buffer as ArrayBuffer] : []),
+        );
       case 'filter':
         return void answer(
           m,

@@ -15,9 +15,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { BrowseFilterSpec } from './browseFilter';
-import { Dataset } from './dataset';
+import { Dataset, type IdTable } from './dataset';
 import { idTableFromColumns, indexFromColumns } from './indexTransfer';
 import { isParquetPath } from './parquet/parquetSource';
+import type { FormatId } from './item';
 import type { Plan } from './plan';
 import type { SampleOptions } from './sampling';
 import type { HuntOptions } from './claims/huntPlan';
@@ -78,6 +79,7 @@ const CANCELLED: Record<Reply['kind'], string> = {
   sample: 'sampling',
   hunt: 'the hunt in',
   suspicion: 'measuring suspicion in',
+  rowGroup: 'reading',
 };
 
 /** The longest time this thread spent on one message of each kind (ms): taking it off the port (deserializing) and handling it. */
@@ -199,7 +201,7 @@ export class IndexWorker {
         try {
           // A parquet source reads its rows itself: the host opens its footer, in the format the worker found.
           const ds = isParquetPath(abs)
-            ? Dataset.open(abs, { ...opts, format: m.format })
+            ? this.parquetDataset(abs, opts, m.format, idTableFromColumns(m.ids))
             : Dataset.fromIndex(abs, indexFromColumns(m.index), { ...opts, format: m.format, ids: idTableFromColumns(m.ids) });
           if (ds.mtimeMs !== m.mtimeMs) {
             ds.close();
@@ -268,6 +270,26 @@ export class IndexWorker {
       this.pending.delete(id);
       this.idle();
     });
+  }
+
+  /**
+   * The host's parquet dataset: its footers opened here, its id table from the worker, and its row
+   * groups decoded in the worker when a record is prepared (Dataset.prepare), never on this thread.
+   */
+  private parquetDataset(abs: string, opts: Omit<IndexWorkerData, 'file'>, format: FormatId, ids: IdTable): Dataset {
+    const ds = Dataset.open(abs, { ...opts, format, ids });
+    ds.decodeRowGroupsWith(async (group) => {
+      const r = await this.request('rowGroup', (id) => ({ type: 'rowGroup', id, group }));
+      const text = Buffer.from(r.text.buffer, r.text.byteOffset, r.text.byteLength);
+      const rows: Buffer[] = [];
+      let at = 0;
+      for (const end of r.ends) {
+        rows.push(text.subarray(at, end));
+        at = end;
+      }
+      return rows;
+    });
+    return ds;
   }
 
   /** Calls `listener` with each progress report of the scan; returns a function that stops it. */

@@ -42,6 +42,8 @@ export interface IndexWorkerStart extends IndexWorkerData {
 export type Reply =
   | { kind: 'filter'; matches: Int32Array | null }
   | { kind: 'sample'; plan: Plan }
+  /** Every record of a parquet row group as JSON text, one after the other, and where each ends. */
+  | { kind: 'rowGroup'; text: Uint8Array; ends: Uint32Array }
   | { kind: 'hunt'; plan: Plan; cancelled: boolean; stats: CueRunStats; warnings: string[] }
   | {
       kind: 'suspicion';
@@ -88,6 +90,8 @@ export type ToWorker =
     }
   /** Draw a spot-check sample (core drawSample) from the worker's dataset: strata may read every record. */
   | { type: 'sample'; id: number; opts: SampleOptions }
+  /** Decode one row group of a parquet dataset (ParquetSource.groupRowBytes), so the host never does. */
+  | { type: 'rowGroup'; id: number; group: number }
   /** A hunt (core auditDataset + buildHuntPlan on the worker's dataset): every record and image read. */
   | { type: 'hunt'; id: number; audit: HuntAudit; plan: HuntOptions; cancel: SharedArrayBuffer }
   /** Every record's suspicion (core datasetSuspicion: the cached scores, else the label audit). */

@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { filterRecords } from '../../src/core/browseFilter';
 import { Dataset } from '../../src/core/dataset';
+import type { Item } from '../../src/core/item';
 import { drawSample } from '../../src/core/sampling';
 import { groupSizes, parseStrata } from '../../src/core/strata';
 import { BACKGROUND_MIN_BYTES, DatasetCache } from '../../src/extension/datasetCache';
@@ -80,6 +81,35 @@ describe('parquet datasets open and are read in the index worker (issue #15)', f
         filterRecords(sync, spec, () => undefined),
       );
       assert.equal(matches?.length, 1);
+      cache.release(ds);
+    } finally {
+      sync.close();
+      cache.dispose();
+    }
+  });
+
+  it('records shown from a parquet opened by the worker are decoded there: this thread reads no column chunk and ticks meanwhile', async () => {
+    const cache = new DatasetCache();
+    const sync = Dataset.open(big);
+    try {
+      const ds = await cache.acquireAsync(big);
+      const src = ds.parquet!;
+      const read = src.bytesRead; // the footer only
+      const rows = [0, 1, 10_000, 25_000, 33_333, 40_001, 50_000, ROWS - 1];
+      const ticks = countTicks();
+      const items: Item[] = [];
+      for (const i of rows) {
+        await ds.prepare([i]);
+        items.push(ds.item(i));
+      }
+      const n = ticks.stop();
+      console.log(`      figure: ${rows.length} records from 6 row groups: ${n} ticks; bytes read on this thread ${src.bytesRead - read}`);
+      assert.equal(src.bytesRead, read, 'no column chunk read on this thread');
+      assert.ok(n >= MIN_TICKS, `this thread ticked ${n} times while 6 row groups were decoded (at least ${MIN_TICKS} expected)`);
+      rows.forEach((i, k) => assert.deepEqual(items[k], sync.item(i), `item ${i}`));
+      // The id table came from the worker: finding a key reads no id column here either.
+      assert.equal(ds.findKey('qb-45678'), 45_678);
+      assert.equal(src.bytesRead, read);
       cache.release(ds);
     } finally {
       sync.close();

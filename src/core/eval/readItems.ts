@@ -27,9 +27,13 @@ export async function forEachItem(ds: Dataset, visit: (item: Item | undefined, i
   const slice = opts.sliceMs ?? SLICE_MS;
   let until = performance.now() + slice;
   for (let i = 0; i < ds.count; i++) {
-    if ((i & 63) === 0 && performance.now() >= until) {
-      await turn();
-      until = performance.now() + slice;
+    if ((i & 63) === 0) {
+      if (performance.now() >= until) {
+        await turn();
+        until = performance.now() + slice;
+      }
+      // A parquet dataset opened by the index worker has its row groups decoded there, not here.
+      await ds.prepare(Array.from({ length: Math.min(64, ds.count - i) }, (_, k) => i + k));
     }
     if (opts.signal?.aborted) return;
     let item: Item | undefined;

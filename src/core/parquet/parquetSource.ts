@@ -64,6 +64,9 @@ class Lru<V> {
     }
     return v;
   }
+  has(k: string): boolean {
+    return this.m.has(k);
+  }
   set(k: string, v: V): void {
     this.m.set(k, v);
     while (this.m.size > this.capacity) this.m.delete(this.m.keys().next().value as string);
@@ -284,7 +287,34 @@ export class ParquetSource implements EmbeddedImageSource {
   /** Record i as JSON text: every column, images as `parquet-embedded:` references. */
   rowBytes(i: number): Buffer {
     const gi = this.groupOf(i);
+    return this.groupRowBytes(gi)[i - this.groups[gi].rowStart];
+  }
+
+  /** The row groups holding `rows` whose records are not decoded here yet (in order, once each). */
+  undecodedGroups(rows: Iterable<number>): number[] {
+    const out: number[] = [];
+    for (const r of rows) {
+      if (!(r >= 0 && r < this.count)) continue;
+      const gi = this.groupOf(r);
+      if (!out.includes(gi) && !this.rowCache.has(String(gi))) out.push(gi);
+    }
+    return out;
+  }
+
+  /**
+   * Keeps records of row group `gi` decoded on another thread (the index worker's groupRowBytes of
+   * the same file) as if decoded here: rowBytes then reads them without decoding.
+   */
+  adoptGroupRows(gi: number, rows: Buffer[]): void {
     const g = this.groups[gi];
+    if (!g || rows.length !== g.rows) throw new Error(`row group ${gi} of ${this.path} has ${g?.rows ?? 0} rows, not ${rows.length}`);
+    this.rowCache.set(String(gi), rows);
+  }
+
+  /** Every record of row group `gi` as JSON text (decoded once, then kept among the last few groups). */
+  groupRowBytes(gi: number): Buffer[] {
+    const g = this.groups[gi];
+    if (!g) throw new RangeError(`no row group ${gi} in ${this.path} (${this.groups.length} groups)`);
     let rows = this.rowCache.get(String(gi));
     if (!rows) {
       const plain = this.columns.filter((c) => !this.imageColumns.includes(c));
@@ -301,7 +331,7 @@ export class ParquetSource implements EmbeddedImageSource {
       }
       this.rowCache.set(String(gi), rows);
     }
-    return rows[i - g.rowStart];
+    return rows;
   }
 
   /**

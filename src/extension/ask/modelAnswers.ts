@@ -60,6 +60,7 @@ export class ModelAnswers implements vscode.Disposable {
     }
     const profiles = profilesOrExplain();
     if (profiles.length === 0) return;
+    await ds.prepare([index]);
     const item = ds.item(index);
     if (item.key !== key) throw new Error(`item ${key} moved; reopen the view`);
     await Promise.all(profiles.map((p) => this.service.ask(p, ds.path, item, report, signal)));
@@ -70,6 +71,7 @@ export class ModelAnswers implements vscode.Disposable {
     const { profiles } = readProfiles();
     if (profiles.length === 0) return [];
     try {
+      await ds.prepare([index]);
       const item = ds.item(index);
       return item.key === key ? await this.service.cached(profiles, ds.path, item) : [];
     } catch {

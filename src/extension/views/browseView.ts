@@ -52,14 +52,16 @@ export class BrowseView extends CuratorViewBase {
     ch.onRequest(P.GetRecord, ({ index }) => this.record(index));
     ch.onRequest(P.Query, ({ filter }) => this.query(filter));
     ch.onRequest(P.GetRecordClaims, ({ index }) => this.claims(index));
-    ch.onRequest(P.ListPage, ({ filterId, offset, limit }) => {
+    ch.onRequest(P.ListPage, async ({ filterId, offset, limit }) => {
       const ds = this.ds;
       const matches = this.filters.get(filterId);
       const n = matches ? matches.length : ds.count;
       const verdicts = this.verdicts();
       const rows: P.ListRow[] = [];
       for (let k = Math.max(0, offset); k < Math.min(n, offset + Math.min(limit, 500)); k++) {
-        const r = rowSummary(ds, matches ? matches[k] : k);
+        const index = matches ? matches[k] : k;
+        await ds.prepare([index]); // a parquet row group is decoded in the index worker, not here (at once when it was)
+        const r = rowSummary(ds, index);
         const s = this.scores?.[r.index];
         rows.push({ ...r, verdict: verdicts.get(r.key), ...(s !== undefined && !Number.isNaN(s) ? { suspicion: s } : {}) });
       }
@@ -209,6 +211,7 @@ export class BrowseView extends CuratorViewBase {
     const ctrl = new AbortController();
     this.claimsCtrl = ctrl;
     const ds = this.ds;
+    await ds.prepare([index]);
     const item = ds.item(index);
     this.cueStore ??= CueStore.open(path.join(curationFolder(ds.path), 'cues'));
     const r = await itemClaims(item, this.imageRoot(), this.cueStore, { signal: ctrl.signal });

@@ -183,7 +183,9 @@ export class ReviewView extends CuratorViewBase {
     const ctrl = new AbortController();
     this.measuring = ctrl;
     const ds = this.session.ds;
-    const item = ds.item(this.session.datasetIndex(position));
+    const index = this.session.datasetIndex(position);
+    await ds.prepare([index]);
+    const item = ds.item(index);
     this.cueStore ??= CueStore.open(path.join(curationFolder(ds.path), 'cues'));
     const r = await itemClaims(item, this.imageRoot(), this.cueStore, { signal: ctrl.signal });
     if (ctrl.signal.aborted) throw new Error('superseded by a later item');
