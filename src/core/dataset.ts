@@ -80,6 +80,14 @@ interface ByteReader {
  * What is known about record ids after one look at the index: the hash of each record's id (-1: the
  * record has no id) and the records whose id another record shares (their keys fall back to #index).
  */
+/** Reads a parquet dataset's rows on another thread (Dataset.decodeRowsWith). */
+export interface RowReader {
+  /** Every record of a row group as JSON text (ParquetSource.groupRowBytes). */
+  rowGroup(group: number): Promise<Buffer[]>;
+  /** A row's image bytes by image column (ParquetSource.imageBytes). */
+  rowImages(row: number): Promise<Map<string, Buffer | undefined>>;
+}
+
 export interface IdTable {
   hashes: Float64Array;
   duplicates: ReadonlySet<number>;
@@ -286,27 +294,30 @@ export class Dataset {
     return this.rows ? this.rows.fingerprint() : fileFingerprint(this.path);
   }
 
-  private rowGroupReader?: (group: number) => Promise<Buffer[]>;
+  private rowReader?: RowReader;
 
   /**
-   * Lets prepare() have a parquet dataset's row groups decoded elsewhere: `reader` gives every record
-   * of a row group as JSON text, as ParquetSource.groupRowBytes does (the index worker, which has the
+   * Lets prepare() have a parquet dataset's rows decoded elsewhere (the index worker, which has the
    * same file open: ARCHITECTURE.md › Opening a large dataset).
    */
-  decodeRowGroupsWith(reader: (group: number) => Promise<Buffer[]>): void {
-    this.rowGroupReader = reader;
+  decodeRowsWith(reader: RowReader): void {
+    this.rowReader = reader;
   }
 
   /**
    * Makes records `indices` readable without decoding on this thread: for a parquet dataset given a
-   * reader (decodeRowGroupsWith), fetches the row groups of those records not decoded here yet; at
-   * once for any other dataset. item() and rawBytes() work without it, decoding here.
+   * reader (decodeRowsWith), fetches the row groups of those records not decoded here yet and, with
+   * `images`, their embedded image bytes; at once for any other dataset. item(), rawBytes() and the
+   * image bytes work without it, decoding here.
    */
-  async prepare(indices: Iterable<number>): Promise<void> {
+  async prepare(indices: Iterable<number>, opts: { images?: boolean } = {}): Promise<void> {
     const src = this.rows;
-    const reader = this.rowGroupReader;
+    const reader = this.rowReader;
     if (!src || !reader) return;
-    for (const g of src.undecodedGroups(indices)) src.adoptGroupRows(g, await reader(g));
+    const list = [...indices];
+    for (const g of src.undecodedGroups(list)) src.adoptGroupRows(g, await reader.rowGroup(g));
+    if (!opts.images) return;
+    for (const r of src.rowsWithoutImages(list)) src.adoptRowImages(r, await reader.rowImages(r));
   }
 
   rawBytes(i: number): Buffer {

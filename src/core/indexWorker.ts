@@ -191,6 +191,23 @@ function rowGroup(ds: Dataset, group: number): Reply {
   return { kind: 'rowGroup', text, ends };
 }
 
+/** A parquet row's embedded image bytes, column after column, as one buffer (moved to the host). */
+function rowImages(ds: Dataset, row: number): Reply {
+  const src = ds.parquet;
+  if (!src) throw new Error(`${ds.path} is not a parquet dataset`);
+  const columns = src.imageColumns;
+  const parts = columns.map((c) => src.imageBytes(row, c));
+  const lengths = Int32Array.from(parts, (b) => (b ? b.length : -1));
+  const bytes = new Uint8Array(parts.reduce((n, b) => n + (b?.length ?? 0), 0));
+  let at = 0;
+  for (const b of parts) {
+    if (!b) continue;
+    bytes.set(b, at);
+    at += b.length;
+  }
+  return { kind: 'rowImages', columns, bytes, lengths };
+}
+
 function serve(ds: Dataset): void {
   let sizes: Int32Array | undefined;
   const sizesOf = (): Int32Array => (sizes ??= groupSizes(ds));
@@ -208,6 +225,12 @@ function serve(ds: Dataset): void {
         );
       case 'sample':
         return void answer(m, () => ({ kind: 'sample', plan: drawSample(ds, m.opts) }));
+      case 'rowImages':
+        return void answer(
+          m,
+          () => rowImages(ds, m.row),
+          (r) => (r.kind === 'rowImages' ? [r.bytes.buffer as ArrayBuffer, r.lengths.buffer as ArrayBuffer] : []),
+        );
       case 'rowGroup':
         return void answer(
           m,

@@ -80,6 +80,7 @@ const CANCELLED: Record<Reply['kind'], string> = {
   hunt: 'the hunt in',
   suspicion: 'measuring suspicion in',
   rowGroup: 'reading',
+  rowImages: 'reading images of',
 };
 
 /** The longest time this thread spent on one message of each kind (ms): taking it off the port (deserializing) and handling it. */
@@ -278,16 +279,29 @@ export class IndexWorker {
    */
   private parquetDataset(abs: string, opts: Omit<IndexWorkerData, 'file'>, format: FormatId, ids: IdTable): Dataset {
     const ds = Dataset.open(abs, { ...opts, format, ids });
-    ds.decodeRowGroupsWith(async (group) => {
-      const r = await this.request('rowGroup', (id) => ({ type: 'rowGroup', id, group }));
-      const text = Buffer.from(r.text.buffer, r.text.byteOffset, r.text.byteLength);
-      const rows: Buffer[] = [];
-      let at = 0;
-      for (const end of r.ends) {
-        rows.push(text.subarray(at, end));
-        at = end;
-      }
-      return rows;
+    ds.decodeRowsWith({
+      rowGroup: async (group) => {
+        const r = await this.request('rowGroup', (id) => ({ type: 'rowGroup', id, group }));
+        const text = Buffer.from(r.text.buffer, r.text.byteOffset, r.text.byteLength);
+        const rows: Buffer[] = [];
+        let at = 0;
+        for (const end of r.ends) {
+          rows.push(text.subarray(at, end));
+          at = end;
+        }
+        return rows;
+      },
+      rowImages: async (row) => {
+        const r = await this.request('rowImages', (id) => ({ type: 'rowImages', id, row }));
+        const all = Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+        const out = new Map<string, Buffer | undefined>();
+        let at = 0;
+        r.columns.forEach((c, k) => {
+          const n = r.lengths[k];
+          out.set(c, n < 0 ? undefined : all.subarray(at, (at += n)));
+        });
+        return out;
+      },
     });
     return ds;
   }

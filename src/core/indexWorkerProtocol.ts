@@ -44,6 +44,8 @@ export type Reply =
   | { kind: 'sample'; plan: Plan }
   /** Every record of a parquet row group as JSON text, one after the other, and where each ends. */
   | { kind: 'rowGroup'; text: Uint8Array; ends: Uint32Array }
+  /** A row's embedded images: the bytes of each image column in turn (none: length -1). */
+  | { kind: 'rowImages'; columns: string[]; bytes: Uint8Array; lengths: Int32Array }
   | { kind: 'hunt'; plan: Plan; cancelled: boolean; stats: CueRunStats; warnings: string[] }
   | {
       kind: 'suspicion';
@@ -92,6 +94,8 @@ export type ToWorker =
   | { type: 'sample'; id: number; opts: SampleOptions }
   /** Decode one row group of a parquet dataset (ParquetSource.groupRowBytes), so the host never does. */
   | { type: 'rowGroup'; id: number; group: number }
+  /** Read one row's embedded image bytes of a parquet dataset (ParquetSource.imageBytes). */
+  | { type: 'rowImages'; id: number; row: number }
   /** A hunt (core auditDataset + buildHuntPlan on the worker's dataset): every record and image read. */
   | { type: 'hunt'; id: number; audit: HuntAudit; plan: HuntOptions; cancel: SharedArrayBuffer }
   /** Every record's suspicion (core datasetSuspicion: the cached scores, else the label audit). */

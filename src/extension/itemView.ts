@@ -86,7 +86,7 @@ export async function loadItem(
   let item: Item;
   let view: ItemView;
   try {
-    await ds.prepare([i]); // a parquet row group is decoded in the index worker, not here
+    await ds.prepare([i], { images: true }); // a parquet row group and its images are read in the index worker, not here
     item = ds.item(i);
     view = toItemView(item, imageRoot, webview);
   } catch (e) {

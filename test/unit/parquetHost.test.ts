@@ -98,15 +98,20 @@ describe('parquet datasets open and are read in the index worker (issue #15)', f
       const rows = [0, 1, 10_000, 25_000, 33_333, 40_001, 50_000, ROWS - 1];
       const ticks = countTicks();
       const items: Item[] = [];
+      const images: Buffer[] = [];
       for (const i of rows) {
-        await ds.prepare([i]);
+        await ds.prepare([i], { images: true });
         items.push(ds.item(i));
+        images.push(src.imageBytes(i, 'image')!); // this dataset's own source (embeddedImageBytes may answer from `sync`, same file)
       }
       const n = ticks.stop();
       console.log(`      figure: ${rows.length} records from 6 row groups: ${n} ticks; bytes read on this thread ${src.bytesRead - read}`);
-      assert.equal(src.bytesRead, read, 'no column chunk read on this thread');
+      assert.equal(src.bytesRead, read, 'no column chunk (records or images) read on this thread');
       assert.ok(n >= MIN_TICKS, `this thread ticked ${n} times while 6 row groups were decoded (at least ${MIN_TICKS} expected)`);
-      rows.forEach((i, k) => assert.deepEqual(items[k], sync.item(i), `item ${i}`));
+      rows.forEach((i, k) => {
+        assert.deepEqual(items[k], sync.item(i), `item ${i}`);
+        assert.deepEqual(images[k], sync.parquet!.imageBytes(i, 'image'), `image of ${i}`);
+      });
       // The id table came from the worker: finding a key reads no id column here either.
       assert.equal(ds.findKey('qb-45678'), 45_678);
       assert.equal(src.bytesRead, read);

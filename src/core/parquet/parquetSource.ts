@@ -112,6 +112,8 @@ export class ParquetSource implements EmbeddedImageSource {
   private readonly groups: Group[] = [];
   private readonly rowCache = new Lru<Buffer[]>(4);
   private readonly imageCache = new Lru<(Buffer | undefined)[]>(2);
+  /** Image bytes of single rows read on another thread (adoptRowImages), by row and column. */
+  private readonly rowImageCache = new Lru<Buffer | null>(64);
   private readonly idCache = new Map<number, Float64Array>();
   private closed = false;
 
@@ -290,6 +292,24 @@ export class ParquetSource implements EmbeddedImageSource {
     return this.groupRowBytes(gi)[i - this.groups[gi].rowStart];
   }
 
+  /** The rows among `rows` whose image bytes are neither adopted nor in a row group's images read here. */
+  rowsWithoutImages(rows: Iterable<number>): number[] {
+    const out: number[] = [];
+    if (this.imageColumns.length === 0) return out;
+    for (const r of rows) {
+      if (!(r >= 0 && r < this.count) || out.includes(r)) continue;
+      const gi = this.groupOf(r);
+      const missing = this.imageColumns.some((c) => !this.rowImageCache.has(`${r}\0${c}`) && !this.imageCache.has(`${gi}\0${c}`));
+      if (missing) out.push(r);
+    }
+    return out;
+  }
+
+  /** Keeps a row's image bytes read on another thread (the index worker's imageBytes of the same file), per image column. */
+  adoptRowImages(row: number, images: Map<string, Buffer | undefined>): void {
+    for (const c of this.imageColumns) this.rowImageCache.set(`${row}\0${c}`, images.get(c) ?? null);
+  }
+
   /** The row groups holding `rows` whose records are not decoded here yet (in order, once each). */
   undecodedGroups(rows: Iterable<number>): number[] {
     const out: number[] = [];
@@ -372,6 +392,8 @@ export class ParquetSource implements EmbeddedImageSource {
   /** The image bytes of a row's image column (reads that column chunk of its row group only). */
   imageBytes(row: number, column: string): Buffer | undefined {
     if (this.closed || !this.imageColumns.includes(column) || !(row >= 0 && row < this.count)) return undefined;
+    const adopted = this.rowImageCache.get(`${row}\0${column}`);
+    if (adopted !== undefined) return adopted ?? undefined;
     const gi = this.groupOf(row);
     return this.groupImages(gi, column)[row - this.groups[gi].rowStart];
   }

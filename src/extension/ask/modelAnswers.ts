@@ -60,7 +60,7 @@ export class ModelAnswers implements vscode.Disposable {
     }
     const profiles = profilesOrExplain();
     if (profiles.length === 0) return;
-    await ds.prepare([index]);
+    await ds.prepare([index], { images: true });
     const item = ds.item(index);
     if (item.key !== key) throw new Error(`item ${key} moved; reopen the view`);
     await Promise.all(profiles.map((p) => this.service.ask(p, ds.path, item, report, signal)));
