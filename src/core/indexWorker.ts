@@ -15,7 +15,7 @@ import { FilterCancelled, filterRecords, subsetNames, verdictsByIndex } from './
 import { Dataset } from './dataset';
 import { idColumns, indexColumns } from './indexTransfer';
 import type { IndexWorkerData, IndexWorkerStart, Reply, ToHost, ToWorker } from './indexWorkerProtocol';
-import { detectContainer, indexBuffer } from './recordIndex';
+import { detectContainer, indexBuffer, type RecordIndex } from './recordIndex';
 import { isParquetPath } from './parquet/parquetSource';
 import { openRegularFile } from './regularFile';
 import { drawSample } from './sampling';
@@ -35,8 +35,11 @@ function post(m: ToHost, transfer: ArrayBuffer[] = []): void {
   parentPort?.postMessage(0);
 }
 
-/** The file's first bytes holding at least one whole record (32 KiB, growing ×4 up to 16 MiB), cut after the last whole JSONL line. */
-function readHead(file: string, data: IndexWorkerData): { bytes: Buffer; size: number } {
+/**
+ * The file's first bytes holding at least one whole record (32 KiB, growing ×4 up to 16 MiB), cut
+ * after the last whole JSONL line, with their index when it was built to check that (postHead reuses it).
+ */
+function readHead(file: string, data: IndexWorkerData): { bytes: Buffer; size: number; index?: RecordIndex } {
   const { fd, stat } = openRegularFile(file);
   try {
     for (let want = HEAD_MIN; ; want *= 4) {
@@ -46,7 +49,9 @@ function readHead(file: string, data: IndexWorkerData): { bytes: Buffer; size: n
       const whole = n >= stat.size;
       const container = data.container ?? detectContainer(bytes.subarray(0, 65536), file);
       if (!whole && container === 'jsonl') bytes = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1);
-      if (whole || want >= HEAD_MAX || indexBuffer(bytes, { container, fileName: file }).count > 0) return { bytes, size: stat.size };
+      if (whole || want >= HEAD_MAX) return { bytes, size: stat.size };
+      const index = indexBuffer(bytes, { container, fileName: file, idField: data.mapping?.id });
+      if (index.count > 0) return { bytes, size: stat.size, index };
     }
   } finally {
     fs.closeSync(fd);
@@ -54,7 +59,7 @@ function readHead(file: string, data: IndexWorkerData): { bytes: Buffer; size: n
 }
 
 /** The head as the host gets it: its bytes (in their own buffer), their index and format, worked out here. */
-function postHead(data: IndexWorkerData, bytes: Buffer, size: number): void {
+function postHead(data: IndexWorkerData, bytes: Buffer, size: number, index?: RecordIndex): void {
   const copy = new Uint8Array(bytes); // its own buffer, moved to the host without a copy
   let head: Dataset;
   try {
@@ -62,6 +67,7 @@ function postHead(data: IndexWorkerData, bytes: Buffer, size: number): void {
       container: data.container,
       mapping: data.mapping,
       format: data.format,
+      index,
     });
   } catch {
     post({ type: 'head', size }); // the whole index still comes
@@ -76,7 +82,7 @@ function run(data: IndexWorkerData): Dataset {
   const t0 = performance.now();
   // Parquet rows are not text: no head; the host opens the footer itself when `done` comes.
   const head = isParquetPath(data.file) ? undefined : readHead(data.file, data);
-  if (head) postHead(data, head.bytes, head.size);
+  if (head) postHead(data, head.bytes, head.size, head.index);
   const headMs = performance.now() - t0;
   let last = -Infinity; // the first chunk always reports
   const ds = Dataset.open(data.file, {
