@@ -193,8 +193,7 @@ export class DatasetCache {
    * thread; a small dataset is sampled here. The plan is the one core drawSample makes on this thread.
    */
   async sample(ds: Dataset, opts: SampleOptions): Promise<Plan> {
-    const e = this.open.get(ds.path);
-    const worker = e?.ds === ds ? e.worker : this.apart.get(ds);
+    const worker = this.workerOf(ds);
     if (worker) return worker.sample(opts);
     await Promise.resolve(); // errors arrive as a rejection, as from the worker
     return drawSample(ds, opts);
@@ -252,8 +251,7 @@ export class DatasetCache {
    * measuring (the result says `cancelled`).
    */
   async hunt(ds: Dataset, audit: HuntAudit, plan: HuntOptions, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<HuntResult> {
-    const e = this.open.get(ds.path);
-    const worker = e?.ds === ds ? e.worker : this.apart.get(ds);
+    const worker = this.workerOf(ds);
     if (worker) return worker.hunt(audit, plan, onProgress, signal);
     const res = await auditDataset(ds, { ...audit, onProgress, signal });
     return { plan: buildHuntPlan(ds, res.items, plan), cancelled: !!signal?.aborted, stats: res.stats, warnings: res.warnings.slice(0, 100) };
@@ -265,10 +263,15 @@ export class DatasetCache {
    * worker that indexed a large file, here for a small one. `signal` cancels (a rejection).
    */
   async suspicion(ds: Dataset, audit: HuntAudit, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<SuspicionResult> {
-    const e = this.open.get(ds.path);
-    const worker = e?.ds === ds ? e.worker : this.apart.get(ds);
+    const worker = this.workerOf(ds);
     if (worker) return worker.suspicion(audit, onProgress, signal);
     return datasetSuspicion(ds, { ...audit, onProgress, signal });
+  }
+
+  /** The worker that indexed `ds` (shared or opened apart) and answers its requests; none for a small dataset. */
+  private workerOf(ds: Dataset): IndexWorker | undefined {
+    const e = this.open.get(ds.path);
+    return e?.ds === ds ? e.worker : this.apart.get(ds);
   }
 
   /** Gives up a job before its dataset arrived: the last user stops its worker. */
