@@ -105,7 +105,12 @@ export function keyCommand(id: KeyCommandId): CommandFactory {
 export const internalSpotCheckNodes: CommandFactory = (ctx) => () => ctx.spotChecks.getChildren();
 export const internalPreviewIndex: CommandFactory = (ctx) => () => ctx.preview.shownIndex;
 /** For tests: the state of the active curator view. */
-export const internalActiveView: CommandFactory = (ctx) => () => {
+export const internalActiveView: CommandFactory = (ctx) => () => activeViewState(ctx);
+
+/** What `curator.internal.activeView` tells tests of the active curator view (undefined: none). */
+export type ActiveViewState = NonNullable<ReturnType<typeof activeViewState>>;
+
+function activeViewState(ctx: CuratorContext) {
   const v = ctx.views.active;
   if (!v) return undefined;
   const review = v.mode === 'review' ? v.session : undefined;
@@ -122,7 +127,7 @@ export const internalActiveView: CommandFactory = (ctx) => () => {
     journal: review?.journalFile,
     progress: review?.progress(),
   };
-};
+}
 
 /** For tests: a browse filter/sort in the active browse view (as its webview asks), with the first list positions' record indices. */
 export const internalBrowseQuery: CommandFactory = (ctx) => async (filter: BrowseFilter) => {

@@ -10,18 +10,7 @@ import * as vscode from 'vscode';
 import { readJournal } from '../../../src/core/verdicts';
 import { CONTRIBUTED_COMMANDS, INTERNAL_COMMANDS, KEY_COMMANDS, LENS_COMMANDS } from '../../../src/extension/commandIds';
 import { until } from './until';
-
-interface ActiveView {
-  ready: boolean;
-  mode: string;
-  readOnly: boolean;
-  position: number;
-  spotCheck?: string;
-  journal?: string;
-  progress?: { judged: number; size: number; correct: number; incorrect: number; skip: number };
-}
-
-const activeView = () => vscode.commands.executeCommand<ActiveView | undefined>('curator.internal.activeView');
+import { activeView } from './activeView';
 
 describe('curator editor in the extension host', () => {
   const root = vscode.workspace.workspaceFolders![0].uri.fsPath;

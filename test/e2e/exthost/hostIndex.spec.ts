@@ -21,6 +21,7 @@ import { parseStrata } from '../../../src/core/strata';
 import { countTicks } from '../../support/eventLoopStall';
 import { until } from './until';
 import { writeLargeArrayDataset } from '../../support/largeArrayDataset';
+import { activeView } from './activeView';
 
 const RECORDS = 120_000;
 /**
@@ -29,15 +30,6 @@ const RECORDS = 120_000;
  * worker the host is idle for hundreds of milliseconds and the interval runs hundreds of times.
  */
 const MIN_TICKS = 25;
-
-interface ActiveView {
-  ready: boolean;
-  mode: string;
-  dataset: string;
-  count: number;
-  indexing?: boolean;
-  spotCheck?: string;
-}
 
 /** What curator.internal.browseQuery answers. */
 interface QueryAnswer {
@@ -108,7 +100,7 @@ describe('commands and reviews open a large dataset without blocking the extensi
     const ms = performance.now() - t0;
     const n = ticks.stop();
     const view = await until('the review view', async () => {
-      const v = await vscode.commands.executeCommand<ActiveView | undefined>('curator.internal.activeView');
+      const v = await activeView();
       return v?.mode === 'review' && v.ready ? v : undefined;
     });
     console.log(`      figure: review opened (cold): ${n} host ticks in ${ms.toFixed(0)} ms`);
@@ -133,7 +125,7 @@ describe('commands and reviews open a large dataset without blocking the extensi
       fs.rmSync(scoresFile, { force: true });
       await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(small), 'curator.dataset');
       await until('the browse view with the whole dataset', async () => {
-        const v = await vscode.commands.executeCommand<ActiveView | undefined>('curator.internal.activeView');
+        const v = await activeView();
         return v?.mode === 'browse' && v.ready && !v.indexing && v.count === 30_000 ? v : undefined;
       });
       const ticks = countTicks();
@@ -175,7 +167,7 @@ describe('commands and reviews open a large dataset without blocking the extensi
       .update('endpoints', [{ name: 'nowhere', baseURL: 'http://127.0.0.1:9/v1', model: 'm', apiKeySource: 'none' }], vscode.ConfigurationTarget.Workspace);
     // No view holds the dataset (the review above is closed): it opens cold.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await until('no curator view', async () => !(await vscode.commands.executeCommand<ActiveView | undefined>('curator.internal.activeView')));
+    await until('no curator view', async () => !(await activeView()));
     cold();
     const out = path.join(root, 'host-index-batch');
     const ticks = countTicks();

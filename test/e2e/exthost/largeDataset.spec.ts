@@ -13,18 +13,9 @@ import * as vscode from 'vscode';
 import { watchEventLoop } from '../../support/eventLoopStall';
 import { until } from './until';
 import { writeLargeArrayDataset } from '../../support/largeArrayDataset';
+import { activeView, type ActiveViewState } from './activeView';
 
 const RECORDS = 200_000;
-
-interface ActiveView {
-  ready: boolean;
-  mode: string;
-  dataset: string;
-  indexing?: boolean;
-  count: number;
-}
-
-const activeView = () => vscode.commands.executeCommand<ActiveView | undefined>('curator.internal.activeView');
 
 const tabsOf = (uri: vscode.Uri): vscode.Tab[] =>
   vscode.window.tabGroups.all.flatMap((g) =>
@@ -58,7 +49,7 @@ describe('a dataset too large for the text editor', function () {
     const t0 = performance.now();
     try {
       await vscode.commands.executeCommand('curator.openDataset'); // no argument: the large file of the active tab
-      const seen: ActiveView[] = [];
+      const seen: ActiveViewState[] = [];
       const first = await until('the curator view of the file', async () => {
         const v = await activeView();
         if (v?.mode === 'browse' && v.dataset === file && v.ready) seen.push(v);

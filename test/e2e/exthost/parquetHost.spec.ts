@@ -17,19 +17,12 @@ import { parseStrata } from '../../../src/core/strata';
 import { countTicks, watchEventLoop } from '../../support/eventLoopStall';
 import { writeMcqParquet } from '../../support/parquetWriter';
 import { until } from './until';
+import { activeView } from './activeView';
 
 const ROWS = 120_000;
 const GROUP = 20_000;
 /** Fewest ticks while New Spot Check samples by a field: decoding six row groups takes seconds; on the host it lets none through. */
 const MIN_TICKS = 25;
-
-interface ActiveView {
-  ready: boolean;
-  mode: string;
-  dataset: string;
-  indexing?: boolean;
-  count: number;
-}
 
 describe('a large parquet dataset off the extension host', function () {
   this.timeout(240_000);
@@ -54,7 +47,7 @@ describe('a large parquet dataset off the extension host', function () {
     const view = await until(
       'the parquet in the curator',
       async () => {
-        const v = await vscode.commands.executeCommand<ActiveView | undefined>('curator.internal.activeView');
+        const v = await activeView();
         return v?.mode === 'browse' && v.ready && v.dataset === file && !v.indexing ? v : undefined;
       },
       120_000,
@@ -66,7 +59,7 @@ describe('a large parquet dataset off the extension host', function () {
     );
     assert.equal(view.count, ROWS);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await until('no curator view', async () => !(await vscode.commands.executeCommand<ActiveView | undefined>('curator.internal.activeView')));
+    await until('no curator view', async () => !(await activeView()));
   });
 
   it('New Spot Check by a field: sampled in the worker while the host ticks; the same plan as core drawSample', async () => {
